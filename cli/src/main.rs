@@ -1,0 +1,323 @@
+//! `kiln`: run Kiln jobs on an embedded cluster, or submit and follow them on a real one.
+
+mod embedded;
+mod output;
+mod progress;
+mod sql;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kiln_client::{Client, ClientError, proto};
+
+use crate::embedded::EmbeddedCluster;
+use crate::output::Format;
+
+/// Exit codes, distinct per outcome so scripts can react.
+mod exit {
+    pub const FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const CANCELLED: u8 = 3;
+    pub const TIMED_OUT: u8 = 4;
+    pub const CANNOT_CONNECT: u8 = 5;
+}
+
+/// Kiln: distributed batch ETL.
+#[derive(Debug, Parser)]
+#[command(name = "kiln", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+struct ClusterArgs {
+    /// A running coordinator to use instead of an embedded cluster.
+    #[arg(long, env = "KILN_COORDINATOR")]
+    coordinator: Option<String>,
+    /// Executors of the embedded cluster.
+    #[arg(long, default_value_t = 2)]
+    executors: usize,
+    /// Task slots per embedded executor (default: the number of cores).
+    #[arg(long)]
+    slots: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a job file on an embedded cluster (or --coordinator) and print its result.
+    Run {
+        /// The job file (TOML).
+        job: PathBuf,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+        /// How the result is printed.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Run SQL statements (separated by semicolons); each query runs as a distributed job.
+    Sql {
+        /// The SQL; omit it and use --file to read a script.
+        sql: Option<String>,
+        /// A file with SQL statements.
+        #[arg(long, short)]
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+        /// How results are printed.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Submit a job file to a running cluster; prints the job id.
+    Submit {
+        job: PathBuf,
+        /// The coordinator's URL.
+        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        coordinator: String,
+        /// Follow the job to its end, with progress, and exit with its outcome.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Show a job's status.
+    Status {
+        job_id: String,
+        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        coordinator: String,
+    },
+    /// Follow a job with live progress until it ends.
+    Watch {
+        job_id: String,
+        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        coordinator: String,
+    },
+    /// Cancel a job.
+    Cancel {
+        job_id: String,
+        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        coordinator: String,
+    },
+    /// List jobs, newest first.
+    Jobs {
+        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        coordinator: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    kiln_core::runtime::init_logging(false);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("starting the async runtime");
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure { code, message }) => {
+            eprintln!("kiln: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Why the command failed, and the exit code that says so.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<ClientError> for Failure {
+    fn from(error: ClientError) -> Self {
+        let code = match &error {
+            ClientError::Connect { .. } => exit::CANNOT_CONNECT,
+            ClientError::InvalidJob(_) | ClientError::NotFound(_) => exit::USAGE,
+            _ => exit::FAILED,
+        };
+        Failure {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+fn usage(message: impl std::fmt::Display) -> Failure {
+    Failure {
+        code: exit::USAGE,
+        message: message.to_string(),
+    }
+}
+
+async fn run(command: Command) -> Result<u8, Failure> {
+    match command {
+        Command::Run {
+            job,
+            cluster,
+            format,
+        } => {
+            let spec = kiln_jobs::load_job_file(&job).map_err(usage)?;
+            with_cluster(&cluster, |client| async move {
+                run_job(&client, spec, format).await
+            })
+            .await
+        }
+        Command::Sql {
+            sql,
+            file,
+            cluster,
+            format,
+        } => {
+            let script = match (sql, file) {
+                (Some(sql), None) => sql,
+                (None, Some(file)) => std::fs::read_to_string(&file)
+                    .map_err(|e| usage(format!("{}: {e}", file.display())))?,
+                _ => return Err(usage("give the SQL as an argument or with --file, not both")),
+            };
+            let jobs = sql::script_to_jobs(&script).map_err(usage)?;
+            with_cluster(&cluster, |client| async move {
+                let mut code = 0;
+                for spec in jobs {
+                    code = run_query(&client, spec, format).await?;
+                    if code != 0 {
+                        break;
+                    }
+                }
+                Ok(code)
+            })
+            .await
+        }
+        Command::Submit {
+            job,
+            coordinator,
+            wait,
+        } => {
+            let spec = kiln_jobs::load_job_file(&job).map_err(usage)?;
+            let client = Client::connect(coordinator).await?;
+            let job_id = client.submit(spec).await?;
+            println!("{job_id}");
+            if !wait {
+                return Ok(0);
+            }
+            let status = progress::follow(&client, &job_id).await?;
+            eprint!("{}", progress::summary(&status));
+            Ok(exit_code(&status))
+        }
+        Command::Status {
+            job_id,
+            coordinator,
+        } => {
+            let client = Client::connect(coordinator).await?;
+            let status = client.get(&job_id).await?;
+            print!("{}", progress::summary(&status));
+            Ok(0)
+        }
+        Command::Watch {
+            job_id,
+            coordinator,
+        } => {
+            let client = Client::connect(coordinator).await?;
+            let status = progress::follow(&client, &job_id).await?;
+            eprint!("{}", progress::summary(&status));
+            Ok(exit_code(&status))
+        }
+        Command::Cancel {
+            job_id,
+            coordinator,
+        } => {
+            let client = Client::connect(coordinator).await?;
+            let state = client.cancel(&job_id).await?;
+            println!("{job_id} {}", kiln_client::state_name(state as i32));
+            Ok(0)
+        }
+        Command::Jobs { coordinator } => {
+            let client = Client::connect(coordinator).await?;
+            println!("{:<18} {:<24} {:<10}", "JOB", "NAME", "STATE");
+            for job in client.list(None, 0).await? {
+                println!(
+                    "{:<18} {:<24} {:<10}",
+                    job.job_id,
+                    job.name,
+                    kiln_client::state_name(job.state)
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Runs `body` against `--coordinator`, or against an embedded cluster started for it.
+async fn with_cluster<F, Fut>(cluster: &ClusterArgs, body: F) -> Result<u8, Failure>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<u8, Failure>>,
+{
+    if let Some(url) = &cluster.coordinator {
+        return body(Client::connect(url.clone()).await?).await;
+    }
+    let slots = cluster.slots.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    let embedded = EmbeddedCluster::start(cluster.executors, slots)
+        .await
+        .map_err(|message| Failure {
+            code: exit::FAILED,
+            message: format!("starting the embedded cluster: {message}"),
+        })?;
+    let outcome = match Client::connect(embedded.url()).await {
+        Ok(client) => body(client).await,
+        Err(e) => Err(e.into()),
+    };
+    embedded.stop().await;
+    outcome
+}
+
+/// Submits a job, shows its progress, prints its result; returns the exit code.
+async fn run_job(client: &Client, spec: proto::JobSpec, format: Format) -> Result<u8, Failure> {
+    let job_id = client.submit(spec).await?;
+    let status = progress::follow(client, &job_id).await?;
+    eprint!("{}", progress::summary(&status));
+    print_if_succeeded(client, &status, format).await
+}
+
+/// Runs one query job quietly and prints its result; returns the exit code.
+async fn run_query(client: &Client, spec: proto::JobSpec, format: Format) -> Result<u8, Failure> {
+    let job_id = client.submit(spec).await?;
+    let status = client.wait(&job_id).await?;
+    if exit_code(&status) != 0 {
+        eprintln!(
+            "kiln: job {job_id} {}: {}",
+            kiln_client::state_name(status.state),
+            status.error
+        );
+    }
+    print_if_succeeded(client, &status, format).await
+}
+
+async fn print_if_succeeded(
+    client: &Client,
+    status: &proto::JobStatus,
+    format: Format,
+) -> Result<u8, Failure> {
+    let code = exit_code(status);
+    if code == 0 {
+        let schema = Client::result_schema(status)?;
+        let batches = client.results(status)?;
+        output::print_results(std::sync::Arc::new(schema), batches, format)
+            .await
+            .map_err(|message| Failure {
+                code: exit::FAILED,
+                message,
+            })?;
+    }
+    Ok(code)
+}
+
+fn exit_code(status: &proto::JobStatus) -> u8 {
+    match proto::JobState::try_from(status.state) {
+        Ok(proto::JobState::Succeeded) => 0,
+        Ok(proto::JobState::Cancelled) => exit::CANCELLED,
+        Ok(proto::JobState::TimedOut) => exit::TIMED_OUT,
+        _ => exit::FAILED,
+    }
+}

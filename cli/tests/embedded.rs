@@ -1,0 +1,85 @@
+//! The `kiln` binary with its embedded cluster, as a user runs it.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn kiln() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_kiln"))
+}
+
+fn example(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../jobs/examples")
+        .join(path)
+}
+
+#[test]
+fn run_prints_the_example_result_and_a_stage_summary() {
+    let output = kiln()
+        .args(["run", "--format", "csv"])
+        .arg(example("sales_by_region/job.toml"))
+        .output()
+        .expect("running kiln");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "kiln run failed:\n{stderr}");
+
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "region,month,orders,items,revenue");
+    // 4 regions x 6 months, sorted by region then month.
+    assert_eq!(lines.len(), 1 + 24, "{stdout}");
+    assert!(lines[1].starts_with("east,2026-01-01,"), "{stdout}");
+    assert!(lines[24].starts_with("west,2026-06-01,"), "{stdout}");
+    let orders: u64 = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(2).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(orders, 5000, "every order is counted once");
+    assert!(stderr.contains("SUCCEEDED"), "{stderr}");
+    assert!(stderr.contains("stage"), "{stderr}");
+}
+
+#[test]
+fn sql_runs_ddl_and_queries_from_one_script() {
+    let orders = example("sales_by_region/data/orders.csv");
+    let script = format!(
+        "CREATE EXTERNAL TABLE orders STORED AS CSV LOCATION '{}' OPTIONS ('format.has_header' 'true');
+         SELECT count(*) AS n, sum(quantity) AS q FROM orders;
+         SELECT store_id FROM orders GROUP BY store_id ORDER BY store_id LIMIT 3",
+        orders.display()
+    );
+    let output = kiln()
+        .args(["sql", "--format", "csv", &script])
+        .output()
+        .expect("running kiln");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&orders).unwrap();
+    let quantity: u64 = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(
+        stdout,
+        format!("n,q\n5000,{quantity}\nstore_id\n1\n2\n3\n"),
+        "both queries print, in order"
+    );
+}
+
+#[test]
+fn a_bad_job_file_names_the_line_and_field_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("bad.toml");
+    std::fs::write(&job, "name = \"x\"\n[[step]]\nname = \"q\"\nsq = \"SELECT 1\"\n").unwrap();
+    let output = kiln().arg("run").arg(&job).output().expect("running kiln");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.toml"), "{stderr}");
+    assert!(stderr.contains("line 4"), "{stderr}");
+    assert!(stderr.contains("sq"), "{stderr}");
+}

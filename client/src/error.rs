@@ -1,0 +1,45 @@
+//! Errors the client SDK returns; it never panics on what a server says.
+
+/// What can go wrong talking to Kiln.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The coordinator could not be reached.
+    #[error("cannot connect to the Kiln coordinator at {url}: {message}")]
+    Connect { url: String, message: String },
+    /// The coordinator rejected a job as invalid; the message says where and why.
+    #[error("{0}")]
+    InvalidJob(String),
+    /// No job has that id.
+    #[error("{0}")]
+    NotFound(String),
+    /// Results were asked for a job that did not succeed.
+    #[error("job {job_id} is {state}{}", if error.is_empty() { String::new() } else { format!(": {error}") })]
+    NotSucceeded {
+        job_id: String,
+        state: String,
+        error: String,
+    },
+    /// Any other error status from a Kiln server.
+    #[error("{}: {}", .0.code(), .0.message())]
+    Server(tonic::Status),
+    /// Result data could not be fetched or decoded.
+    #[error("fetching results: {0}")]
+    Flight(#[from] arrow_flight::error::FlightError),
+    #[error(transparent)]
+    Core(#[from] kiln_core::KilnError),
+    #[error(transparent)]
+    Arrow(#[from] arrow::error::ArrowError),
+}
+
+/// The client's result type.
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;
+
+impl From<tonic::Status> for ClientError {
+    fn from(status: tonic::Status) -> Self {
+        match status.code() {
+            tonic::Code::InvalidArgument => ClientError::InvalidJob(status.message().to_string()),
+            tonic::Code::NotFound => ClientError::NotFound(status.message().to_string()),
+            _ => ClientError::Server(status),
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! `JobService`: the public API clients use.
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::Stream;
+use kiln_proto::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use crate::scheduler::Scheduler;
+
+pub(crate) struct JobApi {
+    scheduler: Arc<Scheduler>,
+}
+
+impl JobApi {
+    pub(crate) fn new(scheduler: Arc<Scheduler>) -> Self {
+        Self { scheduler }
+    }
+}
+
+fn is_final(status: &pb::JobStatus) -> bool {
+    !matches!(
+        pb::JobState::try_from(status.state),
+        Ok(pb::JobState::Queued | pb::JobState::Running)
+    )
+}
+
+#[tonic::async_trait]
+impl pb::job_service_server::JobService for JobApi {
+    async fn submit(
+        &self,
+        request: Request<pb::SubmitRequest>,
+    ) -> Result<Response<pb::SubmitResponse>, Status> {
+        let spec = request
+            .into_inner()
+            .spec
+            .ok_or_else(|| Status::invalid_argument("the request has no job spec"))?;
+        let job_id = self.scheduler.submit(spec).await?;
+        Ok(Response::new(pb::SubmitResponse { job_id }))
+    }
+
+    async fn get(
+        &self,
+        request: Request<pb::GetJobRequest>,
+    ) -> Result<Response<pb::JobStatus>, Status> {
+        Ok(Response::new(
+            self.scheduler.status(&request.into_inner().job_id)?,
+        ))
+    }
+
+    type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::JobStatus, Status>> + Send>>;
+
+    async fn watch(
+        &self,
+        request: Request<pb::WatchJobRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
+        let job_id = request.into_inner().job_id;
+        let mut changes = self.scheduler.subscribe(&job_id)?;
+        let scheduler = Arc::clone(&self.scheduler);
+        let stream = async_stream(move |tx| async move {
+            loop {
+                changes.mark_unchanged();
+                let status = match scheduler.status(&job_id) {
+                    Ok(status) => status,
+                    Err(e) => {
+                        let _ = tx.send(Err(e.into())).await;
+                        return;
+                    }
+                };
+                let done = is_final(&status);
+                if tx.send(Ok(status)).await.is_err() || done {
+                    return;
+                }
+                if changes.changed().await.is_err() {
+                    return;
+                }
+                // Coalesce bursts of changes into one snapshot.
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        });
+        Ok(Response::new(stream))
+    }
+
+    async fn cancel(
+        &self,
+        request: Request<pb::CancelJobRequest>,
+    ) -> Result<Response<pb::CancelJobResponse>, Status> {
+        let state = self.scheduler.cancel(&request.into_inner().job_id)?;
+        Ok(Response::new(pb::CancelJobResponse {
+            state: state as i32,
+        }))
+    }
+
+    async fn list(
+        &self,
+        request: Request<pb::ListJobsRequest>,
+    ) -> Result<Response<pb::ListJobsResponse>, Status> {
+        let request = request.into_inner();
+        let state = match request.state {
+            Some(s) => Some(
+                pb::JobState::try_from(s)
+                    .map_err(|_| Status::invalid_argument(format!("unknown job state {s}")))?,
+            ),
+            None => None,
+        };
+        Ok(Response::new(pb::ListJobsResponse {
+            jobs: self.scheduler.list(state, request.limit as usize),
+        }))
+    }
+
+    async fn list_executors(
+        &self,
+        _request: Request<pb::ListExecutorsRequest>,
+    ) -> Result<Response<pb::ListExecutorsResponse>, Status> {
+        let executors = self
+            .scheduler
+            .executors()
+            .into_iter()
+            .map(|(info, running, draining)| pb::ExecutorStatus {
+                executor_id: info.executor_id,
+                host: info.host,
+                grpc_port: info.grpc_port,
+                flight_port: info.flight_port,
+                slots: info.slots,
+                running_tasks: running as u32,
+                draining,
+            })
+            .collect();
+        Ok(Response::new(pb::ListExecutorsResponse { executors }))
+    }
+}
+
+/// A stream fed by a task through a small channel.
+fn async_stream<T, F, Fut>(produce: F) -> Pin<Box<dyn Stream<Item = T> + Send>>
+where
+    T: Send + 'static,
+    F: FnOnce(tokio::sync::mpsc::Sender<T>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(produce(tx));
+    Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))
+}

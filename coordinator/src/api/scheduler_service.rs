@@ -1,0 +1,74 @@
+//! `SchedulerService`: what executors call to join, stay alive and report task outcomes.
+
+use std::sync::Arc;
+
+use kiln_proto::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use crate::scheduler::Scheduler;
+
+pub(crate) struct SchedulerApi {
+    scheduler: Arc<Scheduler>,
+}
+
+impl SchedulerApi {
+    pub(crate) fn new(scheduler: Arc<Scheduler>) -> Self {
+        Self { scheduler }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::scheduler_service_server::SchedulerService for SchedulerApi {
+    async fn register_executor(
+        &self,
+        request: Request<pb::RegisterExecutorRequest>,
+    ) -> Result<Response<pb::RegisterExecutorResponse>, Status> {
+        let request = request.into_inner();
+        if request.protocol_version != kiln_proto::PROTOCOL_VERSION {
+            return Err(Status::failed_precondition(format!(
+                "protocol version mismatch: this coordinator speaks version {}, the executor \
+                 speaks version {}; run the same Kiln release on both",
+                kiln_proto::PROTOCOL_VERSION,
+                request.protocol_version
+            )));
+        }
+        let info = request
+            .executor
+            .ok_or_else(|| Status::invalid_argument("registration without executor info"))?;
+        self.scheduler
+            .register_executor(info)
+            .await
+            .map_err(Status::failed_precondition)?;
+        Ok(Response::new(pb::RegisterExecutorResponse {}))
+    }
+
+    async fn heartbeat(
+        &self,
+        request: Request<pb::HeartbeatRequest>,
+    ) -> Result<Response<pb::HeartbeatResponse>, Status> {
+        let known = self.scheduler.heartbeat(&request.into_inner().executor_id);
+        Ok(Response::new(pb::HeartbeatResponse {
+            register_again: !known,
+        }))
+    }
+
+    async fn report_task_status(
+        &self,
+        request: Request<pb::ReportTaskStatusRequest>,
+    ) -> Result<Response<pb::ReportTaskStatusResponse>, Status> {
+        let request = request.into_inner();
+        self.scheduler
+            .task_statuses(&request.executor_id, request.statuses);
+        Ok(Response::new(pb::ReportTaskStatusResponse {}))
+    }
+
+    async fn deregister(
+        &self,
+        request: Request<pb::DeregisterRequest>,
+    ) -> Result<Response<pb::DeregisterResponse>, Status> {
+        let request = request.into_inner();
+        self.scheduler
+            .deregister(&request.executor_id, request.draining);
+        Ok(Response::new(pb::DeregisterResponse {}))
+    }
+}

@@ -1,0 +1,40 @@
+//! How a coordinator is set up.
+
+use std::time::Duration;
+
+use kiln_core::config::{
+    DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS, DEFAULT_SHUFFLE_PARTITIONS,
+};
+
+/// Everything a coordinator needs to start.
+#[derive(Debug, Clone)]
+pub struct CoordinatorConfig {
+    /// The address to listen on.
+    pub bind_host: String,
+    /// The gRPC port (0 picks a free one).
+    pub port: u16,
+    /// Partitions per shuffle for jobs that do not set their own parallelism.
+    pub shuffle_partitions: usize,
+    /// Attempts per task for jobs that do not set their own.
+    pub max_task_attempts: u32,
+    /// An executor silent for this long is considered lost.
+    pub executor_timeout: Duration,
+    /// How long a finished query's result stays fetchable.
+    pub result_ttl: Duration,
+    /// The gRPC message size limit, the same everywhere in the cluster.
+    pub max_message_size: usize,
+}
+
+impl Default for CoordinatorConfig {
+    fn default() -> Self {
+        Self {
+            bind_host: "127.0.0.1".into(),
+            port: 0,
+            shuffle_partitions: DEFAULT_SHUFFLE_PARTITIONS,
+            max_task_attempts: DEFAULT_MAX_TASK_ATTEMPTS,
+            executor_timeout: Duration::from_secs(5),
+            result_ttl: Duration::from_secs(600),
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! A job's stages and tasks as the leader tracks them in memory.
+//!
+//! # Stage lifecycle
+//!
+//! ```text
+//!            inputs complete              every task has an output
+//!  PENDING ------------------> RUNNING --------------------------> SUCCEEDED
+//!     ^                          |  ^                                  |
+//!     | an input lost outputs    |  | outputs lost (executor gone,     |
+//!     +--------------------------+  | fetch failed) while a consumer   |
+//!                                   | still needs them                 |
+//!                                   +----------------------------------+
+//! ```
+//!
+//! - A stage is *runnable* when every input stage has an output for every partition.
+//! - A stage is *needed* while it is the final stage and incomplete, or some consumer is
+//!   incomplete; only needed stages get tasks, so outputs nobody reads are not recomputed.
+//! - A task attempt that fails with an execution error counts against the job's attempt limit;
+//!   one that failed because an input could not be fetched, or whose executor died, does not:
+//!   the lost map outputs are recomputed and the task runs again.
+//! - The job fails when a task exhausts its attempts; it succeeds when the final stage does.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::error::Result as DfResult;
+use datafusion::physical_plan::ExecutionPlan;
+use kiln_core::codec::encode_schema;
+use kiln_core::shuffle::{MapOutputLocation, OutputStats, ShuffleReaderExec};
+use kiln_proto::v1 as pb;
+use prost::Message;
+use tokio::sync::watch;
+
+use crate::stages::StagePlan;
+
+/// Where one map task's winning attempt left its output.
+#[derive(Debug, Clone)]
+pub struct MapOutput {
+    pub executor_id: String,
+    pub flight_endpoint: String,
+    pub attempt: u32,
+    pub stats: Vec<OutputStats>,
+}
+
+/// The state of one task (one partition of one stage).
+#[derive(Debug, Clone)]
+pub enum TaskState {
+    Pending,
+    Running { executor_id: String, attempt: u32 },
+    Done(MapOutput),
+}
+
+/// One task and its history.
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub state: TaskState,
+    /// Attempts that failed with an execution error (these count against the limit).
+    pub failed_attempts: u32,
+    /// The number the next attempt gets; attempts are numbered so retries never collide.
+    pub next_attempt: u32,
+    /// The executor the last failed attempt ran on; a retry prefers another.
+    pub avoid_executor: Option<String>,
+    /// The error of the last failed attempt.
+    pub last_error: Option<String>,
+}
+
+impl Task {
+    fn new() -> Self {
+        Self {
+            state: TaskState::Pending,
+            failed_attempts: 0,
+            next_attempt: 0,
+            avoid_executor: None,
+            last_error: None,
+        }
+    }
+}
+
+/// One stage of a job.
+#[derive(Debug)]
+pub struct Stage {
+    pub plan: StagePlan,
+    /// Stages that read this one.
+    pub consumers: Vec<u32>,
+    pub tasks: Vec<Task>,
+    /// Failed attempts so far (retried or not).
+    pub failures: u32,
+}
+
+impl Stage {
+    pub fn is_complete(&self) -> bool {
+        self.tasks
+            .iter()
+            .all(|t| matches!(t.state, TaskState::Done(_)))
+    }
+}
+
+/// What happened to a job as a result of a task's failure.
+pub enum FailureOutcome {
+    /// The task will run again.
+    Retry,
+    /// The task exhausted its attempts; the job has failed with this message.
+    JobFailed(String),
+}
+
+/// A job as the leader tracks it.
+pub struct Job {
+    pub id: String,
+    pub spec: pb::JobSpec,
+    pub state: pb::JobState,
+    pub error: String,
+    pub submitted_at_ms: u64,
+    pub started_at_ms: u64,
+    pub ended_at_ms: u64,
+    pub stages: Vec<Stage>,
+    /// DataFusion settings tasks run with.
+    pub session_config: HashMap<String, String>,
+    pub max_attempts: u32,
+    pub deadline: Option<Instant>,
+    /// Bumped on every change, so watchers wake up.
+    pub changes: watch::Sender<u64>,
+}
+
+impl Job {
+    pub fn new(
+        id: String,
+        spec: pb::JobSpec,
+        stages: Vec<StagePlan>,
+        session_config: HashMap<String, String>,
+        max_attempts: u32,
+    ) -> Self {
+        let mut consumers: Vec<Vec<u32>> = vec![vec![]; stages.len()];
+        for stage in &stages {
+            for &input in &stage.inputs {
+                consumers[input as usize].push(stage.id);
+            }
+        }
+        let stages = stages
+            .into_iter()
+            .zip(consumers)
+            .map(|(plan, consumers)| Stage {
+                tasks: vec![Task::new(); plan.partitions()],
+                plan,
+                consumers,
+                failures: 0,
+            })
+            .collect();
+        let timeout_ms = spec.options.as_ref().map(|o| o.timeout_ms).unwrap_or(0);
+        Self {
+            id,
+            spec,
+            state: pb::JobState::Queued,
+            error: String::new(),
+            submitted_at_ms: kiln_core::ids::now_ms(),
+            started_at_ms: 0,
+            ended_at_ms: 0,
+            stages,
+            session_config,
+            max_attempts,
+            deadline: (timeout_ms > 0)
+                .then(|| Instant::now() + std::time::Duration::from_millis(timeout_ms)),
+            changes: watch::channel(0).0,
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        !matches!(self.state, pb::JobState::Queued | pb::JobState::Running)
+    }
+
+    pub fn final_stage(&self) -> u32 {
+        (self.stages.len() - 1) as u32
+    }
+
+    /// Wakes the job's watchers.
+    pub fn touch(&self) {
+        self.changes.send_modify(|v| *v += 1);
+    }
+
+    /// Whether some stage still needs stage `id`'s output.
+    fn is_needed(&self, id: u32) -> bool {
+        let stage = &self.stages[id as usize];
+        if id == self.final_stage() {
+            return !stage.is_complete();
+        }
+        stage
+            .consumers
+            .iter()
+            .any(|&c| !self.stages[c as usize].is_complete())
+    }
+
+    fn is_runnable(&self, id: u32) -> bool {
+        self.stages[id as usize]
+            .plan
+            .inputs
+            .iter()
+            .all(|&input| self.stages[input as usize].is_complete())
+    }
+
+    /// The tasks that can start now: pending tasks of needed, runnable stages.
+    pub fn launchable(&self) -> Vec<(u32, u32)> {
+        if self.is_finished() {
+            return vec![];
+        }
+        let mut tasks = vec![];
+        for stage in &self.stages {
+            let id = stage.plan.id;
+            if !self.is_needed(id) || !self.is_runnable(id) {
+                continue;
+            }
+            for (partition, task) in stage.tasks.iter().enumerate() {
+                if matches!(task.state, TaskState::Pending) {
+                    tasks.push((id, partition as u32));
+                }
+            }
+        }
+        tasks
+    }
+
+    /// The executor holding most of a task's same-numbered inputs (a locality preference).
+    pub fn preferred_executor(&self, stage: u32, partition: u32) -> Option<&str> {
+        self.stages[stage as usize]
+            .plan
+            .inputs
+            .iter()
+            .find_map(|&input| {
+                match &self.stages[input as usize].tasks.get(partition as usize)?.state {
+                    TaskState::Done(output) => Some(output.executor_id.as_str()),
+                    _ => None,
+                }
+            })
+    }
+
+    /// The stage's plan with every shuffle reader pointed at its input's current outputs.
+    pub fn resolved_plan(&self, stage: u32) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.plan.clone();
+        plan.transform_up(|node| {
+            let Some(reader) = node.downcast_ref::<ShuffleReaderExec>() else {
+                return Ok(Transformed::no(node));
+            };
+            let locations = self.stages[reader.stage_id() as usize]
+                .tasks
+                .iter()
+                .enumerate()
+                .filter_map(|(partition, task)| match &task.state {
+                    TaskState::Done(output) => Some(MapOutputLocation {
+                        map_partition: partition as u32,
+                        attempt: output.attempt,
+                        executor_id: output.executor_id.clone(),
+                        flight_endpoint: output.flight_endpoint.clone(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            Ok(Transformed::yes(Arc::new(reader.with_locations(locations))))
+        })
+        .map(|t| t.data)
+    }
+
+    /// Marks a task as started on `executor_id`; returns the attempt number.
+    pub fn start_task(&mut self, stage: u32, partition: u32, executor_id: &str) -> u32 {
+        if self.state == pb::JobState::Queued {
+            self.state = pb::JobState::Running;
+            self.started_at_ms = kiln_core::ids::now_ms();
+        }
+        let task = &mut self.stages[stage as usize].tasks[partition as usize];
+        let attempt = task.next_attempt;
+        task.next_attempt += 1;
+        task.state = TaskState::Running {
+            executor_id: executor_id.to_string(),
+            attempt,
+        };
+        attempt
+    }
+
+    /// Whether `attempt` of a task is the one currently running (reports of older attempts
+    /// are ignored).
+    pub fn is_current(&self, stage: u32, partition: u32, attempt: u32) -> bool {
+        let Some(task) = self
+            .stages
+            .get(stage as usize)
+            .and_then(|s| s.tasks.get(partition as usize))
+        else {
+            return false;
+        };
+        matches!(&task.state, TaskState::Running { attempt: a, .. } if *a == attempt)
+    }
+
+    /// Records a task's output. Returns true when this made the job succeed.
+    pub fn task_succeeded(&mut self, stage: u32, partition: u32, output: MapOutput) -> bool {
+        self.stages[stage as usize].tasks[partition as usize].state = TaskState::Done(output);
+        if self.stages[self.final_stage() as usize].is_complete() {
+            self.finish(pb::JobState::Succeeded, String::new());
+            return true;
+        }
+        false
+    }
+
+    /// Records an execution error of a task attempt.
+    pub fn task_failed(
+        &mut self,
+        stage: u32,
+        partition: u32,
+        executor_id: &str,
+        message: &str,
+    ) -> FailureOutcome {
+        let max_attempts = self.max_attempts;
+        let stage_state = &mut self.stages[stage as usize];
+        stage_state.failures += 1;
+        let task = &mut stage_state.tasks[partition as usize];
+        task.failed_attempts += 1;
+        task.avoid_executor = Some(executor_id.to_string());
+        task.last_error = Some(message.to_string());
+        task.state = TaskState::Pending;
+        if task.failed_attempts >= max_attempts {
+            let error = format!(
+                "stage {stage} task {partition} failed {} time(s), last on executor {executor_id}: {message}",
+                task.failed_attempts
+            );
+            self.finish(pb::JobState::Failed, error.clone());
+            return FailureOutcome::JobFailed(error);
+        }
+        FailureOutcome::Retry
+    }
+
+    /// A task could not fetch its input from `executor_id`: every output of this job on that
+    /// executor is treated as lost, and the task runs again once they are recomputed.
+    pub fn fetch_failed(&mut self, stage: u32, partition: u32, executor_id: &str) {
+        let s = &mut self.stages[stage as usize];
+        s.failures += 1;
+        s.tasks[partition as usize].state = TaskState::Pending;
+        self.forget_outputs_on(executor_id);
+    }
+
+    /// A task attempt was killed (its executor is shutting down): it runs again, uncounted.
+    pub fn task_killed(&mut self, stage: u32, partition: u32) {
+        self.stages[stage as usize].tasks[partition as usize].state = TaskState::Pending;
+    }
+
+    /// An executor is gone: its running tasks and its outputs must be redone.
+    /// Returns true when anything changed.
+    pub fn executor_lost(&mut self, executor_id: &str) -> bool {
+        let mut changed = self.forget_outputs_on(executor_id);
+        for stage in &mut self.stages {
+            for task in &mut stage.tasks {
+                if matches!(&task.state, TaskState::Running { executor_id: e, .. } if e == executor_id)
+                {
+                    task.state = TaskState::Pending;
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    fn forget_outputs_on(&mut self, executor_id: &str) -> bool {
+        let mut changed = false;
+        for stage in &mut self.stages {
+            for task in &mut stage.tasks {
+                if matches!(&task.state, TaskState::Done(o) if o.executor_id == executor_id) {
+                    task.state = TaskState::Pending;
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// The running attempts of this job, by executor.
+    pub fn running_attempts(&self) -> Vec<(String, pb::TaskId)> {
+        let mut running = vec![];
+        for stage in &self.stages {
+            for (partition, task) in stage.tasks.iter().enumerate() {
+                if let TaskState::Running {
+                    executor_id,
+                    attempt,
+                } = &task.state
+                {
+                    running.push((
+                        executor_id.clone(),
+                        pb::TaskId {
+                            job_id: self.id.clone(),
+                            stage_id: stage.plan.id,
+                            partition: partition as u32,
+                            attempt: *attempt,
+                        },
+                    ));
+                }
+            }
+        }
+        running
+    }
+
+    /// Ends the job in `state` (a no-op when it has already ended).
+    pub fn finish(&mut self, state: pb::JobState, error: String) {
+        if self.is_finished() {
+            return;
+        }
+        self.state = state;
+        self.error = error;
+        self.ended_at_ms = kiln_core::ids::now_ms();
+    }
+
+    /// A snapshot for clients.
+    pub fn status(&self) -> pb::JobStatus {
+        let stages = self
+            .stages
+            .iter()
+            .map(|stage| {
+                let mut status = pb::StageStatus {
+                    stage_id: stage.plan.id,
+                    tasks_total: stage.tasks.len() as u32,
+                    task_failures: stage.failures,
+                    inputs: stage.plan.inputs.clone(),
+                    ..Default::default()
+                };
+                for task in &stage.tasks {
+                    match &task.state {
+                        TaskState::Done(output) => {
+                            status.tasks_succeeded += 1;
+                            status.rows_out += output.stats.iter().map(|s| s.rows).sum::<u64>();
+                            status.bytes_out += output.stats.iter().map(|s| s.bytes).sum::<u64>();
+                        }
+                        TaskState::Running { .. } => status.tasks_running += 1,
+                        TaskState::Pending => {}
+                    }
+                }
+                let state = if status.tasks_succeeded == status.tasks_total {
+                    pb::StageState::Succeeded
+                } else if self.state == pb::JobState::Failed
+                    && stage.tasks.iter().any(|t| {
+                        t.failed_attempts >= self.max_attempts
+                    })
+                {
+                    pb::StageState::Failed
+                } else if self.is_runnable(stage.plan.id) && !self.is_finished() {
+                    pb::StageState::Running
+                } else {
+                    pb::StageState::Pending
+                };
+                status.state = state as i32;
+                status
+            })
+            .collect();
+        pb::JobStatus {
+            job_id: self.id.clone(),
+            name: self.spec.name.clone(),
+            state: self.state as i32,
+            error: self.error.clone(),
+            submitted_at_ms: self.submitted_at_ms,
+            started_at_ms: self.started_at_ms,
+            ended_at_ms: self.ended_at_ms,
+            stages,
+            result: (self.state == pb::JobState::Succeeded).then(|| self.result()),
+            labels: self.spec.labels.clone(),
+        }
+    }
+
+    /// Where the final stage's output lives, partition by partition.
+    fn result(&self) -> pb::JobResult {
+        let stage = &self.stages[self.final_stage() as usize];
+        let schema = stage.plan.plan.input().schema();
+        let mut rows = 0;
+        let partitions = stage
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(partition, task)| match &task.state {
+                TaskState::Done(output) => {
+                    let partition_rows = output.stats.iter().map(|s| s.rows).sum::<u64>();
+                    rows += partition_rows;
+                    let ticket = pb::ShuffleTicket {
+                        job_id: self.id.clone(),
+                        stage_id: stage.plan.id,
+                        map_partition: partition as u32,
+                        attempt: output.attempt,
+                        output_partition: 0,
+                    };
+                    Some(pb::ResultPartition {
+                        flight_endpoint: output.flight_endpoint.clone(),
+                        ticket: ticket.encode_to_vec(),
+                        rows: partition_rows,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        pb::JobResult {
+            schema: encode_schema(&schema),
+            partitions,
+            rows,
+        }
+    }
+}

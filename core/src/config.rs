@@ -1,0 +1,41 @@
+//! Settings shared by every Kiln process.
+
+use datafusion::prelude::SessionConfig;
+
+/// The largest gRPC message any Kiln endpoint sends or accepts, unless configured otherwise.
+///
+/// One limit applies everywhere (coordinator, executors, Flight, clients). Plans are shipped as
+/// one fragment per task and shuffle locations are O(map tasks), so no message grows with the
+/// size of the whole job graph.
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 * 1024 * 1024;
+
+/// How many partitions a shuffle has when a job does not say.
+pub const DEFAULT_SHUFFLE_PARTITIONS: usize = 8;
+
+/// How many attempts a task gets before its job fails, when a job does not say.
+pub const DEFAULT_MAX_TASK_ATTEMPTS: u32 = 4;
+
+/// The DataFusion settings Kiln plans distributed queries with.
+///
+/// Some single-process optimizations assume that every partition of a plan runs in one
+/// process and shares memory; they are turned off because Kiln runs partitions as separate
+/// tasks on separate executors:
+/// - dynamic filters link a join to a scan in another stage through shared memory;
+/// - physical scalar subqueries run a whole subplan inside one operator;
+/// - round-robin repartitioning would add a network shuffle after every scan.
+///
+/// A join whose build side is small is planned as a broadcast: every task of the probe stage
+/// reads the whole build side from the stage that produced it.
+pub fn distributed_session_config(shuffle_partitions: usize) -> SessionConfig {
+    let mut config = SessionConfig::new()
+        .with_target_partitions(shuffle_partitions.max(1))
+        .with_round_robin_repartition(false)
+        .with_information_schema(true);
+    let options = config.options_mut();
+    options.optimizer.enable_dynamic_filter_pushdown = false;
+    options.optimizer.enable_join_dynamic_filter_pushdown = false;
+    options.optimizer.enable_topk_dynamic_filter_pushdown = false;
+    options.optimizer.enable_aggregate_dynamic_filter_pushdown = false;
+    options.optimizer.enable_physical_uncorrelated_scalar_subquery = false;
+    config
+}

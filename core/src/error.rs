@@ -1,0 +1,117 @@
+//! Kiln's error type, shared by every crate above `kiln-core`.
+
+use datafusion::error::DataFusionError;
+
+/// What can go wrong in Kiln's shared machinery.
+#[derive(Debug, thiserror::Error)]
+pub enum KilnError {
+    /// DataFusion failed to plan or execute.
+    #[error(transparent)]
+    DataFusion(#[from] DataFusionError),
+    /// Arrow failed to encode or decode data.
+    #[error(transparent)]
+    Arrow(#[from] arrow::error::ArrowError),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A remote call failed.
+    #[error("{context}: {status}")]
+    Rpc {
+        context: String,
+        #[source]
+        status: Box<tonic::Status>,
+    },
+    /// A protobuf message could not be decoded or lacked a required field.
+    #[error("invalid message: {0}")]
+    InvalidMessage(String),
+    /// A shuffle input could not be fetched.
+    #[error(transparent)]
+    FetchFailed(#[from] FetchFailed),
+}
+
+/// Kiln's result type.
+pub type Result<T, E = KilnError> = std::result::Result<T, E>;
+
+impl KilnError {
+    /// An I/O error with the path it happened on.
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
+        KilnError::Io {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
+    }
+
+    /// A failed remote call with what was being attempted.
+    pub fn rpc(context: impl Into<String>, status: tonic::Status) -> Self {
+        KilnError::Rpc {
+            context: context.into(),
+            status: Box::new(status),
+        }
+    }
+}
+
+/// A shuffle input that could not be fetched: the map output it names must be recomputed.
+///
+/// It travels through DataFusion inside `DataFusionError::External` and is found again with
+/// [`find_fetch_failure`], so the scheduler sees a typed reason rather than text.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "fetch failed: stage {stage_id} map task {map_partition} on executor {executor_id}: {message}"
+)]
+pub struct FetchFailed {
+    pub executor_id: String,
+    pub stage_id: u32,
+    pub map_partition: u32,
+    pub message: String,
+}
+
+/// Finds a [`FetchFailed`] anywhere in an error's chain of causes.
+pub fn find_fetch_failure<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a FetchFailed> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(err) = current {
+        if let Some(fetch) = err.downcast_ref::<FetchFailed>() {
+            return Some(fetch);
+        }
+        if let Some(KilnError::FetchFailed(fetch)) = err.downcast_ref::<KilnError>() {
+            return Some(fetch);
+        }
+        if let Some(DataFusionError::Shared(shared)) = err.downcast_ref::<DataFusionError>()
+            && let Some(found) = find_fetch_failure(shared.as_ref())
+        {
+            return Some(found);
+        }
+        current = err.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[test]
+    fn fetch_failure_is_found_through_datafusion_wrappers() {
+        let fetch = FetchFailed {
+            executor_id: "e1".into(),
+            stage_id: 3,
+            map_partition: 7,
+            message: "connection refused".into(),
+        };
+        let wrapped = DataFusionError::Shared(Arc::new(
+            DataFusionError::External(Box::new(fetch)).context("reading input"),
+        ));
+        let found = find_fetch_failure(&wrapped).expect("fetch failure is found");
+        assert_eq!((found.stage_id, found.map_partition), (3, 7));
+        assert_eq!(found.executor_id, "e1");
+
+        let plain = DataFusionError::Execution("division by zero".into());
+        assert!(find_fetch_failure(&plain).is_none());
+    }
+}

@@ -1,0 +1,101 @@
+//! Moving Arrow data between processes: Flight connections and local Arrow IPC files.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use arrow::array::RecordBatch;
+use arrow::error::ArrowError;
+use arrow::ipc::reader::StreamReader;
+use arrow_flight::FlightClient;
+use arrow_flight::flight_service_client::FlightServiceClient;
+use futures::Stream;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::config::DEFAULT_MAX_MESSAGE_SIZE;
+use crate::{KilnError, Result};
+
+/// A pool of Flight connections, one channel per endpoint, shared by all tasks of a process.
+#[derive(Debug)]
+pub struct FlightClients {
+    channels: Mutex<HashMap<String, Channel>>,
+    max_message_size: usize,
+}
+
+impl Default for FlightClients {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_MESSAGE_SIZE)
+    }
+}
+
+impl FlightClients {
+    /// A pool whose clients accept messages up to `max_message_size` bytes.
+    pub fn new(max_message_size: usize) -> Self {
+        Self {
+            channels: Mutex::new(HashMap::new()),
+            max_message_size,
+        }
+    }
+
+    /// A client for the Flight server at `endpoint` (e.g. `http://10.0.0.5:50052`).
+    pub fn client(&self, endpoint: &str) -> Result<FlightClient> {
+        let channel = {
+            let mut channels = self.channels.lock().expect("flight channel pool poisoned");
+            match channels.get(endpoint) {
+                Some(channel) => channel.clone(),
+                None => {
+                    let channel = Endpoint::from_shared(endpoint.to_string())
+                        .map_err(|e| {
+                            KilnError::InvalidMessage(format!("bad endpoint {endpoint}: {e}"))
+                        })?
+                        .connect_timeout(std::time::Duration::from_secs(5))
+                        .tcp_nodelay(true)
+                        .connect_lazy();
+                    channels.insert(endpoint.to_string(), channel.clone());
+                    channel
+                }
+            }
+        };
+        let inner = FlightServiceClient::new(channel)
+            .max_decoding_message_size(self.max_message_size)
+            .max_encoding_message_size(self.max_message_size);
+        Ok(FlightClient::new_from_inner(inner))
+    }
+
+    /// Forgets the connection to `endpoint` (after it failed), so the next call reconnects.
+    pub fn forget(&self, endpoint: &str) {
+        self.channels
+            .lock()
+            .expect("flight channel pool poisoned")
+            .remove(endpoint);
+    }
+}
+
+/// Streams the batches of an Arrow IPC stream file, reading on a blocking thread and holding
+/// at most two batches in memory ahead of the consumer.
+pub fn read_ipc_file(
+    path: PathBuf,
+) -> impl Stream<Item = std::result::Result<RecordBatch, ArrowError>> + Send + 'static {
+    let (tx, rx) = tokio::sync::mpsc::channel(2);
+    tokio::task::spawn_blocking(move || {
+        let reader = File::open(&path)
+            .map_err(|e| ArrowError::IoError(format!("{}: {e}", path.display()), e))
+            .and_then(|file| StreamReader::try_new(BufReader::new(file), None));
+        match reader {
+            Ok(reader) => {
+                for batch in reader {
+                    if tx.blocking_send(batch).is_err() {
+                        break;
+                    }
+                }
+            }
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e));
+            }
+        }
+    });
+    ReceiverStream::new(rx)
+}

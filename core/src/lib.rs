@@ -1,0 +1,13 @@
+//! Shared pieces of Kiln that the coordinator, the executors and the clients all need:
+//! errors, cluster-wide settings, the shuffle plan nodes that connect stages, the codec that
+//! ships plans between processes, and the Flight plumbing that moves shuffle data.
+
+pub mod codec;
+pub mod config;
+pub mod error;
+pub mod flight;
+pub mod ids;
+pub mod runtime;
+pub mod shuffle;
+
+pub use error::{KilnError, Result};

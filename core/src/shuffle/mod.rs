@@ -1,0 +1,86 @@
+//! The shuffle: how one stage's output becomes the next stage's input.
+//!
+//! A stage's root is a [`ShuffleWriterExec`]: each task runs one partition of the stage's plan
+//! and writes it as Arrow IPC stream files (LZ4-compressed) in the executor's work dir, either
+//! hash-partitioned into N files or as one file. A downstream stage's leaves are
+//! [`ShuffleReaderExec`]s that read those files back, from local disk when the file is on the
+//! same executor and over Arrow Flight otherwise.
+
+mod reader;
+mod writer;
+
+pub use reader::{MapOutputLocation, ReadMode, ShuffleReaderExec};
+pub use writer::{OutputStats, ShuffleWriterExec};
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use datafusion::error::DataFusionError;
+use datafusion::execution::TaskContext;
+
+use crate::flight::FlightClients;
+
+/// Where this process keeps shuffle files and how it reaches other executors' files.
+///
+/// Attached to the `SessionConfig` of every task as an extension.
+#[derive(Debug)]
+pub struct ShuffleEnv {
+    /// The id of the executor this process is (empty for a pure client).
+    pub executor_id: String,
+    /// The directory shuffle files live under.
+    pub work_dir: PathBuf,
+    /// Flight connections to other executors.
+    pub flight: Arc<FlightClients>,
+}
+
+/// The attempt number of the task a plan runs as; part of every shuffle file's path so a retried
+/// task never overwrites or mixes with an earlier attempt's files.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskAttempt(pub u32);
+
+/// Names one shuffle file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShuffleFileId<'a> {
+    pub job_id: &'a str,
+    pub stage_id: u32,
+    pub map_partition: u32,
+    pub attempt: u32,
+    pub output_partition: u32,
+}
+
+impl ShuffleEnv {
+    /// The directory holding all of a job's shuffle files.
+    pub fn job_dir(&self, job_id: &str) -> PathBuf {
+        self.work_dir.join(job_id)
+    }
+
+    /// The directory holding one stage's shuffle files.
+    pub fn stage_dir(&self, job_id: &str, stage_id: u32) -> PathBuf {
+        self.job_dir(job_id).join(format!("stage-{stage_id}"))
+    }
+
+    /// The path of one shuffle file.
+    pub fn file_path(&self, id: &ShuffleFileId<'_>) -> PathBuf {
+        self.stage_dir(id.job_id, id.stage_id)
+            .join(format!("map-{}-attempt-{}", id.map_partition, id.attempt))
+            .join(format!("part-{}.arrow", id.output_partition))
+    }
+
+    /// The shuffle environment a task runs in, or a clear error when the process set none up.
+    pub fn of_task(ctx: &TaskContext) -> datafusion::error::Result<Arc<ShuffleEnv>> {
+        ctx.session_config()
+            .get_extension::<ShuffleEnv>()
+            .ok_or_else(|| {
+                DataFusionError::Internal(
+                    "this plan reads or writes shuffle files but the process has no shuffle \
+                     environment (run it on a Kiln executor)"
+                        .into(),
+                )
+            })
+    }
+}
+
+/// Whether `path` lies inside `dir` (a guard against tickets that point elsewhere).
+pub fn is_inside(path: &Path, dir: &Path) -> bool {
+    path.starts_with(dir) && !path.components().any(|c| c.as_os_str() == "..")
+}

@@ -1,0 +1,54 @@
+//! How an executor is set up.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
+
+/// Everything an executor needs to start.
+#[derive(Debug, Clone)]
+pub struct ExecutorConfig {
+    /// The coordinator's gRPC URL, e.g. `http://127.0.0.1:50050`.
+    pub coordinator_url: String,
+    /// The address to listen on.
+    pub bind_host: String,
+    /// The host others reach this executor at; defaults to `bind_host`. In Kubernetes, the pod IP.
+    pub advertise_host: Option<String>,
+    /// The gRPC port (0 picks a free one).
+    pub grpc_port: u16,
+    /// The Flight port (0 picks a free one).
+    pub flight_port: u16,
+    /// How many tasks run at once.
+    pub slots: usize,
+    /// Where shuffle and spill files go.
+    pub work_dir: PathBuf,
+    /// The memory all running tasks share; operators spill to disk beyond it. None: unbounded.
+    pub memory_limit: Option<usize>,
+    /// The gRPC message size limit, the same everywhere in the cluster.
+    pub max_message_size: usize,
+    /// How often the executor tells the coordinator it is alive.
+    pub heartbeat_interval: Duration,
+    /// A fixed id; a fresh one is generated when absent.
+    pub executor_id: Option<String>,
+}
+
+impl ExecutorConfig {
+    /// Defaults for an executor of the coordinator at `coordinator_url`, working in `work_dir`.
+    pub fn new(coordinator_url: impl Into<String>, work_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            coordinator_url: coordinator_url.into(),
+            bind_host: "127.0.0.1".into(),
+            advertise_host: None,
+            grpc_port: 0,
+            flight_port: 0,
+            slots: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            work_dir: work_dir.into(),
+            memory_limit: None,
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            heartbeat_interval: Duration::from_secs(1),
+            executor_id: None,
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Errors of the executor.
+
+use datafusion::error::DataFusionError;
+
+/// What can stop an executor from starting or serving.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecutorError {
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot reach the coordinator at {url}: {message}")]
+    CoordinatorUnreachable { url: String, message: String },
+    #[error("the coordinator rejected this executor: {0}")]
+    Rejected(String),
+    #[error(transparent)]
+    DataFusion(#[from] DataFusionError),
+}
+
+/// The executor's result type.
+pub type Result<T, E = ExecutorError> = std::result::Result<T, E>;
+
+impl ExecutorError {
+    pub(crate) fn io(context: impl std::fmt::Display, source: std::io::Error) -> Self {
+        ExecutorError::Io {
+            context: context.to_string(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The executor's gRPC service: the coordinator launches and cancels tasks and removes a job's
+//! files through it.
+
+use std::sync::Arc;
+
+use kiln_core::ids::is_safe_id;
+use kiln_core::shuffle::ShuffleEnv;
+use kiln_proto::v1 as pb;
+use tonic::{Request, Response, Status};
+
+use crate::task_runner::TaskRunner;
+
+pub(crate) struct ExecutorGrpc {
+    runner: Arc<TaskRunner>,
+    env: Arc<ShuffleEnv>,
+}
+
+impl ExecutorGrpc {
+    pub(crate) fn new(runner: Arc<TaskRunner>, env: Arc<ShuffleEnv>) -> Self {
+        Self { runner, env }
+    }
+}
+
+#[tonic::async_trait]
+impl pb::executor_service_server::ExecutorService for ExecutorGrpc {
+    async fn launch_tasks(
+        &self,
+        request: Request<pb::LaunchTasksRequest>,
+    ) -> Result<Response<pb::LaunchTasksResponse>, Status> {
+        if self.runner.is_draining() {
+            return Err(Status::unavailable("executor is shutting down"));
+        }
+        for task in request.into_inner().tasks {
+            self.runner.launch(task);
+        }
+        Ok(Response::new(pb::LaunchTasksResponse {}))
+    }
+
+    async fn cancel_tasks(
+        &self,
+        request: Request<pb::CancelTasksRequest>,
+    ) -> Result<Response<pb::CancelTasksResponse>, Status> {
+        self.runner.cancel(&request.into_inner().tasks);
+        Ok(Response::new(pb::CancelTasksResponse {}))
+    }
+
+    async fn remove_job_data(
+        &self,
+        request: Request<pb::RemoveJobDataRequest>,
+    ) -> Result<Response<pb::RemoveJobDataResponse>, Status> {
+        let request = request.into_inner();
+        if !is_safe_id(&request.job_id) {
+            return Err(Status::invalid_argument("invalid job id"));
+        }
+        if request.keep_stage.is_none() {
+            self.runner.cancel_job(&request.job_id);
+        }
+        let job_dir = self.env.job_dir(&request.job_id);
+        let keep = request
+            .keep_stage
+            .map(|stage| self.env.stage_dir(&request.job_id, stage));
+        tokio::task::spawn_blocking(move || remove_job_dir(&job_dir, keep.as_deref()))
+            .await
+            .map_err(|e| Status::internal(e.to_string()))?;
+        Ok(Response::new(pb::RemoveJobDataResponse {}))
+    }
+}
+
+/// Deletes a job's directory, or everything in it but `keep`.
+fn remove_job_dir(job_dir: &std::path::Path, keep: Option<&std::path::Path>) {
+    let result = match keep {
+        None => std::fs::remove_dir_all(job_dir),
+        Some(keep) => std::fs::read_dir(job_dir).and_then(|entries| {
+            for entry in entries.flatten() {
+                if entry.path() != keep {
+                    std::fs::remove_dir_all(entry.path())?;
+                }
+            }
+            Ok(())
+        }),
+    };
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(dir = %job_dir.display(), error = %e, "removing job files failed");
+    }
+}

@@ -1,0 +1,192 @@
+//! A Kiln executor: runs the plan fragments the coordinator sends, writes their output as
+//! shuffle files in its work dir, and serves those files to other executors and to clients
+//! over Arrow Flight.
+//!
+//! [`Executor::start`] binds the gRPC and Flight ports, registers with the coordinator and
+//! keeps heartbeating; the `kiln-executor` binary and the embedded cluster of `kiln run` both
+//! use it.
+
+mod config;
+mod error;
+mod executor_service;
+mod flight_service;
+mod membership;
+mod task_runner;
+
+pub use config::ExecutorConfig;
+pub use error::{ExecutorError, Result};
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arrow_flight::flight_service_server::FlightServiceServer;
+use datafusion::execution::memory_pool::FairSpillPool;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use kiln_core::flight::FlightClients;
+use kiln_core::shuffle::ShuffleEnv;
+use kiln_proto::v1 as pb;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_stream::wrappers::TcpListenerStream;
+
+use crate::executor_service::ExecutorGrpc;
+use crate::flight_service::ShuffleFlightService;
+use crate::membership::Membership;
+use crate::task_runner::TaskRunner;
+
+/// A running executor.
+pub struct Executor {
+    id: String,
+    grpc_addr: SocketAddr,
+    flight_addr: SocketAddr,
+    runner: Arc<TaskRunner>,
+    membership: Arc<Membership>,
+    shutdown: watch::Sender<bool>,
+    servers: Vec<JoinHandle<()>>,
+    heartbeat: JoinHandle<()>,
+}
+
+impl Executor {
+    /// Binds the ports, starts the servers and registers with the coordinator.
+    pub async fn start(config: ExecutorConfig) -> Result<Executor> {
+        let id = config
+            .executor_id
+            .clone()
+            .unwrap_or_else(kiln_core::ids::new_executor_id);
+        std::fs::create_dir_all(&config.work_dir)
+            .map_err(|e| ExecutorError::io(config.work_dir.display(), e))?;
+        let env = Arc::new(ShuffleEnv {
+            executor_id: id.clone(),
+            work_dir: config.work_dir.clone(),
+            flight: Arc::new(FlightClients::new(config.max_message_size)),
+        });
+
+        let mut runtime = RuntimeEnvBuilder::new().with_temp_file_path(config.work_dir.join("spill"));
+        if let Some(limit) = config.memory_limit {
+            runtime = runtime.with_memory_pool(Arc::new(FairSpillPool::new(limit)));
+        }
+        let runtime = runtime.build_arc()?;
+
+        let grpc_listener = bind(&config.bind_host, config.grpc_port).await?;
+        let flight_listener = bind(&config.bind_host, config.flight_port).await?;
+        let grpc_addr = grpc_listener
+            .local_addr()
+            .map_err(|e| ExecutorError::io("grpc listener", e))?;
+        let flight_addr = flight_listener
+            .local_addr()
+            .map_err(|e| ExecutorError::io("flight listener", e))?;
+        let advertise_host = config
+            .advertise_host
+            .clone()
+            .unwrap_or_else(|| config.bind_host.clone());
+        let info = pb::ExecutorInfo {
+            executor_id: id.clone(),
+            host: advertise_host,
+            grpc_port: grpc_addr.port() as u32,
+            flight_port: flight_addr.port() as u32,
+            slots: config.slots as u32,
+        };
+
+        let membership = Arc::new(Membership::connect(&config, info).await?);
+        let runner = Arc::new(TaskRunner::new(
+            Arc::clone(&env),
+            runtime,
+            Arc::clone(&membership),
+        ));
+        let (shutdown, shutdown_rx) = watch::channel(false);
+
+        let max = config.max_message_size;
+        let grpc = pb::executor_service_server::ExecutorServiceServer::new(ExecutorGrpc::new(
+            Arc::clone(&runner),
+            Arc::clone(&env),
+        ))
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
+        let flight = FlightServiceServer::new(ShuffleFlightService::new(Arc::clone(&env)))
+            .max_decoding_message_size(max)
+            .max_encoding_message_size(max);
+        let servers = vec![
+            serve(grpc_listener, shutdown_rx.clone(), move |router| {
+                router.add_service(grpc)
+            }),
+            serve(flight_listener, shutdown_rx.clone(), move |router| {
+                router.add_service(flight)
+            }),
+        ];
+
+        membership.register().await?;
+        let heartbeat = tokio::spawn(Arc::clone(&membership).heartbeat_loop(
+            config.heartbeat_interval,
+            shutdown_rx,
+        ));
+        tracing::info!(executor_id = %id, %grpc_addr, %flight_addr, slots = config.slots, "executor started");
+        Ok(Executor {
+            id,
+            grpc_addr,
+            flight_addr,
+            runner,
+            membership,
+            shutdown,
+            servers,
+            heartbeat,
+        })
+    }
+
+    /// This executor's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The address the gRPC server listens on.
+    pub fn grpc_addr(&self) -> SocketAddr {
+        self.grpc_addr
+    }
+
+    /// The address the Flight server listens on.
+    pub fn flight_addr(&self) -> SocketAddr {
+        self.flight_addr
+    }
+
+    /// Leaves the cluster gracefully: stops taking tasks, lets running ones finish for up to
+    /// `grace` (then kills them, so the coordinator re-runs them elsewhere), and deregisters.
+    pub async fn shutdown(self, grace: Duration) {
+        tracing::info!(executor_id = %self.id, "draining");
+        self.membership.deregister(true).await;
+        self.runner.drain(grace).await;
+        self.membership.deregister(false).await;
+        let _ = self.shutdown.send(true);
+        for server in self.servers {
+            let _ = server.await;
+        }
+        let _ = self.heartbeat.await;
+        tracing::info!(executor_id = %self.id, "stopped");
+    }
+}
+
+async fn bind(host: &str, port: u16) -> Result<TcpListener> {
+    TcpListener::bind((host, port))
+        .await
+        .map_err(|e| ExecutorError::io(format!("binding {host}:{port}"), e))
+}
+
+/// Serves one gRPC service on `listener` until `shutdown` turns true.
+fn serve<F>(listener: TcpListener, mut shutdown: watch::Receiver<bool>, add: F) -> JoinHandle<()>
+where
+    F: FnOnce(&mut tonic::transport::Server) -> tonic::transport::server::Router,
+{
+    let mut server = tonic::transport::Server::builder().tcp_nodelay(true);
+    let router = add(&mut server);
+    tokio::spawn(async move {
+        let stop = async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        };
+        if let Err(e) = router
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop)
+            .await
+        {
+            tracing::error!(error = %e, "gRPC server failed");
+        }
+    })
+}

@@ -1,0 +1,85 @@
+//! `kiln-executor`: one Kiln executor process.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
+use kiln_executor::{Executor, ExecutorConfig};
+
+/// Runs Kiln tasks sent by a coordinator and serves their shuffle output over Arrow Flight.
+#[derive(Debug, Parser)]
+#[command(name = "kiln-executor", version)]
+struct Args {
+    /// The coordinator's gRPC URL.
+    #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+    coordinator: String,
+    /// The address to listen on (0.0.0.0 for all interfaces).
+    #[arg(long, env = "KILN_BIND_HOST", default_value = "127.0.0.1")]
+    bind_host: String,
+    /// The host or IP the coordinator and other executors reach this executor at (in Kubernetes
+    /// the pod IP). Defaults to --bind-host.
+    #[arg(long, env = "KILN_ADVERTISE_HOST")]
+    advertise_host: Option<String>,
+    /// The gRPC port the coordinator sends tasks to (0 picks a free port).
+    #[arg(long, env = "KILN_EXECUTOR_PORT", default_value_t = 50051)]
+    port: u16,
+    /// The Arrow Flight port shuffle data is served on (0 picks a free port).
+    #[arg(long, env = "KILN_FLIGHT_PORT", default_value_t = 50052)]
+    flight_port: u16,
+    /// How many tasks run at once (default: the number of cores).
+    #[arg(long, env = "KILN_SLOTS")]
+    slots: Option<usize>,
+    /// Where shuffle and spill files are written.
+    #[arg(long, env = "KILN_WORK_DIR", default_value = "/tmp/kiln-executor")]
+    work_dir: PathBuf,
+    /// Memory shared by all running tasks, in MiB; operators spill to disk beyond it.
+    #[arg(long, env = "KILN_MEMORY_LIMIT_MB")]
+    memory_limit_mb: Option<usize>,
+    /// The gRPC message size limit in bytes; must match the rest of the cluster.
+    #[arg(long, env = "KILN_MAX_MESSAGE_SIZE", default_value_t = DEFAULT_MAX_MESSAGE_SIZE)]
+    max_message_size: usize,
+    /// Seconds between heartbeats to the coordinator.
+    #[arg(long, env = "KILN_HEARTBEAT_SECS", default_value_t = 1)]
+    heartbeat_secs: u64,
+    /// Seconds running tasks get to finish after SIGTERM before they are handed back.
+    #[arg(long, env = "KILN_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    shutdown_grace_secs: u64,
+    /// A fixed executor id (default: generated).
+    #[arg(long, env = "KILN_EXECUTOR_ID")]
+    executor_id: Option<String>,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "KILN_LOG_JSON")]
+    log_json: bool,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    kiln_core::runtime::init_logging(args.log_json);
+    let mut config = ExecutorConfig::new(args.coordinator, args.work_dir);
+    config.bind_host = args.bind_host;
+    config.advertise_host = args.advertise_host;
+    config.grpc_port = args.port;
+    config.flight_port = args.flight_port;
+    if let Some(slots) = args.slots {
+        config.slots = slots.max(1);
+    }
+    config.memory_limit = args.memory_limit_mb.map(|mb| mb * 1024 * 1024);
+    config.max_message_size = args.max_message_size;
+    config.heartbeat_interval = Duration::from_secs(args.heartbeat_secs.max(1));
+    config.executor_id = args.executor_id;
+
+    let executor = match Executor::start(config).await {
+        Ok(executor) => executor,
+        Err(e) => {
+            tracing::error!(error = %e, "executor failed to start");
+            eprintln!("kiln-executor: {e}");
+            std::process::exit(1);
+        }
+    };
+    kiln_core::runtime::shutdown_signal().await;
+    executor
+        .shutdown(Duration::from_secs(args.shutdown_grace_secs))
+        .await;
+}

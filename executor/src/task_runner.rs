@@ -1,0 +1,201 @@
+//! Runs task attempts: decodes the plan fragment, runs it under the executor's memory pool and
+//! reports how it ended.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use datafusion::error::DataFusionError;
+use datafusion::execution::TaskContext;
+use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use kiln_core::codec::decode_plan;
+use kiln_core::error::find_fetch_failure;
+use kiln_core::shuffle::{OutputStats, ShuffleEnv, ShuffleWriterExec, TaskAttempt};
+use kiln_proto::v1 as pb;
+use tokio::task::AbortHandle;
+
+use crate::membership::Membership;
+
+/// Identifies a running attempt.
+type AttemptKey = (String, u32, u32, u32);
+
+fn key_of(id: &pb::TaskId) -> AttemptKey {
+    (id.job_id.clone(), id.stage_id, id.partition, id.attempt)
+}
+
+/// The tasks this executor runs.
+pub(crate) struct TaskRunner {
+    env: Arc<ShuffleEnv>,
+    /// Holds the function registry and runtime (memory pool, spill dir) every task shares.
+    session: SessionContext,
+    membership: Arc<Membership>,
+    running: Mutex<HashMap<AttemptKey, AbortHandle>>,
+    draining: AtomicBool,
+}
+
+impl TaskRunner {
+    pub(crate) fn new(
+        env: Arc<ShuffleEnv>,
+        runtime: Arc<RuntimeEnv>,
+        membership: Arc<Membership>,
+    ) -> Self {
+        Self {
+            env,
+            session: SessionContext::new_with_config_rt(SessionConfig::new(), runtime),
+            membership,
+            running: Mutex::new(HashMap::new()),
+            draining: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the executor is shutting down and takes no new tasks.
+    pub(crate) fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
+    }
+
+    /// Starts a task attempt in the background; its outcome is reported to the coordinator.
+    pub(crate) fn launch(self: &Arc<Self>, task: pb::TaskDefinition) {
+        let Some(id) = task.task_id.clone() else {
+            tracing::warn!("ignoring a task without an id");
+            return;
+        };
+        let key = key_of(&id);
+        let this = Arc::clone(self);
+        let mut running = self.running.lock().expect("running tasks poisoned");
+        let handle = tokio::spawn(async move {
+            let started = Instant::now();
+            let outcome = match this.run(&id, &task).await {
+                Ok(stats) => pb::task_status::Outcome::Succeeded(pb::TaskSucceeded {
+                    partitions: stats
+                        .into_iter()
+                        .map(|s| pb::OutputPartitionStats {
+                            rows: s.rows,
+                            bytes: s.bytes,
+                        })
+                        .collect(),
+                }),
+                Err(failure) => {
+                    tracing::warn!(job_id = %id.job_id, stage = id.stage_id, partition = id.partition,
+                        attempt = id.attempt, error = %failure.message, "task failed");
+                    pb::task_status::Outcome::Failed(failure)
+                }
+            };
+            this.running
+                .lock()
+                .expect("running tasks poisoned")
+                .remove(&key_of(&id));
+            let status = pb::TaskStatus {
+                task_id: Some(id),
+                outcome: Some(outcome),
+                elapsed_ms: started.elapsed().as_millis() as u64,
+            };
+            this.membership.report(vec![status]).await;
+        });
+        running.insert(key, handle.abort_handle());
+    }
+
+    /// Kills running attempts; their outcome is not reported (the coordinator asked).
+    pub(crate) fn cancel(&self, tasks: &[pb::TaskId]) {
+        let mut running = self.running.lock().expect("running tasks poisoned");
+        for id in tasks {
+            if let Some(handle) = running.remove(&key_of(id)) {
+                handle.abort();
+            }
+        }
+    }
+
+    /// Kills every running attempt of a job.
+    pub(crate) fn cancel_job(&self, job_id: &str) {
+        let mut running = self.running.lock().expect("running tasks poisoned");
+        running.retain(|key, handle| {
+            let keep = key.0 != job_id;
+            if !keep {
+                handle.abort();
+            }
+            keep
+        });
+    }
+
+    /// Stops taking tasks and waits up to `grace` for the running ones; kills what is left.
+    pub(crate) async fn drain(&self, grace: Duration) {
+        self.draining.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + grace;
+        while Instant::now() < deadline {
+            if self.running.lock().expect("running tasks poisoned").is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut running = self.running.lock().expect("running tasks poisoned");
+        for (_, handle) in running.drain() {
+            handle.abort();
+        }
+    }
+
+    async fn run(
+        &self,
+        id: &pb::TaskId,
+        task: &pb::TaskDefinition,
+    ) -> Result<Vec<OutputStats>, pb::TaskFailure> {
+        let ctx = Arc::new(self.task_context(id, task).map_err(failure)?);
+        let plan = decode_plan(&task.plan, &ctx).map_err(failure)?;
+        let writer = plan
+            .downcast_ref::<ShuffleWriterExec>()
+            .ok_or_else(|| {
+                failure(DataFusionError::Internal(format!(
+                    "a task's plan must have a ShuffleWriterExec at its root, not {}",
+                    plan.name()
+                )))
+            })?;
+        writer
+            .write(id.partition as usize, ctx)
+            .await
+            .map_err(failure)
+    }
+
+    fn task_context(
+        &self,
+        id: &pb::TaskId,
+        task: &pb::TaskDefinition,
+    ) -> datafusion::error::Result<TaskContext> {
+        let mut config = SessionConfig::new()
+            .with_extension(Arc::clone(&self.env))
+            .with_extension(Arc::new(TaskAttempt(id.attempt)));
+        for (key, value) in &task.session_config {
+            config.options_mut().set(key, value)?;
+        }
+        let base = self.session.task_ctx();
+        Ok(TaskContext::new(
+            Some(format!(
+                "{}/{}/{}/{}",
+                id.job_id, id.stage_id, id.partition, id.attempt
+            )),
+            id.job_id.clone(),
+            config,
+            base.scalar_functions().clone(),
+            base.higher_order_functions().clone(),
+            base.aggregate_functions().clone(),
+            base.window_functions().clone(),
+            base.runtime_env(),
+        ))
+    }
+}
+
+/// The typed failure reason for an error: a lost input is a fetch failure, all else an
+/// execution error.
+fn failure(error: DataFusionError) -> pb::TaskFailure {
+    let reason = match find_fetch_failure(&error) {
+        Some(fetch) => pb::task_failure::Reason::FetchFailed(pb::FetchFailed {
+            executor_id: fetch.executor_id.clone(),
+            stage_id: fetch.stage_id,
+            map_partition: fetch.map_partition,
+        }),
+        None => pb::task_failure::Reason::ExecutionError(pb::ExecutionError {}),
+    };
+    pb::TaskFailure {
+        message: error.to_string(),
+        reason: Some(reason),
+    }
+}

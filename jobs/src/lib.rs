@@ -1,0 +1,43 @@
+//! Kiln job specs: the TOML files users write, parsed into the protocol's `JobSpec`.
+//!
+//! A job file names its sources, the SQL steps that transform them, and options:
+//!
+//! ```toml
+//! name = "sales-by-region"
+//!
+//! [[source]]
+//! name = "sales"
+//! format = "csv"
+//! path = "data/sales.csv"      # relative paths are relative to the job file
+//!
+//! [[step]]
+//! name = "by_region"
+//! sql = "SELECT region, sum(amount) AS total FROM sales GROUP BY region"
+//!
+//! [options]
+//! parallelism = 4
+//! ```
+
+mod spec;
+
+pub use spec::{JobFile, load_job_file, parse_job};
+
+/// What can be wrong with a job file.
+#[derive(Debug, thiserror::Error)]
+pub enum JobSpecError {
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or a field has the wrong type; the message names the line.
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+    /// The file parses but cannot run as written.
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// The job spec crate's result type.
+pub type Result<T, E = JobSpecError> = std::result::Result<T, E>;

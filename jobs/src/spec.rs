@@ -1,0 +1,187 @@
+//! The job file model and its translation into the protocol message.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use kiln_proto::v1 as pb;
+use serde::Deserialize;
+
+use crate::{JobSpecError, Result};
+
+/// A job file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobFile {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceEntry>,
+    /// DDL run before the steps (CREATE EXTERNAL TABLE, CREATE VIEW).
+    #[serde(default)]
+    pub setup: Vec<String>,
+    #[serde(default, rename = "step")]
+    pub steps: Vec<StepEntry>,
+    #[serde(default)]
+    pub options: OptionsEntry,
+}
+
+/// A `[[source]]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    pub name: String,
+    pub format: String,
+    pub path: String,
+    #[serde(default)]
+    pub options: HashMap<String, String>,
+}
+
+/// A `[[step]]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepEntry {
+    pub name: String,
+    pub sql: String,
+}
+
+/// The `[options]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionsEntry {
+    #[serde(default)]
+    pub parallelism: u32,
+    #[serde(default)]
+    pub max_task_attempts: u32,
+    /// Seconds; 0 or absent means no timeout.
+    #[serde(default)]
+    pub timeout_secs: u64,
+}
+
+/// Reads and parses a job file.
+pub fn load_job_file(path: &Path) -> Result<pb::JobSpec> {
+    let text = std::fs::read_to_string(path).map_err(|source| JobSpecError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_job(&text, &path.display().to_string(), base)
+}
+
+/// Parses job file text; `name` is used in errors, `base_dir` resolves relative paths.
+pub fn parse_job(text: &str, name: &str, base_dir: &Path) -> Result<pb::JobSpec> {
+    let file: JobFile = toml::from_str(text).map_err(|e| JobSpecError::Parse {
+        path: name.to_string(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
+    let invalid = |message: String| JobSpecError::Invalid {
+        path: name.to_string(),
+        message,
+    };
+    if file.steps.is_empty() {
+        return Err(invalid(
+            "no [[step]]: a job needs at least one SQL step (name = \"...\", sql = \"...\")".into(),
+        ));
+    }
+    for (i, step) in file.steps.iter().enumerate() {
+        if step.sql.trim().is_empty() {
+            return Err(invalid(format!("step {} ('{}'): sql is empty", i + 1, step.name)));
+        }
+    }
+    Ok(pb::JobSpec {
+        name: file.name,
+        description: file.description,
+        labels: file.labels.into_iter().collect(),
+        sources: file
+            .sources
+            .into_iter()
+            .map(|s| pb::SourceSpec {
+                name: s.name,
+                format: s.format,
+                path: resolve_path(&s.path, base_dir),
+                options: s.options,
+            })
+            .collect(),
+        setup_sql: file.setup,
+        steps: file
+            .steps
+            .into_iter()
+            .map(|s| pb::StepSpec {
+                name: s.name,
+                sql: s.sql,
+            })
+            .collect(),
+        options: Some(pb::JobOptions {
+            parallelism: file.options.parallelism,
+            max_task_attempts: file.options.max_task_attempts,
+            timeout_ms: file.options.timeout_secs * 1000,
+        }),
+    })
+}
+
+/// Makes a local relative path absolute against `base_dir`; URLs and absolute paths stay.
+fn resolve_path(path: &str, base_dir: &Path) -> String {
+    if path.contains("://") || Path::new(path).is_absolute() {
+        return path.to_string();
+    }
+    let joined: PathBuf = base_dir.join(path);
+    let absolute = std::path::absolute(&joined).unwrap_or(joined);
+    let mut text = absolute.display().to_string();
+    if path.ends_with('/') && !text.ends_with('/') {
+        text.push('/');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_job_and_resolves_relative_paths() {
+        let spec = parse_job(
+            r#"
+name = "demo"
+[[source]]
+name = "t"
+format = "csv"
+path = "data/t.csv"
+[[step]]
+name = "q"
+sql = "SELECT * FROM t"
+[options]
+parallelism = 3
+"#,
+            "demo.toml",
+            Path::new("/jobs"),
+        )
+        .unwrap();
+        assert_eq!(spec.name, "demo");
+        assert_eq!(spec.sources[0].path, "/jobs/data/t.csv");
+        assert_eq!(spec.options.unwrap().parallelism, 3);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_field() {
+        let err = parse_job(
+            "name = \"demo\"\n[[step]]\nname = \"q\"\nsqll = \"SELECT 1\"\n",
+            "bad.toml",
+            Path::new("."),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("bad.toml"), "{err}");
+        assert!(err.contains("line 4"), "{err}");
+        assert!(err.contains("sqll"), "{err}");
+    }
+
+    #[test]
+    fn a_job_without_steps_is_rejected() {
+        let err = parse_job("name = \"demo\"\n", "empty.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no [[step]]"), "{err}");
+    }
+}

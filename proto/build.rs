@@ -1,0 +1,14 @@
+//! Generates Rust code for Kiln's protos with the system protoc.
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let protos = [
+        "kiln/v1/job.proto",
+        "kiln/v1/executor.proto",
+        "kiln/v1/plan.proto",
+    ];
+    for proto in protos {
+        println!("cargo:rerun-if-changed={proto}");
+    }
+    tonic_prost_build::configure().compile_protos(&protos, &["."])?;
+    Ok(())
+}

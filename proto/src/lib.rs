@@ -1,0 +1,11 @@
+//! Kiln's gRPC contract, generated from `proto/kiln/v1`. The `.proto` files are the contract for
+//! clients in other languages; this crate holds only the generated Rust code.
+
+/// Version 1 of the Kiln protocol.
+pub mod v1 {
+    #![allow(clippy::all, missing_docs)]
+    tonic::include_proto!("kiln.v1");
+}
+
+/// The version an executor announces when it registers; the coordinator rejects any other.
+pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,0 +1,245 @@
+//! Starting and stopping real Kiln processes for a test.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use kiln_client::Client;
+
+/// The directory holding the workspace's built binaries (next to the test executable).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows its own path");
+    // target/<profile>/deps/<test> -> target/<profile>
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("test executables live in target/<profile>/deps")
+        .to_path_buf()
+}
+
+/// The path of a workspace binary; panics with the build command when it is missing.
+pub fn binary(name: &str) -> PathBuf {
+    let path = bin_dir().join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build the binaries first with `cargo build --bins` \
+         (scripts/test does this)",
+        path.display()
+    );
+    path
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A coordinator and executors running as separate processes.
+pub struct TestCluster {
+    pub coordinator_url: String,
+    coordinator: Child,
+    executors: Vec<Option<Child>>,
+    work_dir: tempfile::TempDir,
+    coordinator_args: Vec<String>,
+}
+
+/// Settings for a [`TestCluster`].
+#[derive(Debug, Clone)]
+pub struct ClusterOptions {
+    pub executors: usize,
+    pub slots: usize,
+    pub shuffle_partitions: usize,
+    pub executor_timeout_secs: u64,
+}
+
+impl Default for ClusterOptions {
+    fn default() -> Self {
+        Self {
+            executors: 2,
+            slots: 2,
+            shuffle_partitions: 4,
+            executor_timeout_secs: 3,
+        }
+    }
+}
+
+impl TestCluster {
+    /// Starts a coordinator and `options.executors` executors and waits until all registered.
+    pub async fn start(options: ClusterOptions) -> TestCluster {
+        let work_dir = tempfile::Builder::new()
+            .prefix("kiln-test-")
+            .tempdir()
+            .expect("a temp dir");
+        let port = free_port();
+        let coordinator_args = vec![
+            "--port".to_string(),
+            port.to_string(),
+            "--shuffle-partitions".to_string(),
+            options.shuffle_partitions.to_string(),
+            "--executor-timeout-secs".to_string(),
+            options.executor_timeout_secs.to_string(),
+        ];
+        let coordinator = spawn("kiln-coordinator", &coordinator_args, &work_dir, "coordinator");
+        let mut cluster = TestCluster {
+            coordinator_url: format!("http://127.0.0.1:{port}"),
+            coordinator,
+            executors: vec![],
+            work_dir,
+            coordinator_args,
+        };
+        for _ in 0..options.executors {
+            cluster.add_executor(options.slots);
+        }
+        cluster.wait_for_executors(options.executors).await;
+        cluster
+    }
+
+    /// Starts one more executor process; returns its index.
+    pub fn add_executor(&mut self, slots: usize) -> usize {
+        let index = self.executors.len();
+        let work = self.work_dir.path().join(format!("executor-{index}"));
+        let args = vec![
+            "--coordinator".to_string(),
+            self.coordinator_url.clone(),
+            "--port".to_string(),
+            free_port().to_string(),
+            "--flight-port".to_string(),
+            free_port().to_string(),
+            "--slots".to_string(),
+            slots.to_string(),
+            "--work-dir".to_string(),
+            work.display().to_string(),
+            "--shutdown-grace-secs".to_string(),
+            "5".to_string(),
+        ];
+        let child = spawn(
+            "kiln-executor",
+            &args,
+            &self.work_dir,
+            &format!("executor-{index}"),
+        );
+        self.executors.push(Some(child));
+        index
+    }
+
+    /// The work directory of executor `index`.
+    pub fn executor_work_dir(&self, index: usize) -> PathBuf {
+        self.work_dir.path().join(format!("executor-{index}"))
+    }
+
+    /// A client connected to the coordinator (retrying while it starts).
+    pub async fn client(&self) -> Client {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match Client::connect(self.coordinator_url.clone()).await {
+                Ok(client) => return client,
+                Err(e) if Instant::now() > deadline => panic!("coordinator never came up: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// Waits until exactly `n` executors are registered.
+    pub async fn wait_for_executors(&self, n: usize) {
+        let client = self.client().await;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let executors = client.executors().await.expect("listing executors");
+            if executors.len() == n {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected {n} executors, {} registered: {:?}",
+                executors.len(),
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Kills executor `index` with SIGKILL.
+    pub fn kill_executor(&mut self, index: usize) {
+        if let Some(mut child) = self.executors[index].take() {
+            child.kill().expect("killing the executor");
+            let _ = child.wait();
+        }
+    }
+
+    /// Sends SIGTERM to executor `index` and waits for it to exit.
+    pub fn terminate_executor(&mut self, index: usize) -> std::process::ExitStatus {
+        let mut child = self.executors[index].take().expect("executor is running");
+        send_sigterm(child.id());
+        child.wait().expect("waiting for the executor")
+    }
+
+    /// Restarts the coordinator process on the same port (its memory is lost).
+    pub fn restart_coordinator(&mut self) {
+        let _ = self.coordinator.kill();
+        let _ = self.coordinator.wait();
+        self.coordinator = spawn(
+            "kiln-coordinator",
+            &self.coordinator_args,
+            &self.work_dir,
+            "coordinator",
+        );
+    }
+
+    /// The processes' logs so far, for failure messages.
+    pub fn logs(&self) -> String {
+        let mut text = String::new();
+        if let Ok(entries) = std::fs::read_dir(self.work_dir.path()) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "log") {
+                    let log = std::fs::read_to_string(&path).unwrap_or_default();
+                    let tail: Vec<&str> = log.lines().rev().take(30).collect();
+                    text.push_str(&format!("--- {}\n", path.display()));
+                    for line in tail.into_iter().rev() {
+                        text.push_str(line);
+                        text.push('\n');
+                    }
+                }
+            }
+        }
+        text
+    }
+}
+
+impl Drop for TestCluster {
+    fn drop(&mut self) {
+        for child in self.executors.iter_mut().flatten() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = self.coordinator.kill();
+        let _ = self.coordinator.wait();
+    }
+}
+
+fn spawn(binary_name: &str, args: &[String], dir: &tempfile::TempDir, log_name: &str) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.path().join(format!("{log_name}.log")))
+        .expect("a log file");
+    Command::new(binary(binary_name))
+        .args(args)
+        .env("KILN_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("log handle"))
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {binary_name}: {e}"))
+}
+
+fn send_sigterm(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("running kill");
+    assert!(status.success(), "kill -TERM {pid} failed");
+}

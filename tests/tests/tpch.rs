@@ -1,0 +1,67 @@
+//! All 22 TPC-H queries on a real cluster (one coordinator and two executor processes) return
+//! exactly what single-process DataFusion returns on the same files.
+
+use datafusion::prelude::SessionContext;
+use futures::TryStreamExt;
+use kiln_client::proto;
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::{TestCluster, compare, tpch};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_22_tpch_queries_match_single_process_datafusion() {
+    let data = tpch::dataset(0.1, 3);
+    let setup = tpch::create_tables_sql(&data);
+    let local = SessionContext::new();
+    for statement in &setup {
+        local.sql(statement).await.expect("registering a table");
+    }
+
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let mut failures = vec![];
+    let mut multi_stage = 0;
+    for n in 1..=22 {
+        let sql = tpch::query(n);
+        let expected = match local.sql(&sql).await {
+            Ok(df) => df.collect().await,
+            Err(e) => Err(e),
+        };
+        let expected = expected.unwrap_or_else(|e| panic!("DataFusion failed on q{n}: {e}"));
+
+        let spec = proto::JobSpec {
+            name: format!("tpch-q{n}"),
+            setup_sql: setup.clone(),
+            steps: vec![proto::StepSpec {
+                name: format!("q{n}"),
+                sql,
+            }],
+            ..Default::default()
+        };
+        let job_id = client.submit(spec).await.expect("submitting");
+        let status = client.wait(&job_id).await.expect("waiting");
+        if status.state != proto::JobState::Succeeded as i32 {
+            failures.push(format!("q{n}: job {} {}", kiln_client::state_name(status.state), status.error));
+            continue;
+        }
+        if status.stages.len() > 1 {
+            multi_stage += 1;
+        }
+        let actual: Vec<_> = client
+            .results(&status)
+            .expect("results")
+            .try_collect()
+            .await
+            .expect("fetching results");
+        if let Err(difference) = compare::same_rows(&expected, &actual) {
+            failures.push(format!("q{n}: {difference}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of 22 queries differ:\n{}\n{}",
+        failures.len(),
+        failures.join("\n"),
+        cluster.logs()
+    );
+    assert_eq!(multi_stage, 22, "every TPC-H query should run in several stages");
+}
