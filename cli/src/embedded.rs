@@ -28,8 +28,10 @@ impl EmbeddedCluster {
         .map_err(|e| e.to_string())?;
         let mut started = vec![];
         for i in 0..executors.max(1) {
-            let mut config =
-                ExecutorConfig::new(coordinator.url(), work_dir.path().join(format!("executor-{i}")));
+            let mut config = ExecutorConfig::new(
+                coordinator.url(),
+                work_dir.path().join(format!("executor-{i}")),
+            );
             config.slots = slots.max(1);
             config.heartbeat_interval = Duration::from_secs(1);
             started.push(Executor::start(config).await.map_err(|e| e.to_string())?);

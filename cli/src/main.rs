@@ -73,7 +73,11 @@ enum Command {
     Submit {
         job: PathBuf,
         /// The coordinator's URL.
-        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        #[arg(
+            long,
+            env = "KILN_COORDINATOR",
+            default_value = "http://127.0.0.1:50050"
+        )]
         coordinator: String,
         /// Follow the job to its end, with progress, and exit with its outcome.
         #[arg(long)]
@@ -82,24 +86,40 @@ enum Command {
     /// Show a job's status.
     Status {
         job_id: String,
-        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        #[arg(
+            long,
+            env = "KILN_COORDINATOR",
+            default_value = "http://127.0.0.1:50050"
+        )]
         coordinator: String,
     },
     /// Follow a job with live progress until it ends.
     Watch {
         job_id: String,
-        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        #[arg(
+            long,
+            env = "KILN_COORDINATOR",
+            default_value = "http://127.0.0.1:50050"
+        )]
         coordinator: String,
     },
     /// Cancel a job.
     Cancel {
         job_id: String,
-        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        #[arg(
+            long,
+            env = "KILN_COORDINATOR",
+            default_value = "http://127.0.0.1:50050"
+        )]
         coordinator: String,
     },
     /// List jobs, newest first.
     Jobs {
-        #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+        #[arg(
+            long,
+            env = "KILN_COORDINATOR",
+            default_value = "http://127.0.0.1:50050"
+        )]
         coordinator: String,
     },
 }
@@ -170,7 +190,11 @@ async fn run(command: Command) -> Result<u8, Failure> {
                 (Some(sql), None) => sql,
                 (None, Some(file)) => std::fs::read_to_string(&file)
                     .map_err(|e| usage(format!("{}: {e}", file.display())))?,
-                _ => return Err(usage("give the SQL as an argument or with --file, not both")),
+                _ => {
+                    return Err(usage(
+                        "give the SQL as an argument or with --file, not both",
+                    ));
+                }
             };
             let jobs = sql::script_to_jobs(&script).map_err(usage)?;
             with_cluster(&cluster, |client| async move {

@@ -38,7 +38,8 @@ pub async fn print_results(
             if all.is_empty() {
                 all.push(RecordBatch::new_empty(schema));
             }
-            let table = arrow::util::pretty::pretty_format_batches(&all).map_err(|e| e.to_string())?;
+            let table =
+                arrow::util::pretty::pretty_format_batches(&all).map_err(|e| e.to_string())?;
             writeln!(out, "{table}").map_err(|e| e.to_string())?;
         }
         Format::Csv => {

@@ -75,7 +75,11 @@ fn sql_runs_ddl_and_queries_from_one_script() {
 fn a_bad_job_file_names_the_line_and_field_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let job = dir.path().join("bad.toml");
-    std::fs::write(&job, "name = \"x\"\n[[step]]\nname = \"q\"\nsq = \"SELECT 1\"\n").unwrap();
+    std::fs::write(
+        &job,
+        "name = \"x\"\n[[step]]\nname = \"q\"\nsq = \"SELECT 1\"\n",
+    )
+    .unwrap();
     let output = kiln().arg("run").arg(&job).output().expect("running kiln");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");

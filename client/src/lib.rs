@@ -177,11 +177,14 @@ impl Client {
 
     /// The Arrow schema of a succeeded query job's result.
     pub fn result_schema(status: &proto::JobStatus) -> Result<arrow::datatypes::Schema> {
-        let result = status.result.as_ref().ok_or_else(|| ClientError::NotSucceeded {
-            job_id: status.job_id.clone(),
-            state: state_name(status.state).to_string(),
-            error: status.error.clone(),
-        })?;
+        let result = status
+            .result
+            .as_ref()
+            .ok_or_else(|| ClientError::NotSucceeded {
+                job_id: status.job_id.clone(),
+                state: state_name(status.state).to_string(),
+                error: status.error.clone(),
+            })?;
         kiln_core::codec::decode_schema(&result.schema)
             .map_err(|e| ClientError::Core(kiln_core::KilnError::from(e)))
     }

@@ -225,7 +225,11 @@ impl Job {
             .inputs
             .iter()
             .find_map(|&input| {
-                match &self.stages[input as usize].tasks.get(partition as usize)?.state {
+                match &self.stages[input as usize]
+                    .tasks
+                    .get(partition as usize)?
+                    .state
+                {
                     TaskState::Done(output) => Some(output.executor_id.as_str()),
                     _ => None,
                 }
@@ -429,9 +433,10 @@ impl Job {
                 let state = if status.tasks_succeeded == status.tasks_total {
                     pb::StageState::Succeeded
                 } else if self.state == pb::JobState::Failed
-                    && stage.tasks.iter().any(|t| {
-                        t.failed_attempts >= self.max_attempts
-                    })
+                    && stage
+                        .tasks
+                        .iter()
+                        .any(|t| t.failed_attempts >= self.max_attempts)
                 {
                     pb::StageState::Failed
                 } else if self.is_runnable(stage.plan.id) && !self.is_finished() {

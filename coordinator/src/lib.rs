@@ -54,9 +54,10 @@ impl Coordinator {
         })?;
         let max = config.max_message_size;
         let scheduler = Scheduler::new(config);
-        let jobs = pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
+        let jobs =
+            pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max);
         let executors = pb::scheduler_service_server::SchedulerServiceServer::new(
             SchedulerApi::new(Arc::clone(&scheduler)),
         )

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use datafusion::physical_plan::displayable;
 use kiln_core::codec::encode_plan;
 use kiln_core::shuffle::OutputStats;
 use kiln_proto::v1 as pb;
@@ -101,6 +102,9 @@ impl Scheduler {
             _ => self.config.max_task_attempts,
         };
         tracing::info!(%job_id, name = %spec.name, stages = stages.len(), "job accepted");
+        for stage in &stages {
+            tracing::debug!(%job_id, stage = stage.id, inputs = ?stage.inputs, plan = %displayable(stage.plan.as_ref()).indent(true), "stage planned");
+        }
         let job = Job::new(
             job_id.clone(),
             spec,
@@ -312,7 +316,10 @@ impl Scheduler {
                 let state = &mut *self.lock();
                 for job in state.jobs.values_mut() {
                     if !job.is_finished() && job.deadline.is_some_and(|d| now > d) {
-                        job.finish(pb::JobState::TimedOut, "the job ran past its timeout".into());
+                        job.finish(
+                            pb::JobState::TimedOut,
+                            "the job ran past its timeout".into(),
+                        );
                         tracing::warn!(job_id = %job.id, "job timed out");
                         end_job(&mut state.executors, job, &mut effects);
                     }
@@ -467,7 +474,11 @@ fn apply_status(
 }
 
 /// Kills a finished job's running attempts and removes its files everywhere.
-fn end_job(executors: &mut BTreeMap<String, ExecutorEntry>, job: &mut Job, effects: &mut Vec<Effect>) {
+fn end_job(
+    executors: &mut BTreeMap<String, ExecutorEntry>,
+    job: &mut Job,
+    effects: &mut Vec<Effect>,
+) {
     let mut by_executor: HashMap<String, Vec<pb::TaskId>> = HashMap::new();
     for (executor_id, task) in job.running_attempts() {
         by_executor.entry(executor_id).or_default().push(task);
@@ -515,7 +526,10 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
             let Some((stage, partition)) = queue.pop_front() else {
                 continue;
             };
-            let job = state.jobs.get_mut(job_id.as_str()).expect("queued job exists");
+            let job = state
+                .jobs
+                .get_mut(job_id.as_str())
+                .expect("queued job exists");
             let Some(executor_id) = pick_executor(&state.executors, job, stage, partition) else {
                 queue.push_front((stage, partition));
                 break;
@@ -540,7 +554,10 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
             };
             let attempt = job.start_task(stage, partition, &executor_id);
             job.touch();
-            let entry = state.executors.get_mut(&executor_id).expect("picked executor exists");
+            let entry = state
+                .executors
+                .get_mut(&executor_id)
+                .expect("picked executor exists");
             entry
                 .running
                 .insert((job_id.clone(), stage, partition, attempt));

@@ -24,7 +24,9 @@ use datafusion::physical_plan::joins::{HashJoinExec, NestedLoopJoinExec, Partiti
 use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::physical_plan::sorts::sort::SortExec;
 use datafusion::physical_plan::sorts::sort_preserving_merge::SortPreservingMergeExec;
-use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties, replace_children_if_necessary};
+use datafusion::physical_plan::{
+    ExecutionPlan, ExecutionPlanProperties, replace_children_if_necessary,
+};
 use kiln_core::shuffle::{ReadMode, ShuffleReaderExec, ShuffleWriterExec};
 
 /// One stage of a job, as planned.
@@ -73,7 +75,6 @@ impl Splitter<'_> {
             inputs.extend(child_inputs);
         }
         let plan = replace_children_if_necessary(plan, children)?;
-        
 
         if let Some(repartition) = plan.downcast_ref::<RepartitionExec>() {
             let input = Arc::clone(repartition.input());
@@ -172,7 +173,7 @@ fn make_outer_joins_single_task(plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn 
         .map(|child| make_outer_joins_single_task(Arc::clone(child)))
         .collect::<Result<Vec<_>>>()?;
     let plan = replace_children_if_necessary(plan, children)?;
-    
+
     let join_type = if let Some(join) = plan.downcast_ref::<HashJoinExec>() {
         (*join.partition_mode() == PartitionMode::CollectLeft).then(|| *join.join_type())
     } else {
@@ -195,7 +196,10 @@ fn make_outer_joins_single_task(plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn 
         if probe.output_partitioning().partition_count() > 1 {
             let single: Arc<dyn ExecutionPlan> =
                 Arc::new(CoalescePartitionsExec::new(Arc::clone(probe)));
-            return replace_children_if_necessary(Arc::clone(&plan), vec![Arc::clone(build), single]);
+            return replace_children_if_necessary(
+                Arc::clone(&plan),
+                vec![Arc::clone(build), single],
+            );
         }
     }
     Ok(plan)

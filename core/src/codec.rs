@@ -139,7 +139,6 @@ impl PhysicalExtensionCodec for KilnCodec {
         buf: &mut Vec<u8>,
         proto_converter: &dyn PhysicalProtoConverterExtension,
     ) -> Result<()> {
-        
         let encoded = if let Some(writer) = node.downcast_ref::<ShuffleWriterExec>() {
             let hash_exprs = writer
                 .hash_exprs()
@@ -201,5 +200,118 @@ impl PhysicalExtensionCodec for KilnCodec {
         }
         .encode(buf)
         .map_err(|e| DataFusionError::Internal(format!("encoding Kiln plan node: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::physical_plan::{ExecutionPlanProperties, displayable};
+    use datafusion::prelude::{ParquetReadOptions, SessionContext};
+
+    fn text(plan: &Arc<dyn ExecutionPlan>) -> String {
+        displayable(plan.as_ref()).indent(true).to_string()
+    }
+
+    #[tokio::test]
+    async fn a_parquet_scan_keeps_its_file_groups_through_the_codec() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = SessionContext::new();
+        let path = dir.path().join("t.parquet");
+        ctx.sql("SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, 'c')) AS t(x, y)")
+            .await
+            .unwrap()
+            .write_parquet(path.to_str().unwrap(), Default::default(), None)
+            .await
+            .unwrap();
+        ctx.register_parquet("t", path.to_str().unwrap(), ParquetReadOptions::default())
+            .await
+            .unwrap();
+        let plan = ctx
+            .sql("SELECT y, sum(x) FROM t GROUP BY y")
+            .await
+            .unwrap()
+            .create_physical_plan()
+            .await
+            .unwrap();
+        let writer: Arc<dyn ExecutionPlan> =
+            Arc::new(ShuffleWriterExec::new("job-1", 0, Arc::clone(&plan), None));
+        let bytes = encode_plan(Arc::clone(&writer)).unwrap();
+        let decoded = decode_plan(&bytes, &ctx.task_ctx()).unwrap();
+        assert_eq!(text(&writer), text(&decoded));
+        assert_eq!(
+            writer.output_partitioning().partition_count(),
+            decoded.output_partitioning().partition_count()
+        );
+    }
+
+    async fn rows_per_partition(plan: &Arc<dyn ExecutionPlan>, ctx: &SessionContext) -> Vec<usize> {
+        let mut rows = vec![];
+        for p in 0..plan.output_partitioning().partition_count() {
+            let batches = datafusion::physical_plan::common::collect(
+                plan.execute(p, ctx.task_ctx()).unwrap(),
+            )
+            .await
+            .unwrap();
+            rows.push(batches.iter().map(|b| b.num_rows()).sum());
+        }
+        rows
+    }
+
+    #[tokio::test]
+    async fn a_scan_split_into_byte_ranges_reads_each_row_once_after_decoding() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer_ctx = SessionContext::new();
+        let props = datafusion::config::TableParquetOptions {
+            global: datafusion::config::ParquetOptions {
+                max_row_group_size: 1000,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        for file in 0..3 {
+            let path = dir.path().join(format!("part-{file}.parquet"));
+            writer_ctx
+                .sql("SELECT value AS x, value * 2 AS y FROM generate_series(1, 20000)")
+                .await
+                .unwrap()
+                .write_parquet(
+                    path.to_str().unwrap(),
+                    Default::default(),
+                    Some(props.clone()),
+                )
+                .await
+                .unwrap();
+        }
+        let config = crate::config::distributed_session_config(4).with_repartition_file_min_size(1);
+        let ctx = SessionContext::new_with_config(config);
+        let location = format!("{}/", dir.path().display());
+        ctx.register_parquet("t", &location, ParquetReadOptions::default())
+            .await
+            .unwrap();
+        let plan = ctx
+            .sql("SELECT x FROM t WHERE y > 0")
+            .await
+            .unwrap()
+            .create_physical_plan()
+            .await
+            .unwrap();
+        let original = rows_per_partition(&plan, &ctx).await;
+        assert_eq!(original.iter().sum::<usize>(), 60000, "{original:?}");
+        // Like executors: each partition decodes its own copy of the plan and runs alone, in a
+        // session with the settings the coordinator planned with.
+        let bytes = encode_plan(Arc::clone(&plan)).unwrap();
+        let executor =
+            SessionContext::new_with_config(crate::config::distributed_session_config(4));
+        let mut isolated = vec![];
+        for partition in 0..original.len() {
+            let decoded = decode_plan(&bytes, &executor.task_ctx()).unwrap();
+            let stream = decoded.execute(partition, executor.task_ctx()).unwrap();
+            let batches = datafusion::physical_plan::common::collect(stream)
+                .await
+                .unwrap();
+            isolated.push(batches.iter().map(|b| b.num_rows()).sum::<usize>());
+        }
+        assert_eq!(isolated, original);
     }
 }

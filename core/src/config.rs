@@ -22,7 +22,9 @@ pub const DEFAULT_MAX_TASK_ATTEMPTS: u32 = 4;
 /// tasks on separate executors:
 /// - dynamic filters link a join to a scan in another stage through shared memory;
 /// - physical scalar subqueries run a whole subplan inside one operator;
-/// - round-robin repartitioning would add a network shuffle after every scan.
+/// - round-robin repartitioning would add a network shuffle after every scan;
+/// - file-scan work stealing lets one partition read its siblings' files, which in a task
+///   that runs alone means every task reads every file.
 ///
 /// A join whose build side is small is planned as a broadcast: every task of the probe stage
 /// reads the whole build side from the stage that produced it.
@@ -32,10 +34,13 @@ pub fn distributed_session_config(shuffle_partitions: usize) -> SessionConfig {
         .with_round_robin_repartition(false)
         .with_information_schema(true);
     let options = config.options_mut();
+    options.execution.enable_file_stream_work_stealing = false;
     options.optimizer.enable_dynamic_filter_pushdown = false;
     options.optimizer.enable_join_dynamic_filter_pushdown = false;
     options.optimizer.enable_topk_dynamic_filter_pushdown = false;
     options.optimizer.enable_aggregate_dynamic_filter_pushdown = false;
-    options.optimizer.enable_physical_uncorrelated_scalar_subquery = false;
+    options
+        .optimizer
+        .enable_physical_uncorrelated_scalar_subquery = false;
     config
 }

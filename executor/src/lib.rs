@@ -63,7 +63,8 @@ impl Executor {
             flight: Arc::new(FlightClients::new(config.max_message_size)),
         });
 
-        let mut runtime = RuntimeEnvBuilder::new().with_temp_file_path(config.work_dir.join("spill"));
+        let mut runtime =
+            RuntimeEnvBuilder::new().with_temp_file_path(config.work_dir.join("spill"));
         if let Some(limit) = config.memory_limit {
             runtime = runtime.with_memory_pool(Arc::new(FairSpillPool::new(limit)));
         }
@@ -117,10 +118,9 @@ impl Executor {
         ];
 
         membership.register().await?;
-        let heartbeat = tokio::spawn(Arc::clone(&membership).heartbeat_loop(
-            config.heartbeat_interval,
-            shutdown_rx,
-        ));
+        let heartbeat = tokio::spawn(
+            Arc::clone(&membership).heartbeat_loop(config.heartbeat_interval, shutdown_rx),
+        );
         tracing::info!(executor_id = %id, %grpc_addr, %flight_addr, slots = config.slots, "executor started");
         Ok(Executor {
             id,

@@ -12,7 +12,11 @@ use kiln_executor::{Executor, ExecutorConfig};
 #[command(name = "kiln-executor", version)]
 struct Args {
     /// The coordinator's gRPC URL.
-    #[arg(long, env = "KILN_COORDINATOR", default_value = "http://127.0.0.1:50050")]
+    #[arg(
+        long,
+        env = "KILN_COORDINATOR",
+        default_value = "http://127.0.0.1:50050"
+    )]
     coordinator: String,
     /// The address to listen on (0.0.0.0 for all interfaces).
     #[arg(long, env = "KILN_BIND_HOST", default_value = "127.0.0.1")]

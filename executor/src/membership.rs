@@ -102,7 +102,12 @@ impl Membership {
             statuses,
         };
         for attempt in 0..50 {
-            match self.client.clone().report_task_status(request.clone()).await {
+            match self
+                .client
+                .clone()
+                .report_task_status(request.clone())
+                .await
+            {
                 Ok(_) => return,
                 Err(status) => {
                     tracing::warn!(%status, attempt, "reporting task status failed");

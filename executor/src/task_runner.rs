@@ -123,7 +123,12 @@ impl TaskRunner {
         self.draining.store(true, Ordering::SeqCst);
         let deadline = Instant::now() + grace;
         while Instant::now() < deadline {
-            if self.running.lock().expect("running tasks poisoned").is_empty() {
+            if self
+                .running
+                .lock()
+                .expect("running tasks poisoned")
+                .is_empty()
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -141,14 +146,12 @@ impl TaskRunner {
     ) -> Result<Vec<OutputStats>, pb::TaskFailure> {
         let ctx = Arc::new(self.task_context(id, task).map_err(failure)?);
         let plan = decode_plan(&task.plan, &ctx).map_err(failure)?;
-        let writer = plan
-            .downcast_ref::<ShuffleWriterExec>()
-            .ok_or_else(|| {
-                failure(DataFusionError::Internal(format!(
-                    "a task's plan must have a ShuffleWriterExec at its root, not {}",
-                    plan.name()
-                )))
-            })?;
+        let writer = plan.downcast_ref::<ShuffleWriterExec>().ok_or_else(|| {
+            failure(DataFusionError::Internal(format!(
+                "a task's plan must have a ShuffleWriterExec at its root, not {}",
+                plan.name()
+            )))
+        })?;
         writer
             .write(id.partition as usize, ctx)
             .await

@@ -87,7 +87,11 @@ pub fn parse_job(text: &str, name: &str, base_dir: &Path) -> Result<pb::JobSpec>
     }
     for (i, step) in file.steps.iter().enumerate() {
         if step.sql.trim().is_empty() {
-            return Err(invalid(format!("step {} ('{}'): sql is empty", i + 1, step.name)));
+            return Err(invalid(format!(
+                "step {} ('{}'): sql is empty",
+                i + 1,
+                step.name
+            )));
         }
     }
     Ok(pb::JobSpec {

@@ -82,7 +82,12 @@ impl TestCluster {
             "--executor-timeout-secs".to_string(),
             options.executor_timeout_secs.to_string(),
         ];
-        let coordinator = spawn("kiln-coordinator", &coordinator_args, &work_dir, "coordinator");
+        let coordinator = spawn(
+            "kiln-coordinator",
+            &coordinator_args,
+            &work_dir,
+            "coordinator",
+        );
         let mut cluster = TestCluster {
             coordinator_url: format!("http://127.0.0.1:{port}"),
             coordinator,

@@ -46,9 +46,11 @@ pub fn rows(batches: &[RecordBatch]) -> Vec<Vec<Cell>> {
                 .columns()
                 .iter()
                 .zip(&formatters)
-                .map(|(column, formatter)| float_value(column.as_ref(), row)
-                    .map(Cell::Float)
-                    .unwrap_or_else(|| Cell::Text(formatter.value(row).to_string())))
+                .map(|(column, formatter)| {
+                    float_value(column.as_ref(), row)
+                        .map(Cell::Float)
+                        .unwrap_or_else(|| Cell::Text(formatter.value(row).to_string()))
+                })
                 .collect();
             rows.push(cells);
         }
@@ -101,7 +103,9 @@ pub fn same_rows(expected: &[RecordBatch], actual: &[RecordBatch]) -> Result<(),
 fn equal(expected: &[Vec<Cell>], actual: &[Vec<Cell>]) -> Result<(), String> {
     for (i, (e, a)) in expected.iter().zip(actual).enumerate() {
         if e.len() != a.len() || !e.iter().zip(a).all(|(x, y)| x.matches(y)) {
-            return Err(format!("row {i} differs:\n expected {e:?}\n      got {a:?}"));
+            return Err(format!(
+                "row {i} differs:\n expected {e:?}\n      got {a:?}"
+            ));
         }
     }
     Ok(())

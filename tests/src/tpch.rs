@@ -53,15 +53,55 @@ pub fn dataset(scale: f64, files: usize) -> PathBuf {
 pub fn generate(dir: &Path, scale: f64, files: usize) -> Result<(), ArrowError> {
     let parts = files as i32;
     for part in 1..=parts {
-        write(dir, "lineitem", part, LineItemArrow::new(LineItemGenerator::new(scale, part, parts)))?;
-        write(dir, "orders", part, OrderArrow::new(OrderGenerator::new(scale, part, parts)))?;
-        write(dir, "customer", part, CustomerArrow::new(CustomerGenerator::new(scale, part, parts)))?;
-        write(dir, "part", part, PartArrow::new(PartGenerator::new(scale, part, parts)))?;
-        write(dir, "partsupp", part, PartSuppArrow::new(PartSuppGenerator::new(scale, part, parts)))?;
-        write(dir, "supplier", part, SupplierArrow::new(SupplierGenerator::new(scale, part, parts)))?;
+        write(
+            dir,
+            "lineitem",
+            part,
+            LineItemArrow::new(LineItemGenerator::new(scale, part, parts)),
+        )?;
+        write(
+            dir,
+            "orders",
+            part,
+            OrderArrow::new(OrderGenerator::new(scale, part, parts)),
+        )?;
+        write(
+            dir,
+            "customer",
+            part,
+            CustomerArrow::new(CustomerGenerator::new(scale, part, parts)),
+        )?;
+        write(
+            dir,
+            "part",
+            part,
+            PartArrow::new(PartGenerator::new(scale, part, parts)),
+        )?;
+        write(
+            dir,
+            "partsupp",
+            part,
+            PartSuppArrow::new(PartSuppGenerator::new(scale, part, parts)),
+        )?;
+        write(
+            dir,
+            "supplier",
+            part,
+            SupplierArrow::new(SupplierGenerator::new(scale, part, parts)),
+        )?;
     }
-    write(dir, "nation", 1, NationArrow::new(NationGenerator::new(scale, 1, 1)))?;
-    write(dir, "region", 1, RegionArrow::new(RegionGenerator::new(scale, 1, 1)))?;
+    write(
+        dir,
+        "nation",
+        1,
+        NationArrow::new(NationGenerator::new(scale, 1, 1)),
+    )?;
+    write(
+        dir,
+        "region",
+        1,
+        RegionArrow::new(RegionGenerator::new(scale, 1, 1)),
+    )?;
     Ok(())
 }
 

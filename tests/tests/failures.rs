@@ -134,7 +134,10 @@ async fn a_corrupt_file_fails_its_job_with_the_file_named_and_spares_the_other_j
     let good = job("healthy-neighbour", setup.clone(), good_sql);
 
     let (bad_id, good_id) = (
-        client.submit(bad).await.expect("the corrupt job is accepted (its footer is fine)"),
+        client
+            .submit(bad)
+            .await
+            .expect("the corrupt job is accepted (its footer is fine)"),
         client.submit(good).await.expect("submitting"),
     );
     let (bad_status, good_status) =
@@ -146,7 +149,10 @@ async fn a_corrupt_file_fails_its_job_with_the_file_named_and_spares_the_other_j
     assert!(error.contains("task "), "names the task: {error}");
     assert!(error.contains("part-2.parquet"), "names the file: {error}");
     assert!(
-        bad_status.stages.iter().any(|s| s.state == proto::StageState::Failed as i32),
+        bad_status
+            .stages
+            .iter()
+            .any(|s| s.state == proto::StageState::Failed as i32),
         "a stage is marked failed"
     );
 
@@ -173,7 +179,11 @@ async fn bad_jobs_are_rejected_at_submit_with_a_clear_error() {
 
     let cases = [
         (
-            job("unknown-table", setup.clone(), "SELECT * FROM no_such_table"),
+            job(
+                "unknown-table",
+                setup.clone(),
+                "SELECT * FROM no_such_table",
+            ),
             "no_such_table",
         ),
         (

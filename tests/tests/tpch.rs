@@ -40,7 +40,11 @@ async fn all_22_tpch_queries_match_single_process_datafusion() {
         let job_id = client.submit(spec).await.expect("submitting");
         let status = client.wait(&job_id).await.expect("waiting");
         if status.state != proto::JobState::Succeeded as i32 {
-            failures.push(format!("q{n}: job {} {}", kiln_client::state_name(status.state), status.error));
+            failures.push(format!(
+                "q{n}: job {} {}",
+                kiln_client::state_name(status.state),
+                status.error
+            ));
             continue;
         }
         if status.stages.len() > 1 {
@@ -63,5 +67,8 @@ async fn all_22_tpch_queries_match_single_process_datafusion() {
         failures.join("\n"),
         cluster.logs()
     );
-    assert_eq!(multi_stage, 22, "every TPC-H query should run in several stages");
+    assert_eq!(
+        multi_stage, 22,
+        "every TPC-H query should run in several stages"
+    );
 }

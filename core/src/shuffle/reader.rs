@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 use arrow_flight::Ticket;
 use datafusion::common::tree_node::TreeNodeRecursion;
@@ -14,7 +15,6 @@ use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties, SendableRecordBatchStream,
 };
-use arrow::array::RecordBatch;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use kiln_proto::v1 as pb;
@@ -198,9 +198,7 @@ async fn open_file(
             }
         }
     };
-    Ok(stream
-        .map_err(move |e| fetch_failed(e.to_string()))
-        .boxed())
+    Ok(stream.map_err(move |e| fetch_failed(e.to_string())).boxed())
 }
 
 impl DisplayAs for ShuffleReaderExec {
@@ -255,9 +253,10 @@ impl ExecutionPlan for ShuffleReaderExec {
     ) -> Result<SendableRecordBatchStream> {
         let env = ShuffleEnv::of_task(&ctx)?;
         let (job_id, stage_id) = (self.job_id.clone(), self.stage_id);
-        let opens = self.files_of(partition).into_iter().map(move |(loc, out)| {
-            open_file(Arc::clone(&env), job_id.clone(), stage_id, loc, out)
-        });
+        let opens = self
+            .files_of(partition)
+            .into_iter()
+            .map(move |(loc, out)| open_file(Arc::clone(&env), job_id.clone(), stage_id, loc, out));
         let batches = futures::stream::iter(opens)
             .buffered(CONCURRENT_FETCHES)
             .try_flatten();

@@ -101,11 +101,7 @@ impl ShuffleWriterExec {
     }
 
     /// Runs input partition `partition` to completion and writes its shuffle files.
-    pub async fn write(
-        &self,
-        partition: usize,
-        ctx: Arc<TaskContext>,
-    ) -> Result<Vec<OutputStats>> {
+    pub async fn write(&self, partition: usize, ctx: Arc<TaskContext>) -> Result<Vec<OutputStats>> {
         let env = ShuffleEnv::of_task(&ctx)?;
         let attempt = ctx
             .session_config()
