@@ -126,7 +126,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    kiln_core::runtime::init_logging(false);
+    kiln_core::runtime::init_logging(false, "warn");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

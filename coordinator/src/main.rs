@@ -41,7 +41,7 @@ struct Args {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    kiln_core::runtime::init_logging(args.log_json);
+    kiln_core::runtime::init_logging(args.log_json, "info");
     let config = CoordinatorConfig {
         bind_host: args.bind_host,
         port: args.port,

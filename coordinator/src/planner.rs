@@ -24,7 +24,7 @@ pub struct PlannedJob {
 /// Plans a job: registers its sources, runs its setup statements (DDL only), registers all but
 /// the last step as views and plans the last step.
 pub async fn plan_job(spec: &pb::JobSpec, default_partitions: usize) -> Result<PlannedJob> {
-    let options = spec.options.clone().unwrap_or_default();
+    let options = spec.options.unwrap_or_default();
     let partitions = match options.parallelism {
         0 if default_partitions > 0 => default_partitions,
         0 => DEFAULT_SHUFFLE_PARTITIONS,

@@ -243,8 +243,10 @@ impl Scheduler {
                 tracing::info!(%executor_id, "executor draining");
                 entry.draining = true;
             }
-        } else {
-            self.executor_lost(executor_id, "deregistered");
+        } else if self.lock().executors.remove(executor_id).is_some() {
+            tracing::info!(%executor_id, "executor left");
+            self.forget_executor_work(executor_id);
+            self.schedule();
         }
     }
 

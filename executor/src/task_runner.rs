@@ -6,9 +6,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+use datafusion::datasource::physical_plan::FileScanConfig;
+use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::DataFusionError;
 use datafusion::execution::TaskContext;
 use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use kiln_core::codec::decode_plan;
 use kiln_core::error::find_fetch_failure;
@@ -152,10 +156,16 @@ impl TaskRunner {
                 plan.name()
             )))
         })?;
-        writer
-            .write(id.partition as usize, ctx)
-            .await
-            .map_err(failure)
+        let partition = id.partition as usize;
+        writer.write(partition, ctx).await.map_err(|e| {
+            let mut failure = failure(e);
+            let files = input_files(&plan, partition);
+            if !files.is_empty() {
+                failure.message =
+                    format!("{} (the task reads {})", failure.message, files.join(", "));
+            }
+            failure
+        })
     }
 
     fn task_context(
@@ -184,6 +194,22 @@ impl TaskRunner {
             base.runtime_env(),
         ))
     }
+}
+
+/// The files a task's scans read for `partition`, to name them when the task fails (the
+/// readers' own errors often do not).
+fn input_files(plan: &Arc<dyn ExecutionPlan>, partition: usize) -> Vec<String> {
+    let mut files = vec![];
+    let _ = plan.apply(|node| {
+        if let Some(scan) = node.downcast_ref::<DataSourceExec>()
+            && let Some(config) = scan.data_source().downcast_ref::<FileScanConfig>()
+            && let Some(group) = config.file_groups.get(partition)
+        {
+            files.extend(group.iter().map(|f| f.object_meta.location.to_string()));
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    files
 }
 
 /// The typed failure reason for an error: a lost input is a fetch failure, all else an
