@@ -204,3 +204,72 @@ fn make_outer_joins_single_task(plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn 
     }
     Ok(plan)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
+    use datafusion::prelude::{ParquetReadOptions, SessionContext};
+    use kiln_core::config::distributed_session_config;
+
+    fn readers(plan: &Arc<dyn ExecutionPlan>) -> Vec<(u32, ReadMode)> {
+        let mut found = vec![];
+        plan.apply(|node| {
+            if let Some(reader) = node.downcast_ref::<ShuffleReaderExec>() {
+                found.push((reader.stage_id(), reader.mode()));
+            }
+            Ok(TreeNodeRecursion::Continue)
+        })
+        .unwrap();
+        found
+    }
+
+    #[tokio::test]
+    async fn an_aggregation_with_order_by_is_cut_at_the_shuffle_and_the_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = SessionContext::new_with_config(
+            distributed_session_config(4).with_repartition_file_min_size(1),
+        );
+        for file in 0..4 {
+            ctx.sql("SELECT value % 10 AS k, value AS v FROM generate_series(1, 1000)")
+                .await
+                .unwrap()
+                .write_parquet(
+                    dir.path().join(format!("{file}.parquet")).to_str().unwrap(),
+                    Default::default(),
+                    None,
+                )
+                .await
+                .unwrap();
+        }
+        let location = format!("{}/", dir.path().display());
+        ctx.register_parquet("t", &location, ParquetReadOptions::default())
+            .await
+            .unwrap();
+        let plan = ctx
+            .sql("SELECT k, sum(v) FROM t GROUP BY k ORDER BY k")
+            .await
+            .unwrap()
+            .create_physical_plan()
+            .await
+            .unwrap();
+
+        let stages = split_into_stages("job-1", plan).unwrap();
+        // scan + partial aggregate | final aggregate + sort | merge
+        assert_eq!(stages.len(), 3, "{stages:#?}");
+        assert!(
+            stages[0].plan.hash_exprs().is_some(),
+            "the first stage hash-shuffles"
+        );
+        assert_eq!(stages[0].plan.output_partitions(), 4);
+        assert_eq!(stages[0].partitions(), 4, "one task per file");
+
+        let middle: Arc<dyn ExecutionPlan> = stages[1].plan.clone();
+        assert_eq!(readers(&middle), vec![(0, ReadMode::Hash)]);
+        assert_eq!(stages[1].inputs, vec![0]);
+
+        let last: Arc<dyn ExecutionPlan> = stages[2].plan.clone();
+        assert_eq!(readers(&last), vec![(1, ReadMode::OneToOne)]);
+        assert_eq!(stages[2].partitions(), 1, "the merge runs as one task");
+    }
+}

@@ -7,14 +7,15 @@ use std::time::{Duration, Instant};
 
 use kiln_client::Client;
 
-/// The directory holding the workspace's built binaries (next to the test executable).
+/// The directory holding the workspace's built binaries: `target/<profile>`, found from the
+/// running executable (a test in `target/<profile>/deps`, or a binary like `kiln-bench`).
 pub fn bin_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows its own path");
-    // target/<profile>/deps/<test> -> target/<profile>
-    exe.parent()
-        .and_then(|deps| deps.parent())
-        .expect("test executables live in target/<profile>/deps")
-        .to_path_buf()
+    let exe = std::env::current_exe().expect("the process knows its own path");
+    let dir = exe.parent().expect("an executable lives in a directory");
+    match dir.file_name() {
+        Some(name) if name == "deps" => dir.parent().unwrap_or(dir).to_path_buf(),
+        _ => dir.to_path_buf(),
+    }
 }
 
 /// The path of a workspace binary; panics with the build command when it is missing.

@@ -38,7 +38,11 @@ pub fn dataset(scale: f64, files: usize) -> PathBuf {
     if dir.join("_COMPLETE").exists() {
         return dir;
     }
-    let staging = dir.with_extension(format!("staging-{}", std::process::id()));
+    let staging = dir.with_file_name(format!(
+        "{}.staging-{}",
+        dir.file_name().and_then(|n| n.to_str()).unwrap_or("tpch"),
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&staging);
     generate(&staging, scale, files).expect("generating TPC-H data");
     std::fs::write(staging.join("_COMPLETE"), b"").expect("marking data complete");

@@ -1,0 +1,82 @@
+//! Cluster behaviour on real processes: large results streaming to the client, graceful
+//! executor shutdown, the protocol handshake.
+
+use arrow::array::{Array, Int64Array};
+use futures::StreamExt;
+use kiln_client::proto;
+use kiln_tests::TestCluster;
+use kiln_tests::cluster::ClusterOptions;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ten_million_row_result_streams_to_the_client() {
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let spec = proto::JobSpec {
+        name: "ten-million".into(),
+        steps: vec![proto::StepSpec {
+            name: "q".into(),
+            sql: "SELECT value FROM generate_series(1, 10000000)".into(),
+        }],
+        ..Default::default()
+    };
+    let job_id = client.submit(spec).await.expect("submitting");
+    let status = client.wait(&job_id).await.expect("waiting");
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{}",
+        status.error
+    );
+    assert_eq!(status.result.as_ref().unwrap().rows, 10_000_000);
+
+    // Count and sum batch by batch: the client never holds the whole result.
+    let mut batches = client.results(&status).expect("results");
+    let (mut rows, mut sum, mut largest_batch) = (0u64, 0i128, 0usize);
+    while let Some(batch) = batches.next().await {
+        let batch = batch.expect("a batch");
+        let values = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .expect("int64 values");
+        rows += values.len() as u64;
+        sum += values.values().iter().map(|v| *v as i128).sum::<i128>();
+        largest_batch = largest_batch.max(values.len());
+    }
+    assert_eq!(rows, 10_000_000);
+    assert_eq!(sum, 10_000_000i128 * 10_000_001 / 2);
+    assert!(
+        largest_batch <= 1 << 20,
+        "batches stream in pieces, got one of {largest_batch}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_an_executor_and_it_leaves_the_cluster() {
+    let mut cluster = TestCluster::start(ClusterOptions::default()).await;
+    let status = cluster.terminate_executor(1);
+    assert!(
+        status.success(),
+        "a drained executor exits cleanly: {status:?}"
+    );
+    cluster.wait_for_executors(1).await;
+
+    // The remaining executor still runs jobs.
+    let client = cluster.client().await;
+    let spec = proto::JobSpec {
+        name: "after-drain".into(),
+        steps: vec![proto::StepSpec {
+            name: "q".into(),
+            sql: "SELECT sum(value) AS n FROM generate_series(1, 1000)".into(),
+        }],
+        ..Default::default()
+    };
+    let job_id = client.submit(spec).await.expect("submitting");
+    let status = client.wait(&job_id).await.expect("waiting");
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{}",
+        status.error
+    );
+}
