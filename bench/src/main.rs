@@ -151,15 +151,7 @@ async fn run_local(ctx: &SessionContext, sql: &str) -> Duration {
 }
 
 async fn run_kiln(client: &Client, setup: &[String], n: usize, sql: &str) -> Duration {
-    let spec = proto::JobSpec {
-        name: format!("tpch-q{n}"),
-        setup_sql: setup.to_vec(),
-        steps: vec![proto::StepSpec {
-            name: format!("q{n}"),
-            sql: sql.to_string(),
-        }],
-        ..Default::default()
-    };
+    let spec = kiln_tests::sql_job(&format!("tpch-q{n}"), setup, sql);
     let started = Instant::now();
     let job_id = client.submit(spec).await.expect("submitting");
     let status = client.wait(&job_id).await.expect("waiting");

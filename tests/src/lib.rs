@@ -7,3 +7,18 @@ pub mod compare;
 pub mod tpch;
 
 pub use cluster::TestCluster;
+
+use kiln_client::proto;
+
+/// A one-step SQL job: `setup` DDL statements, then `sql`.
+pub fn sql_job(name: &str, setup: &[String], sql: &str) -> proto::JobSpec {
+    proto::JobSpec {
+        name: name.into(),
+        setup_sql: setup.to_vec(),
+        steps: vec![proto::StepSpec {
+            name: "query".into(),
+            sql: sql.into(),
+        }],
+        ..Default::default()
+    }
+}

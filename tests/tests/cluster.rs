@@ -4,21 +4,18 @@
 use arrow::array::{Array, Int64Array};
 use futures::StreamExt;
 use kiln_client::proto;
-use kiln_tests::TestCluster;
 use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::{TestCluster, sql_job};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ten_million_row_result_streams_to_the_client() {
     let cluster = TestCluster::start(ClusterOptions::default()).await;
     let client = cluster.client().await;
-    let spec = proto::JobSpec {
-        name: "ten-million".into(),
-        steps: vec![proto::StepSpec {
-            name: "q".into(),
-            sql: "SELECT value FROM generate_series(1, 10000000)".into(),
-        }],
-        ..Default::default()
-    };
+    let spec = sql_job(
+        "ten-million",
+        &[],
+        "SELECT value FROM generate_series(1, 10000000)",
+    );
     let job_id = client.submit(spec).await.expect("submitting");
     let status = client.wait(&job_id).await.expect("waiting");
     assert_eq!(
@@ -63,14 +60,11 @@ async fn sigterm_drains_an_executor_and_it_leaves_the_cluster() {
 
     // The remaining executor still runs jobs.
     let client = cluster.client().await;
-    let spec = proto::JobSpec {
-        name: "after-drain".into(),
-        steps: vec![proto::StepSpec {
-            name: "q".into(),
-            sql: "SELECT sum(value) AS n FROM generate_series(1, 1000)".into(),
-        }],
-        ..Default::default()
-    };
+    let spec = sql_job(
+        "after-drain",
+        &[],
+        "SELECT sum(value) AS n FROM generate_series(1, 1000)",
+    );
     let job_id = client.submit(spec).await.expect("submitting");
     let status = client.wait(&job_id).await.expect("waiting");
     assert_eq!(

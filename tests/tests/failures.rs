@@ -6,19 +6,7 @@ use datafusion::prelude::SessionContext;
 use futures::TryStreamExt;
 use kiln_client::{Client, ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
-use kiln_tests::{TestCluster, compare, tpch};
-
-fn job(name: &str, setup: Vec<String>, sql: &str) -> proto::JobSpec {
-    proto::JobSpec {
-        name: name.into(),
-        setup_sql: setup,
-        steps: vec![proto::StepSpec {
-            name: "q".into(),
-            sql: sql.into(),
-        }],
-        ..Default::default()
-    }
-}
+use kiln_tests::{TestCluster, compare, sql_job, tpch};
 
 async fn local_result(setup: &[String], sql: &str) -> Vec<arrow::array::RecordBatch> {
     let ctx = SessionContext::new();
@@ -59,7 +47,7 @@ async fn a_query_survives_sigkill_of_an_executor() {
     .await;
     let client = cluster.client().await;
     let job_id = client
-        .submit(job("heavy", setup, HEAVY_QUERY))
+        .submit(sql_job("heavy", &setup, HEAVY_QUERY))
         .await
         .expect("submitting");
 
@@ -121,9 +109,9 @@ async fn a_corrupt_file_fails_its_job_with_the_file_named_and_spares_the_other_j
 
     let cluster = TestCluster::start(ClusterOptions::default()).await;
     let client = cluster.client().await;
-    let bad = job(
+    let bad = sql_job(
         "reads-corrupt-file",
-        vec![format!(
+        &[format!(
             "CREATE EXTERNAL TABLE orders STORED AS PARQUET LOCATION '{}/'",
             orders.display()
         )],
@@ -131,7 +119,7 @@ async fn a_corrupt_file_fails_its_job_with_the_file_named_and_spares_the_other_j
     );
     let good_sql = "SELECT l_returnflag, count(*) AS n FROM lineitem GROUP BY l_returnflag ORDER BY l_returnflag";
     let setup = tpch::create_tables_sql(&data);
-    let good = job("healthy-neighbour", setup.clone(), good_sql);
+    let good = sql_job("healthy-neighbour", &setup, good_sql);
 
     let (bad_id, good_id) = (
         client
@@ -179,21 +167,17 @@ async fn bad_jobs_are_rejected_at_submit_with_a_clear_error() {
 
     let cases = [
         (
-            job(
-                "unknown-table",
-                setup.clone(),
-                "SELECT * FROM no_such_table",
-            ),
+            sql_job("unknown-table", &setup, "SELECT * FROM no_such_table"),
             "no_such_table",
         ),
         (
-            job("syntax", setup.clone(), "SELEC l_orderkey FROM lineitem"),
+            sql_job("syntax", &setup, "SELEC l_orderkey FROM lineitem"),
             "SELEC",
         ),
         (
-            job(
+            sql_job(
                 "missing-path",
-                vec!["CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION '/no/such/dir/'".into()],
+                &["CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION '/no/such/dir/'".into()],
                 "SELECT * FROM t",
             ),
             "/no/such/dir",

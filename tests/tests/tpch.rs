@@ -5,7 +5,7 @@ use datafusion::prelude::SessionContext;
 use futures::TryStreamExt;
 use kiln_client::proto;
 use kiln_tests::cluster::ClusterOptions;
-use kiln_tests::{TestCluster, compare, tpch};
+use kiln_tests::{TestCluster, compare, sql_job, tpch};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_22_tpch_queries_match_single_process_datafusion() {
@@ -28,15 +28,7 @@ async fn all_22_tpch_queries_match_single_process_datafusion() {
         };
         let expected = expected.unwrap_or_else(|e| panic!("DataFusion failed on q{n}: {e}"));
 
-        let spec = proto::JobSpec {
-            name: format!("tpch-q{n}"),
-            setup_sql: setup.clone(),
-            steps: vec![proto::StepSpec {
-                name: format!("q{n}"),
-                sql,
-            }],
-            ..Default::default()
-        };
+        let spec = sql_job(&format!("tpch-q{n}"), &setup, &sql);
         let job_id = client.submit(spec).await.expect("submitting");
         let status = client.wait(&job_id).await.expect("waiting");
         if status.state != proto::JobState::Succeeded as i32 {
