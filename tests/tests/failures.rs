@@ -144,6 +144,16 @@ async fn a_corrupt_file_fails_its_job_with_the_file_named_and_spares_the_other_j
         "a stage is marked failed"
     );
 
+    // The failed job's files are removed from every executor.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while (0..2).any(|i| cluster.executor_work_dir(i).join(&bad_id).exists()) {
+        assert!(
+            Instant::now() < deadline,
+            "the failed job's files were not removed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
     assert_eq!(
         good_status.state,
         proto::JobState::Succeeded as i32,
