@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::sync::Arc;
 
-use arrow::array::{RecordBatch, UInt32Array, UInt64Array};
+use arrow::array::{ArrayRef, AsArray, RecordBatch, UInt32Array, UInt64Array};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::ipc::CompressionType;
 use arrow::ipc::writer::{IpcWriteOptions, StreamWriter};
@@ -171,7 +171,7 @@ impl OutputFile {
 
     fn write(&mut self, batch: &RecordBatch) -> Result<()> {
         if batch.num_rows() > 0 {
-            self.writer.write(batch)?;
+            self.writer.write(&compact_views(batch)?)?;
             self.rows += batch.num_rows() as u64;
         }
         Ok(())
@@ -191,6 +191,32 @@ impl OutputFile {
             bytes,
         })
     }
+}
+
+/// Copies the strings of view columns into buffers of their own. A view array cut out of a
+/// larger one (by a join's `take` or the partitioner) still points at all of the original
+/// data buffers, and IPC writes every buffer it points at: without this, a shuffle of a few
+/// thousand rows can write the whole scanned file again.
+fn compact_views(batch: &RecordBatch) -> Result<RecordBatch> {
+    if !batch
+        .columns()
+        .iter()
+        .any(|c| matches!(c.data_type(), DataType::Utf8View | DataType::BinaryView))
+    {
+        return Ok(batch.clone());
+    }
+    let columns = batch
+        .columns()
+        .iter()
+        .map(|column| -> ArrayRef {
+            match column.data_type() {
+                DataType::Utf8View => Arc::new(column.as_string_view().gc()),
+                DataType::BinaryView => Arc::new(column.as_binary_view().gc()),
+                _ => Arc::clone(column),
+            }
+        })
+        .collect();
+    Ok(RecordBatch::try_new(batch.schema(), columns)?)
 }
 
 /// The schema of the one batch `execute` returns: what each output partition received.
