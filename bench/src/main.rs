@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::TryStreamExt;
-use kiln_client::{Client, proto};
+use kiln_client::Client;
 use kiln_tests::TestCluster;
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::tpch;
@@ -153,14 +153,7 @@ async fn run_local(ctx: &SessionContext, sql: &str) -> Duration {
 async fn run_kiln(client: &Client, setup: &[String], n: usize, sql: &str) -> Duration {
     let spec = kiln_tests::sql_job(&format!("tpch-q{n}"), setup, sql);
     let started = Instant::now();
-    let job_id = client.submit(spec).await.expect("submitting");
-    let status = client.wait(&job_id).await.expect("waiting");
-    assert_eq!(
-        status.state,
-        proto::JobState::Succeeded as i32,
-        "q{n}: {}",
-        status.error
-    );
+    let status = kiln_tests::run_to_success(client, spec).await;
     let batches: Vec<_> = client
         .results(&status)
         .expect("results")

@@ -22,3 +22,21 @@ pub fn sql_job(name: &str, setup: &[String], sql: &str) -> proto::JobSpec {
         ..Default::default()
     }
 }
+
+/// Submits a job, waits for its end and checks it succeeded; returns its final status.
+pub async fn run_to_success(
+    client: &kiln_client::Client,
+    spec: proto::JobSpec,
+) -> proto::JobStatus {
+    let name = spec.name.clone();
+    let job_id = client.submit(spec).await.expect("submitting");
+    let status = client.wait(&job_id).await.expect("waiting");
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "job {name}: {} {}",
+        kiln_client::state_name(status.state),
+        status.error
+    );
+    status
+}

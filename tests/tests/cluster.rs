@@ -3,9 +3,8 @@
 
 use arrow::array::{Array, Int64Array};
 use futures::StreamExt;
-use kiln_client::proto;
 use kiln_tests::cluster::ClusterOptions;
-use kiln_tests::{TestCluster, sql_job};
+use kiln_tests::{TestCluster, run_to_success, sql_job};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ten_million_row_result_streams_to_the_client() {
@@ -16,14 +15,7 @@ async fn a_ten_million_row_result_streams_to_the_client() {
         &[],
         "SELECT value FROM generate_series(1, 10000000)",
     );
-    let job_id = client.submit(spec).await.expect("submitting");
-    let status = client.wait(&job_id).await.expect("waiting");
-    assert_eq!(
-        status.state,
-        proto::JobState::Succeeded as i32,
-        "{}",
-        status.error
-    );
+    let status = run_to_success(&client, spec).await;
     assert_eq!(status.result.as_ref().unwrap().rows, 10_000_000);
 
     // Count and sum batch by batch: the client never holds the whole result.
@@ -65,12 +57,5 @@ async fn sigterm_drains_an_executor_and_it_leaves_the_cluster() {
         &[],
         "SELECT sum(value) AS n FROM generate_series(1, 1000)",
     );
-    let job_id = client.submit(spec).await.expect("submitting");
-    let status = client.wait(&job_id).await.expect("waiting");
-    assert_eq!(
-        status.state,
-        proto::JobState::Succeeded as i32,
-        "{}",
-        status.error
-    );
+    run_to_success(&client, spec).await;
 }
