@@ -11,20 +11,6 @@ pub enum KilnError {
     /// Arrow failed to encode or decode data.
     #[error(transparent)]
     Arrow(#[from] arrow::error::ArrowError),
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    /// A remote call failed.
-    #[error("{context}: {status}")]
-    Rpc {
-        context: String,
-        #[source]
-        status: Box<tonic::Status>,
-    },
     /// A protobuf message could not be decoded or lacked a required field.
     #[error("invalid message: {0}")]
     InvalidMessage(String),
@@ -35,24 +21,6 @@ pub enum KilnError {
 
 /// Kiln's result type.
 pub type Result<T, E = KilnError> = std::result::Result<T, E>;
-
-impl KilnError {
-    /// An I/O error with the path it happened on.
-    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
-        KilnError::Io {
-            path: path.as_ref().display().to_string(),
-            source,
-        }
-    }
-
-    /// A failed remote call with what was being attempted.
-    pub fn rpc(context: impl Into<String>, status: tonic::Status) -> Self {
-        KilnError::Rpc {
-            context: context.into(),
-            status: Box::new(status),
-        }
-    }
-}
 
 /// A shuffle input that could not be fetched: the map output it names must be recomputed.
 ///

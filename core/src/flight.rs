@@ -15,7 +15,6 @@ use futures::Stream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::{Channel, Endpoint};
 
-use crate::config::DEFAULT_MAX_MESSAGE_SIZE;
 use crate::{KilnError, Result};
 
 /// A pool of Flight connections, one channel per endpoint, shared by all tasks of a process.
@@ -23,12 +22,6 @@ use crate::{KilnError, Result};
 pub struct FlightClients {
     channels: Mutex<HashMap<String, Channel>>,
     max_message_size: usize,
-}
-
-impl Default for FlightClients {
-    fn default() -> Self {
-        Self::new(DEFAULT_MAX_MESSAGE_SIZE)
-    }
 }
 
 impl FlightClients {

@@ -44,7 +44,6 @@ pub struct TestCluster {
     coordinator: Child,
     executors: Vec<Option<Child>>,
     work_dir: tempfile::TempDir,
-    coordinator_args: Vec<String>,
 }
 
 /// Settings for a [`TestCluster`].
@@ -94,7 +93,6 @@ impl TestCluster {
             coordinator,
             executors: vec![],
             work_dir,
-            coordinator_args,
         };
         for _ in 0..options.executors {
             cluster.add_executor(options.slots);
@@ -180,18 +178,6 @@ impl TestCluster {
         let mut child = self.executors[index].take().expect("executor is running");
         send_sigterm(child.id());
         child.wait().expect("waiting for the executor")
-    }
-
-    /// Restarts the coordinator process on the same port (its memory is lost).
-    pub fn restart_coordinator(&mut self) {
-        let _ = self.coordinator.kill();
-        let _ = self.coordinator.wait();
-        self.coordinator = spawn(
-            "kiln-coordinator",
-            &self.coordinator_args,
-            &self.work_dir,
-            "coordinator",
-        );
     }
 
     /// The processes' logs so far, for failure messages.

@@ -12,7 +12,7 @@ mod writer;
 pub use reader::{MapOutputLocation, ReadMode, ShuffleReaderExec};
 pub use writer::{OutputStats, ShuffleWriterExec};
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use datafusion::error::DataFusionError;
@@ -78,9 +78,4 @@ impl ShuffleEnv {
                 )
             })
     }
-}
-
-/// Whether `path` lies inside `dir` (a guard against tickets that point elsewhere).
-pub fn is_inside(path: &Path, dir: &Path) -> bool {
-    path.starts_with(dir) && !path.components().any(|c| c.as_os_str() == "..")
 }

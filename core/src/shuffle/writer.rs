@@ -193,29 +193,41 @@ impl OutputFile {
     }
 }
 
-/// Copies the strings of view columns into buffers of their own. A view array cut out of a
-/// larger one (by a join's `take` or the partitioner) still points at all of the original
-/// data buffers, and IPC writes every buffer it points at: without this, a shuffle of a few
-/// thousand rows can write the whole scanned file again.
+/// Copies the strings of view columns into buffers of their own when they point at much more
+/// data than they use. A view array cut out of a larger one (by a join's `take` or the
+/// partitioner) still points at all of the original data buffers, and IPC writes every buffer
+/// it points at: without this, a shuffle of a few thousand rows can write the whole scanned
+/// file again. Compact arrays are written as they are.
 fn compact_views(batch: &RecordBatch) -> Result<RecordBatch> {
-    if !batch
-        .columns()
-        .iter()
-        .any(|c| matches!(c.data_type(), DataType::Utf8View | DataType::BinaryView))
-    {
+    fn bloated(buffers: &[arrow::buffer::Buffer], used: usize) -> bool {
+        buffers.iter().map(|b| b.len()).sum::<usize>() > 2 * used + 64 * 1024
+    }
+    let mut columns = batch.columns().to_vec();
+    let mut changed = false;
+    for column in &mut columns {
+        let compacted: ArrayRef = match column.data_type() {
+            DataType::Utf8View => {
+                let array = column.as_string_view();
+                if !bloated(array.data_buffers(), array.total_buffer_bytes_used()) {
+                    continue;
+                }
+                Arc::new(array.gc())
+            }
+            DataType::BinaryView => {
+                let array = column.as_binary_view();
+                if !bloated(array.data_buffers(), array.total_buffer_bytes_used()) {
+                    continue;
+                }
+                Arc::new(array.gc())
+            }
+            _ => continue,
+        };
+        *column = compacted;
+        changed = true;
+    }
+    if !changed {
         return Ok(batch.clone());
     }
-    let columns = batch
-        .columns()
-        .iter()
-        .map(|column| -> ArrayRef {
-            match column.data_type() {
-                DataType::Utf8View => Arc::new(column.as_string_view().gc()),
-                DataType::BinaryView => Arc::new(column.as_binary_view().gc()),
-                _ => Arc::clone(column),
-            }
-        })
-        .collect();
     Ok(RecordBatch::try_new(batch.schema(), columns)?)
 }
 
