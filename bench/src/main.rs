@@ -81,6 +81,7 @@ async fn main() {
         slots,
         shuffle_partitions: partitions,
         executor_timeout_secs: 30,
+        ..ClusterOptions::default()
     })
     .await;
     let client = cluster.client().await;

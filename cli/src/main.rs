@@ -298,10 +298,28 @@ where
 
 /// Submits a job, shows its progress, prints its result; returns the exit code.
 async fn run_job(client: &Client, spec: proto::JobSpec, format: Format) -> Result<u8, Failure> {
+    let sink = spec.sink.clone();
     let job_id = client.submit(spec).await?;
     let status = progress::follow(client, &job_id).await?;
     eprint!("{}", progress::summary(&status));
-    print_if_succeeded(client, &status, format).await
+    match sink {
+        Some(sink) if exit_code(&status) == 0 => {
+            let rows = output::rows_written(client.results(&status)?)
+                .await
+                .map_err(|message| Failure {
+                    code: exit::FAILED,
+                    message,
+                })?;
+            let target = if sink.table.is_empty() {
+                sink.path
+            } else {
+                format!("{} table {}", sink.path, sink.table)
+            };
+            println!("wrote {rows} rows to {target}");
+            Ok(0)
+        }
+        _ => print_if_succeeded(client, &status, format).await,
+    }
 }
 
 /// Runs one query job quietly and prints its result; returns the exit code.

@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
-use arrow::array::RecordBatch;
+use arrow::array::{AsArray, RecordBatch};
 use arrow::datatypes::SchemaRef;
+use arrow::datatypes::UInt64Type;
 use futures::{Stream, StreamExt};
 use kiln_client::ClientError;
 
@@ -16,6 +17,22 @@ pub enum Format {
     Csv,
     /// One JSON object per row.
     Json,
+}
+
+/// The rows a sink job wrote: the sum of its result's `count` column (one row per task).
+pub async fn rows_written(
+    mut batches: impl Stream<Item = Result<RecordBatch, ClientError>> + Unpin,
+) -> Result<u64, String> {
+    let mut rows = 0;
+    while let Some(batch) = batches.next().await {
+        let batch = batch.map_err(|e| e.to_string())?;
+        let counts = batch
+            .column_by_name("count")
+            .and_then(|c| c.as_primitive_opt::<UInt64Type>())
+            .ok_or("a sink job's result has no count column")?;
+        rows += counts.iter().flatten().sum::<u64>();
+    }
+    Ok(rows)
 }
 
 /// Writes a result stream to stdout in `format`; returns the number of rows.

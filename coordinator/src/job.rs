@@ -19,6 +19,9 @@
 //!   one that failed because an input could not be fetched, or whose executor died, does not:
 //!   the lost map outputs are recomputed and the task runs again.
 //! - The job fails when a task exhausts its attempts; it succeeds when the final stage does.
+//!   A job with a sink first *commits*: once every final task has a winning attempt, the
+//!   coordinator publishes those attempts' output (no task runs meanwhile), and the job
+//!   succeeds when the commit does.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -97,6 +100,16 @@ impl Stage {
     }
 }
 
+/// What a task's success means for its job.
+pub enum SuccessOutcome {
+    /// Other tasks are still to run.
+    Continue,
+    /// The final stage is complete and the job has succeeded.
+    Succeeded,
+    /// The final stage is complete; the job's sink must commit these `(partition, attempt)`s.
+    Commit(Vec<(u32, u32)>),
+}
+
 /// What happened to a job as a result of a task's failure.
 pub enum FailureOutcome {
     /// The task will run again.
@@ -115,6 +128,10 @@ pub struct Job {
     pub started_at_ms: u64,
     pub ended_at_ms: u64,
     pub stages: Vec<Stage>,
+    /// Where the final stage's tasks wrote uncommitted output, if the job has a sink to commit.
+    pub sink: Option<pb::SinkSpec>,
+    /// True while the sink commits; no task runs then.
+    pub committing: bool,
     /// DataFusion settings tasks run with.
     pub session_config: HashMap<String, String>,
     pub max_attempts: u32,
@@ -128,6 +145,7 @@ impl Job {
         id: String,
         spec: pb::JobSpec,
         stages: Vec<StagePlan>,
+        sink: Option<pb::SinkSpec>,
         session_config: HashMap<String, String>,
         max_attempts: u32,
     ) -> Self {
@@ -157,6 +175,8 @@ impl Job {
             started_at_ms: 0,
             ended_at_ms: 0,
             stages,
+            sink,
+            committing: false,
             session_config,
             max_attempts,
             deadline: (timeout_ms > 0)
@@ -200,7 +220,7 @@ impl Job {
 
     /// The tasks that can start now: pending tasks of needed, runnable stages.
     pub fn launchable(&self) -> Vec<(u32, u32)> {
-        if self.is_finished() {
+        if self.is_finished() || self.committing {
             return vec![];
         }
         let mut tasks = vec![];
@@ -291,14 +311,33 @@ impl Job {
         matches!(&task.state, TaskState::Running { attempt: a, .. } if *a == attempt)
     }
 
-    /// Records a task's output. Returns true when this made the job succeed.
-    pub fn task_succeeded(&mut self, stage: u32, partition: u32, output: MapOutput) -> bool {
+    /// Records a task's output.
+    pub fn task_succeeded(
+        &mut self,
+        stage: u32,
+        partition: u32,
+        output: MapOutput,
+    ) -> SuccessOutcome {
         self.stages[stage as usize].tasks[partition as usize].state = TaskState::Done(output);
-        if self.stages[self.final_stage() as usize].is_complete() {
-            self.finish(pb::JobState::Succeeded, String::new());
-            return true;
+        let final_stage = &self.stages[self.final_stage() as usize];
+        if !final_stage.is_complete() {
+            return SuccessOutcome::Continue;
         }
-        false
+        if self.sink.is_some() {
+            self.committing = true;
+            let winners = final_stage
+                .tasks
+                .iter()
+                .enumerate()
+                .filter_map(|(partition, task)| match &task.state {
+                    TaskState::Done(output) => Some((partition as u32, output.attempt)),
+                    _ => None,
+                })
+                .collect();
+            return SuccessOutcome::Commit(winners);
+        }
+        self.finish(pb::JobState::Succeeded, String::new());
+        SuccessOutcome::Succeeded
     }
 
     /// Records an execution error of a task attempt.
@@ -345,6 +384,10 @@ impl Job {
     /// An executor is gone: its running tasks and its outputs must be redone.
     /// Returns true when anything changed.
     pub fn executor_lost(&mut self, executor_id: &str) -> bool {
+        if self.committing {
+            // Every task is done and its output is in the sink, not on the executor.
+            return false;
+        }
         let mut changed = self.forget_outputs_on(executor_id);
         for stage in &mut self.stages {
             for task in &mut stage.tasks {

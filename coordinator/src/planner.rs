@@ -4,12 +4,22 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use std::str::FromStr;
+
 use datafusion::config::ConfigOptions;
+use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
 use datafusion::error::DataFusionError;
+use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::logical_expr::LogicalPlan;
+use datafusion::physical_expr::Partitioning;
+use datafusion::physical_expr::expressions::col;
 use datafusion::physical_plan::ExecutionPlan;
+use datafusion::physical_plan::empty::EmptyExec;
+use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
+use kiln_core::sink::{SinkWriterExec, count_schema};
+use kiln_jobs::tables::{DataFilesTableFactory, FILE_FORMATS};
 use kiln_proto::v1 as pb;
 
 use crate::error::{CoordinatorError, Result};
@@ -19,11 +29,18 @@ pub struct PlannedJob {
     pub plan: Arc<dyn ExecutionPlan>,
     /// DataFusion settings that differ from the defaults; executors run tasks with them.
     pub session_config: HashMap<String, String>,
+    /// The sink the job's tasks write to and the job commits, if it writes anything.
+    pub sink: Option<pb::SinkSpec>,
 }
 
 /// Plans a job: registers its sources, runs its setup statements (DDL only), registers all but
-/// the last step as views and plans the last step.
-pub async fn plan_job(spec: &pb::JobSpec, default_partitions: usize) -> Result<PlannedJob> {
+/// the last step as views, plans the last step and puts the sink, if any, on top.
+pub async fn plan_job(
+    job_id: &str,
+    spec: &pb::JobSpec,
+    default_partitions: usize,
+    runtime: Arc<RuntimeEnv>,
+) -> Result<PlannedJob> {
     let options = spec.options.unwrap_or_default();
     let partitions = match options.parallelism {
         0 if default_partitions > 0 => default_partitions,
@@ -32,7 +49,15 @@ pub async fn plan_job(spec: &pb::JobSpec, default_partitions: usize) -> Result<P
     };
     let config = distributed_session_config(partitions);
     let session_config = non_default_settings(config.options());
-    let ctx = SessionContext::new_with_config(config);
+    let ctx = SessionContext::new_with_config_rt(config, runtime);
+    {
+        let state = ctx.state_ref();
+        let mut state = state.write();
+        let factories = state.table_factories_mut();
+        for format in FILE_FORMATS {
+            factories.insert(format.to_string(), Arc::new(DataFilesTableFactory));
+        }
+    }
 
     for source in &spec.sources {
         register_source(&ctx, source).await?;
@@ -77,37 +102,60 @@ pub async fn plan_job(spec: &pb::JobSpec, default_partitions: usize) -> Result<P
         .create_physical_plan()
         .await
         .map_err(|e| invalid(format!("step '{}'", last.name), e))?;
+    let Some(sink) = &spec.sink else {
+        return Ok(PlannedJob {
+            plan,
+            session_config,
+            sink: None,
+        });
+    };
+    let what = format!("sink ({} {})", sink.format, sink.path);
+    let writes = kiln_jobs::sink::validate(sink, &plan.schema(), &ctx.runtime_env())
+        .await
+        .map_err(|e| invalid(what, e))?;
+    if !writes {
+        tracing::info!(%job_id, path = %sink.path, "the sink's target holds data and the mode is ignore: nothing to write");
+        return Ok(PlannedJob {
+            plan: Arc::new(EmptyExec::new(count_schema())),
+            session_config,
+            sink: None,
+        });
+    }
+    // Rows of one partition directory go to one task, so each directory gets one file (or a
+    // few, past rows_per_file) instead of one per task.
+    let plan: Arc<dyn ExecutionPlan> = if sink.partition_by.is_empty() {
+        plan
+    } else {
+        let schema = plan.schema();
+        let keys = sink
+            .partition_by
+            .iter()
+            .map(|name| Ok(col(name, &schema)?))
+            .collect::<std::result::Result<Vec<_>, DataFusionError>>()
+            .map_err(|e| invalid("sink partition_by", e))?;
+        Arc::new(
+            RepartitionExec::try_new(plan, Partitioning::Hash(keys, partitions))
+                .map_err(|e| invalid("sink partition_by", e))?,
+        )
+    };
     Ok(PlannedJob {
-        plan,
+        plan: Arc::new(SinkWriterExec::new(job_id, sink.clone(), plan)),
         session_config,
+        sink: Some(sink.clone()),
     })
 }
 
 async fn register_source(ctx: &SessionContext, source: &pb::SourceSpec) -> Result<()> {
     let what = format!("source '{}' ({})", source.name, source.path);
-    let option = |key: &str| source.options.get(key).map(String::as_str);
     let result = match source.format.to_ascii_lowercase().as_str() {
         "parquet" => {
             ctx.register_parquet(&source.name, &source.path, ParquetReadOptions::default())
                 .await
         }
         "csv" => {
-            let mut read = CsvReadOptions::new().has_header(option("header") != Some("false"));
-            if let Some(delimiter) = option("delimiter") {
-                let [byte] = delimiter.as_bytes() else {
-                    return Err(CoordinatorError::InvalidJob(format!(
-                        "{what}: option delimiter must be one character, got '{delimiter}'"
-                    )));
-                };
-                read = read.delimiter(*byte);
-            }
-            let extension = std::path::Path::new(&source.path)
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(|e| format!(".{e}"))
-                .unwrap_or_else(|| ".csv".into());
-            let read = read.file_extension(&extension);
-            ctx.register_csv(&source.name, &source.path, read).await
+            let read = csv_options(source, &what)?;
+            ctx.register_csv(&source.name, &source.path, read.options())
+                .await
         }
         "json" => {
             ctx.register_json(&source.name, &source.path, JsonReadOptions::default())
@@ -120,6 +168,165 @@ async fn register_source(ctx: &SessionContext, source: &pb::SourceSpec) -> Resul
         }
     };
     result.map_err(|e| invalid(what, e))
+}
+
+/// The CSV options a source takes, and what each means.
+const CSV_OPTIONS: &[(&str, &str)] = &[
+    ("header", "\"false\" when the first line is data"),
+    ("delimiter", "one character, default ,"),
+    ("quote", "one character, default \""),
+    (
+        "escape",
+        "one character before a quote inside a quoted field",
+    ),
+    ("comment", "one character that starts a comment line"),
+    ("null_value", "the text that means null, e.g. \\N or NULL"),
+    (
+        "newlines_in_values",
+        "\"true\" when quoted fields contain line breaks",
+    ),
+    (
+        "compression",
+        "gzip, zstd, bzip2 or xz (default: from the file extension)",
+    ),
+];
+
+/// A CSV source's read options, owning what `CsvReadOptions` borrows.
+struct CsvSource {
+    has_header: bool,
+    delimiter: Option<u8>,
+    quote: Option<u8>,
+    escape: Option<u8>,
+    comment: Option<u8>,
+    null_regex: Option<String>,
+    newlines_in_values: bool,
+    compression: FileCompressionType,
+    extension: String,
+}
+
+impl CsvSource {
+    fn options(&self) -> CsvReadOptions<'_> {
+        let mut read = CsvReadOptions::new()
+            .has_header(self.has_header)
+            .newlines_in_values(self.newlines_in_values)
+            .null_regex(self.null_regex.clone())
+            .file_compression_type(self.compression)
+            .file_extension(&self.extension);
+        if let Some(delimiter) = self.delimiter {
+            read = read.delimiter(delimiter);
+        }
+        if let Some(quote) = self.quote {
+            read = read.quote(quote);
+        }
+        if let Some(escape) = self.escape {
+            read = read.escape(escape);
+        }
+        if let Some(comment) = self.comment {
+            read = read.comment(comment);
+        }
+        read
+    }
+}
+
+fn csv_options(source: &pb::SourceSpec, what: &str) -> Result<CsvSource> {
+    let bad = |message: String| CoordinatorError::InvalidJob(format!("{what}: {message}"));
+    if let Some(unknown) = source
+        .options
+        .keys()
+        .find(|k| !CSV_OPTIONS.iter().any(|(o, _)| o == k))
+    {
+        let known: Vec<String> = CSV_OPTIONS
+            .iter()
+            .map(|(o, m)| format!("{o} ({m})"))
+            .collect();
+        return Err(bad(format!(
+            "unknown csv option '{unknown}'; expected one of: {}",
+            known.join(", ")
+        )));
+    }
+    let option = |key: &str| source.options.get(key).map(String::as_str);
+    let byte = |key: &str| -> Result<Option<u8>> {
+        match option(key) {
+            None => Ok(None),
+            Some(value) => match value.as_bytes() {
+                [byte] => Ok(Some(*byte)),
+                _ => Err(bad(format!(
+                    "option {key} must be one character, got '{value}'"
+                ))),
+            },
+        }
+    };
+    let flag = |key: &str, default: bool| -> Result<bool> {
+        match option(key) {
+            None => Ok(default),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(other) => Err(bad(format!(
+                "option {key} must be true or false, got '{other}'"
+            ))),
+        }
+    };
+    // Compression from the option, else from the path's extension (orders.csv.gz).
+    const SUFFIXES: [(&str, &str); 4] = [
+        ("gzip", ".gz"),
+        ("zstd", ".zst"),
+        ("bzip2", ".bz2"),
+        ("xz", ".xz"),
+    ];
+    let path = source.path.trim_end_matches('/');
+    let by_extension = SUFFIXES
+        .into_iter()
+        .find(|(_, suffix)| path.ends_with(suffix))
+        .map(|(name, _)| name);
+    let (compression, suffix) = match option("compression").or(by_extension) {
+        None | Some("none") | Some("uncompressed") => (FileCompressionType::UNCOMPRESSED, ""),
+        Some(name) => {
+            let suffix = SUFFIXES
+                .into_iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| s);
+            let parsed = FileCompressionType::from_str(name).ok().zip(suffix);
+            parsed.ok_or_else(|| {
+                bad(format!(
+                    "option compression: expected gzip, zstd, bzip2 or xz, got '{name}'"
+                ))
+            })?
+        }
+    };
+    // A directory's files end in .csv (plus the compression suffix); a named file is read
+    // whatever its name.
+    let extension = if source.path.ends_with('/') {
+        format!(".csv{suffix}")
+    } else {
+        std::path::Path::new(path)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.find('.').map(|i| n[i..].to_string()))
+            .unwrap_or_default()
+    };
+    Ok(CsvSource {
+        has_header: flag("header", true)?,
+        delimiter: byte("delimiter")?,
+        quote: byte("quote")?,
+        escape: byte("escape")?,
+        comment: byte("comment")?,
+        null_regex: option("null_value").map(|v| format!("^{}$", regex_escape(v))),
+        newlines_in_values: flag("newlines_in_values", false)?,
+        compression,
+        extension,
+    })
+}
+
+/// Escapes regex metacharacters so a literal null marker like `\N` matches itself.
+fn regex_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 fn invalid(what: impl std::fmt::Display, error: DataFusionError) -> CoordinatorError {

@@ -10,9 +10,11 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::displayable;
 use kiln_core::codec::encode_plan;
 use kiln_core::shuffle::OutputStats;
+use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use tokio::sync::watch;
@@ -20,7 +22,7 @@ use tonic::transport::{Channel, Endpoint};
 
 use crate::config::CoordinatorConfig;
 use crate::error::{CoordinatorError, Result};
-use crate::job::{FailureOutcome, Job, MapOutput};
+use crate::job::{FailureOutcome, Job, MapOutput, SuccessOutcome};
 use crate::stages::split_into_stages;
 
 /// An executor as the scheduler sees it.
@@ -62,6 +64,14 @@ enum Effect {
     },
     /// Remove a succeeded job's result files once clients had time to fetch them.
     ExpireResults { job_id: String },
+    /// Publish the winning attempts of a sink job, then end the job.
+    Commit {
+        job_id: String,
+        sink: pb::SinkSpec,
+        winners: Vec<(u32, u32)>,
+    },
+    /// Remove the uncommitted output of a sink job that ended without committing.
+    AbortSink { job_id: String, sink: pb::SinkSpec },
 }
 
 #[derive(Default)]
@@ -76,13 +86,20 @@ struct State {
 pub struct Scheduler {
     state: Mutex<State>,
     config: CoordinatorConfig,
+    /// Object stores (from the environment) for planning and committing jobs.
+    runtime: Arc<RuntimeEnv>,
 }
 
 impl Scheduler {
     pub fn new(config: CoordinatorConfig) -> Arc<Self> {
+        let runtime = RuntimeEnvBuilder::new()
+            .with_object_store_registry(KilnObjectStores::new())
+            .build_arc()
+            .expect("a runtime without limits always builds");
         Arc::new(Self {
             state: Mutex::new(State::default()),
             config,
+            runtime,
         })
     }
 
@@ -95,7 +112,13 @@ impl Scheduler {
     /// Plans and accepts a job; errors a user can cause come back as `InvalidJob`.
     pub async fn submit(self: &Arc<Self>, spec: pb::JobSpec) -> Result<String> {
         let job_id = kiln_core::ids::new_job_id();
-        let planned = crate::planner::plan_job(&spec, self.config.shuffle_partitions).await?;
+        let planned = crate::planner::plan_job(
+            &job_id,
+            &spec,
+            self.config.shuffle_partitions,
+            Arc::clone(&self.runtime),
+        )
+        .await?;
         let stages = split_into_stages(&job_id, planned.plan)?;
         let max_attempts = match spec.options.as_ref().map(|o| o.max_task_attempts) {
             Some(n) if n > 0 => n,
@@ -109,6 +132,7 @@ impl Scheduler {
             job_id.clone(),
             spec,
             stages,
+            planned.sink,
             planned.session_config,
             max_attempts,
         );
@@ -163,7 +187,10 @@ impl Scheduler {
                 .jobs
                 .get_mut(job_id)
                 .ok_or_else(|| CoordinatorError::JobNotFound(job_id.to_string()))?;
-            if !job.is_finished() {
+            if job.committing {
+                // A commit is not interrupted halfway: the job ends when it completes.
+                tracing::info!(%job_id, "cancel ignored: the job is committing its output");
+            } else if !job.is_finished() {
                 job.finish(pb::JobState::Cancelled, "cancelled by request".into());
                 tracing::info!(%job_id, "job cancelled");
                 end_job(&mut state.executors, job, &mut effects);
@@ -317,7 +344,10 @@ impl Scheduler {
             {
                 let state = &mut *self.lock();
                 for job in state.jobs.values_mut() {
-                    if !job.is_finished() && job.deadline.is_some_and(|d| now > d) {
+                    if !job.is_finished()
+                        && !job.committing
+                        && job.deadline.is_some_and(|d| now > d)
+                    {
                         job.finish(
                             pb::JobState::TimedOut,
                             "the job ran past its timeout".into(),
@@ -369,9 +399,57 @@ impl Scheduler {
                         let _ = client.remove_job_data(request).await;
                     }
                     Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
+                    Effect::Commit {
+                        job_id,
+                        sink,
+                        winners,
+                    } => {
+                        let result =
+                            kiln_jobs::sink::commit(&sink, &job_id, &winners, &this.runtime).await;
+                        this.commit_finished(&job_id, result);
+                    }
+                    Effect::AbortSink { job_id, sink } => {
+                        if let Err(error) =
+                            kiln_jobs::sink::abort(&sink, &job_id, &this.runtime).await
+                        {
+                            tracing::warn!(%job_id, %error, "could not remove uncommitted output");
+                        }
+                    }
                 }
             });
         }
+    }
+
+    /// Ends a sink job once its commit has run.
+    fn commit_finished(self: &Arc<Self>, job_id: &str, result: datafusion::error::Result<()>) {
+        let mut effects = vec![];
+        {
+            let state = &mut *self.lock();
+            let Some(job) = state.jobs.get_mut(job_id) else {
+                return;
+            };
+            job.committing = false;
+            match result {
+                Ok(()) => {
+                    tracing::info!(%job_id, "job committed");
+                    job.finish(pb::JobState::Succeeded, String::new());
+                    job_succeeded(&state.executors, job, &mut effects);
+                }
+                Err(error) => {
+                    let sink = job
+                        .sink
+                        .as_ref()
+                        .map(|s| s.path.clone())
+                        .unwrap_or_default();
+                    let error = format!("commit to {sink} failed: {}", error.strip_backtrace());
+                    tracing::warn!(%job_id, %error, "job failed");
+                    job.finish(pb::JobState::Failed, error);
+                    end_job(&mut state.executors, job, &mut effects);
+                }
+            }
+            job.touch();
+        }
+        self.run_effects(effects);
     }
 
     /// Removes a finished job's result files after the retention period.
@@ -437,19 +515,21 @@ fn apply_status(
                     })
                     .collect(),
             };
-            if job.task_succeeded(id.stage_id, id.partition, output) {
-                tracing::info!(job_id = %job.id, "job succeeded");
-                let final_stage = job.final_stage();
-                for entry in state.executors.values() {
-                    effects.push(Effect::RemoveData {
-                        client: entry.client.clone(),
+            match job.task_succeeded(id.stage_id, id.partition, output) {
+                SuccessOutcome::Continue => {}
+                SuccessOutcome::Succeeded => {
+                    tracing::info!(job_id = %job.id, "job succeeded");
+                    job_succeeded(&state.executors, job, effects);
+                }
+                SuccessOutcome::Commit(winners) => {
+                    let sink = job.sink.clone().expect("only sink jobs commit");
+                    tracing::info!(job_id = %job.id, path = %sink.path, "committing");
+                    effects.push(Effect::Commit {
                         job_id: job.id.clone(),
-                        keep_stage: Some(final_stage),
+                        sink,
+                        winners,
                     });
                 }
-                effects.push(Effect::ExpireResults {
-                    job_id: job.id.clone(),
-                });
             }
         }
         Some(pb::task_status::Outcome::Failed(failure)) => match failure.reason {
@@ -473,6 +553,25 @@ fn apply_status(
         None => {}
     }
     job.touch();
+}
+
+/// Removes a succeeded job's intermediate files now and its result files later.
+fn job_succeeded(
+    executors: &BTreeMap<String, ExecutorEntry>,
+    job: &Job,
+    effects: &mut Vec<Effect>,
+) {
+    let final_stage = job.final_stage();
+    for entry in executors.values() {
+        effects.push(Effect::RemoveData {
+            client: entry.client.clone(),
+            job_id: job.id.clone(),
+            keep_stage: Some(final_stage),
+        });
+    }
+    effects.push(Effect::ExpireResults {
+        job_id: job.id.clone(),
+    });
 }
 
 /// Kills a finished job's running attempts and removes its files everywhere.
@@ -503,6 +602,12 @@ fn end_job(
             client: entry.client.clone(),
             job_id: job.id.clone(),
             keep_stage: None,
+        });
+    }
+    if let Some(sink) = &job.sink {
+        effects.push(Effect::AbortSink {
+            job_id: job.id.clone(),
+            sink: sink.clone(),
         });
     }
     job.touch();

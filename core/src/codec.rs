@@ -1,10 +1,11 @@
 //! Ships physical plans between processes: datafusion-proto for DataFusion's own nodes, plus
-//! Kiln's extension codec for the shuffle nodes.
+//! Kiln's extension codec for the shuffle and sink nodes.
 
 use std::sync::Arc;
 
 use arrow::datatypes::Schema;
 use arrow::ipc::convert::IpcSchemaEncoder;
+use arrow::ipc::writer::DictionaryTracker;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::physical_expr::LexOrdering;
@@ -19,6 +20,7 @@ use kiln_proto::v1 as pb;
 use prost::Message;
 
 use crate::shuffle::{MapOutputLocation, ReadMode, ShuffleReaderExec, ShuffleWriterExec};
+use crate::sink::SinkWriterExec;
 
 /// Encodes a plan (which may contain Kiln's shuffle nodes) as bytes.
 pub fn encode_plan(plan: Arc<dyn ExecutionPlan>) -> Result<Vec<u8>> {
@@ -35,7 +37,11 @@ pub fn decode_plan(bytes: &[u8], ctx: &TaskContext) -> Result<Arc<dyn ExecutionP
 
 /// Encodes an Arrow schema as an IPC schema message.
 pub fn encode_schema(schema: &Schema) -> Vec<u8> {
-    let fb = IpcSchemaEncoder::new().schema_to_fb(schema);
+    // Dictionary fields (e.g. hive partition columns) need a tracker to get their ids.
+    let mut dictionaries = DictionaryTracker::new(false);
+    let fb = IpcSchemaEncoder::new()
+        .with_dictionary_tracker(&mut dictionaries)
+        .schema_to_fb(schema);
     fb.finished_data().to_vec()
 }
 
@@ -129,6 +135,19 @@ impl PhysicalExtensionCodec for KilnCodec {
                 .with_locations(locations);
                 Ok(Arc::new(exec))
             }
+            Some(pb::kiln_plan_node::Node::SinkWriter(writer)) => {
+                let [input] = inputs else {
+                    return Err(decode_error("SinkWriterExec", "expected one input"));
+                };
+                let sink = writer
+                    .sink
+                    .ok_or_else(|| decode_error("SinkWriterExec", "no sink"))?;
+                Ok(Arc::new(SinkWriterExec::new(
+                    writer.job_id,
+                    sink,
+                    Arc::clone(input),
+                )))
+            }
             None => Err(decode_error("Kiln plan node", "empty node")),
         }
     }
@@ -189,6 +208,11 @@ impl PhysicalExtensionCodec for KilnCodec {
                     .collect(),
                 ordering,
             })
+        } else if let Some(writer) = node.downcast_ref::<SinkWriterExec>() {
+            pb::kiln_plan_node::Node::SinkWriter(pb::SinkWriterNode {
+                job_id: writer.job_id().to_string(),
+                sink: Some(writer.sink().clone()),
+            })
         } else {
             return Err(DataFusionError::NotImplemented(format!(
                 "Kiln cannot ship plan node {} to executors",
@@ -211,6 +235,17 @@ mod tests {
 
     fn text(plan: &Arc<dyn ExecutionPlan>) -> String {
         displayable(plan.as_ref()).indent(true).to_string()
+    }
+
+    #[test]
+    fn schemas_with_dictionary_fields_round_trip() {
+        use arrow::datatypes::{DataType, Field};
+        let dictionary = DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
+        let schema = Schema::new(vec![
+            Field::new("x", DataType::Int64, false),
+            Field::new("region", dictionary, true),
+        ]);
+        assert_eq!(decode_schema(&encode_schema(&schema)).unwrap(), schema);
     }
 
     #[tokio::test]

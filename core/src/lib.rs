@@ -9,5 +9,6 @@ pub mod flight;
 pub mod ids;
 pub mod runtime;
 pub mod shuffle;
+pub mod sink;
 
 pub use error::{KilnError, Result};

@@ -25,6 +25,7 @@ use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use kiln_core::flight::FlightClients;
 use kiln_core::shuffle::ShuffleEnv;
+use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_proto::v1 as pb;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -63,8 +64,9 @@ impl Executor {
             flight: Arc::new(FlightClients::new(config.max_message_size)),
         });
 
-        let mut runtime =
-            RuntimeEnvBuilder::new().with_temp_file_path(config.work_dir.join("spill"));
+        let mut runtime = RuntimeEnvBuilder::new()
+            .with_temp_file_path(config.work_dir.join("spill"))
+            .with_object_store_registry(KilnObjectStores::new());
         if let Some(limit) = config.memory_limit {
             runtime = runtime.with_memory_pool(Arc::new(FairSpillPool::new(limit)));
         }

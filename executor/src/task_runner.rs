@@ -17,6 +17,8 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use kiln_core::codec::decode_plan;
 use kiln_core::error::find_fetch_failure;
 use kiln_core::shuffle::{OutputStats, ShuffleEnv, ShuffleWriterExec, TaskAttempt};
+use kiln_core::sink::SinkEnv;
+use kiln_jobs::sink::KilnSinks;
 use kiln_proto::v1 as pb;
 use tokio::task::AbortHandle;
 
@@ -175,7 +177,8 @@ impl TaskRunner {
     ) -> datafusion::error::Result<TaskContext> {
         let mut config = SessionConfig::new()
             .with_extension(Arc::clone(&self.env))
-            .with_extension(Arc::new(TaskAttempt(id.attempt)));
+            .with_extension(Arc::new(TaskAttempt(id.attempt)))
+            .with_extension(Arc::new(SinkEnv(Arc::new(KilnSinks))));
         for (key, value) in &task.session_config {
             config.options_mut().set(key, value)?;
         }

@@ -1,4 +1,5 @@
-//! Kiln job specs: the TOML files users write, parsed into the protocol's `JobSpec`.
+//! Kiln jobs: the TOML files users write (parsed into the protocol's `JobSpec`), and the
+//! sources, sinks and commit protocols jobs run with.
 //!
 //! A job file names its sources, the SQL steps that transform them, and options:
 //!
@@ -14,11 +15,20 @@
 //! name = "by_region"
 //! sql = "SELECT region, sum(amount) AS total FROM sales GROUP BY region"
 //!
+//! [sink]                       # absent: the rows stream back to the client
+//! format = "parquet"
+//! path = "s3://lake/sales_by_region/"
+//! mode = "overwrite"
+//!
 //! [options]
 //! parallelism = 4
 //! ```
 
+pub mod object_stores;
+pub mod postgres;
+pub mod sink;
 mod spec;
+pub mod tables;
 
 pub use spec::{JobFile, load_job_file, parse_job};
 

@@ -26,6 +26,52 @@ pub struct JobFile {
     pub steps: Vec<StepEntry>,
     #[serde(default)]
     pub options: OptionsEntry,
+    /// Where the last step's rows go; absent means they stream back as the job's result.
+    pub sink: Option<SinkEntry>,
+}
+
+/// The `[sink]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SinkEntry {
+    pub format: String,
+    pub path: String,
+    #[serde(default)]
+    pub partition_by: Vec<String>,
+    #[serde(default)]
+    pub mode: SaveModeEntry,
+    #[serde(default)]
+    pub options: HashMap<String, String>,
+    #[serde(default)]
+    pub table: String,
+    #[serde(default)]
+    pub key_columns: Vec<String>,
+}
+
+/// What a sink does when its target already holds data.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaveModeEntry {
+    Append,
+    Overwrite,
+    #[default]
+    ErrorIfExists,
+    Ignore,
+    OverwritePartitions,
+    Upsert,
+}
+
+impl From<SaveModeEntry> for pb::SaveMode {
+    fn from(mode: SaveModeEntry) -> Self {
+        match mode {
+            SaveModeEntry::Append => pb::SaveMode::Append,
+            SaveModeEntry::Overwrite => pb::SaveMode::Overwrite,
+            SaveModeEntry::ErrorIfExists => pb::SaveMode::ErrorIfExists,
+            SaveModeEntry::Ignore => pb::SaveMode::Ignore,
+            SaveModeEntry::OverwritePartitions => pb::SaveMode::OverwritePartitions,
+            SaveModeEntry::Upsert => pb::SaveMode::Upsert,
+        }
+    }
 }
 
 /// A `[[source]]` table.
@@ -121,6 +167,15 @@ pub fn parse_job(text: &str, name: &str, base_dir: &Path) -> Result<pb::JobSpec>
             parallelism: file.options.parallelism,
             max_task_attempts: file.options.max_task_attempts,
             timeout_ms: file.options.timeout_secs * 1000,
+        }),
+        sink: file.sink.map(|sink| pb::SinkSpec {
+            path: resolve_path(&sink.path, base_dir),
+            format: sink.format.to_ascii_lowercase(),
+            partition_by: sink.partition_by,
+            mode: pb::SaveMode::from(sink.mode) as i32,
+            options: sink.options,
+            table: sink.table,
+            key_columns: sink.key_columns,
         }),
     })
 }

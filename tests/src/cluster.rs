@@ -44,6 +44,7 @@ pub struct TestCluster {
     coordinator: Child,
     executors: Vec<Option<Child>>,
     work_dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
 }
 
 /// Settings for a [`TestCluster`].
@@ -53,6 +54,8 @@ pub struct ClusterOptions {
     pub slots: usize,
     pub shuffle_partitions: usize,
     pub executor_timeout_secs: u64,
+    /// Environment variables for every process (e.g. S3 credentials and endpoint).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for ClusterOptions {
@@ -62,6 +65,7 @@ impl Default for ClusterOptions {
             slots: 2,
             shuffle_partitions: 4,
             executor_timeout_secs: 3,
+            env: vec![],
         }
     }
 }
@@ -87,12 +91,14 @@ impl TestCluster {
             &coordinator_args,
             &work_dir,
             "coordinator",
+            &options.env,
         );
         let mut cluster = TestCluster {
             coordinator_url: format!("http://127.0.0.1:{port}"),
             coordinator,
             executors: vec![],
             work_dir,
+            env: options.env.clone(),
         };
         for _ in 0..options.executors {
             cluster.add_executor(options.slots);
@@ -124,6 +130,7 @@ impl TestCluster {
             &args,
             &self.work_dir,
             &format!("executor-{index}"),
+            &self.env,
         );
         self.executors.push(Some(child));
         index
@@ -212,7 +219,13 @@ impl Drop for TestCluster {
     }
 }
 
-fn spawn(binary_name: &str, args: &[String], dir: &tempfile::TempDir, log_name: &str) -> Child {
+fn spawn(
+    binary_name: &str,
+    args: &[String],
+    dir: &tempfile::TempDir,
+    log_name: &str,
+    env: &[(String, String)],
+) -> Child {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -221,6 +234,7 @@ fn spawn(binary_name: &str, args: &[String], dir: &tempfile::TempDir, log_name: 
     Command::new(binary(binary_name))
         .args(args)
         .env("KILN_LOG", "info")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(log.try_clone().expect("log handle"))
         .stderr(log)

@@ -4,6 +4,8 @@
 
 pub mod cluster;
 pub mod compare;
+pub mod postgres;
+pub mod s3;
 pub mod tpch;
 
 pub use cluster::TestCluster;

@@ -1,0 +1,94 @@
+//! Sinks: where a job's rows go, and how they are published exactly once.
+//!
+//! Every sink has the same three steps, driven by the cluster:
+//! - [`validate`] at submit, on the coordinator: the sink is well formed, fits the rows, and its
+//!   target agrees with the save mode;
+//! - [`KilnSinks`], on executors: each task attempt writes its partition as uncommitted output;
+//! - [`commit`] (or [`abort`]) on the coordinator once every partition has a winning attempt
+//!   (or the job ended otherwise).
+
+pub mod files;
+pub mod postgres;
+
+use std::sync::Arc;
+
+use arrow::datatypes::Schema;
+use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::TaskContext;
+use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::physical_plan::SendableRecordBatchStream;
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use kiln_core::sink::{PartitionSink, SinkTask};
+use kiln_proto::v1 as pb;
+
+/// The sink connectors executors run tasks with.
+#[derive(Debug, Default)]
+pub struct KilnSinks;
+
+impl PartitionSink for KilnSinks {
+    fn write(
+        &self,
+        task: SinkTask,
+        data: SendableRecordBatchStream,
+        ctx: Arc<TaskContext>,
+    ) -> BoxFuture<'static, Result<u64>> {
+        async move {
+            match kind(&task.sink)? {
+                SinkKind::Files => files::write_attempt(&task, data, ctx).await,
+                SinkKind::Postgres => postgres::write_attempt(&task, data, ctx).await,
+            }
+        }
+        .boxed()
+    }
+}
+
+enum SinkKind {
+    Files,
+    Postgres,
+}
+
+fn kind(sink: &pb::SinkSpec) -> Result<SinkKind> {
+    match sink.format.as_str() {
+        format if files::FORMATS.contains(&format) => Ok(SinkKind::Files),
+        postgres::FORMAT => Ok(SinkKind::Postgres),
+        other => Err(DataFusionError::Plan(format!(
+            "unknown sink format '{other}' (expected {} or {})",
+            files::FORMATS.join(", "),
+            postgres::FORMAT
+        ))),
+    }
+}
+
+/// Checks `sink` for rows of `schema` at submit. Returns false when the save mode says to write
+/// nothing (`ignore` and the target already holds data).
+pub async fn validate(sink: &pb::SinkSpec, schema: &Schema, runtime: &RuntimeEnv) -> Result<bool> {
+    match kind(sink)? {
+        SinkKind::Files => files::validate(sink, schema, runtime).await,
+        SinkKind::Postgres => postgres::validate(sink, schema).await,
+    }
+}
+
+/// Publishes the winning attempt `(partition, attempt)` of every partition. Safe to run again
+/// after an interruption: the outcome is the same as one complete run.
+pub async fn commit(
+    sink: &pb::SinkSpec,
+    job_id: &str,
+    winners: &[(u32, u32)],
+    runtime: &RuntimeEnv,
+) -> Result<()> {
+    match kind(sink)? {
+        SinkKind::Files => files::commit(sink, job_id, winners, runtime)
+            .await
+            .map(|_| ()),
+        SinkKind::Postgres => postgres::commit(sink, job_id, winners).await,
+    }
+}
+
+/// Removes every uncommitted output of a job that will not commit.
+pub async fn abort(sink: &pb::SinkSpec, job_id: &str, runtime: &RuntimeEnv) -> Result<()> {
+    match kind(sink)? {
+        SinkKind::Files => files::abort(sink, job_id, runtime).await,
+        SinkKind::Postgres => postgres::abort(sink, job_id).await,
+    }
+}

@@ -1,0 +1,140 @@
+//! `CREATE EXTERNAL TABLE` over a directory that reads only the format's data files.
+//!
+//! Data lakes keep marker and metadata files beside the data (`_SUCCESS`, which Kiln's own file
+//! sinks write, `.crc` files, `_delta_log/`). DataFusion's listing-table factory infers hive-style
+//! partitions from *every* file of a directory, so such a file at the top of a partitioned
+//! table makes the table unreadable ("mixed partition values"). Like Spark and Hive, Kiln only
+//! looks at files with the format's extension.
+
+use std::sync::Arc;
+
+use arrow::datatypes::DataType;
+use async_trait::async_trait;
+use datafusion::catalog::{Session, TableProvider, TableProviderFactory};
+use datafusion::datasource::listing::{
+    ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
+};
+use datafusion::datasource::listing_table_factory::ListingTableFactory;
+use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::context::SessionState;
+use datafusion::logical_expr::CreateExternalTable;
+
+/// The file formats this factory serves (the names `STORED AS` takes).
+pub const FILE_FORMATS: &[&str] = &["PARQUET", "CSV", "JSON", "ARROW"];
+
+/// Builds directory tables from data files only; anything else goes to DataFusion's factory.
+#[derive(Debug, Default)]
+pub struct DataFilesTableFactory;
+
+#[async_trait]
+impl TableProviderFactory for DataFilesTableFactory {
+    async fn create(
+        &self,
+        state: &dyn Session,
+        cmd: &CreateExternalTable,
+    ) -> Result<Arc<dyn TableProvider>> {
+        let directory = match cmd.locations.as_slice() {
+            [location] => {
+                let url = ListingTableUrl::parse(location)?;
+                (url.is_collection() && url.get_glob().is_none()).then_some(url)
+            }
+            _ => None,
+        };
+        let Some(url) = directory else {
+            return ListingTableFactory::new().create(state, cmd).await;
+        };
+        let session = state
+            .as_any()
+            .downcast_ref::<SessionState>()
+            .ok_or_else(|| DataFusionError::Internal("tables need a SessionState".into()))?;
+        let format = session
+            .get_file_format_factory(&cmd.file_type)
+            .ok_or_else(|| DataFusionError::Plan(format!("unknown file format {}", cmd.file_type)))?
+            .create(session, &cmd.options)?;
+        let extension = match format.compression_type() {
+            Some(compression) => format.get_ext_with_compression(&compression)?,
+            None => format.get_ext(),
+        };
+        let options = ListingOptions::new(format).with_file_extension(format!(".{extension}"));
+
+        let table = ListingTableConfig::new(url.clone());
+        let (options, schema) = if cmd.schema.fields().is_empty() {
+            let partitions = if cmd.table_partition_cols.is_empty() {
+                options.infer_partitions(state, &url).await?
+            } else {
+                cmd.table_partition_cols.clone()
+            };
+            // Plain strings, not DataFusion's dictionary-encoded default: the values are few
+            // per file anyway, and plain columns travel through every exchange unchanged.
+            let options = options.with_table_partition_cols(
+                partitions
+                    .into_iter()
+                    .map(|p| (p, DataType::Utf8))
+                    .collect(),
+            );
+            let schema = options.infer_schema(state, &url).await?;
+            (options, schema)
+        } else {
+            let schema = cmd.schema.inner();
+            let partitions = cmd
+                .table_partition_cols
+                .iter()
+                .map(|name| {
+                    let field = schema.field_with_name(name)?;
+                    Ok((name.clone(), field.data_type().clone()))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let data_columns: Vec<usize> = (0..schema.fields().len())
+                .filter(|&i| !cmd.table_partition_cols.contains(schema.field(i).name()))
+                .collect();
+            let options = options.with_table_partition_cols(partitions);
+            (options, Arc::new(schema.project(&data_columns)?))
+        };
+        let table = table.with_listing_options(options).with_schema(schema);
+        Ok(Arc::new(ListingTable::try_new(table)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::prelude::SessionContext;
+
+    #[tokio::test]
+    async fn a_marker_file_beside_hive_partitions_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = SessionContext::new();
+        for region in ["north", "south"] {
+            let path = dir.path().join(format!("region={region}/part-0.parquet"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            ctx.sql("SELECT 1 AS x")
+                .await
+                .unwrap()
+                .write_parquet(path.to_str().unwrap(), Default::default(), None)
+                .await
+                .unwrap();
+        }
+        std::fs::write(dir.path().join("_SUCCESS"), "job-1\n").unwrap();
+        ctx.state_ref()
+            .write()
+            .table_factories_mut()
+            .insert("PARQUET".into(), Arc::new(DataFilesTableFactory));
+        ctx.sql(&format!(
+            "CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION '{}/'",
+            dir.path().display()
+        ))
+        .await
+        .unwrap();
+        let batches = ctx
+            .sql("SELECT count(*) AS n, count(DISTINCT region) AS regions FROM t")
+            .await
+            .unwrap()
+            .collect()
+            .await
+            .unwrap();
+        let text = arrow::util::pretty::pretty_format_batches(&batches)
+            .unwrap()
+            .to_string();
+        assert!(text.contains("| 2 | 2       |"), "{text}");
+    }
+}

@@ -1,0 +1,150 @@
+//! A real S3-protocol server for tests: `s3s-fs` on a free loopback port, serving a temporary
+//! directory (one subdirectory per bucket), plus an independent S3 client (boto3) to put and
+//! list objects the way any other S3 user would.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::cluster::free_port;
+
+/// How to install the tools these tests need; named in every "missing tool" failure.
+pub const INSTALL_HINT: &str = "run scripts/setup (it installs s3s-fs with \
+     `cargo install s3s-fs@0.14.1 --features binary --locked --root ~/.local/kiln-tools` \
+     and boto3 with `pip install boto3`)";
+
+const ACCESS_KEY: &str = "kiln-test-access";
+const SECRET_KEY: &str = "kiln-test-secret-key";
+
+/// A running S3 server; stopped when dropped.
+pub struct S3Server {
+    pub endpoint: String,
+    child: Child,
+    data: tempfile::TempDir,
+}
+
+fn s3s_fs_binary() -> PathBuf {
+    let tools = std::env::var_os("KILN_TOOLS_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/kiln-tools")))
+        .unwrap_or_default();
+    let candidate = tools.join("bin/s3s-fs");
+    if candidate.exists() {
+        return candidate;
+    }
+    let on_path = Command::new("sh")
+        .args(["-c", "command -v s3s-fs"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    on_path
+        .unwrap_or_else(|| panic!("s3s-fs (the test S3 server) is not installed: {INSTALL_HINT}"))
+}
+
+impl S3Server {
+    /// Starts a server and waits until it accepts connections.
+    pub fn start() -> S3Server {
+        let data = tempfile::Builder::new()
+            .prefix("kiln-s3-")
+            .tempdir()
+            .expect("a temp dir");
+        let port = free_port();
+        let child = Command::new(s3s_fs_binary())
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY])
+            .arg(data.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting s3s-fs: {e}; {INSTALL_HINT}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "s3s-fs did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        S3Server {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            child,
+            data,
+        }
+    }
+
+    /// The environment a Kiln process needs to reach this server (the standard AWS variables).
+    pub fn env(&self) -> Vec<(String, String)> {
+        [
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ENDPOINT_URL", self.endpoint.as_str()),
+            ("AWS_ALLOW_HTTP", "true"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    /// Creates a bucket (a directory of the server's data dir).
+    pub fn create_bucket(&self, bucket: &str) {
+        std::fs::create_dir_all(self.data.path().join(bucket)).expect("creating a bucket");
+    }
+
+    /// Uploads a local file with boto3.
+    pub fn put_file(&self, bucket: &str, key: &str, file: &Path) {
+        self.boto3(&format!(
+            "s3.upload_file({:?}, {bucket:?}, {key:?})",
+            file.display().to_string()
+        ));
+    }
+
+    /// Every key in a bucket under `prefix`, listed with boto3, sorted.
+    pub fn list(&self, bucket: &str, prefix: &str) -> Vec<String> {
+        let out = self.boto3(&format!(
+            "pages = s3.get_paginator('list_objects_v2').paginate(Bucket={bucket:?}, Prefix={prefix:?})\n\
+             for page in pages:\n    \
+                 for o in page.get('Contents', []):\n        \
+                     print(o['Key'])"
+        ));
+        let mut keys: Vec<String> = out.lines().map(str::to_string).collect();
+        keys.sort();
+        keys
+    }
+
+    /// Downloads an object with boto3 into `file`.
+    pub fn get_file(&self, bucket: &str, key: &str, file: &Path) {
+        self.boto3(&format!(
+            "s3.download_file({bucket:?}, {key:?}, {:?})",
+            file.display().to_string()
+        ));
+    }
+
+    fn boto3(&self, body: &str) -> String {
+        let script = format!(
+            "import boto3\n\
+             s3 = boto3.client('s3', endpoint_url={:?}, aws_access_key_id={ACCESS_KEY:?}, \
+             aws_secret_access_key={SECRET_KEY:?}, region_name='us-east-1')\n{body}\n",
+            self.endpoint
+        );
+        let output = Command::new("python3")
+            .args(["-c", &script])
+            .output()
+            .unwrap_or_else(|e| panic!("running python3 for boto3: {e}; {INSTALL_HINT}"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "boto3 call failed: {stderr}\n(if boto3 is missing: {INSTALL_HINT})"
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

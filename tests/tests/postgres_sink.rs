@@ -1,0 +1,383 @@
+//! The PostgreSQL sink on a real cluster against the machine's PostgreSQL: CSV on a real S3
+//! server loaded with every type intact, save modes (with a reader that never sees a half-done
+//! overwrite), hostile names, exactly-once under an executor kill, and clear failures.
+
+use std::time::{Duration, Instant};
+
+use datafusion::prelude::SessionContext;
+use kiln_client::{Client, ClientError, proto};
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::postgres::TestDatabase;
+use kiln_tests::s3::S3Server;
+use kiln_tests::{TestCluster, run_to_success};
+
+fn pg_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
+    proto::SinkSpec {
+        format: "postgres".into(),
+        path: db.url(),
+        table: table.into(),
+        mode: mode as i32,
+        ..Default::default()
+    }
+}
+
+fn job(sources: Vec<proto::SourceSpec>, sql: &str, sink: proto::SinkSpec) -> proto::JobSpec {
+    proto::JobSpec {
+        name: "load".into(),
+        sources,
+        steps: vec![proto::StepSpec {
+            name: "rows".into(),
+            sql: sql.into(),
+        }],
+        sink: Some(sink),
+        ..Default::default()
+    }
+}
+
+const TYPED_CSV: &str = "id,small,big,ratio,price,flag,note,day,at,at_utc,blob_hex
+1,7,9000000000,0.5,12.34,true,plain,2024-02-29,2024-02-29 13:45:01.123456,2024-02-29T13:45:01.5Z,00ff10
+2,-3,-1,-2.25,-0.05,false,\"quote \"\" tab\tcomma, newline
+end\",1970-01-01,1999-12-31 23:59:59,2000-01-01T00:00:00Z,
+3,,,,,,ünïcødé ✓ 日本,,,,
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_csv_loads_into_postgres_with_every_type_intact() {
+    let s3 = S3Server::start();
+    s3.create_bucket("raw");
+    let local = tempfile::tempdir().unwrap();
+    let csv = local.path().join("typed.csv");
+    std::fs::write(&csv, TYPED_CSV).unwrap();
+    s3.put_file("raw", "typed.csv", &csv);
+    let db = TestDatabase::create();
+    let cluster = TestCluster::start(ClusterOptions {
+        env: s3.env(),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+
+    let mut sink = pg_sink(&db, "public.typed", proto::SaveMode::Append);
+    sink.options.insert("create_table".into(), "true".into());
+    let source = proto::SourceSpec {
+        name: "raw".into(),
+        format: "csv".into(),
+        path: "s3://raw/typed.csv".into(),
+        options: [("newlines_in_values".to_string(), "true".to_string())].into(),
+    };
+    let sql = "SELECT CAST(id AS INT) AS id, CAST(small AS SMALLINT) AS small, \
+               CAST(big AS BIGINT) AS big, CAST(ratio AS DOUBLE) AS ratio, \
+               CAST(price AS DECIMAL(12, 2)) AS price, CAST(flag AS BOOLEAN) AS flag, \
+               CAST(note AS VARCHAR) AS note, CAST(day AS DATE) AS day, \
+               arrow_cast(at, 'Timestamp(Microsecond, None)') AS at, \
+               arrow_cast(at_utc, 'Timestamp(Microsecond, Some(\"UTC\"))') AS at_utc, \
+               decode(CAST(blob_hex AS VARCHAR), 'hex') AS blob FROM raw";
+    run_to_success(&client, job(vec![source], sql, sink)).await;
+
+    let types = db.psql(
+        "SELECT string_agg(format_type(atttypid, atttypmod), ',' ORDER BY attnum) \
+         FROM pg_attribute WHERE attrelid = 'public.typed'::regclass AND attnum > 0",
+    );
+    assert_eq!(
+        types.trim(),
+        "integer,smallint,bigint,double precision,numeric(12,2),boolean,text,date,\
+         timestamp without time zone,timestamp with time zone,bytea"
+    );
+    let rows = db.psql(
+        "SET TimeZone = 'UTC'; SELECT id, small, big, ratio, price, flag, day, at, at_utc, blob \
+         FROM typed ORDER BY id",
+    );
+    assert_eq!(
+        rows,
+        "1|7|9000000000|0.5|12.34|t|2024-02-29|2024-02-29 13:45:01.123456|2024-02-29 13:45:01.5+00|\\x00ff10\n\
+         2|-3|-1|-2.25|-0.05|f|1970-01-01|1999-12-31 23:59:59|2000-01-01 00:00:00+00|\n\
+         3||||||||||\n"
+    );
+    let notes = db.psql(
+        "SELECT id, note = CASE id WHEN 1 THEN 'plain' \
+         WHEN 2 THEN E'quote \" tab\\tcomma, newline\\nend' \
+         WHEN 3 THEN 'ünïcødé ✓ 日本' END FROM typed ORDER BY id",
+    );
+    assert_eq!(notes, "1|t\n2|t\n3|t\n");
+    assert_eq!(
+        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
+/// A table whose name and columns need quoting everywhere.
+const HOSTILE_TABLE: &str = r#"CREATE TABLE "Order" (
+    id bigint PRIMARY KEY, "user" text, "select" integer, "Quoted""Col" text, "with space" double precision)"#;
+
+fn hostile_rows(from: i64, to: i64, tag: &str) -> String {
+    format!(
+        "SELECT value AS id, '{tag}' || CAST(value AS VARCHAR) AS \"user\", \
+         CAST(value % 7 AS INT) AS \"select\", 'q' AS \"Quoted\"\"Col\", \
+         CAST(value AS DOUBLE) / 2 AS \"with space\" FROM generate_series({from}, {to})"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_table() {
+    let db = TestDatabase::create();
+    db.psql(HOSTILE_TABLE);
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let table = r#"public."Order""#;
+    let load = |sql: String, mode| job(vec![], &sql, pg_sink(&db, table, mode));
+
+    // error_if_exists on an empty table loads it.
+    run_to_success(
+        &client,
+        load(hostile_rows(1, 50_000, "a"), proto::SaveMode::ErrorIfExists),
+    )
+    .await;
+    assert_eq!(
+        db.psql(r#"SELECT count(*), sum("select") FROM "Order""#),
+        "50000|149997\n"
+    );
+    // ... and is refused once the table has rows.
+    let refused = client
+        .submit(load(
+            hostile_rows(1, 10, "a"),
+            proto::SaveMode::ErrorIfExists,
+        ))
+        .await;
+    assert!(
+        matches!(&refused, Err(ClientError::InvalidJob(m)) if m.contains("already holds rows")),
+        "{refused:?}"
+    );
+
+    // overwrite, with a reader counting rows all along: it sees 50000, then 30000, nothing else.
+    let reader_db = db.name.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader_stop = std::sync::Arc::clone(&stop);
+    let reader = std::thread::spawn(move || {
+        let mut seen = std::collections::BTreeSet::new();
+        while !reader_stop.load(std::sync::atomic::Ordering::SeqCst) {
+            let out = std::process::Command::new("psql")
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-d",
+                    &reader_db,
+                    "-XAtq",
+                    "-c",
+                ])
+                .arg(r#"SELECT count(*) FROM "Order""#)
+                .output()
+                .expect("psql");
+            seen.insert(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        }
+        seen
+    });
+    run_to_success(
+        &client,
+        load(hostile_rows(1, 30_000, "b"), proto::SaveMode::Overwrite),
+    )
+    .await;
+    std::thread::sleep(Duration::from_millis(200));
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen = reader.join().unwrap();
+    assert!(
+        seen.iter().all(|c| c == "50000" || c == "30000") && seen.contains("30000"),
+        "a reader saw {seen:?}"
+    );
+    assert_eq!(
+        db.psql(r#"SELECT count(*), min("user") FROM "Order""#),
+        "30000|b1\n"
+    );
+
+    // upsert: 29001..31000 -> 1000 updated, 1000 new.
+    run_to_success(
+        &client,
+        proto::JobSpec {
+            sink: Some(proto::SinkSpec {
+                key_columns: vec!["id".into()],
+                ..pg_sink(&db, table, proto::SaveMode::Upsert)
+            }),
+            ..load(hostile_rows(29_001, 31_000, "c"), proto::SaveMode::Upsert)
+        },
+    )
+    .await;
+    assert_eq!(
+        db.psql(r#"SELECT count(*), count(*) FILTER (WHERE "user" LIKE 'c%') FROM "Order""#),
+        "31000|2000\n"
+    );
+    assert_eq!(
+        db.psql(r#"SELECT "user", "Quoted""Col", "with space" FROM "Order" WHERE id = 29001"#),
+        "c29001|q|14500.5\n"
+    );
+    // append
+    run_to_success(
+        &client,
+        load(hostile_rows(40_001, 40_100, "d"), proto::SaveMode::Append),
+    )
+    .await;
+    assert_eq!(db.psql(r#"SELECT count(*) FROM "Order""#), "31100\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_executor_killed_mid_load_leaves_each_row_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = SessionContext::new();
+    for file in 0..6 {
+        let sql = format!(
+            "SELECT value + {} AS id, repeat('x', 60) AS pad FROM generate_series(1, 150000)",
+            file * 150_000
+        );
+        ctx.sql(&sql)
+            .await
+            .unwrap()
+            .write_parquet(
+                dir.path()
+                    .join(format!("part-{file}.parquet"))
+                    .to_str()
+                    .unwrap(),
+                Default::default(),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let db = TestDatabase::create();
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 3,
+        slots: 1,
+        shuffle_partitions: 6,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let mut sink = pg_sink(&db, "loaded", proto::SaveMode::Append);
+    sink.options.insert("create_table".into(), "true".into());
+    let mut spec = job(
+        vec![proto::SourceSpec {
+            name: "t".into(),
+            format: "parquet".into(),
+            path: format!("{}/", dir.path().display()),
+            options: Default::default(),
+        }],
+        "SELECT id, pad FROM t",
+        sink,
+    );
+    spec.options = Some(proto::JobOptions {
+        parallelism: 6,
+        ..Default::default()
+    });
+    let job_id = client.submit(spec).await.expect("submitting");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = client.get(&job_id).await.unwrap();
+        if status.stages.iter().any(|s| s.tasks_running >= 3) {
+            break;
+        }
+        assert!(
+            status.state == proto::JobState::Running as i32
+                || status.state == proto::JobState::Queued as i32,
+            "the job ended before every executor was busy: {status:?}"
+        );
+        assert!(Instant::now() < deadline, "never saw 3 running tasks");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    cluster.kill_executor(0);
+    let status = wait(&client, &job_id).await;
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{} {}",
+        status.error,
+        cluster.logs()
+    );
+    assert_eq!(
+        db.psql("SELECT count(*), count(DISTINCT id), max(id) FROM loaded"),
+        "900000|900000|900000\n"
+    );
+    assert_eq!(
+        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_targets_fail_at_submit_with_the_cause_and_quickly() {
+    let db = TestDatabase::create();
+    db.psql("CREATE TABLE numbers (n integer)");
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let rows = "SELECT 'abc' AS n";
+    let cases: Vec<(proto::SinkSpec, &str)> = vec![
+        (
+            pg_sink(&db, "no_such_table", proto::SaveMode::Append),
+            "does not exist",
+        ),
+        (
+            pg_sink(&db, "numbers", proto::SaveMode::Append),
+            "do not fit the table",
+        ),
+        (
+            proto::SinkSpec {
+                path: "postgres://postgres@127.0.0.1:1/db".into(),
+                ..pg_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "cannot connect",
+        ),
+        (
+            proto::SinkSpec {
+                path: format!("postgres://no_such_role@127.0.0.1:5432/{}", db.name),
+                ..pg_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "no_such_role",
+        ),
+        (
+            proto::SinkSpec {
+                path: format!("postgres://postgres:s3cret@127.0.0.1:5432/{}", db.name),
+                ..pg_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "remove the password",
+        ),
+        (
+            proto::SinkSpec {
+                options: [("password_env".to_string(), "KILN_NO_SUCH_VAR".to_string())].into(),
+                ..pg_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "KILN_NO_SUCH_VAR",
+        ),
+        (
+            pg_sink(&db, "numbers", proto::SaveMode::Upsert),
+            "key_columns",
+        ),
+    ];
+    for (sink, expected) in cases {
+        let started = Instant::now();
+        let result = client.submit(job(vec![], rows, sink)).await;
+        match result {
+            Err(ClientError::InvalidJob(message)) => {
+                assert!(message.contains(expected), "{message} lacks {expected}");
+                assert!(!message.contains("s3cret"), "a password leaked: {message}");
+            }
+            other => panic!("expected a rejection naming {expected}, got {other:?}"),
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "{expected}: too slow"
+        );
+    }
+}
+
+async fn wait(client: &Client, job_id: &str) -> proto::JobStatus {
+    tokio::time::timeout(Duration::from_secs(120), client.wait(job_id))
+        .await
+        .expect("the job finishes within two minutes")
+        .expect("waiting")
+}

@@ -1,0 +1,386 @@
+//! File sinks on a real cluster: CSV on a real S3 server -> partitioned Parquet on S3, save
+//! modes, and exactly-once output when an executor is killed while it writes.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use datafusion::prelude::SessionContext;
+use kiln_client::{Client, ClientError, proto};
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::s3::S3Server;
+use kiln_tests::{TestCluster, compare, run_to_success};
+
+fn sink_job(
+    name: &str,
+    sources: Vec<proto::SourceSpec>,
+    sql: &str,
+    sink: proto::SinkSpec,
+) -> proto::JobSpec {
+    proto::JobSpec {
+        name: name.into(),
+        sources,
+        steps: vec![proto::StepSpec {
+            name: "rows".into(),
+            sql: sql.into(),
+        }],
+        sink: Some(sink),
+        options: Some(proto::JobOptions {
+            parallelism: 4,
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn csv_source(name: &str, path: &str) -> proto::SourceSpec {
+    proto::SourceSpec {
+        name: name.into(),
+        format: "csv".into(),
+        path: path.into(),
+        options: Default::default(),
+    }
+}
+
+fn parquet_sink(path: &str, partition_by: &[&str], mode: proto::SaveMode) -> proto::SinkSpec {
+    proto::SinkSpec {
+        format: "parquet".into(),
+        path: path.into(),
+        partition_by: partition_by.iter().map(|c| c.to_string()).collect(),
+        mode: mode as i32,
+        ..Default::default()
+    }
+}
+
+/// Orders with awkward text (quotes, commas, non-ASCII), spread over four regions.
+fn write_orders_csv(path: &Path, rows: usize) {
+    let regions = ["north", "south", "east", "west"];
+    let mut text = String::from("order_id,region,customer,amount\n");
+    for i in 0..rows {
+        let customer = match i % 3 {
+            0 => format!("\"Müller, \"\"Mo\"\" {i}\""),
+            1 => format!("café {i}"),
+            _ => format!("plain{i}"),
+        };
+        text.push_str(&format!(
+            "{i},{},{customer},{}.{:02}\n",
+            regions[i % 4],
+            i % 1000,
+            i % 100
+        ));
+    }
+    std::fs::write(path, text).expect("writing the CSV");
+}
+
+/// Rows of `sql` over the Parquet files under `dir` (read straight from disk, not via Kiln).
+async fn query_parquet_dir(dir: &Path, sql: &str) -> Vec<arrow::array::RecordBatch> {
+    let ctx = SessionContext::new();
+    // CREATE EXTERNAL TABLE infers hive-style partition columns from the directory names.
+    ctx.sql(&format!(
+        "CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION '{}/'",
+        dir.display()
+    ))
+    .await
+    .expect("registering the written table");
+    ctx.sql(sql).await.unwrap().collect().await.unwrap()
+}
+
+async fn query_csv(path: &Path, sql: &str) -> Vec<arrow::array::RecordBatch> {
+    let ctx = SessionContext::new();
+    ctx.register_csv("t", path.to_str().unwrap(), Default::default())
+        .await
+        .unwrap();
+    ctx.sql(sql).await.unwrap().collect().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_csv_to_partitioned_parquet_on_s3_with_every_save_mode() {
+    let s3 = S3Server::start();
+    s3.create_bucket("raw");
+    s3.create_bucket("lake");
+    let local = tempfile::tempdir().unwrap();
+    let csv = local.path().join("orders.csv");
+    write_orders_csv(&csv, 20_000);
+    s3.put_file("raw", "incoming/orders.csv", &csv);
+
+    let cluster = TestCluster::start(ClusterOptions {
+        env: s3.env(),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let source = || vec![csv_source("orders", "s3://raw/incoming/orders.csv")];
+    let all = "SELECT order_id, region, customer, amount FROM orders";
+    let job = |sql: &str, mode| {
+        sink_job(
+            "orders-to-lake",
+            source(),
+            sql,
+            parquet_sink("s3://lake/orders/", &["region"], mode),
+        )
+    };
+
+    run_to_success(&client, job(all, proto::SaveMode::ErrorIfExists)).await;
+    let keys = s3.list("lake", "orders/");
+    assert!(keys.contains(&"orders/_SUCCESS".to_string()), "{keys:?}");
+    assert!(
+        keys.iter().all(|k| !k.contains("_temporary")),
+        "temporary files left: {keys:?}"
+    );
+    let parquet: Vec<&String> = keys.iter().filter(|k| k.ends_with(".parquet")).collect();
+    for region in ["north", "south", "east", "west"] {
+        assert!(
+            parquet
+                .iter()
+                .any(|k| k.starts_with(&format!("orders/region={region}/"))),
+            "no files for region {region}: {keys:?}"
+        );
+    }
+
+    // Read back from what the server stored, with another client, and compare every row.
+    let downloaded = local.path().join("lake");
+    let download_all = |s3: &S3Server| {
+        let _ = std::fs::remove_dir_all(&downloaded);
+        for key in s3.list("lake", "orders/") {
+            if key.ends_with(".parquet") {
+                let file = downloaded.join(&key);
+                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+                s3.get_file("lake", &key, &file);
+            }
+        }
+    };
+    download_all(&s3);
+    let by_region = "SELECT region, count(*) AS n, sum(amount) AS total, \
+                     min(customer) AS first, max(customer) AS last FROM t \
+                     GROUP BY region ORDER BY region";
+    let every_row = "SELECT order_id, region, customer, amount FROM t ORDER BY order_id";
+    let expected = query_csv(&csv, every_row).await;
+    let written = query_parquet_dir(&downloaded.join("orders"), every_row).await;
+    compare::same_rows(&expected, &written).expect("the lake holds exactly the CSV's rows");
+    let expected_regions = query_csv(&csv, by_region).await;
+
+    // error_if_exists: rejected at submit, nothing changes.
+    let error = client
+        .submit(job(all, proto::SaveMode::ErrorIfExists))
+        .await
+        .expect_err("a non-empty target must be refused");
+    assert!(
+        matches!(&error, ClientError::InvalidJob(m) if m.contains("already holds data")),
+        "{error}"
+    );
+
+    // overwrite: the same rows again, not twice as many.
+    run_to_success(&client, job(all, proto::SaveMode::Overwrite)).await;
+    download_all(&s3);
+    let rows = query_parquet_dir(&downloaded.join("orders"), by_region).await;
+    compare::same_rows(&expected_regions, &rows).expect("overwrite replaces the table");
+
+    // ignore: succeeds without writing.
+    run_to_success(&client, job(all, proto::SaveMode::Ignore)).await;
+    download_all(&s3);
+    let rows = query_parquet_dir(&downloaded.join("orders"), by_region).await;
+    compare::same_rows(&expected_regions, &rows).expect("ignore leaves the table alone");
+
+    // overwrite_partitions: only region=north is replaced (here with half its rows).
+    let north_half = "SELECT order_id, region, customer, amount FROM orders \
+                      WHERE region = 'north' AND order_id % 8 = 0";
+    run_to_success(
+        &client,
+        job(north_half, proto::SaveMode::OverwritePartitions),
+    )
+    .await;
+    download_all(&s3);
+    let counts = query_parquet_dir(
+        &downloaded.join("orders"),
+        "SELECT region, count(*) AS n FROM t GROUP BY region ORDER BY region",
+    )
+    .await;
+    let counts: BTreeMap<String, String> = text(&counts)
+        .into_iter()
+        .map(|row| (row[0].clone(), row[1].clone()))
+        .collect();
+    assert_eq!(counts["north"], "2500", "{counts:?}");
+    assert_eq!(counts["south"], "5000", "{counts:?}");
+
+    // append: adds the rows beside the existing ones.
+    run_to_success(&client, job(north_half, proto::SaveMode::Append)).await;
+    download_all(&s3);
+    let north = query_parquet_dir(
+        &downloaded.join("orders"),
+        "SELECT count(*) AS n, count(DISTINCT order_id) AS ids FROM t WHERE region = 'north'",
+    )
+    .await;
+    assert_eq!(text(&north), [["5000", "2500"]]);
+    assert!(
+        s3.list("lake", "orders/")
+            .iter()
+            .all(|k| !k.contains("_temporary")),
+        "temporary files left"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_sink_is_rejected_at_submit() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("orders.csv");
+    write_orders_csv(&csv, 10);
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let out = dir.path().join("out").display().to_string();
+    let cases = [
+        (
+            parquet_sink(&out, &["no_such_column"], proto::SaveMode::Append),
+            "partition_by column 'no_such_column'",
+        ),
+        (
+            proto::SinkSpec {
+                format: "xlsx".into(),
+                ..parquet_sink(&out, &[], proto::SaveMode::Append)
+            },
+            "unknown sink format 'xlsx'",
+        ),
+        (
+            proto::SinkSpec {
+                options: [("compression".to_string(), "lzma9000".to_string())].into(),
+                ..parquet_sink(&out, &[], proto::SaveMode::Append)
+            },
+            "lzma9000",
+        ),
+        (
+            parquet_sink(&out, &[], proto::SaveMode::OverwritePartitions),
+            "needs partition_by",
+        ),
+    ];
+    for (sink, expected) in cases {
+        let spec = sink_job(
+            "bad-sink",
+            vec![csv_source("orders", csv.to_str().unwrap())],
+            "SELECT * FROM orders",
+            sink,
+        );
+        match client.submit(spec).await {
+            Err(ClientError::InvalidJob(message)) => {
+                assert!(message.contains(expected), "{message} lacks {expected}")
+            }
+            other => panic!("expected a rejection naming {expected}, got {other:?}"),
+        }
+    }
+    assert!(
+        !Path::new(&out).exists(),
+        "a rejected job must not touch the target"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_executor_killed_while_writing_leaves_each_row_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir_all(&input).unwrap();
+    let ctx = SessionContext::new();
+    for file in 0..6 {
+        let sql = format!(
+            "SELECT value + {} AS id, value % 97 AS bucket, repeat('x', 40) AS pad \
+             FROM generate_series(1, 150000)",
+            file * 150_000
+        );
+        ctx.sql(&sql)
+            .await
+            .unwrap()
+            .write_parquet(
+                input.join(format!("part-{file}.parquet")).to_str().unwrap(),
+                Default::default(),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 3,
+        slots: 1,
+        shuffle_partitions: 6,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let out = dir.path().join("out");
+    let mut spec = sink_job(
+        "copy-with-a-kill",
+        vec![proto::SourceSpec {
+            name: "t".into(),
+            format: "parquet".into(),
+            path: format!("{}/", input.display()),
+            options: Default::default(),
+        }],
+        "SELECT id, bucket, pad, sha256(pad || CAST(id AS VARCHAR)) AS digest FROM t",
+        parquet_sink(out.to_str().unwrap(), &[], proto::SaveMode::ErrorIfExists),
+    );
+    spec.options = Some(proto::JobOptions {
+        parallelism: 6,
+        ..Default::default()
+    });
+    let job_id = client.submit(spec).await.expect("submitting");
+
+    // Kill an executor while every executor runs a task of the sink stage.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = client.get(&job_id).await.unwrap();
+        let busy = status.stages.iter().any(|s| s.tasks_running >= 3);
+        if busy {
+            break;
+        }
+        assert!(
+            status.state == proto::JobState::Running as i32
+                || status.state == proto::JobState::Queued as i32,
+            "the job ended before every executor was busy: {status:?}"
+        );
+        assert!(Instant::now() < deadline, "never saw 3 running tasks");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    cluster.kill_executor(0);
+
+    let status = wait(&client, &job_id).await;
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{} {}",
+        status.error,
+        cluster.logs()
+    );
+    let counts = query_parquet_dir(
+        &out,
+        "SELECT count(*) AS n, count(DISTINCT id) AS ids, min(id) AS lo, max(id) AS hi FROM t",
+    )
+    .await;
+    assert_eq!(text(&counts), [["900000", "900000", "1", "900000"]]);
+    assert!(
+        !out.join("_temporary").exists(),
+        "temporary files left behind"
+    );
+    assert!(out.join("_SUCCESS").exists());
+}
+
+/// Every cell as text.
+fn text(batches: &[arrow::array::RecordBatch]) -> Vec<Vec<String>> {
+    compare::rows(batches)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|cell| match cell {
+                    compare::Cell::Text(s) => s,
+                    compare::Cell::Float(f) => f.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+async fn wait(client: &Client, job_id: &str) -> proto::JobStatus {
+    tokio::time::timeout(Duration::from_secs(120), client.wait(job_id))
+        .await
+        .expect("the job finishes within two minutes")
+        .expect("waiting")
+}
