@@ -19,6 +19,7 @@ use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
+use kiln_jobs::postgres::redact_password;
 use kiln_jobs::tables::{DataFilesTableFactory, FILE_FORMATS};
 use kiln_proto::v1 as pb;
 
@@ -109,7 +110,7 @@ pub async fn plan_job(
             sink: None,
         });
     };
-    let what = format!("sink ({} {})", sink.format, sink.path);
+    let what = format!("sink ({} {})", sink.format, redact_password(&sink.path));
     let writes = kiln_jobs::sink::validate(sink, &plan.schema(), &ctx.runtime_env())
         .await
         .map_err(|e| invalid(what, e))?;
@@ -130,7 +131,7 @@ pub async fn plan_job(
         let keys = sink
             .partition_by
             .iter()
-            .map(|name| Ok(col(name, &schema)?))
+            .map(|name| col(name, &schema))
             .collect::<std::result::Result<Vec<_>, DataFusionError>>()
             .map_err(|e| invalid("sink partition_by", e))?;
         Arc::new(

@@ -114,11 +114,19 @@ impl S3Server {
         keys
     }
 
-    /// Downloads an object with boto3 into `file`.
-    pub fn get_file(&self, bucket: &str, key: &str, file: &Path) {
+    /// Downloads the objects under `prefix` whose keys end in `suffix` with boto3 into `dir`,
+    /// keeping the key paths.
+    pub fn download_prefix(&self, bucket: &str, prefix: &str, suffix: &str, dir: &Path) {
         self.boto3(&format!(
-            "s3.download_file({bucket:?}, {key:?}, {:?})",
-            file.display().to_string()
+            "import os\n\
+             pages = s3.get_paginator('list_objects_v2').paginate(Bucket={bucket:?}, Prefix={prefix:?})\n\
+             for page in pages:\n    \
+                 for o in page.get('Contents', []):\n        \
+                     if not o['Key'].endswith({suffix:?}): continue\n        \
+                     path = os.path.join({:?}, o['Key'])\n        \
+                     os.makedirs(os.path.dirname(path), exist_ok=True)\n        \
+                     s3.download_file({bucket:?}, o['Key'], path)",
+            dir.display().to_string()
         ));
     }
 

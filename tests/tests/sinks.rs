@@ -141,13 +141,7 @@ async fn s3_csv_to_partitioned_parquet_on_s3_with_every_save_mode() {
     let downloaded = local.path().join("lake");
     let download_all = |s3: &S3Server| {
         let _ = std::fs::remove_dir_all(&downloaded);
-        for key in s3.list("lake", "orders/") {
-            if key.ends_with(".parquet") {
-                let file = downloaded.join(&key);
-                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-                s3.get_file("lake", &key, &file);
-            }
-        }
+        s3.download_prefix("lake", "orders/", ".parquet", &downloaded);
     };
     download_all(&s3);
     let by_region = "SELECT region, count(*) AS n, sum(amount) AS total, \

@@ -142,14 +142,14 @@ fn password(options: &HashMap<String, String>) -> Result<Option<String>> {
     }
 }
 
-/// A URL with any password replaced, for messages.
-fn redact_password(url: &str) -> String {
+/// A URL with any password replaced by `***`, for messages and logs.
+pub fn redact_password(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
             let _ = parsed.set_password(Some("***"));
             parsed.to_string()
         }
-        _ => "(the URL)".into(),
+        _ => url.to_string(),
     }
 }
 

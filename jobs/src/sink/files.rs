@@ -30,6 +30,7 @@ use arrow::datatypes::{DataType, Schema};
 use datafusion::common::config::{ConfigFileType, TableOptions};
 use datafusion::common::file_options::csv_writer::CsvWriterOptions;
 use datafusion::common::file_options::json_writer::JsonWriterOptions;
+use datafusion::common::file_options::parquet_writer::ParquetWriterOptions;
 use datafusion::datasource::file_format::csv::CsvSink;
 use datafusion::datasource::file_format::json::JsonSink;
 use datafusion::datasource::file_format::parquet::ParquetSink;
@@ -265,7 +266,18 @@ fn partition_columns(sink: &pb::SinkSpec, schema: &Schema) -> Result<Vec<(String
 /// Checks a file sink against the rows it will get, and its target against its save mode.
 /// Returns false when the target holds data and the mode is `ignore`: nothing is to be written.
 pub async fn validate(sink: &pb::SinkSpec, schema: &Schema, runtime: &RuntimeEnv) -> Result<bool> {
-    table_options(sink)?;
+    let options = table_options(sink)?;
+    match sink.format.as_str() {
+        // Builds the writer settings, which parses compression names and levels.
+        "parquet" => {
+            // The real writer adds the Arrow schema to the file metadata; a check needs none.
+            let mut parquet = options.parquet.clone();
+            parquet.global.skip_arrow_metadata = true;
+            ParquetWriterOptions::try_from(&parquet).map(|_| ())?
+        }
+        "csv" => CsvWriterOptions::try_from(&options.csv).map(|_| ())?,
+        _ => JsonWriterOptions::try_from(&options.json).map(|_| ())?,
+    }
     rows_per_file(sink)?;
     partition_columns(sink, schema)?;
     if sink.partition_by.len() == schema.fields().len() && !schema.fields().is_empty() {

@@ -333,7 +333,7 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
     if let Some(first) = staged.first() {
         let columns: Vec<String> = tx
             .query(
-                "SELECT attname::text FROM pg_attribute WHERE attrelid = $1::regclass \
+                "SELECT attname::text FROM pg_attribute WHERE attrelid = $1::text::regclass \
                  AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
                 &[&first.quoted()],
             )
