@@ -652,7 +652,7 @@ mod tests {
         let first = listed
             .iter()
             .filter_map(|p| Target::relative(p, &target.job_temp("job-1")))
-            .find(|r| r.starts_with("part-0-attempt-0/"))
+            .find(|r| r.starts_with("part-0-attempt-0/") && r.ends_with(".parquet"))
             .unwrap();
         let file = first.split_once('/').unwrap().1.to_string();
         target
