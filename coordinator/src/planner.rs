@@ -19,7 +19,7 @@ use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
-use kiln_jobs::postgres::redact_password;
+use kiln_jobs::secrets::redact_password;
 use kiln_jobs::tables::{DataFilesTableFactory, FILE_FORMATS};
 use kiln_proto::v1 as pb;
 

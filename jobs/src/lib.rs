@@ -24,10 +24,14 @@
 //! parallelism = 4
 //! ```
 
+pub mod mysql;
 pub mod object_stores;
 pub mod postgres;
+pub mod secrets;
 pub mod sink;
 mod spec;
+pub mod sql_names;
+pub mod sql_types;
 pub mod tables;
 
 pub use spec::{JobFile, load_job_file, parse_job};

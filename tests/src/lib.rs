@@ -4,8 +4,10 @@
 
 pub mod cluster;
 pub mod compare;
+pub mod mysql;
 pub mod postgres;
 pub mod s3;
+pub mod sinks;
 pub mod tpch;
 
 pub use cluster::TestCluster;

@@ -4,11 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use datafusion::prelude::SessionContext;
-use kiln_client::{Client, ClientError, proto};
+use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::postgres::TestDatabase;
 use kiln_tests::s3::S3Server;
+use kiln_tests::sinks::{
+    TYPED_CSV, TYPED_SQL, run_with_an_executor_killed, write_numbered_parquet,
+};
 use kiln_tests::{TestCluster, run_to_success};
 
 fn pg_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
@@ -34,13 +36,6 @@ fn job(sources: Vec<proto::SourceSpec>, sql: &str, sink: proto::SinkSpec) -> pro
     }
 }
 
-const TYPED_CSV: &str = "id,small,big,ratio,price,flag,note,day,at,at_utc,blob_hex
-1,7,9000000000,0.5,12.34,true,plain,2024-02-29,2024-02-29 13:45:01.123456,2024-02-29T13:45:01.5Z,00ff10
-2,-3,-1,-2.25,-0.05,false,\"quote \"\" tab\tcomma, newline
-end\",1970-01-01,1999-12-31 23:59:59,2000-01-01T00:00:00Z,
-3,,,,,,ünïcødé ✓ 日本,,,,
-";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_csv_loads_into_postgres_with_every_type_intact() {
     let s3 = S3Server::start();
@@ -65,14 +60,7 @@ async fn s3_csv_loads_into_postgres_with_every_type_intact() {
         path: "s3://raw/typed.csv".into(),
         options: [("newlines_in_values".to_string(), "true".to_string())].into(),
     };
-    let sql = "SELECT CAST(id AS INT) AS id, CAST(small AS SMALLINT) AS small, \
-               CAST(big AS BIGINT) AS big, CAST(ratio AS DOUBLE) AS ratio, \
-               CAST(price AS DECIMAL(12, 2)) AS price, CAST(flag AS BOOLEAN) AS flag, \
-               CAST(note AS VARCHAR) AS note, CAST(day AS DATE) AS day, \
-               arrow_cast(at, 'Timestamp(Microsecond, None)') AS at, \
-               arrow_cast(at_utc, 'Timestamp(Microsecond, Some(\"UTC\"))') AS at_utc, \
-               decode(CAST(blob_hex AS VARCHAR), 'hex') AS blob FROM raw";
-    run_to_success(&client, job(vec![source], sql, sink)).await;
+    run_to_success(&client, job(vec![source], TYPED_SQL, sink)).await;
 
     let types = db.psql(
         "SELECT string_agg(format_type(atttypid, atttypmod), ',' ORDER BY attnum) \
@@ -224,26 +212,7 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executor_killed_mid_load_leaves_each_row_once() {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = SessionContext::new();
-    for file in 0..6 {
-        let sql = format!(
-            "SELECT value + {} AS id, repeat('x', 60) AS pad FROM generate_series(1, 150000)",
-            file * 150_000
-        );
-        ctx.sql(&sql)
-            .await
-            .unwrap()
-            .write_parquet(
-                dir.path()
-                    .join(format!("part-{file}.parquet"))
-                    .to_str()
-                    .unwrap(),
-                Default::default(),
-                None,
-            )
-            .await
-            .unwrap();
-    }
+    write_numbered_parquet(dir.path(), 6, 150_000).await;
     let db = TestDatabase::create();
     let mut cluster = TestCluster::start(ClusterOptions {
         executors: 3,
@@ -269,23 +238,7 @@ async fn an_executor_killed_mid_load_leaves_each_row_once() {
         parallelism: 6,
         ..Default::default()
     });
-    let job_id = client.submit(spec).await.expect("submitting");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let status = client.get(&job_id).await.unwrap();
-        if status.stages.iter().any(|s| s.tasks_running >= 3) {
-            break;
-        }
-        assert!(
-            status.state == proto::JobState::Running as i32
-                || status.state == proto::JobState::Queued as i32,
-            "the job ended before every executor was busy: {status:?}"
-        );
-        assert!(Instant::now() < deadline, "never saw 3 running tasks");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    cluster.kill_executor(0);
-    let status = wait(&client, &job_id).await;
+    let status = run_with_an_executor_killed(&mut cluster, &client, spec, 3).await;
     assert_eq!(
         status.state,
         proto::JobState::Succeeded as i32,
@@ -373,11 +326,4 @@ async fn bad_targets_fail_at_submit_with_the_cause_and_quickly() {
             "{expected}: too slow"
         );
     }
-}
-
-async fn wait(client: &Client, job_id: &str) -> proto::JobStatus {
-    tokio::time::timeout(Duration::from_secs(120), client.wait(job_id))
-        .await
-        .expect("the job finishes within two minutes")
-        .expect("waiting")
 }

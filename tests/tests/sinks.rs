@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use datafusion::prelude::SessionContext;
-use kiln_client::{Client, ClientError, proto};
+use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::s3::S3Server;
+use kiln_tests::sinks::{run_with_an_executor_killed, write_numbered_parquet};
 use kiln_tests::{TestCluster, compare, run_to_success};
 
 fn sink_job(
@@ -273,25 +273,7 @@ async fn a_bad_sink_is_rejected_at_submit() {
 async fn an_executor_killed_while_writing_leaves_each_row_once() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input");
-    std::fs::create_dir_all(&input).unwrap();
-    let ctx = SessionContext::new();
-    for file in 0..6 {
-        let sql = format!(
-            "SELECT value + {} AS id, value % 97 AS bucket, repeat('x', 40) AS pad \
-             FROM generate_series(1, 150000)",
-            file * 150_000
-        );
-        ctx.sql(&sql)
-            .await
-            .unwrap()
-            .write_parquet(
-                input.join(format!("part-{file}.parquet")).to_str().unwrap(),
-                Default::default(),
-                None,
-            )
-            .await
-            .unwrap();
-    }
+    write_numbered_parquet(&input, 6, 150_000).await;
     let mut cluster = TestCluster::start(ClusterOptions {
         executors: 3,
         slots: 1,
@@ -316,27 +298,7 @@ async fn an_executor_killed_while_writing_leaves_each_row_once() {
         parallelism: 6,
         ..Default::default()
     });
-    let job_id = client.submit(spec).await.expect("submitting");
-
-    // Kill an executor while every executor runs a task of the sink stage.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let status = client.get(&job_id).await.unwrap();
-        let busy = status.stages.iter().any(|s| s.tasks_running >= 3);
-        if busy {
-            break;
-        }
-        assert!(
-            status.state == proto::JobState::Running as i32
-                || status.state == proto::JobState::Queued as i32,
-            "the job ended before every executor was busy: {status:?}"
-        );
-        assert!(Instant::now() < deadline, "never saw 3 running tasks");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    cluster.kill_executor(0);
-
-    let status = wait(&client, &job_id).await;
+    let status = run_with_an_executor_killed(&mut cluster, &client, spec, 3).await;
     assert_eq!(
         status.state,
         proto::JobState::Succeeded as i32,
@@ -370,11 +332,4 @@ fn text(batches: &[arrow::array::RecordBatch]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
-}
-
-async fn wait(client: &Client, job_id: &str) -> proto::JobStatus {
-    tokio::time::timeout(Duration::from_secs(120), client.wait(job_id))
-        .await
-        .expect("the job finishes within two minutes")
-        .expect("waiting")
 }

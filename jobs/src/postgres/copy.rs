@@ -1,15 +1,13 @@
 //! Arrow batches in PostgreSQL's binary `COPY` format, written column type by column type
 //! straight into one buffer (no per-value allocation except for NUMERIC).
 //!
-//! Columns are first cast to a small canonical set of Arrow types ([`canonical_type`]), each of
-//! which has one PostgreSQL type ([`pg_type`]) and one binary encoding.
+//! Columns arrive cast to the canonical types of [`crate::sql_types`], each of which has one
+//! binary encoding.
 
-use std::sync::Arc;
-
-use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{
     DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type,
-    Int64Type, Time64MicrosecondType, TimeUnit, TimestampMicrosecondType,
+    Int64Type, Time64MicrosecondType, TimestampMicrosecondType,
 };
 use bytes::{BufMut, BytesMut};
 use datafusion::error::{DataFusionError, Result};
@@ -23,77 +21,6 @@ pub const TRAILER: &[u8] = &[0xff, 0xff];
 const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
 /// Days between the Unix epoch and PostgreSQL's.
 const PG_EPOCH_DAYS: i32 = 10_957;
-
-/// The Arrow type a column is cast to before encoding, or an error naming what is unsupported.
-pub fn canonical_type(data_type: &DataType) -> Result<DataType> {
-    Ok(match data_type {
-        DataType::Boolean
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::Float32
-        | DataType::Float64
-        | DataType::Utf8
-        | DataType::Binary
-        | DataType::Date32
-        | DataType::Decimal128(_, _) => data_type.clone(),
-        DataType::Null => DataType::Utf8,
-        DataType::Int8 | DataType::UInt8 => DataType::Int16,
-        DataType::UInt16 => DataType::Int32,
-        DataType::UInt32 => DataType::Int64,
-        DataType::UInt64 => DataType::Decimal128(20, 0),
-        DataType::Float16 => DataType::Float32,
-        DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
-        DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
-            DataType::Binary
-        }
-        DataType::Date64 => DataType::Date32,
-        DataType::Timestamp(_, zone) => DataType::Timestamp(TimeUnit::Microsecond, zone.clone()),
-        DataType::Time32(_) | DataType::Time64(_) => DataType::Time64(TimeUnit::Microsecond),
-        DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => DataType::Decimal128(*p, *s),
-        DataType::Dictionary(_, value) => canonical_type(value)?,
-        other => {
-            return Err(DataFusionError::NotImplemented(format!(
-                "PostgreSQL sinks cannot store Arrow type {other}"
-            )));
-        }
-    })
-}
-
-/// The PostgreSQL type of a canonical Arrow type.
-pub fn pg_type(data_type: &DataType) -> String {
-    match data_type {
-        DataType::Boolean => "boolean".into(),
-        DataType::Int16 => "smallint".into(),
-        DataType::Int32 => "integer".into(),
-        DataType::Int64 => "bigint".into(),
-        DataType::Float32 => "real".into(),
-        DataType::Float64 => "double precision".into(),
-        DataType::Binary => "bytea".into(),
-        DataType::Date32 => "date".into(),
-        DataType::Timestamp(_, None) => "timestamp".into(),
-        DataType::Timestamp(_, Some(_)) => "timestamptz".into(),
-        DataType::Time64(_) => "time".into(),
-        DataType::Decimal128(p, s) => format!("numeric({p}, {s})"),
-        _ => "text".into(),
-    }
-}
-
-/// Casts every column of `batch` to its canonical type.
-pub fn canonical_batch(batch: &RecordBatch) -> Result<Vec<ArrayRef>> {
-    batch
-        .columns()
-        .iter()
-        .map(|column| {
-            let target = canonical_type(column.data_type())?;
-            if &target == column.data_type() {
-                Ok(Arc::clone(column))
-            } else {
-                Ok(arrow::compute::cast(column, &target)?)
-            }
-        })
-        .collect()
-}
 
 /// Appends the rows of `columns` (already canonical) to `buf` as binary COPY tuples.
 pub fn encode_rows(columns: &[ArrayRef], buf: &mut BytesMut) -> Result<()> {

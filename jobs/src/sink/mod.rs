@@ -8,6 +8,7 @@
 //!   (or the job ended otherwise).
 
 pub mod files;
+pub mod mysql;
 pub mod postgres;
 
 use std::sync::Arc;
@@ -37,6 +38,7 @@ impl PartitionSink for KilnSinks {
             match kind(&task.sink)? {
                 SinkKind::Files => files::write_attempt(&task, data, ctx).await,
                 SinkKind::Postgres => postgres::write_attempt(&task, data, ctx).await,
+                SinkKind::Mysql => mysql::write_attempt(&task, data, ctx).await,
             }
         }
         .boxed()
@@ -46,16 +48,19 @@ impl PartitionSink for KilnSinks {
 enum SinkKind {
     Files,
     Postgres,
+    Mysql,
 }
 
 fn kind(sink: &pb::SinkSpec) -> Result<SinkKind> {
     match sink.format.as_str() {
         format if files::FORMATS.contains(&format) => Ok(SinkKind::Files),
         postgres::FORMAT => Ok(SinkKind::Postgres),
+        mysql::FORMAT => Ok(SinkKind::Mysql),
         other => Err(DataFusionError::Plan(format!(
-            "unknown sink format '{other}' (expected {} or {})",
+            "unknown sink format '{other}' (expected {}, {} or {})",
             files::FORMATS.join(", "),
-            postgres::FORMAT
+            postgres::FORMAT,
+            mysql::FORMAT
         ))),
     }
 }
@@ -66,6 +71,7 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema, runtime: &RuntimeEnv
     match kind(sink)? {
         SinkKind::Files => files::validate(sink, schema, runtime).await,
         SinkKind::Postgres => postgres::validate(sink, schema).await,
+        SinkKind::Mysql => mysql::validate(sink, schema).await,
     }
 }
 
@@ -82,6 +88,7 @@ pub async fn commit(
             .await
             .map(|_| ()),
         SinkKind::Postgres => postgres::commit(sink, job_id, winners).await,
+        SinkKind::Mysql => mysql::commit(sink, job_id, winners).await,
     }
 }
 
@@ -90,5 +97,6 @@ pub async fn abort(sink: &pb::SinkSpec, job_id: &str, runtime: &RuntimeEnv) -> R
     match kind(sink)? {
         SinkKind::Files => files::abort(sink, job_id, runtime).await,
         SinkKind::Postgres => postgres::abort(sink, job_id).await,
+        SinkKind::Mysql => mysql::abort(sink, job_id).await,
     }
 }

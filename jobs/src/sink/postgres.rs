@@ -28,8 +28,9 @@ use kiln_core::sink::SinkTask;
 use kiln_proto::v1 as pb;
 use tokio_postgres::Client;
 
-use crate::postgres::copy::{self, canonical_type, pg_type};
+use crate::postgres::copy;
 use crate::postgres::{TableName, connect, error_text, quote_ident};
+use crate::sql_types::{canonical_batch, canonical_type, postgres_type};
 
 /// The sink format name.
 pub const FORMAT: &str = "postgres";
@@ -42,13 +43,10 @@ const OPTIONS: &[(&str, &str)] = &[
         "\"true\" creates a missing table from the job's columns",
     ),
     (
-        crate::postgres::PASSWORD_ENV,
+        crate::secrets::PASSWORD_ENV,
         "the environment variable holding the password",
     ),
-    (
-        crate::postgres::PASSWORD_FILE,
-        "a file holding the password",
-    ),
+    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
 ];
 /// Bytes buffered before they are sent to the server.
 const SEND_CHUNK: usize = 1 << 20;
@@ -96,7 +94,7 @@ fn column_definitions(schema: &Schema) -> Result<String> {
             Ok(format!(
                 "{} {}",
                 quote_ident(f.name()),
-                pg_type(&canonical_type(f.data_type())?)
+                postgres_type(&canonical_type(f.data_type())?)
             ))
         })
         .collect::<Result<Vec<_>>>()?
@@ -280,8 +278,7 @@ pub async fn write_attempt(
     buf.extend_from_slice(copy::HEADER);
     while let Some(batch) = data.next().await {
         let batch = batch?;
-        copy::encode_rows(&copy::canonical_batch(&batch)?, &mut buf)
-            .map_err(|e| failure(sink, e))?;
+        copy::encode_rows(&canonical_batch(&batch)?, &mut buf).map_err(|e| failure(sink, e))?;
         if buf.len() >= SEND_CHUNK {
             writer
                 .send(buf.split().freeze())

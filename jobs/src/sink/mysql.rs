@@ -1,0 +1,463 @@
+//! The MySQL/MariaDB sink: parallel `LOAD DATA LOCAL INFILE` into staging tables, published in
+//! one transaction recorded in a commit ledger.
+//!
+//! # Commit protocol
+//!
+//! 1. Each task attempt creates a staging table `_kiln_<job>_<partition>_<attempt>` in the
+//!    target's database and streams its rows into it with `LOAD DATA LOCAL INFILE` (the bulk
+//!    path; rows go straight from Arrow batches into the connection, no file on disk).
+//! 2. At job commit the coordinator, in **one transaction**, empties the target for
+//!    `overwrite` (`DELETE`, so readers keep seeing the old rows until the commit), inserts the
+//!    rows of each partition's winning staging table (`ON DUPLICATE KEY UPDATE` for `upsert`)
+//!    and records the job in the ledger table `_kiln_commits`.
+//! 3. The job's staging tables are dropped. (MySQL commits implicitly on `DROP TABLE`, so
+//!    unlike PostgreSQL the drop cannot be part of the publishing transaction; the ledger row is
+//!    what makes a repeated commit skip the publishing.)
+
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Schema};
+use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::TaskContext;
+use datafusion::physical_plan::SendableRecordBatchStream;
+use futures::StreamExt;
+use kiln_core::sink::SinkTask;
+use kiln_proto::v1 as pb;
+use mysql_async::Conn;
+use mysql_async::prelude::Queryable;
+
+use crate::mysql::{connect, load_data};
+use crate::sql_names::{TableName, quote_mysql_ident};
+use crate::sql_types::{canonical_batch, canonical_type, mysql_type};
+
+/// The sink format name (MySQL and MariaDB alike).
+pub const FORMAT: &str = "mysql";
+/// Sink option: create the target table from the job's columns when it does not exist.
+const CREATE_TABLE: &str = "create_table";
+/// The options a mysql sink takes, and what each means.
+const OPTIONS: &[(&str, &str)] = &[
+    (
+        CREATE_TABLE,
+        "\"true\" creates a missing table from the job's columns",
+    ),
+    (
+        crate::secrets::PASSWORD_ENV,
+        "the environment variable holding the password",
+    ),
+    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
+];
+/// The ledger of committed jobs, one per database.
+const LEDGER: &str = "_kiln_commits";
+/// Bytes encoded before they are handed to the connection.
+const SEND_CHUNK: usize = 1 << 20;
+
+fn failure(sink: &pb::SinkSpec, message: impl std::fmt::Display) -> DataFusionError {
+    DataFusionError::Execution(format!(
+        "mysql sink {} table {}: {message}",
+        sink.path, sink.table
+    ))
+}
+
+fn db_failure(sink: &pb::SinkSpec, doing: &str) -> impl Fn(mysql_async::Error) -> DataFusionError {
+    let sink = sink.clone();
+    let doing = doing.to_string();
+    move |e| failure(&sink, format!("{doing}: {e}"))
+}
+
+fn target(sink: &pb::SinkSpec) -> Result<TableName> {
+    if sink.table.is_empty() {
+        return Err(DataFusionError::Plan(
+            "a mysql sink needs table = \"table\" or \"database.table\"".into(),
+        ));
+    }
+    TableName::parse(&sink.table)
+}
+
+fn staging_prefix(job_id: &str) -> String {
+    format!("_kiln_{job_id}_")
+}
+
+/// The job's columns with their canonical types.
+fn columns(schema: &Schema) -> Result<Vec<(String, DataType)>> {
+    schema
+        .fields()
+        .iter()
+        .map(|f| Ok((f.name().clone(), canonical_type(f.data_type())?)))
+        .collect()
+}
+
+fn column_definitions(columns: &[(String, DataType)]) -> Result<String> {
+    Ok(columns
+        .iter()
+        .map(|(name, t)| Ok(format!("{} {}", quote_mysql_ident(name), mysql_type(t)?)))
+        .collect::<Result<Vec<_>>>()?
+        .join(", "))
+}
+
+fn column_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| quote_mysql_ident(n))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The schema (database) of `table` and its name, for information_schema lookups.
+fn schema_and_name(table: &TableName) -> (Option<String>, String) {
+    (table.schema.clone(), table.name.clone())
+}
+
+async fn table_columns(
+    conn: &mut Conn,
+    table: &TableName,
+) -> std::result::Result<Vec<(String, String)>, mysql_async::Error> {
+    let (schema, name) = schema_and_name(table);
+    conn.exec(
+        "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.columns \
+         WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ? ORDER BY ORDINAL_POSITION",
+        (schema, name),
+    )
+    .await
+}
+
+/// Whether a target column of MySQL type `target` can take values of canonical type `from`.
+fn compatible(target: &str, from: &DataType) -> bool {
+    let target = target.to_ascii_lowercase();
+    let numeric = [
+        "tinyint",
+        "smallint",
+        "mediumint",
+        "int",
+        "bigint",
+        "decimal",
+        "float",
+        "double",
+        "bit",
+    ];
+    if target.contains("char") || target.contains("text") || target == "enum" || target == "set" {
+        return true;
+    }
+    match from {
+        DataType::Boolean
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::Float32
+        | DataType::Float64
+        | DataType::Decimal128(_, _) => numeric.contains(&target.as_str()),
+        DataType::Date32 => ["date", "datetime", "timestamp"].contains(&target.as_str()),
+        DataType::Timestamp(_, _) => ["datetime", "timestamp"].contains(&target.as_str()),
+        DataType::Time64(_) => target == "time",
+        DataType::Binary => target.contains("blob") || target.contains("binary"),
+        _ => target == "json",
+    }
+}
+
+/// Checks the sink at submit: the database answers, the table exists (or may be created), every
+/// column of the job exists in it with a compatible type, upsert has a unique key to match on,
+/// and the save mode agrees with what the table holds. Returns false when the mode is `ignore`
+/// and the table has rows.
+pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
+    let target = target(sink)?;
+    if let Some(unknown) = sink
+        .options
+        .keys()
+        .find(|k| !OPTIONS.iter().any(|(o, _)| o == k))
+    {
+        let known: Vec<String> = OPTIONS.iter().map(|(o, m)| format!("{o} ({m})")).collect();
+        return Err(DataFusionError::Plan(format!(
+            "unknown mysql sink option '{unknown}'; expected one of: {}",
+            known.join(", ")
+        )));
+    }
+    let mode = pb::SaveMode::try_from(sink.mode).unwrap_or_default();
+    if !sink.partition_by.is_empty() || mode == pb::SaveMode::OverwritePartitions {
+        return Err(DataFusionError::Plan(
+            "partition_by and overwrite_partitions are for file sinks, not mysql tables".into(),
+        ));
+    }
+    let columns = columns(schema)?;
+    column_definitions(&columns)?;
+    if mode == pb::SaveMode::Upsert {
+        if sink.key_columns.is_empty() {
+            return Err(DataFusionError::Plan(
+                "mode upsert needs key_columns (the columns that identify a row)".into(),
+            ));
+        }
+        if let Some(missing) = sink
+            .key_columns
+            .iter()
+            .find(|k| !columns.iter().any(|(c, _)| c == *k))
+        {
+            return Err(DataFusionError::Plan(format!(
+                "key column '{missing}' is not in the job's output"
+            )));
+        }
+    }
+    let mut conn = connect(&sink.path, &sink.options).await?;
+    let existing = table_columns(&mut conn, &target)
+        .await
+        .map_err(db_failure(sink, "looking up the table"))?;
+    if existing.is_empty() {
+        if sink.options.get(CREATE_TABLE).map(String::as_str) == Some("true") {
+            return Ok(true);
+        }
+        return Err(failure(
+            sink,
+            "the table does not exist (create it, or set option create_table = \"true\" to \
+             create it from the job's columns)",
+        ));
+    }
+    for (name, data_type) in &columns {
+        let Some((_, target_type)) = existing.iter().find(|(c, _)| c.eq_ignore_ascii_case(name))
+        else {
+            let names: Vec<&str> = existing.iter().map(|(c, _)| c.as_str()).collect();
+            return Err(failure(
+                sink,
+                format!(
+                    "the job's column '{name}' is not in the table (its columns: {})",
+                    names.join(", ")
+                ),
+            ));
+        };
+        if !compatible(target_type, data_type) {
+            return Err(failure(
+                sink,
+                format!(
+                    "the job's rows do not fit the table: column '{name}' is {target_type} but \
+                     the job gives {data_type}"
+                ),
+            ));
+        }
+    }
+    if mode == pb::SaveMode::Upsert {
+        let (schema, name) = schema_and_name(&target);
+        let unique: Option<u64> = conn
+            .exec_first(
+                "SELECT COUNT(*) FROM information_schema.statistics WHERE \
+                 table_schema = COALESCE(?, DATABASE()) AND table_name = ? AND non_unique = 0",
+                (schema, name),
+            )
+            .await
+            .map_err(db_failure(sink, "looking up the table's keys"))?;
+        if unique.unwrap_or(0) == 0 {
+            return Err(failure(
+                sink,
+                "mode upsert needs a primary key or unique index on the key columns",
+            ));
+        }
+    }
+    let has_rows: Option<u8> = conn
+        .query_first(format!("SELECT 1 FROM {} LIMIT 1", target.mysql_quoted()))
+        .await
+        .map_err(db_failure(sink, "reading the table"))?;
+    match mode {
+        pb::SaveMode::Ignore if has_rows.is_some() => Ok(false),
+        pb::SaveMode::Unspecified | pb::SaveMode::ErrorIfExists if has_rows.is_some() => {
+            Err(failure(
+                sink,
+                "the table already holds rows and mode is error_if_exists; choose mode = \
+                 \"append\", \"overwrite\", \"upsert\" or \"ignore\"",
+            ))
+        }
+        _ => Ok(true),
+    }
+}
+
+/// Streams one task attempt's rows into its own staging table with `LOAD DATA LOCAL INFILE`.
+pub async fn write_attempt(
+    task: &SinkTask,
+    mut data: SendableRecordBatchStream,
+    _ctx: Arc<TaskContext>,
+) -> Result<u64> {
+    let sink = &task.sink;
+    let target = target(sink)?;
+    let staging = target.sibling(format!(
+        "{}{}_{}",
+        staging_prefix(&task.job_id),
+        task.partition,
+        task.attempt
+    ));
+    let columns = columns(&data.schema())?;
+    let mut conn = connect(&sink.path, &sink.options).await?;
+    let definitions = column_definitions(&columns)?;
+    for sql in [
+        format!("DROP TABLE IF EXISTS {}", staging.mysql_quoted()),
+        format!("CREATE TABLE {} ({definitions})", staging.mysql_quoted()),
+    ] {
+        conn.query_drop(sql)
+            .await
+            .map_err(db_failure(sink, "creating a staging table"))?;
+    }
+
+    // Encode batches on this task while the connection sends what is ready.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
+    let encoder = async move {
+        let mut rows = 0u64;
+        let mut buf = Vec::with_capacity(SEND_CHUNK * 2);
+        let mut failed = None;
+        while let Some(batch) = data.next().await {
+            let encoded = batch.map_err(|e| e.to_string()).and_then(|batch| {
+                rows += batch.num_rows() as u64;
+                let columns = canonical_batch(&batch).map_err(|e| e.to_string())?;
+                load_data::encode_rows(&columns, &mut buf).map_err(|e| e.to_string())
+            });
+            if let Err(message) = encoded {
+                failed = Some(message.clone());
+                let _ = sender.send(Err(std::io::Error::other(message))).await;
+                break;
+            }
+            if buf.len() >= SEND_CHUNK {
+                let chunk = bytes::Bytes::from(std::mem::take(&mut buf));
+                if sender.send(Ok(chunk)).await.is_err() {
+                    break;
+                }
+            }
+        }
+        if failed.is_none() && !buf.is_empty() {
+            let _ = sender.send(Ok(bytes::Bytes::from(buf))).await;
+        }
+        (rows, failed)
+    };
+    conn.set_infile_handler(async move {
+        Ok(tokio_stream::wrappers::ReceiverStream::new(receiver).boxed())
+    });
+    let quoted: Vec<(String, DataType)> = columns
+        .iter()
+        .map(|(name, t)| (quote_mysql_ident(name), t.clone()))
+        .collect();
+    let load = conn.query_drop(load_data::statement(&staging.mysql_quoted(), &quoted));
+    let ((rows, failed), loaded) = tokio::join!(encoder, load);
+    if let Some(message) = failed {
+        return Err(failure(sink, message));
+    }
+    loaded.map_err(db_failure(sink, "LOAD DATA"))?;
+    Ok(rows)
+}
+
+/// Publishes the winning staging tables in one transaction (unless the ledger says it is
+/// done), then drops all of the job's staging tables.
+pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -> Result<()> {
+    let target = target(sink)?;
+    let ledger = target.sibling(LEDGER.into()).mysql_quoted();
+    let mut conn = connect(&sink.path, &sink.options).await?;
+    conn.query_drop(format!(
+        "CREATE TABLE IF NOT EXISTS {ledger} (job_id VARCHAR(64) PRIMARY KEY, committed_at DATETIME(6) NOT NULL)"
+    ))
+    .await
+    .map_err(db_failure(sink, "creating the commit ledger"))?;
+    let staged: Vec<TableName> = winners
+        .iter()
+        .map(|(p, a)| target.sibling(format!("{}{p}_{a}", staging_prefix(job_id))))
+        .collect();
+    if let Some(first) = staged.first()
+        && sink.options.get(CREATE_TABLE).map(String::as_str) == Some("true")
+    {
+        conn.query_drop(format!(
+            "CREATE TABLE IF NOT EXISTS {} LIKE {}",
+            target.mysql_quoted(),
+            first.mysql_quoted()
+        ))
+        .await
+        .map_err(db_failure(sink, "creating the table"))?;
+    }
+    conn.query_drop("START TRANSACTION")
+        .await
+        .map_err(db_failure(sink, "starting the commit"))?;
+    let done: Option<u8> = conn
+        .exec_first(
+            format!("SELECT 1 FROM {ledger} WHERE job_id = ? FOR UPDATE"),
+            (job_id,),
+        )
+        .await
+        .map_err(db_failure(sink, "reading the commit ledger"))?;
+    if done.is_none() {
+        if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
+            conn.query_drop(format!("DELETE FROM {}", target.mysql_quoted()))
+                .await
+                .map_err(db_failure(sink, "emptying the table for overwrite"))?;
+        }
+        for staging in &staged {
+            let names: Vec<String> = table_columns(&mut conn, staging)
+                .await
+                .map_err(db_failure(sink, "reading a staging table"))?
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect();
+            if names.is_empty() {
+                return Err(failure(
+                    sink,
+                    format!(
+                        "staging table {staging} is missing: the job's loads were removed before commit"
+                    ),
+                ));
+            }
+            let list = column_list(&names);
+            let mut sql = format!(
+                "INSERT INTO {} ({list}) SELECT {list} FROM {}",
+                target.mysql_quoted(),
+                staging.mysql_quoted()
+            );
+            if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Upsert) {
+                let updates: Vec<String> = names
+                    .iter()
+                    .filter(|c| !sink.key_columns.contains(c))
+                    .map(|c| format!("{0} = VALUES({0})", quote_mysql_ident(c)))
+                    .collect();
+                let key = quote_mysql_ident(&sink.key_columns[0]);
+                let updates = if updates.is_empty() {
+                    format!("{key} = {key}")
+                } else {
+                    updates.join(", ")
+                };
+                sql.push_str(&format!(" ON DUPLICATE KEY UPDATE {updates}"));
+            }
+            conn.query_drop(sql)
+                .await
+                .map_err(db_failure(sink, "publishing the rows"))?;
+        }
+        conn.exec_drop(
+            format!("INSERT INTO {ledger} VALUES (?, NOW(6))"),
+            (job_id,),
+        )
+        .await
+        .map_err(db_failure(sink, "recording the commit"))?;
+    }
+    conn.query_drop("COMMIT")
+        .await
+        .map_err(db_failure(sink, "committing"))?;
+    drop_staging_tables(&mut conn, sink, &target, job_id).await
+}
+
+/// Drops every staging table of a job that will not commit.
+pub async fn abort(sink: &pb::SinkSpec, job_id: &str) -> Result<()> {
+    let target = target(sink)?;
+    let mut conn = connect(&sink.path, &sink.options).await?;
+    drop_staging_tables(&mut conn, sink, &target, job_id).await
+}
+
+async fn drop_staging_tables(
+    conn: &mut Conn,
+    sink: &pb::SinkSpec,
+    target: &TableName,
+    job_id: &str,
+) -> Result<()> {
+    let (schema, _) = schema_and_name(target);
+    let tables: Vec<String> = conn
+        .exec(
+            "SELECT table_name FROM information_schema.tables \
+             WHERE table_schema = COALESCE(?, DATABASE()) AND LEFT(table_name, ?) = ?",
+            (schema, staging_prefix(job_id).len(), staging_prefix(job_id)),
+        )
+        .await
+        .map_err(db_failure(sink, "listing staging tables"))?;
+    for table in tables {
+        conn.query_drop(format!(
+            "DROP TABLE IF EXISTS {}",
+            target.sibling(table).mysql_quoted()
+        ))
+        .await
+        .map_err(db_failure(sink, "dropping a staging table"))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! Shared fixtures of the sink tests: a CSV with every type and awkward text, numbered Parquet
+//! input, and killing an executor while a sink job writes.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use datafusion::prelude::SessionContext;
+use kiln_client::{Client, proto};
+
+use crate::TestCluster;
+
+/// A CSV with integers, floats, decimals, booleans, text with quotes, tabs, commas, a line
+/// break and non-ASCII characters, dates, timestamps with and without zone, hex-encoded bytes
+/// and a row of nulls. Read it with the source option `newlines_in_values = "true"`.
+pub const TYPED_CSV: &str = "id,small,big,ratio,price,flag,note,day,at,at_utc,blob_hex
+1,7,9000000000,0.5,12.34,true,plain,2024-02-29,2024-02-29 13:45:01.123456,2024-02-29T13:45:01.5Z,00ff10
+2,-3,-1,-2.25,-0.05,false,\"quote \"\" tab\tcomma, newline
+end\",1970-01-01,1999-12-31 23:59:59,2000-01-01T00:00:00Z,
+3,,,,,,ünïcødé ✓ 日本,,,,
+";
+
+/// Turns the CSV read as table `raw` into typed columns (`blob` is the decoded bytes).
+pub const TYPED_SQL: &str = "SELECT CAST(id AS INT) AS id, CAST(small AS SMALLINT) AS small, \
+    CAST(big AS BIGINT) AS big, CAST(ratio AS DOUBLE) AS ratio, \
+    CAST(price AS DECIMAL(12, 2)) AS price, CAST(flag AS BOOLEAN) AS flag, \
+    CAST(note AS VARCHAR) AS note, CAST(day AS DATE) AS day, \
+    arrow_cast(at, 'Timestamp(Microsecond, None)') AS at, \
+    arrow_cast(at_utc, 'Timestamp(Microsecond, Some(\"UTC\"))') AS at_utc, \
+    decode(CAST(blob_hex AS VARCHAR), 'hex') AS blob FROM raw";
+
+/// Writes `files` Parquet files under `dir` with columns `id` (1, 2, ... with no gaps across
+/// files), `bucket` (id % 97) and `pad` (60 bytes of text).
+pub async fn write_numbered_parquet(dir: &Path, files: usize, rows_per_file: usize) {
+    std::fs::create_dir_all(dir).expect("creating the input dir");
+    let ctx = SessionContext::new();
+    for file in 0..files {
+        let sql = format!(
+            "SELECT value + {} AS id, value % 97 AS bucket, repeat('x', 60) AS pad \
+             FROM generate_series(1, {rows_per_file})",
+            file * rows_per_file
+        );
+        ctx.sql(&sql)
+            .await
+            .unwrap()
+            .write_parquet(
+                dir.join(format!("part-{file}.parquet")).to_str().unwrap(),
+                Default::default(),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+}
+
+/// Submits `spec`, SIGKILLs executor 0 once `busy` tasks run at the same time, and returns the
+/// job's final status.
+pub async fn run_with_an_executor_killed(
+    cluster: &mut TestCluster,
+    client: &Client,
+    spec: proto::JobSpec,
+    busy: u32,
+) -> proto::JobStatus {
+    let job_id = client.submit(spec).await.expect("submitting");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = client.get(&job_id).await.unwrap();
+        if status.stages.iter().any(|s| s.tasks_running >= busy) {
+            break;
+        }
+        assert!(
+            status.state == proto::JobState::Running as i32
+                || status.state == proto::JobState::Queued as i32,
+            "the job ended before {busy} tasks ran at once: {status:?}"
+        );
+        assert!(Instant::now() < deadline, "never saw {busy} running tasks");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    cluster.kill_executor(0);
+    tokio::time::timeout(Duration::from_secs(120), client.wait(&job_id))
+        .await
+        .expect("the job finishes within two minutes")
+        .expect("waiting")
+}

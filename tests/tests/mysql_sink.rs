@@ -1,0 +1,297 @@
+//! The MySQL/MariaDB sink on a real cluster against the machine's MariaDB: CSV on a real S3
+//! server loaded with every type intact, save modes with hostile names and a reader that never
+//! sees a half-done overwrite, exactly-once under an executor kill, and clear failures.
+
+use std::time::Duration;
+
+use kiln_client::{ClientError, proto};
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::mysql::TestDatabase;
+use kiln_tests::s3::S3Server;
+use kiln_tests::sinks::{
+    TYPED_CSV, TYPED_SQL, run_with_an_executor_killed, write_numbered_parquet,
+};
+use kiln_tests::{TestCluster, run_to_success};
+
+fn mysql_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
+    proto::SinkSpec {
+        format: "mysql".into(),
+        path: db.url(),
+        table: table.into(),
+        mode: mode as i32,
+        ..Default::default()
+    }
+}
+
+fn job(sources: Vec<proto::SourceSpec>, sql: &str, sink: proto::SinkSpec) -> proto::JobSpec {
+    proto::JobSpec {
+        name: "load".into(),
+        sources,
+        steps: vec![proto::StepSpec {
+            name: "rows".into(),
+            sql: sql.into(),
+        }],
+        sink: Some(sink),
+        ..Default::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_csv_loads_into_mariadb_with_every_type_intact() {
+    let s3 = S3Server::start();
+    s3.create_bucket("raw");
+    let local = tempfile::tempdir().unwrap();
+    let csv = local.path().join("typed.csv");
+    std::fs::write(&csv, TYPED_CSV).unwrap();
+    s3.put_file("raw", "typed.csv", &csv);
+    let db = TestDatabase::create();
+    let cluster = TestCluster::start(ClusterOptions {
+        env: s3.env(),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let mut sink = mysql_sink(&db, "typed", proto::SaveMode::Append);
+    sink.options.insert("create_table".into(), "true".into());
+    let source = proto::SourceSpec {
+        name: "raw".into(),
+        format: "csv".into(),
+        path: "s3://raw/typed.csv".into(),
+        options: [("newlines_in_values".to_string(), "true".to_string())].into(),
+    };
+    run_to_success(&client, job(vec![source], TYPED_SQL, sink)).await;
+
+    let types = db.sql(
+        "SELECT GROUP_CONCAT(column_type ORDER BY ordinal_position) FROM information_schema.columns \
+         WHERE table_schema = DATABASE() AND table_name = 'typed'",
+    );
+    assert_eq!(
+        types.trim(),
+        "int(11),smallint(6),bigint(20),double,decimal(12,2),tinyint(1),longtext,date,\
+         datetime(6),datetime(6),longblob"
+    );
+    let rows = db.sql(
+        "SELECT id, small, big, ratio, price, flag, day, at, at_utc, HEX(`blob`) FROM typed ORDER BY id",
+    );
+    assert_eq!(
+        rows,
+        "1\t7\t9000000000\t0.5\t12.34\t1\t2024-02-29\t2024-02-29 13:45:01.123456\t2024-02-29 13:45:01.500000\t00FF10\n\
+         2\t-3\t-1\t-2.25\t-0.05\t0\t1970-01-01\t1999-12-31 23:59:59.000000\t2000-01-01 00:00:00.000000\tNULL\n\
+         3\tNULL\tNULL\tNULL\tNULL\tNULL\tNULL\tNULL\tNULL\tNULL\n"
+    );
+    let notes = db.sql(
+        "SELECT id, note = CASE id WHEN 1 THEN 'plain' \
+         WHEN 2 THEN 'quote \" tab\\tcomma, newline\\nend' \
+         WHEN 3 THEN 'ünïcødé ✓ 日本' END FROM typed ORDER BY id",
+    );
+    assert_eq!(notes, "1\t1\n2\t1\n3\t1\n");
+    assert_eq!(
+        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
+/// A table whose name and columns need quoting everywhere.
+const HOSTILE_TABLE: &str = "CREATE TABLE `Order` (id BIGINT PRIMARY KEY, `user` TEXT, \
+     `select` INT, `Quoted\"Col` TEXT, `with space` DOUBLE)";
+
+fn hostile_rows(from: i64, to: i64, tag: &str) -> String {
+    format!(
+        "SELECT value AS id, '{tag}' || CAST(value AS VARCHAR) AS \"user\", \
+         CAST(value % 7 AS INT) AS \"select\", 'q' AS \"Quoted\"\"Col\", \
+         CAST(value AS DOUBLE) / 2 AS \"with space\" FROM generate_series({from}, {to})"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_table() {
+    let db = TestDatabase::create();
+    db.sql(HOSTILE_TABLE);
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let load = |sql: String, mode| job(vec![], &sql, mysql_sink(&db, "Order", mode));
+
+    run_to_success(
+        &client,
+        load(hostile_rows(1, 50_000, "a"), proto::SaveMode::ErrorIfExists),
+    )
+    .await;
+    assert_eq!(
+        db.sql("SELECT COUNT(*), SUM(`select`) FROM `Order`"),
+        "50000\t150003\n"
+    );
+    let refused = client
+        .submit(load(
+            hostile_rows(1, 10, "a"),
+            proto::SaveMode::ErrorIfExists,
+        ))
+        .await;
+    assert!(
+        matches!(&refused, Err(ClientError::InvalidJob(m)) if m.contains("already holds rows")),
+        "{refused:?}"
+    );
+
+    // overwrite, with a reader counting rows all along: it sees 50000, then 30000, nothing else.
+    let reader_db = db.name.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader_stop = std::sync::Arc::clone(&stop);
+    let reader = std::thread::spawn(move || {
+        let mut seen = std::collections::BTreeSet::new();
+        while !reader_stop.load(std::sync::atomic::Ordering::SeqCst) {
+            let out = std::process::Command::new("mariadb")
+                .args(["-h", "127.0.0.1", "-u", "root", "-N", "-B", "-e"])
+                .arg("SELECT COUNT(*) FROM `Order`")
+                .arg(&reader_db)
+                .output()
+                .expect("mariadb");
+            seen.insert(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        }
+        seen
+    });
+    run_to_success(
+        &client,
+        load(hostile_rows(1, 30_000, "b"), proto::SaveMode::Overwrite),
+    )
+    .await;
+    std::thread::sleep(Duration::from_millis(200));
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen = reader.join().unwrap();
+    assert!(
+        seen.iter().all(|c| c == "50000" || c == "30000") && seen.contains("30000"),
+        "a reader saw {seen:?}"
+    );
+    assert_eq!(
+        db.sql("SELECT COUNT(*), MIN(`user`) FROM `Order`"),
+        "30000\tb1\n"
+    );
+
+    // upsert: 29001..31000 -> 1000 updated, 1000 new.
+    run_to_success(
+        &client,
+        proto::JobSpec {
+            sink: Some(proto::SinkSpec {
+                key_columns: vec!["id".into()],
+                ..mysql_sink(&db, "Order", proto::SaveMode::Upsert)
+            }),
+            ..load(hostile_rows(29_001, 31_000, "c"), proto::SaveMode::Upsert)
+        },
+    )
+    .await;
+    assert_eq!(
+        db.sql("SELECT COUNT(*), SUM(`user` LIKE 'c%') FROM `Order`"),
+        "31000\t2000\n"
+    );
+    assert_eq!(
+        db.sql("SELECT `user`, `Quoted\"Col`, `with space` FROM `Order` WHERE id = 29001"),
+        "c29001\tq\t14500.5\n"
+    );
+    run_to_success(
+        &client,
+        load(hostile_rows(40_001, 40_100, "d"), proto::SaveMode::Append),
+    )
+    .await;
+    assert_eq!(db.sql("SELECT COUNT(*) FROM `Order`"), "31100\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_executor_killed_mid_load_leaves_each_row_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write_numbered_parquet(dir.path(), 6, 150_000).await;
+    let db = TestDatabase::create();
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 3,
+        slots: 1,
+        shuffle_partitions: 6,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let mut sink = mysql_sink(&db, "loaded", proto::SaveMode::Append);
+    sink.options.insert("create_table".into(), "true".into());
+    let mut spec = job(
+        vec![proto::SourceSpec {
+            name: "t".into(),
+            format: "parquet".into(),
+            path: format!("{}/", dir.path().display()),
+            options: Default::default(),
+        }],
+        "SELECT id, pad FROM t",
+        sink,
+    );
+    spec.options = Some(proto::JobOptions {
+        parallelism: 6,
+        ..Default::default()
+    });
+    let status = run_with_an_executor_killed(&mut cluster, &client, spec, 3).await;
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{} {}",
+        status.error,
+        cluster.logs()
+    );
+    assert_eq!(
+        db.sql("SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM loaded"),
+        "900000\t900000\t900000\n"
+    );
+    assert_eq!(
+        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_targets_fail_at_submit_with_the_cause() {
+    let db = TestDatabase::create();
+    db.sql("CREATE TABLE numbers (n INT)");
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let cases: Vec<(proto::SinkSpec, &str)> = vec![
+        (
+            mysql_sink(&db, "no_such_table", proto::SaveMode::Append),
+            "does not exist",
+        ),
+        (
+            mysql_sink(&db, "numbers", proto::SaveMode::Append),
+            "column 'n' is int",
+        ),
+        (
+            proto::SinkSpec {
+                path: "mysql://root@127.0.0.1:1/db".into(),
+                ..mysql_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "cannot connect",
+        ),
+        (
+            proto::SinkSpec {
+                path: format!("mysql://root:s3cret@127.0.0.1:3306/{}", db.name),
+                ..mysql_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "remove the password",
+        ),
+        (
+            proto::SinkSpec {
+                path: format!("mysql://no_such_user@127.0.0.1:3306/{}", db.name),
+                ..mysql_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "no_such_user",
+        ),
+    ];
+    for (sink, expected) in cases {
+        match client.submit(job(vec![], "SELECT 'abc' AS n", sink)).await {
+            Err(ClientError::InvalidJob(message)) => {
+                assert!(message.contains(expected), "{message} lacks {expected}");
+                assert!(!message.contains("s3cret"), "a password leaked: {message}");
+            }
+            other => panic!("expected a rejection naming {expected}, got {other:?}"),
+        }
+    }
+}
