@@ -61,7 +61,7 @@ pub async fn plan_job(
     }
 
     for source in &spec.sources {
-        register_source(&ctx, source).await?;
+        register_source(&ctx, source, partitions).await?;
     }
     for (i, sql) in spec.setup_sql.iter().enumerate() {
         let plan = ctx
@@ -146,8 +146,25 @@ pub async fn plan_job(
     })
 }
 
-async fn register_source(ctx: &SessionContext, source: &pb::SourceSpec) -> Result<()> {
-    let what = format!("source '{}' ({})", source.name, source.path);
+async fn register_source(
+    ctx: &SessionContext,
+    source: &pb::SourceSpec,
+    partitions: usize,
+) -> Result<()> {
+    let what = format!(
+        "source '{}' ({})",
+        source.name,
+        redact_password(&source.path)
+    );
+    if kiln_jobs::source::FORMATS.contains(&source.format.as_str()) {
+        let table = kiln_jobs::source::table(source, partitions)
+            .await
+            .map_err(|e| invalid(&what, e))?;
+        return ctx
+            .register_table(source.name.as_str(), table)
+            .map(|_| ())
+            .map_err(|e| invalid(what, e));
+    }
     let result = match source.format.to_ascii_lowercase().as_str() {
         "parquet" => {
             ctx.register_parquet(&source.name, &source.path, ParquetReadOptions::default())
@@ -164,7 +181,8 @@ async fn register_source(ctx: &SessionContext, source: &pb::SourceSpec) -> Resul
         }
         other => {
             return Err(CoordinatorError::InvalidJob(format!(
-                "{what}: unknown format '{other}' (expected csv, json or parquet)"
+                "{what}: unknown format '{other}' (expected csv, json, parquet or {})",
+                kiln_jobs::source::FORMATS.join(", ")
             )));
         }
     };

@@ -21,6 +21,7 @@ use prost::Message;
 
 use crate::shuffle::{MapOutputLocation, ReadMode, ShuffleReaderExec, ShuffleWriterExec};
 use crate::sink::SinkWriterExec;
+use crate::source::DatabaseScanExec;
 
 /// Encodes a plan (which may contain Kiln's shuffle nodes) as bytes.
 pub fn encode_plan(plan: Arc<dyn ExecutionPlan>) -> Result<Vec<u8>> {
@@ -148,6 +149,17 @@ impl PhysicalExtensionCodec for KilnCodec {
                     Arc::clone(input),
                 )))
             }
+            Some(pb::kiln_plan_node::Node::DatabaseScan(scan)) => {
+                let source = scan
+                    .source
+                    .ok_or_else(|| decode_error("DatabaseScanExec", "no source"))?;
+                let schema = Arc::new(decode_schema(&scan.schema)?);
+                Ok(Arc::new(DatabaseScanExec::new(
+                    source,
+                    scan.queries,
+                    schema,
+                )))
+            }
             None => Err(decode_error("Kiln plan node", "empty node")),
         }
     }
@@ -212,6 +224,12 @@ impl PhysicalExtensionCodec for KilnCodec {
             pb::kiln_plan_node::Node::SinkWriter(pb::SinkWriterNode {
                 job_id: writer.job_id().to_string(),
                 sink: Some(writer.sink().clone()),
+            })
+        } else if let Some(scan) = node.downcast_ref::<DatabaseScanExec>() {
+            pb::kiln_plan_node::Node::DatabaseScan(pb::DatabaseScanNode {
+                source: Some(scan.source().clone()),
+                queries: scan.queries().to_vec(),
+                schema: encode_schema(&scan.schema()),
             })
         } else {
             return Err(DataFusionError::NotImplemented(format!(

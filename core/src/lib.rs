@@ -10,5 +10,6 @@ pub mod ids;
 pub mod runtime;
 pub mod shuffle;
 pub mod sink;
+pub mod source;
 
 pub use error::{KilnError, Result};

@@ -18,7 +18,9 @@ use kiln_core::codec::decode_plan;
 use kiln_core::error::find_fetch_failure;
 use kiln_core::shuffle::{OutputStats, ShuffleEnv, ShuffleWriterExec, TaskAttempt};
 use kiln_core::sink::SinkEnv;
+use kiln_core::source::SourceEnv;
 use kiln_jobs::sink::KilnSinks;
+use kiln_jobs::source::KilnSources;
 use kiln_proto::v1 as pb;
 use tokio::task::AbortHandle;
 
@@ -178,7 +180,8 @@ impl TaskRunner {
         let mut config = SessionConfig::new()
             .with_extension(Arc::clone(&self.env))
             .with_extension(Arc::new(TaskAttempt(id.attempt)))
-            .with_extension(Arc::new(SinkEnv(Arc::new(KilnSinks))));
+            .with_extension(Arc::new(SinkEnv(Arc::new(KilnSinks))))
+            .with_extension(Arc::new(SourceEnv(Arc::new(KilnSources))));
         for (key, value) in &task.session_config {
             config.options_mut().set(key, value)?;
         }

@@ -29,6 +29,7 @@ pub mod object_stores;
 pub mod postgres;
 pub mod secrets;
 pub mod sink;
+pub mod source;
 mod spec;
 pub mod sql_names;
 pub mod sql_types;

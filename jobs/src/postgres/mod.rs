@@ -2,6 +2,7 @@
 //! from the environment, quoting names, and the binary `COPY` encoding.
 
 pub mod copy;
+pub mod copy_out;
 
 use std::collections::HashMap;
 use std::str::FromStr;

@@ -1,0 +1,160 @@
+//! The Glue job: a subset of a PostgreSQL `Order` table, read in parallel key ranges, written to
+//! S3 as partitioned Parquet, and compared with what psql reads from the table.
+
+use kiln_client::{ClientError, proto};
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::postgres::TestDatabase;
+use kiln_tests::s3::S3Server;
+use kiln_tests::{TestCluster, compare, run_to_success};
+
+fn pg_source(db: &TestDatabase, options: &[(&str, &str)]) -> proto::SourceSpec {
+    proto::SourceSpec {
+        name: "orders".into(),
+        format: "postgres".into(),
+        path: db.url(),
+        options: options
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_subset_lands_on_s3_as_partitioned_parquet() {
+    let db = TestDatabase::create();
+    db.psql(
+        r#"CREATE TABLE "Order" (id bigint PRIMARY KEY, customer text, amount numeric(12, 2),
+             created_at timestamptz, region text, status text, payload jsonb);
+           INSERT INTO "Order"
+           SELECT i, 'customer ' || (i % 100), (i % 1000) * 1.25,
+                  CASE WHEN i % 50 = 0 THEN NULL
+                       ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * INTERVAL '1 minute' END,
+                  (ARRAY['north','south','east','west'])[1 + i % 4],
+                  CASE WHEN i % 3 = 0 THEN 'cancelled' ELSE 'shipped' END,
+                  jsonb_build_object('n', i)
+           FROM generate_series(1, 20000) AS i"#,
+    );
+    let s3 = S3Server::start();
+    s3.create_bucket("lake");
+    let cluster = TestCluster::start(ClusterOptions {
+        env: s3.env(),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let spec = proto::JobSpec {
+        name: "order-info".into(),
+        sources: vec![pg_source(
+            &db,
+            &[
+                ("table", r#"public."Order""#),
+                ("partition_column", "created_at"),
+                ("partitions", "4"),
+            ],
+        )],
+        steps: vec![proto::StepSpec {
+            name: "order_info".into(),
+            sql: "SELECT id, customer, amount, created_at, region, payload FROM orders \
+                  WHERE status = 'shipped'"
+                .into(),
+        }],
+        sink: Some(proto::SinkSpec {
+            format: "parquet".into(),
+            path: "s3://lake/order_info/".into(),
+            partition_by: vec!["region".into()],
+            mode: proto::SaveMode::Overwrite as i32,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let status = run_to_success(&client, spec).await;
+    assert_eq!(
+        status.stages[0].tasks_total, 4,
+        "the table is read in 4 key ranges"
+    );
+
+    let local = tempfile::tempdir().unwrap();
+    s3.download_prefix("lake", "order_info/", ".parquet", local.path());
+    let ctx = datafusion::prelude::SessionContext::new();
+    ctx.sql(&format!(
+        "CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION '{}/order_info/'",
+        local.path().display()
+    ))
+    .await
+    .unwrap();
+    let written = ctx
+        .sql(
+            "SELECT region, count(*) AS n, count(created_at) AS dated, CAST(sum(amount) AS VARCHAR) AS total, \
+             min(id) AS lo, max(id) AS hi, max(payload) AS last_payload FROM t GROUP BY region ORDER BY region",
+        )
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap();
+    let written: Vec<String> = compare::rows(&written)
+        .into_iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| match c {
+                    compare::Cell::Text(s) => s.clone(),
+                    compare::Cell::Float(f) => f.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    let expected = db.psql(
+        r#"SELECT region, count(*), count(created_at), sum(amount), min(id), max(id), max(payload::text)
+           FROM "Order" WHERE status = 'shipped' GROUP BY region ORDER BY region"#,
+    );
+    assert_eq!(written.join("\n") + "\n", expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_postgres_sources_are_rejected_at_submit() {
+    let db = TestDatabase::create();
+    db.psql("CREATE TABLE t (id int, name text)");
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("table", "missing")], "does not exist"),
+        (
+            vec![("table", "t"), ("partition_column", "name")],
+            "expected an integer",
+        ),
+        (
+            vec![("table", "t"), ("partition_column", "nope")],
+            "'nope' is not a column",
+        ),
+        (
+            vec![("table", "t"), ("query", "SELECT 1")],
+            "exactly one of",
+        ),
+        (
+            vec![("tabel", "t")],
+            "unknown postgres source option 'tabel'",
+        ),
+    ];
+    for (options, expected) in cases {
+        let spec = proto::JobSpec {
+            name: "bad".into(),
+            sources: vec![pg_source(&db, &options)],
+            steps: vec![proto::StepSpec {
+                name: "q".into(),
+                sql: "SELECT * FROM orders".into(),
+            }],
+            ..Default::default()
+        };
+        match client.submit(spec).await {
+            Err(ClientError::InvalidJob(message)) => {
+                assert!(message.contains(expected), "{message} lacks {expected}")
+            }
+            other => panic!("expected a rejection naming {expected}, got {other:?}"),
+        }
+    }
+}
