@@ -5,6 +5,7 @@ mod output;
 mod progress;
 mod sql;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -44,12 +45,50 @@ struct ClusterArgs {
     slots: Option<usize>,
 }
 
+/// A job file and the values of its `${name}` parameters.
+#[derive(Debug, clap::Args)]
+struct JobArgs {
+    /// The job file (TOML).
+    job: PathBuf,
+    /// A parameter value, NAME=VALUE (repeatable); fills `${NAME}` in the job file.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+}
+
+impl JobArgs {
+    fn load(&self) -> Result<proto::JobSpec, Failure> {
+        let params: HashMap<String, String> = self.params.iter().cloned().collect();
+        kiln_jobs::load_job_file(&self.job, &params).map_err(usage)
+    }
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected NAME=VALUE, got '{text}'"))
+}
+
+/// A running coordinator and how read commands print.
+#[derive(Debug, clap::Args)]
+struct RemoteArgs {
+    /// The coordinator's URL.
+    #[arg(
+        long,
+        env = "KILN_COORDINATOR",
+        default_value = "http://127.0.0.1:50050"
+    )]
+    coordinator: String,
+    /// text for people, json for scripts.
+    #[arg(long, value_enum, default_value_t = output::Output::Text)]
+    output: output::Output,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a job file on an embedded cluster (or --coordinator) and print its result.
     Run {
-        /// The job file (TOML).
-        job: PathBuf,
+        #[command(flatten)]
+        job: JobArgs,
         #[command(flatten)]
         cluster: ClusterArgs,
         /// How the result is printed.
@@ -71,7 +110,8 @@ enum Command {
     },
     /// Submit a job file to a running cluster; prints the job id.
     Submit {
-        job: PathBuf,
+        #[command(flatten)]
+        job: JobArgs,
         /// The coordinator's URL.
         #[arg(
             long,
@@ -83,15 +123,19 @@ enum Command {
         #[arg(long)]
         wait: bool,
     },
+    /// Check a job file without running it: the file parses, sources are reachable, the SQL
+    /// plans and the sink fits (on --coordinator, or an embedded cluster).
+    Validate {
+        #[command(flatten)]
+        job: JobArgs,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
     /// Show a job's status.
     Status {
         job_id: String,
-        #[arg(
-            long,
-            env = "KILN_COORDINATOR",
-            default_value = "http://127.0.0.1:50050"
-        )]
-        coordinator: String,
+        #[command(flatten)]
+        remote: RemoteArgs,
     },
     /// Follow a job with live progress until it ends.
     Watch {
@@ -115,13 +159,22 @@ enum Command {
     },
     /// List jobs, newest first.
     Jobs {
-        #[arg(
-            long,
-            env = "KILN_COORDINATOR",
-            default_value = "http://127.0.0.1:50050"
-        )]
-        coordinator: String,
+        /// Only jobs in this state (queued, running, succeeded, failed, cancelled, timed_out).
+        #[arg(long)]
+        state: Option<String>,
+        /// Only jobs with this label, KEY=VALUE (repeatable).
+        #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_param)]
+        labels: Vec<(String, String)>,
+        #[command(flatten)]
+        remote: RemoteArgs,
     },
+    /// List the cluster's executors.
+    Executors {
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
 }
 
 fn main() -> ExitCode {
@@ -174,7 +227,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             cluster,
             format,
         } => {
-            let spec = kiln_jobs::load_job_file(&job).map_err(usage)?;
+            let spec = job.load()?;
             with_cluster(&cluster, |client| async move {
                 run_job(&client, spec, format).await
             })
@@ -214,7 +267,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             coordinator,
             wait,
         } => {
-            let spec = kiln_jobs::load_job_file(&job).map_err(usage)?;
+            let spec = job.load()?;
             let client = Client::connect(coordinator).await?;
             let job_id = client.submit(spec).await?;
             println!("{job_id}");
@@ -225,13 +278,22 @@ async fn run(command: Command) -> Result<u8, Failure> {
             eprint!("{}", progress::summary(&status));
             Ok(exit_code(&status))
         }
-        Command::Status {
-            job_id,
-            coordinator,
-        } => {
-            let client = Client::connect(coordinator).await?;
+        Command::Validate { job, cluster } => {
+            let spec = job.load()?;
+            with_cluster(&cluster, |client| async move {
+                client.validate(spec.clone()).await?;
+                println!("{}: ok ({})", job.job.display(), output::describe(&spec));
+                Ok(0)
+            })
+            .await
+        }
+        Command::Status { job_id, remote } => {
+            let client = Client::connect(remote.coordinator).await?;
             let status = client.get(&job_id).await?;
-            print!("{}", progress::summary(&status));
+            match remote.output {
+                output::Output::Text => print!("{}", progress::summary(&status)),
+                output::Output::Json => println!("{}", output::status_json(&status)),
+            }
             Ok(0)
         }
         Command::Watch {
@@ -252,17 +314,52 @@ async fn run(command: Command) -> Result<u8, Failure> {
             println!("{job_id} {}", kiln_client::state_name(state as i32));
             Ok(0)
         }
-        Command::Jobs { coordinator } => {
-            let client = Client::connect(coordinator).await?;
-            println!("{:<18} {:<24} {:<10}", "JOB", "NAME", "STATE");
-            for job in client.list(None, 0).await? {
-                println!(
-                    "{:<18} {:<24} {:<10}",
-                    job.job_id,
-                    job.name,
-                    kiln_client::state_name(job.state)
-                );
+        Command::Jobs {
+            state,
+            labels,
+            remote,
+        } => {
+            let state = state
+                .map(|name| {
+                    kiln_client::parse_state(&name).ok_or_else(|| {
+                        usage(format!(
+                            "unknown state '{name}' (expected queued, running, succeeded, \
+                             failed, cancelled or timed_out)"
+                        ))
+                    })
+                })
+                .transpose()?;
+            let client = Client::connect(remote.coordinator).await?;
+            let jobs: Vec<proto::JobStatus> = client
+                .list(state, 0)
+                .await?
+                .into_iter()
+                .filter(|job| labels.iter().all(|(k, v)| job.labels.get(k) == Some(v)))
+                .collect();
+            match remote.output {
+                output::Output::Text => print!("{}", output::jobs_table(&jobs)),
+                output::Output::Json => println!(
+                    "{}",
+                    serde_json::Value::Array(jobs.iter().map(output::status_json).collect())
+                ),
             }
+            Ok(0)
+        }
+        Command::Executors { remote } => {
+            let client = Client::connect(remote.coordinator).await?;
+            let executors = client.executors().await?;
+            match remote.output {
+                output::Output::Text => print!("{}", output::executors_table(&executors)),
+                output::Output::Json => println!(
+                    "{}",
+                    serde_json::Value::Array(executors.iter().map(output::executor_json).collect())
+                ),
+            }
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "kiln", &mut std::io::stdout());
             Ok(0)
         }
     }

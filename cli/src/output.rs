@@ -6,7 +6,7 @@ use arrow::array::{AsArray, RecordBatch};
 use arrow::datatypes::SchemaRef;
 use arrow::datatypes::UInt64Type;
 use futures::{Stream, StreamExt};
-use kiln_client::ClientError;
+use kiln_client::{ClientError, proto};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,6 +17,119 @@ pub enum Format {
     Csv,
     /// One JSON object per row.
     Json,
+}
+
+/// How read commands print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    /// Aligned text for people.
+    Text,
+    /// One JSON document for scripts.
+    Json,
+}
+
+/// A one-line description of a job spec.
+pub fn describe(spec: &proto::JobSpec) -> String {
+    let sink = match &spec.sink {
+        Some(sink) if sink.table.is_empty() => format!("writes {} to {}", sink.format, sink.path),
+        Some(sink) => format!("writes {} table {}", sink.format, sink.table),
+        None => "returns its result".into(),
+    };
+    format!(
+        "{} source(s), {} step(s), {sink}",
+        spec.sources.len(),
+        spec.steps.len()
+    )
+}
+
+/// A job's status as JSON: states by name, times in milliseconds since the epoch.
+pub fn status_json(status: &proto::JobStatus) -> serde_json::Value {
+    let stages: Vec<serde_json::Value> = status
+        .stages
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "stage_id": s.stage_id,
+                "state": proto::StageState::try_from(s.state)
+                    .map(|s| s.as_str_name().trim_start_matches("STAGE_STATE_"))
+                    .unwrap_or("UNKNOWN"),
+                "inputs": s.inputs,
+                "tasks_total": s.tasks_total,
+                "tasks_succeeded": s.tasks_succeeded,
+                "tasks_running": s.tasks_running,
+                "task_failures": s.task_failures,
+                "rows_out": s.rows_out,
+                "bytes_out": s.bytes_out,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "job_id": status.job_id,
+        "name": status.name,
+        "state": kiln_client::state_name(status.state),
+        "error": status.error,
+        "labels": status.labels,
+        "submitted_at_ms": status.submitted_at_ms,
+        "started_at_ms": status.started_at_ms,
+        "ended_at_ms": status.ended_at_ms,
+        "stages": stages,
+        "result_rows": status.result.as_ref().map(|r| r.rows),
+    })
+}
+
+/// An executor as JSON.
+pub fn executor_json(executor: &proto::ExecutorStatus) -> serde_json::Value {
+    serde_json::json!({
+        "executor_id": executor.executor_id,
+        "host": executor.host,
+        "grpc_port": executor.grpc_port,
+        "flight_port": executor.flight_port,
+        "slots": executor.slots,
+        "running_tasks": executor.running_tasks,
+        "draining": executor.draining,
+    })
+}
+
+/// Jobs as an aligned table.
+pub fn jobs_table(jobs: &[proto::JobStatus]) -> String {
+    let mut text = format!(
+        "{:<18} {:<24} {:<10} {:>10}\n",
+        "JOB", "NAME", "STATE", "SECONDS"
+    );
+    for job in jobs {
+        let seconds = match (job.started_at_ms, job.ended_at_ms) {
+            (0, _) => String::from("-"),
+            (start, 0) => format!("{:.1}+", (kiln_core::ids::now_ms() - start) as f64 / 1000.0),
+            (start, end) => format!("{:.1}", end.saturating_sub(start) as f64 / 1000.0),
+        };
+        text.push_str(&format!(
+            "{:<18} {:<24} {:<10} {:>10}\n",
+            job.job_id,
+            job.name,
+            kiln_client::state_name(job.state),
+            seconds
+        ));
+    }
+    text
+}
+
+/// Executors as an aligned table.
+pub fn executors_table(executors: &[proto::ExecutorStatus]) -> String {
+    let mut text = format!(
+        "{:<16} {:<22} {:>5} {:>8} {:<8}\n",
+        "EXECUTOR", "ADDRESS", "SLOTS", "RUNNING", "STATE"
+    );
+    for e in executors {
+        text.push_str(&format!(
+            "{:<16} {:<22} {:>5} {:>8} {:<8}\n",
+            e.executor_id,
+            format!("{}:{}", e.host, e.grpc_port),
+            e.slots,
+            e.running_tasks,
+            if e.draining { "draining" } else { "active" }
+        ));
+    }
+    text
 }
 
 /// The rows a sink job wrote: the sum of its result's `count` column (one row per task).

@@ -73,9 +73,24 @@ impl Client {
         let response = self
             .jobs
             .clone()
-            .submit(proto::SubmitRequest { spec: Some(spec) })
+            .submit(proto::SubmitRequest {
+                spec: Some(spec),
+                validate_only: false,
+            })
             .await?;
         Ok(response.into_inner().job_id)
+    }
+
+    /// Checks a job fully (sources reachable, SQL plans, sink fits) without running it.
+    pub async fn validate(&self, spec: proto::JobSpec) -> Result<()> {
+        self.jobs
+            .clone()
+            .submit(proto::SubmitRequest {
+                spec: Some(spec),
+                validate_only: true,
+            })
+            .await?;
+        Ok(())
     }
 
     /// The current status of a job.
@@ -203,6 +218,12 @@ pub fn state_name(state: i32) -> &'static str {
     proto::JobState::try_from(state)
         .map(|s| s.as_str_name().trim_start_matches("JOB_STATE_"))
         .unwrap_or("UNKNOWN")
+}
+
+/// The job state named `name` (`running`, `SUCCEEDED`, `timed_out`, ...), if there is one.
+pub fn parse_state(name: &str) -> Option<proto::JobState> {
+    proto::JobState::from_str_name(&format!("JOB_STATE_{}", name.to_ascii_uppercase()))
+        .filter(|s| *s != proto::JobState::Unspecified)
 }
 
 fn source_chain(error: &dyn std::error::Error) -> String {

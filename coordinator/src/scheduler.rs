@@ -109,17 +109,32 @@ impl Scheduler {
 
     // ---- jobs -------------------------------------------------------------------------------
 
-    /// Plans and accepts a job; errors a user can cause come back as `InvalidJob`.
-    pub async fn submit(self: &Arc<Self>, spec: pb::JobSpec) -> Result<String> {
-        let job_id = kiln_core::ids::new_job_id();
+    /// Plans a job and cuts it into stages; errors a user can cause come back as `InvalidJob`.
+    async fn plan(
+        &self,
+        job_id: &str,
+        spec: &pb::JobSpec,
+    ) -> Result<(crate::planner::PlannedJob, Vec<crate::stages::StagePlan>)> {
         let planned = crate::planner::plan_job(
-            &job_id,
-            &spec,
+            job_id,
+            spec,
             self.config.shuffle_partitions,
             Arc::clone(&self.runtime),
         )
         .await?;
-        let stages = split_into_stages(&job_id, planned.plan)?;
+        let stages = split_into_stages(job_id, Arc::clone(&planned.plan))?;
+        Ok((planned, stages))
+    }
+
+    /// Checks a job as `submit` would, without accepting it.
+    pub async fn validate(&self, spec: &pb::JobSpec) -> Result<()> {
+        self.plan("validation", spec).await.map(|_| ())
+    }
+
+    /// Plans and accepts a job; errors a user can cause come back as `InvalidJob`.
+    pub async fn submit(self: &Arc<Self>, spec: pb::JobSpec) -> Result<String> {
+        let job_id = kiln_core::ids::new_job_id();
+        let (planned, stages) = self.plan(&job_id, &spec).await?;
         let max_attempts = match spec.options.as_ref().map(|o| o.max_task_attempts) {
             Some(n) if n > 0 => n,
             _ => self.config.max_task_attempts,

@@ -26,6 +26,9 @@ pub struct JobFile {
     pub steps: Vec<StepEntry>,
     #[serde(default)]
     pub options: OptionsEntry,
+    /// Parameters `${name}` used in the file, with their default values.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
     /// Where the last step's rows go; absent means they stream back as the job's result.
     pub sink: Option<SinkEntry>,
 }
@@ -106,19 +109,27 @@ pub struct OptionsEntry {
     pub timeout_secs: u64,
 }
 
-/// Reads and parses a job file.
-pub fn load_job_file(path: &Path) -> Result<pb::JobSpec> {
+/// Reads and parses a job file, filling its `${name}` parameters from `params` (like Glue job
+/// arguments) or the file's `[params]` defaults.
+pub fn load_job_file(path: &Path, params: &HashMap<String, String>) -> Result<pb::JobSpec> {
     let text = std::fs::read_to_string(path).map_err(|source| JobSpecError::Read {
         path: path.display().to_string(),
         source,
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
-    parse_job(&text, &path.display().to_string(), base)
+    parse_job(&text, &path.display().to_string(), base, params)
 }
 
-/// Parses job file text; `name` is used in errors, `base_dir` resolves relative paths.
-pub fn parse_job(text: &str, name: &str, base_dir: &Path) -> Result<pb::JobSpec> {
-    let file: JobFile = toml::from_str(text).map_err(|e| JobSpecError::Parse {
+/// Parses job file text; `name` is used in errors, `base_dir` resolves relative paths, `params`
+/// fill `${name}` placeholders.
+pub fn parse_job(
+    text: &str,
+    name: &str,
+    base_dir: &Path,
+    params: &HashMap<String, String>,
+) -> Result<pb::JobSpec> {
+    let text = substitute_params(text, name, params)?;
+    let file: JobFile = toml::from_str(&text).map_err(|e| JobSpecError::Parse {
         path: name.to_string(),
         message: e.to_string().trim_end().to_string(),
     })?;
@@ -180,6 +191,61 @@ pub fn parse_job(text: &str, name: &str, base_dir: &Path) -> Result<pb::JobSpec>
     })
 }
 
+/// Replaces every `${name}` with its value from `given`, else from the file's `[params]`
+/// defaults; values are escaped for TOML strings. An unknown placeholder or a given parameter
+/// the file does not know is an error naming it (and the line).
+fn substitute_params(text: &str, file: &str, given: &HashMap<String, String>) -> Result<String> {
+    let invalid = |message: String| JobSpecError::Invalid {
+        path: file.to_string(),
+        message,
+    };
+    // The defaults, read leniently: a malformed file is reported by the full parse afterwards.
+    let defaults: BTreeMap<String, String> = toml::from_str::<toml::Table>(text)
+        .ok()
+        .and_then(|t| t.get("params").cloned())
+        .and_then(|p| p.try_into().ok())
+        .unwrap_or_default();
+    let mut used = std::collections::BTreeSet::new();
+    let mut out = String::with_capacity(text.len());
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let Some(end) = rest[start..].find('}') else {
+                return Err(invalid(format!(
+                    "line {}: '${{' without a closing '}}'",
+                    number + 1
+                )));
+            };
+            let name = &rest[start + 2..start + end];
+            let value = given
+                .get(name)
+                .or_else(|| defaults.get(name))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "line {}: parameter ${{{name}}} has no value; pass --param {name}=VALUE \
+                     or give it a default under [params]",
+                        number + 1
+                    ))
+                })?;
+            out.push_str(&value.replace('\\', "\\\\").replace('"', "\\\""));
+            used.insert(name.to_string());
+            rest = &rest[start + end + 1..];
+        }
+        out.push_str(rest);
+    }
+    if let Some(unknown) = given
+        .keys()
+        .find(|k| !used.contains(*k) && !defaults.contains_key(*k))
+    {
+        return Err(invalid(format!(
+            "parameter '{unknown}' is not used by this job (it uses: {})",
+            used.iter().cloned().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(out)
+}
+
 /// Makes a local relative path absolute against `base_dir`; URLs and absolute paths stay.
 fn resolve_path(path: &str, base_dir: &Path) -> String {
     if path.contains("://") || Path::new(path).is_absolute() {
@@ -215,6 +281,7 @@ parallelism = 3
 "#,
             "demo.toml",
             Path::new("/jobs"),
+            &HashMap::new(),
         )
         .unwrap();
         assert_eq!(spec.name, "demo");
@@ -228,6 +295,7 @@ parallelism = 3
             "name = \"demo\"\n[[step]]\nname = \"q\"\nsqll = \"SELECT 1\"\n",
             "bad.toml",
             Path::new("."),
+            &HashMap::new(),
         )
         .unwrap_err()
         .to_string();
@@ -238,9 +306,49 @@ parallelism = 3
 
     #[test]
     fn a_job_without_steps_is_rejected() {
-        let err = parse_job("name = \"demo\"\n", "empty.toml", Path::new("."))
+        let err = parse_job(
+            "name = \"demo\"\n",
+            "empty.toml",
+            Path::new("."),
+            &HashMap::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("no [[step]]"), "{err}");
+    }
+
+    #[test]
+    fn parameters_come_from_the_command_line_or_defaults() {
+        let text = r#"
+name = "daily-${day}"
+[params]
+day = "2024-01-01"
+[[step]]
+name = "q"
+sql = "SELECT '${day}' AS day, '${region}' AS region"
+"#;
+        let given = HashMap::from([("region".to_string(), "no\"rth".to_string())]);
+        let spec = parse_job(text, "p.toml", Path::new("."), &given).unwrap();
+        assert_eq!(spec.name, "daily-2024-01-01");
+        assert_eq!(
+            spec.steps[0].sql,
+            "SELECT '2024-01-01' AS day, 'no\"rth' AS region"
+        );
+
+        let missing = parse_job(text, "p.toml", Path::new("."), &HashMap::new())
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no [[step]]"), "{err}");
+        assert!(
+            missing.contains("line 7") && missing.contains("${region}"),
+            "{missing}"
+        );
+        let typo = HashMap::from([
+            ("region".to_string(), "x".to_string()),
+            ("regoin".to_string(), "x".to_string()),
+        ]);
+        let unknown = parse_job(text, "p.toml", Path::new("."), &typo)
+            .unwrap_err()
+            .to_string();
+        assert!(unknown.contains("'regoin'"), "{unknown}");
     }
 }

@@ -32,10 +32,14 @@ impl pb::job_service_server::JobService for JobApi {
         &self,
         request: Request<pb::SubmitRequest>,
     ) -> Result<Response<pb::SubmitResponse>, Status> {
+        let request = request.into_inner();
         let spec = request
-            .into_inner()
             .spec
             .ok_or_else(|| Status::invalid_argument("the request has no job spec"))?;
+        if request.validate_only {
+            self.scheduler.validate(&spec).await?;
+            return Ok(Response::new(pb::SubmitResponse::default()));
+        }
         let job_id = self.scheduler.submit(spec).await?;
         Ok(Response::new(pb::SubmitResponse { job_id }))
     }
