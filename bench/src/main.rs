@@ -1,20 +1,18 @@
 //! `kiln-bench`: Kiln's benchmarks, run from a release build.
 //!
-//! `kiln-bench tpch --scale 1` generates TPC-H data (Parquet, several files per table), starts
-//! a Kiln cluster of real processes (one coordinator, two executors) and runs the 22 queries on
-//! it and on single-process DataFusion over the same files, alternating the two per query, and
-//! writes the times and their ratio to `bench/results/`.
+//! - `kiln-bench tpch --scale 1` generates TPC-H data (Parquet, several files per table), starts
+//!   a Kiln cluster of real processes (one coordinator, two executors) and runs the 22 queries on
+//!   it and on single-process DataFusion over the same files, and writes the times and their
+//!   ratio to `bench/results/`.
+//! - `kiln-bench load` loads a taxi-like CSV from a real S3 server into PostgreSQL and MariaDB
+//!   with Kiln, and the same file with `psql \\copy` and `LOAD DATA LOCAL INFILE`.
+
+mod load;
+mod tpch;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use datafusion::prelude::{SessionConfig, SessionContext};
-use futures::TryStreamExt;
-use kiln_client::Client;
-use kiln_tests::TestCluster;
-use kiln_tests::cluster::ClusterOptions;
-use kiln_tests::tpch;
 
 #[derive(Debug, Parser)]
 #[command(name = "kiln-bench")]
@@ -49,118 +47,40 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// S3 CSV -> PostgreSQL and MariaDB: Kiln against each database's own bulk loader.
+    Load {
+        /// Rows of taxi-like CSV (about 100 bytes each).
+        #[arg(long, default_value_t = 10_000_000)]
+        rows: usize,
+        /// Partitions (parallel loads) of the Kiln job.
+        #[arg(long, default_value_t = 4)]
+        partitions: usize,
+        /// Where the data goes.
+        #[arg(long, default_value = "bench/data")]
+        data_dir: PathBuf,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/load.md")]
+        out: PathBuf,
+    },
 }
 
 #[tokio::main]
 async fn main() {
-    let Command::Tpch {
-        scale,
-        files,
-        partitions,
-        slots,
-        runs,
-        data_dir,
-        out,
-    } = Args::parse().command;
-    let data = data_dir.join(format!("tpch-sf{scale}-{files}files"));
-    if !data.join("_COMPLETE").exists() {
-        eprintln!("generating TPC-H SF{scale} into {}", data.display());
-        tpch::generate(&data, scale, files).expect("generating data");
-        std::fs::write(data.join("_COMPLETE"), b"").expect("marking data complete");
+    match Args::parse().command {
+        Command::Tpch {
+            scale,
+            files,
+            partitions,
+            slots,
+            runs,
+            data_dir,
+            out,
+        } => tpch::run(scale, files, partitions, slots, runs, data_dir, out).await,
+        Command::Load {
+            rows,
+            partitions,
+            data_dir,
+            out,
+        } => load::run(rows, partitions, &data_dir, &out).await,
     }
-    let data = std::path::absolute(&data).expect("an absolute data path");
-    let setup = tpch::create_tables_sql(&data);
-
-    let local =
-        SessionContext::new_with_config(SessionConfig::new().with_target_partitions(partitions));
-    for statement in &setup {
-        local.sql(statement).await.expect("registering a table");
-    }
-    let cluster = TestCluster::start(ClusterOptions {
-        executors: 2,
-        slots,
-        shuffle_partitions: partitions,
-        executor_timeout_secs: 30,
-        ..ClusterOptions::default()
-    })
-    .await;
-    let client = cluster.client().await;
-
-    let mut rows = vec![];
-    for n in 1..=22 {
-        let sql = tpch::query(n);
-        let mut best_local = Duration::MAX;
-        let mut best_kiln = Duration::MAX;
-        for _ in 0..runs {
-            best_local = best_local.min(run_local(&local, &sql).await);
-            best_kiln = best_kiln.min(run_kiln(&client, &setup, n, &sql).await);
-        }
-        eprintln!(
-            "q{n:<2} datafusion {:>8.3}s  kiln {:>8.3}s  ratio {:.2}",
-            best_local.as_secs_f64(),
-            best_kiln.as_secs_f64(),
-            best_kiln.as_secs_f64() / best_local.as_secs_f64()
-        );
-        rows.push((n, best_local, best_kiln));
-    }
-
-    let total_local: f64 = rows.iter().map(|r| r.1.as_secs_f64()).sum();
-    let total_kiln: f64 = rows.iter().map(|r| r.2.as_secs_f64()).sum();
-    let mut report = format!(
-        "# TPC-H SF{scale}: Kiln cluster vs single-process DataFusion\n\n\
-         - machine: {} cores; release build; data: tpchgen, Parquet, {files} files per large table\n\
-         - Kiln: 1 coordinator + 2 executor processes, {slots} slot(s) each, {partitions} partitions per shuffle\n\
-         - DataFusion: one SessionContext, target_partitions = {partitions}, same files, same run\n\
-         - each figure is the fastest of {runs} runs; Kiln's includes submit, scheduling and fetching the result\n\n\
-         | query | DataFusion (s) | Kiln (s) | Kiln / DataFusion |\n|---|---|---|---|\n",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0)
-    );
-    for (n, local, kiln) in &rows {
-        report.push_str(&format!(
-            "| q{n} | {:.3} | {:.3} | {:.2} |\n",
-            local.as_secs_f64(),
-            kiln.as_secs_f64(),
-            kiln.as_secs_f64() / local.as_secs_f64()
-        ));
-    }
-    report.push_str(&format!(
-        "| **total** | **{total_local:.3}** | **{total_kiln:.3}** | **{:.2}** |\n",
-        total_kiln / total_local
-    ));
-    let out = out.unwrap_or_else(|| PathBuf::from(format!("bench/results/tpch-sf{scale}.md")));
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir).expect("creating the results directory");
-    }
-    std::fs::write(&out, &report).expect("writing results");
-    println!("{report}");
-    eprintln!("written to {}", out.display());
-}
-
-async fn run_local(ctx: &SessionContext, sql: &str) -> Duration {
-    let started = Instant::now();
-    let batches = ctx
-        .sql(sql)
-        .await
-        .expect("planning")
-        .collect()
-        .await
-        .expect("running");
-    std::hint::black_box(batches);
-    started.elapsed()
-}
-
-async fn run_kiln(client: &Client, setup: &[String], n: usize, sql: &str) -> Duration {
-    let spec = kiln_tests::sql_job(&format!("tpch-q{n}"), setup, sql);
-    let started = Instant::now();
-    let status = kiln_tests::run_to_success(client, spec).await;
-    let batches: Vec<_> = client
-        .results(&status)
-        .expect("results")
-        .try_collect()
-        .await
-        .expect("fetching results");
-    std::hint::black_box(batches);
-    started.elapsed()
 }
