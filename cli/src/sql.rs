@@ -2,16 +2,20 @@
 
 use datafusion::sql::parser::{DFParser, Statement};
 use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
+use datafusion::sql::sqlparser::dialect::GenericDialect;
+use datafusion::sql::sqlparser::tokenizer::{Token, Tokenizer};
 use kiln_client::proto;
 
 /// One job per query statement; every DDL statement before it (CREATE EXTERNAL TABLE,
 /// CREATE VIEW, DROP) is replayed as the job's setup, so each job stands alone.
 pub fn script_to_jobs(script: &str) -> Result<Vec<proto::JobSpec>, String> {
-    let statements = DFParser::parse_sql(script).map_err(|e| e.strip_backtrace())?;
     let mut setup = vec![];
     let mut jobs = vec![];
-    for statement in statements {
-        let text = statement.to_string();
+    for text in split_statements(script)? {
+        let mut parsed = DFParser::parse_sql(&text).map_err(|e| e.strip_backtrace())?;
+        let Some(statement) = parsed.pop_front() else {
+            continue;
+        };
         if is_setup(&statement) {
             setup.push(text);
             continue;
@@ -30,6 +34,32 @@ pub fn script_to_jobs(script: &str) -> Result<Vec<proto::JobSpec>, String> {
         return Err("no query to run: the script has only DDL statements".into());
     }
     Ok(jobs)
+}
+
+/// The statements of a script as written (split at top-level semicolons by the SQL tokenizer,
+/// so semicolons in strings and comments stay). Statements are sent as text; re-rendering parsed
+/// statements would lose parts DataFusion's printer leaves out, like the OPTIONS of CREATE
+/// EXTERNAL TABLE.
+fn split_statements(script: &str) -> Result<Vec<String>, String> {
+    let dialect = GenericDialect {};
+    let tokens = Tokenizer::new(&dialect, script)
+        .tokenize()
+        .map_err(|e| e.to_string())?;
+    let mut statements = vec![];
+    let mut current = String::new();
+    for token in tokens {
+        if token == Token::SemiColon {
+            statements.push(std::mem::take(&mut current));
+        } else {
+            current.push_str(&token.to_string());
+        }
+    }
+    statements.push(current);
+    Ok(statements
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect())
 }
 
 fn is_setup(statement: &Statement) -> bool {
@@ -61,6 +91,23 @@ mod tests {
         assert_eq!(jobs[0].setup_sql.len(), 1);
         assert_eq!(jobs[1].setup_sql.len(), 2);
         assert!(jobs[1].steps[0].sql.contains("FROM v"));
+    }
+
+    #[test]
+    fn statements_keep_their_options_and_semicolons_inside_strings() {
+        let jobs = script_to_jobs(
+            "CREATE EXTERNAL TABLE t STORED AS CSV LOCATION 'a;b.csv' \
+             OPTIONS ('format.has_header' 'true'); SELECT ';' AS s FROM t;",
+        )
+        .unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert!(
+            jobs[0].setup_sql[0].contains("'format.has_header' 'true'"),
+            "{:?}",
+            jobs[0]
+        );
+        assert!(jobs[0].setup_sql[0].contains("'a;b.csv'"));
+        assert_eq!(jobs[0].steps[0].sql, "SELECT ';' AS s FROM t");
     }
 
     #[test]

@@ -20,7 +20,9 @@ use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, S
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
 use kiln_jobs::secrets::redact_password;
-use kiln_jobs::tables::{DataFilesTableFactory, FILE_FORMATS};
+use kiln_jobs::tables::{
+    DATABASE_FORMATS, DataFilesTableFactory, DatabaseTableFactory, FILE_FORMATS,
+};
 use kiln_proto::v1 as pb;
 
 use crate::error::{CoordinatorError, Result};
@@ -57,6 +59,9 @@ pub async fn plan_job(
         let factories = state.table_factories_mut();
         for format in FILE_FORMATS {
             factories.insert(format.to_string(), Arc::new(DataFilesTableFactory));
+        }
+        for format in DATABASE_FORMATS {
+            factories.insert(format.to_string(), Arc::new(DatabaseTableFactory));
         }
     }
 

@@ -19,6 +19,41 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::context::SessionState;
 use datafusion::logical_expr::CreateExternalTable;
 
+/// `CREATE EXTERNAL TABLE t STORED AS POSTGRES LOCATION 'postgres://user@host/db'
+/// OPTIONS ('table' 'public.orders')`: a database table (or `'query'`) as a SQL table, read in
+/// parallel like a job's database source, with the same options.
+#[derive(Debug, Default)]
+pub struct DatabaseTableFactory;
+
+/// The database formats `STORED AS` takes.
+pub const DATABASE_FORMATS: &[&str] = &["POSTGRES"];
+
+#[async_trait]
+impl TableProviderFactory for DatabaseTableFactory {
+    async fn create(
+        &self,
+        state: &dyn Session,
+        cmd: &CreateExternalTable,
+    ) -> Result<Arc<dyn TableProvider>> {
+        let [location] = cmd.locations.as_slice() else {
+            return Err(DataFusionError::Plan(
+                "a database table takes one LOCATION, its connection URL".into(),
+            ));
+        };
+        let source = kiln_proto::v1::SourceSpec {
+            name: cmd.name.to_string(),
+            format: cmd.file_type.to_ascii_lowercase(),
+            path: location.clone(),
+            options: cmd
+                .options
+                .iter()
+                .map(|(k, v)| (k.trim_start_matches("format.").to_string(), v.clone()))
+                .collect(),
+        };
+        crate::source::table(&source, state.config().target_partitions()).await
+    }
+}
+
 /// The file formats this factory serves (the names `STORED AS` takes).
 pub const FILE_FORMATS: &[&str] = &["PARQUET", "CSV", "JSON", "ARROW"];
 

@@ -158,3 +158,33 @@ async fn bad_postgres_sources_are_rejected_at_submit() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_table_is_queryable_from_sql() {
+    let db = TestDatabase::create();
+    db.psql(
+        r#"CREATE TABLE "user" ("select" int, "Name" text);
+           INSERT INTO "user" SELECT i, 'n' || i FROM generate_series(1, 5000) i"#,
+    );
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let setup = vec![format!(
+        r#"CREATE EXTERNAL TABLE users STORED AS POSTGRES LOCATION '{}'
+           OPTIONS ('table' '"user"', 'partition_column' 'select', 'partitions' '3')"#,
+        db.url()
+    )];
+    let spec = kiln_tests::sql_job(
+        "sql-over-postgres",
+        &setup,
+        r#"SELECT count(*) AS n, sum("select") AS total, max("Name") AS last FROM users"#,
+    );
+    let status = run_to_success(&client, spec).await;
+    assert_eq!(status.stages[0].tasks_total, 3);
+    let batches: Vec<_> = futures::TryStreamExt::try_collect(client.results(&status).unwrap())
+        .await
+        .unwrap();
+    let text = arrow::util::pretty::pretty_format_batches(&batches)
+        .unwrap()
+        .to_string();
+    assert!(text.contains("| 5000 | 12502500 | n999 |"), "{text}");
+}

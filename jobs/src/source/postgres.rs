@@ -133,8 +133,14 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
         (None, Some(query)) => query.trim().trim_end_matches(';').to_string(),
         _ => {
             return Err(DataFusionError::Plan(format!(
-                "postgres source '{}': give exactly one of the options table or query",
-                source.name
+                "postgres source '{}': give exactly one of the options table or query (got: {})",
+                source.name,
+                source
+                    .options
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     };
