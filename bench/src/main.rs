@@ -6,7 +6,9 @@
 //!   ratio to `bench/results/`.
 //! - `kiln-bench load` loads a taxi-like CSV from a real S3 server into PostgreSQL and MariaDB
 //!   with Kiln, and the same file with `psql \\copy` and `LOAD DATA LOCAL INFILE`.
+//! - `kiln-bench latency` times submit -> SUCCEEDED of a trivial job, with the SDK and the CLI.
 
+mod latency;
 mod load;
 mod tpch;
 
@@ -62,6 +64,15 @@ enum Command {
         #[arg(long, default_value = "bench/results/load.md")]
         out: PathBuf,
     },
+    /// Submit -> SUCCEEDED of a trivial job on a warm cluster, SDK and CLI.
+    Latency {
+        /// Jobs per path.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/latency.md")]
+        out: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -82,5 +93,6 @@ async fn main() {
             data_dir,
             out,
         } => load::run(rows, partitions, &data_dir, &out).await,
+        Command::Latency { runs, out } => latency::run(runs, &out).await,
     }
 }

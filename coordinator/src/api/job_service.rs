@@ -79,8 +79,14 @@ impl pb::job_service_server::JobService for JobApi {
                 if changes.changed().await.is_err() {
                     return;
                 }
-                // Coalesce bursts of changes into one snapshot.
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                // Coalesce bursts of progress into one snapshot, but send the end at once.
+                let ended = scheduler
+                    .status(&job_id)
+                    .map(|s| is_final(&s))
+                    .unwrap_or(true);
+                if !ended {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
             }
         });
         Ok(Response::new(stream))
