@@ -62,7 +62,9 @@ pub async fn run(runs: usize, out: &Path) {
          - machine: {} cores\n\n\
          | path | p50 (ms) | p99 (ms) |\n|---|---|---|\n\
          | SDK | {:.1} | {:.1} |\n| CLI | {:.1} | {:.1} |\n",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
         ms(percentile(&sdk, 0.5)),
         ms(percentile(&sdk, 0.99)),
         ms(percentile(&cli, 0.5)),

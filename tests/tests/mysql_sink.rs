@@ -248,11 +248,27 @@ async fn an_executor_killed_mid_load_leaves_each_row_once() {
 async fn bad_targets_fail_at_submit_with_the_cause() {
     let db = TestDatabase::create();
     db.sql("CREATE TABLE numbers (n INT)");
+    // A user with a password; the cluster gets the right one and a wrong one in its environment.
+    let user = format!("kiln_{}", &db.name[10..26]);
+    db.sql(&format!(
+        "CREATE USER '{user}'@'%' IDENTIFIED BY 'right-pw'; \
+         GRANT ALL ON {}.* TO '{user}'@'%'",
+        db.name
+    ));
     let cluster = TestCluster::start(ClusterOptions {
         executors: 1,
+        env: vec![
+            ("KILN_TEST_RIGHT_PW".into(), "right-pw".into()),
+            ("KILN_TEST_WRONG_PW".into(), "wrong-pw".into()),
+        ],
         ..ClusterOptions::default()
     })
     .await;
+    let with_password = |var: &str| proto::SinkSpec {
+        path: format!("mysql://{user}@127.0.0.1:3306/{}", db.name),
+        options: [("password_env".to_string(), var.to_string())].into(),
+        ..mysql_sink(&db, "numbers", proto::SaveMode::Append)
+    };
     let client = cluster.client().await;
     let cases: Vec<(proto::SinkSpec, &str)> = vec![
         (
@@ -284,6 +300,7 @@ async fn bad_targets_fail_at_submit_with_the_cause() {
             },
             "no_such_user",
         ),
+        (with_password("KILN_TEST_WRONG_PW"), "Access denied"),
     ];
     for (sink, expected) in cases {
         match client.submit(job(vec![], "SELECT 'abc' AS n", sink)).await {
@@ -294,4 +311,14 @@ async fn bad_targets_fail_at_submit_with_the_cause() {
             other => panic!("expected a rejection naming {expected}, got {other:?}"),
         }
     }
+    // The right password from the environment works.
+    let client_ok = client
+        .submit(job(
+            vec![],
+            "SELECT 7 AS n",
+            with_password("KILN_TEST_RIGHT_PW"),
+        ))
+        .await;
+    assert!(client_ok.is_ok(), "{client_ok:?}");
+    db.sql(&format!("DROP USER '{user}'@'%'"));
 }

@@ -3,8 +3,8 @@
 //!
 //! # Commit protocol
 //!
-//! 1. Each task attempt creates a staging table `_kiln_<job>_<partition>_<attempt>` in the
-//!    target's database and streams its rows into it with `LOAD DATA LOCAL INFILE` (the bulk
+//! 1. Each task attempt creates a staging table `_kiln_<job>_<partition>_<attempt>` (MyISAM,
+//!    so loading writes no redo log) in the target's database and streams its rows into it with `LOAD DATA LOCAL INFILE` (the bulk
 //!    path; rows go straight from Arrow batches into the connection, no file on disk).
 //! 2. At job commit the coordinator, in **one transaction**, empties the target for
 //!    `overwrite` (`DELETE`, so readers keep seeing the old rows until the commit), inserts the
@@ -283,7 +283,12 @@ pub async fn write_attempt(
     let definitions = column_definitions(&columns)?;
     for sql in [
         format!("DROP TABLE IF EXISTS {}", staging.mysql_quoted()),
-        format!("CREATE TABLE {} ({definitions})", staging.mysql_quoted()),
+        // MyISAM: staging rows need no transactions or redo log; the publishing INSERT into
+        // the (transactional) target is what commits.
+        format!(
+            "CREATE TABLE {} ({definitions}) ENGINE=MyISAM",
+            staging.mysql_quoted()
+        ),
     ] {
         conn.query_drop(sql)
             .await
@@ -353,8 +358,9 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
     if let Some(first) = staged.first()
         && sink.options.get(CREATE_TABLE).map(String::as_str) == Some("true")
     {
+        // The staging tables' columns, in the default engine (they are MyISAM themselves).
         conn.query_drop(format!(
-            "CREATE TABLE IF NOT EXISTS {} LIKE {}",
+            "CREATE TABLE IF NOT EXISTS {} SELECT * FROM {} WHERE 1 = 0",
             target.mysql_quoted(),
             first.mysql_quoted()
         ))
