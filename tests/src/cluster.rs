@@ -77,22 +77,48 @@ impl TestCluster {
             .prefix("kiln-test-")
             .tempdir()
             .expect("a temp dir");
-        let port = free_port();
-        let coordinator_args = vec![
-            "--port".to_string(),
-            port.to_string(),
-            "--shuffle-partitions".to_string(),
-            options.shuffle_partitions.to_string(),
-            "--executor-timeout-secs".to_string(),
-            options.executor_timeout_secs.to_string(),
-        ];
-        let coordinator = spawn(
-            "kiln-coordinator",
-            &coordinator_args,
-            &work_dir,
-            "coordinator",
-            &options.env,
-        );
+        // A port picked free can be taken by another test before the coordinator binds it:
+        // start again on another port when the coordinator exits instead of listening.
+        let mut attempt = 0;
+        let (port, coordinator) = loop {
+            attempt += 1;
+            let port = free_port();
+            let coordinator_args = vec![
+                "--port".to_string(),
+                port.to_string(),
+                "--shuffle-partitions".to_string(),
+                options.shuffle_partitions.to_string(),
+                "--executor-timeout-secs".to_string(),
+                options.executor_timeout_secs.to_string(),
+            ];
+            let mut child = spawn(
+                "kiln-coordinator",
+                &coordinator_args,
+                &work_dir,
+                "coordinator",
+                &options.env,
+            );
+            let deadline = Instant::now() + Duration::from_secs(20);
+            let listening = loop {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    break true;
+                }
+                if child.try_wait().ok().flatten().is_some() || Instant::now() > deadline {
+                    break false;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            if listening {
+                break (port, child);
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            assert!(
+                attempt < 5,
+                "the coordinator did not start: see {}",
+                work_dir.path().display()
+            );
+        };
         let mut cluster = TestCluster {
             coordinator_url: format!("http://127.0.0.1:{port}"),
             coordinator,
@@ -114,10 +140,11 @@ impl TestCluster {
         let args = vec![
             "--coordinator".to_string(),
             self.coordinator_url.clone(),
+            // Port 0: the OS picks free ports and the executor reports them when it registers.
             "--port".to_string(),
-            free_port().to_string(),
+            "0".to_string(),
             "--flight-port".to_string(),
-            free_port().to_string(),
+            "0".to_string(),
             "--slots".to_string(),
             slots.to_string(),
             "--work-dir".to_string(),
