@@ -26,6 +26,7 @@ use kiln_proto::v1 as pb;
 use mysql_async::Conn;
 use mysql_async::prelude::Queryable;
 
+use super::table::{check_mode, check_options, staging_prefix, write_into};
 use crate::mysql::{connect, load_data};
 use crate::sql_names::{TableName, quote_mysql_ident};
 use crate::sql_types::{canonical_batch, canonical_type, mysql_type};
@@ -71,10 +72,6 @@ fn target(sink: &pb::SinkSpec) -> Result<TableName> {
         ));
     }
     TableName::parse(&sink.table)
-}
-
-fn staging_prefix(job_id: &str) -> String {
-    format!("_kiln_{job_id}_")
 }
 
 /// The job's columns with their canonical types.
@@ -159,41 +156,10 @@ fn compatible(target: &str, from: &DataType) -> bool {
 /// and the table has rows.
 pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
     let target = target(sink)?;
-    if let Some(unknown) = sink
-        .options
-        .keys()
-        .find(|k| !OPTIONS.iter().any(|(o, _)| o == k))
-    {
-        let known: Vec<String> = OPTIONS.iter().map(|(o, m)| format!("{o} ({m})")).collect();
-        return Err(DataFusionError::Plan(format!(
-            "unknown mysql sink option '{unknown}'; expected one of: {}",
-            known.join(", ")
-        )));
-    }
-    let mode = pb::SaveMode::try_from(sink.mode).unwrap_or_default();
-    if !sink.partition_by.is_empty() || mode == pb::SaveMode::OverwritePartitions {
-        return Err(DataFusionError::Plan(
-            "partition_by and overwrite_partitions are for file sinks, not mysql tables".into(),
-        ));
-    }
+    check_options("mysql sink", &sink.options, OPTIONS)?;
+    check_mode(sink, schema)?;
     let columns = columns(schema)?;
     column_definitions(&columns)?;
-    if mode == pb::SaveMode::Upsert {
-        if sink.key_columns.is_empty() {
-            return Err(DataFusionError::Plan(
-                "mode upsert needs key_columns (the columns that identify a row)".into(),
-            ));
-        }
-        if let Some(missing) = sink
-            .key_columns
-            .iter()
-            .find(|k| !columns.iter().any(|(c, _)| c == *k))
-        {
-            return Err(DataFusionError::Plan(format!(
-                "key column '{missing}' is not in the job's output"
-            )));
-        }
-    }
     let mut conn = connect(&sink.path, &sink.options).await?;
     let existing = table_columns(&mut conn, &target)
         .await
@@ -230,7 +196,7 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
             ));
         }
     }
-    if mode == pb::SaveMode::Upsert {
+    if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Upsert) {
         let (schema, name) = schema_and_name(&target);
         let unique: Option<u64> = conn
             .exec_first(
@@ -251,17 +217,7 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
         .query_first(format!("SELECT 1 FROM {} LIMIT 1", target.mysql_quoted()))
         .await
         .map_err(db_failure(sink, "reading the table"))?;
-    match mode {
-        pb::SaveMode::Ignore if has_rows.is_some() => Ok(false),
-        pb::SaveMode::Unspecified | pb::SaveMode::ErrorIfExists if has_rows.is_some() => {
-            Err(failure(
-                sink,
-                "the table already holds rows and mode is error_if_exists; choose mode = \
-                 \"append\", \"overwrite\", \"upsert\" or \"ignore\"",
-            ))
-        }
-        _ => Ok(true),
-    }
+    write_into(sink, has_rows.is_some())
 }
 
 /// Streams one task attempt's rows into its own staging table with `LOAD DATA LOCAL INFILE`.

@@ -28,6 +28,7 @@ use kiln_core::sink::SinkTask;
 use kiln_proto::v1 as pb;
 use tokio_postgres::Client;
 
+use super::table::{check_mode, check_options, staging_prefix, write_into};
 use crate::postgres::copy;
 use crate::postgres::{TableName, connect, error_text, quote_ident};
 use crate::sql_types::{canonical_batch, canonical_type, postgres_type};
@@ -74,11 +75,6 @@ fn target(sink: &pb::SinkSpec) -> Result<TableName> {
         ));
     }
     TableName::parse(&sink.table)
-}
-
-/// The staging tables of one job share this name prefix.
-fn staging_prefix(job_id: &str) -> String {
-    format!("_kiln_{job_id}_")
 }
 
 fn staging_table(target: &TableName, job_id: &str, partition: u32, attempt: u32) -> TableName {
@@ -152,44 +148,8 @@ async fn table_exists(
 /// what the table holds. Returns false when the mode is `ignore` and the table has rows.
 pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
     let target = target(sink)?;
-    if let Some(unknown) = sink
-        .options
-        .keys()
-        .find(|k| !OPTIONS.iter().any(|(o, _)| o == k))
-    {
-        let known: Vec<String> = OPTIONS.iter().map(|(o, m)| format!("{o} ({m})")).collect();
-        return Err(DataFusionError::Plan(format!(
-            "unknown postgres sink option '{unknown}'; expected one of: {}",
-            known.join(", ")
-        )));
-    }
-    let mode = pb::SaveMode::try_from(sink.mode).unwrap_or_default();
-    if !sink.partition_by.is_empty() {
-        return Err(DataFusionError::Plan(
-            "partition_by is for file sinks; a postgres table takes none".into(),
-        ));
-    }
-    if mode == pb::SaveMode::OverwritePartitions {
-        return Err(DataFusionError::Plan(
-            "mode overwrite_partitions is for file sinks; use overwrite or upsert".into(),
-        ));
-    }
-    if mode == pb::SaveMode::Upsert {
-        if sink.key_columns.is_empty() {
-            return Err(DataFusionError::Plan(
-                "mode upsert needs key_columns (the columns that identify a row)".into(),
-            ));
-        }
-        if let Some(missing) = sink
-            .key_columns
-            .iter()
-            .find(|k| schema.field_with_name(k).is_err())
-        {
-            return Err(DataFusionError::Plan(format!(
-                "key column '{missing}' is not in the job's output"
-            )));
-        }
-    }
+    check_options("postgres sink", &sink.options, OPTIONS)?;
+    check_mode(sink, schema)?;
     let definitions = column_definitions(schema)?;
     let mut client = connect(&sink.path, &sink.options).await?;
     let exists = table_exists(&client, &target)
@@ -235,15 +195,7 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
     tx.rollback()
         .await
         .map_err(db_failure(sink, "ending the check"))?;
-    match mode {
-        pb::SaveMode::Ignore if has_rows => Ok(false),
-        pb::SaveMode::Unspecified | pb::SaveMode::ErrorIfExists if has_rows => Err(failure(
-            sink,
-            "the table already holds rows and mode is error_if_exists; choose mode = \
-             \"append\", \"overwrite\", \"upsert\" or \"ignore\"",
-        )),
-        _ => Ok(true),
-    }
+    write_into(sink, has_rows)
 }
 
 /// Loads one task attempt's rows into its own staging table with binary `COPY`.

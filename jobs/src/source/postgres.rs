@@ -23,6 +23,7 @@ use tokio_postgres::types::Type;
 
 use crate::postgres::copy_out::{CopyDecoder, arrow_type};
 use crate::postgres::{connect, error_text, quote_ident};
+use crate::sink::table::check_options;
 use crate::sql_names::TableName;
 
 /// The source format name.
@@ -117,17 +118,7 @@ impl KeyKind {
 /// column's bounds.
 pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<PostgresTable> {
     let option = |key: &str| source.options.get(key).map(String::as_str);
-    if let Some(unknown) = source
-        .options
-        .keys()
-        .find(|k| !OPTIONS.iter().any(|(o, _)| o == k))
-    {
-        let known: Vec<String> = OPTIONS.iter().map(|(o, m)| format!("{o} ({m})")).collect();
-        return Err(DataFusionError::Plan(format!(
-            "unknown postgres source option '{unknown}'; expected one of: {}",
-            known.join(", ")
-        )));
-    }
+    check_options("postgres source", &source.options, OPTIONS)?;
     let base = match (option("table"), option("query")) {
         (Some(table), None) => format!("SELECT * FROM {}", TableName::parse(table)?.quoted()),
         (None, Some(query)) => query.trim().trim_end_matches(';').to_string(),

@@ -1,0 +1,74 @@
+//! What the database-table sinks share: option checks, save-mode rules and the naming of
+//! staging tables.
+
+use std::collections::HashMap;
+
+use arrow::datatypes::Schema;
+use datafusion::error::{DataFusionError, Result};
+use kiln_proto::v1 as pb;
+
+/// Refuses options outside `known` (name and meaning), naming the stray one and listing the rest.
+pub fn check_options(
+    what: &str,
+    options: &HashMap<String, String>,
+    known: &[(&str, &str)],
+) -> Result<()> {
+    match options.keys().find(|k| !known.iter().any(|(o, _)| o == k)) {
+        None => Ok(()),
+        Some(unknown) => {
+            let known: Vec<String> = known.iter().map(|(o, m)| format!("{o} ({m})")).collect();
+            Err(DataFusionError::Plan(format!(
+                "unknown {what} option '{unknown}'; expected one of: {}",
+                known.join(", ")
+            )))
+        }
+    }
+}
+
+/// Checks the save mode of a table sink against the rows it will get.
+pub fn check_mode(sink: &pb::SinkSpec, schema: &Schema) -> Result<()> {
+    let mode = pb::SaveMode::try_from(sink.mode).unwrap_or_default();
+    if !sink.partition_by.is_empty() || mode == pb::SaveMode::OverwritePartitions {
+        return Err(DataFusionError::Plan(
+            "partition_by and overwrite_partitions are for file sinks, not database tables".into(),
+        ));
+    }
+    if mode == pb::SaveMode::Upsert {
+        if sink.key_columns.is_empty() {
+            return Err(DataFusionError::Plan(
+                "mode upsert needs key_columns (the columns that identify a row)".into(),
+            ));
+        }
+        if let Some(missing) = sink
+            .key_columns
+            .iter()
+            .find(|k| schema.field_with_name(k).is_err())
+        {
+            return Err(DataFusionError::Plan(format!(
+                "key column '{missing}' is not in the job's output"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether to write, given whether the table already has rows: false for `ignore` on a
+/// non-empty table; an error for `error_if_exists` (the default) on one.
+pub fn write_into(sink: &pb::SinkSpec, has_rows: bool) -> Result<bool> {
+    match pb::SaveMode::try_from(sink.mode).unwrap_or_default() {
+        pb::SaveMode::Ignore if has_rows => Ok(false),
+        pb::SaveMode::Unspecified | pb::SaveMode::ErrorIfExists if has_rows => {
+            Err(DataFusionError::Execution(format!(
+                "{} sink {} table {}: the table already holds rows and mode is \
+                 error_if_exists; choose mode = \"append\", \"overwrite\", \"upsert\" or \"ignore\"",
+                sink.format, sink.path, sink.table
+            )))
+        }
+        _ => Ok(true),
+    }
+}
+
+/// The name prefix of one job's staging tables.
+pub fn staging_prefix(job_id: &str) -> String {
+    format!("_kiln_{job_id}_")
+}
