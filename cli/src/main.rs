@@ -104,9 +104,12 @@ enum Command {
         file: Option<PathBuf>,
         #[command(flatten)]
         cluster: ClusterArgs,
-        /// How results are printed.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// How results are printed (default: table, or what the --out file name says).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the results to this file instead of stdout (.csv, .json or .parquet).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Submit a job file to a running cluster; prints the job id.
     Submit {
@@ -238,7 +241,11 @@ async fn run(command: Command) -> Result<u8, Failure> {
             file,
             cluster,
             format,
+            out,
         } => {
+            let format = format
+                .or_else(|| out.as_deref().and_then(Format::of_file))
+                .unwrap_or(Format::Table);
             let script = match (sql, file) {
                 (Some(sql), None) => sql,
                 (None, Some(file)) => std::fs::read_to_string(&file)
@@ -253,7 +260,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             with_cluster(&cluster, |client| async move {
                 let mut code = 0;
                 for spec in jobs {
-                    code = run_query(&client, spec, format).await?;
+                    code = run_query(&client, spec, format, out.as_deref()).await?;
                     if code != 0 {
                         break;
                     }
@@ -415,12 +422,17 @@ async fn run_job(client: &Client, spec: proto::JobSpec, format: Format) -> Resul
             println!("wrote {rows} rows to {target}");
             Ok(0)
         }
-        _ => print_if_succeeded(client, &status, format).await,
+        _ => print_if_succeeded(client, &status, format, None).await,
     }
 }
 
 /// Runs one query job quietly and prints its result; returns the exit code.
-async fn run_query(client: &Client, spec: proto::JobSpec, format: Format) -> Result<u8, Failure> {
+async fn run_query(
+    client: &Client,
+    spec: proto::JobSpec,
+    format: Format,
+    out: Option<&std::path::Path>,
+) -> Result<u8, Failure> {
     let job_id = client.submit(spec).await?;
     let status = client.wait(&job_id).await?;
     if exit_code(&status) != 0 {
@@ -430,19 +442,20 @@ async fn run_query(client: &Client, spec: proto::JobSpec, format: Format) -> Res
             status.error
         );
     }
-    print_if_succeeded(client, &status, format).await
+    print_if_succeeded(client, &status, format, out).await
 }
 
 async fn print_if_succeeded(
     client: &Client,
     status: &proto::JobStatus,
     format: Format,
+    out: Option<&std::path::Path>,
 ) -> Result<u8, Failure> {
     let code = exit_code(status);
     if code == 0 {
         let schema = Client::result_schema(status)?;
         let batches = client.results(status)?;
-        output::print_results(std::sync::Arc::new(schema), batches, format)
+        output::print_results(std::sync::Arc::new(schema), batches, format, out)
             .await
             .map_err(|message| Failure {
                 code: exit::FAILED,

@@ -1,6 +1,7 @@
 //! Printing query results and job summaries.
 
 use std::io::Write;
+use std::path::Path;
 
 use arrow::array::{AsArray, RecordBatch};
 use arrow::datatypes::SchemaRef;
@@ -17,6 +18,20 @@ pub enum Format {
     Csv,
     /// One JSON object per row.
     Json,
+    /// A Parquet file (with --out).
+    Parquet,
+}
+
+impl Format {
+    /// The format a file name asks for (`.csv`, `.json`, `.parquet`), if any.
+    pub fn of_file(path: &Path) -> Option<Self> {
+        match path.extension()?.to_str()? {
+            "csv" => Some(Self::Csv),
+            "json" | "jsonl" => Some(Self::Json),
+            "parquet" => Some(Self::Parquet),
+            _ => None,
+        }
+    }
 }
 
 /// How read commands print.
@@ -148,21 +163,38 @@ pub async fn rows_written(
     Ok(rows)
 }
 
-/// Writes a result stream to stdout in `format`; returns the number of rows.
+/// Writes a result stream in `format` to `out` (a file) or stdout; returns the number of rows.
 pub async fn print_results(
     schema: SchemaRef,
     mut batches: impl Stream<Item = Result<RecordBatch, ClientError>> + Unpin,
     format: Format,
+    out: Option<&Path>,
 ) -> Result<u64, String> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let target: Box<dyn Write + Send> = match out {
+        Some(path) => {
+            Box::new(std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?)
+        }
+        None if format == Format::Parquet => {
+            return Err("--format parquet writes a file: give --out FILE".into());
+        }
+        None => Box::new(std::io::stdout()),
+    };
+    let mut out = std::io::BufWriter::new(target);
     let mut rows = 0u64;
+    let mut next = async || -> Result<Option<RecordBatch>, String> {
+        match batches.next().await {
+            Some(batch) => {
+                let batch = batch.map_err(|e| e.to_string())?;
+                rows += batch.num_rows() as u64;
+                Ok(Some(batch))
+            }
+            None => Ok(None),
+        }
+    };
     match format {
         Format::Table => {
             let mut all = vec![];
-            while let Some(batch) = batches.next().await {
-                let batch = batch.map_err(|e| e.to_string())?;
-                rows += batch.num_rows() as u64;
+            while let Some(batch) = next().await? {
                 all.push(batch);
             }
             if all.is_empty() {
@@ -177,9 +209,7 @@ pub async fn print_results(
                 .with_header(true)
                 .build(&mut out);
             let mut wrote = false;
-            while let Some(batch) = batches.next().await {
-                let batch = batch.map_err(|e| e.to_string())?;
-                rows += batch.num_rows() as u64;
+            while let Some(batch) = next().await? {
                 writer.write(&batch).map_err(|e| e.to_string())?;
                 wrote = true;
             }
@@ -191,14 +221,21 @@ pub async fn print_results(
         }
         Format::Json => {
             let mut writer = arrow::json::LineDelimitedWriter::new(&mut out);
-            while let Some(batch) = batches.next().await {
-                let batch = batch.map_err(|e| e.to_string())?;
-                rows += batch.num_rows() as u64;
+            while let Some(batch) = next().await? {
                 writer.write(&batch).map_err(|e| e.to_string())?;
             }
             writer.finish().map_err(|e| e.to_string())?;
         }
+        Format::Parquet => {
+            let mut writer = parquet::arrow::ArrowWriter::try_new(&mut out, schema, None)
+                .map_err(|e| e.to_string())?;
+            while let Some(batch) = next().await? {
+                writer.write(&batch).map_err(|e| e.to_string())?;
+            }
+            writer.close().map_err(|e| e.to_string())?;
+        }
     }
+    drop(next);
     out.flush().map_err(|e| e.to_string())?;
     Ok(rows)
 }

@@ -87,3 +87,48 @@ fn a_bad_job_file_names_the_line_and_field_and_exits_2() {
     assert!(stderr.contains("line 4"), "{stderr}");
     assert!(stderr.contains("sq"), "{stderr}");
 }
+
+#[test]
+fn sql_writes_results_to_a_file_in_the_format_its_name_asks_for() {
+    let orders = example("sales_by_region/data/orders.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let script = format!(
+        "CREATE EXTERNAL TABLE orders STORED AS CSV LOCATION '{}' OPTIONS ('format.has_header' 'true'); \
+         SELECT store_id, count(*) AS n FROM orders GROUP BY store_id ORDER BY store_id",
+        orders.display()
+    );
+    for name in ["stores.parquet", "stores.csv"] {
+        let out = dir.path().join(name);
+        let output = kiln()
+            .args(["sql", &script, "--out"])
+            .arg(&out)
+            .output()
+            .expect("running kiln");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "results go to the file, not stdout"
+        );
+        let rows = if name.ends_with(".parquet") {
+            let file = std::fs::File::open(&out).unwrap();
+            let reader = parquet::file::reader::SerializedFileReader::new(file).unwrap();
+            parquet::file::reader::FileReader::metadata(&reader)
+                .file_metadata()
+                .num_rows() as usize
+        } else {
+            let text = std::fs::read_to_string(&out).unwrap();
+            assert!(text.starts_with("store_id,n\n"), "{text}");
+            text.lines().count() - 1
+        };
+        let stores = std::fs::read_to_string(example("sales_by_region/data/stores.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            - 1;
+        assert_eq!(rows, stores, "{name}: one row per store");
+    }
+}
