@@ -235,7 +235,6 @@ pub async fn print_results(
             writer.close().map_err(|e| e.to_string())?;
         }
     }
-    drop(next);
     out.flush().map_err(|e| e.to_string())?;
     Ok(rows)
 }
