@@ -26,27 +26,13 @@ use kiln_proto::v1 as pb;
 use mysql_async::Conn;
 use mysql_async::prelude::Queryable;
 
-use super::table::{check_mode, check_options, staging_prefix, write_into};
+use super::table::{CREATE_TABLE, OPTIONS, check_mode, check_options, staging_prefix, write_into};
 use crate::mysql::{connect, load_data};
 use crate::sql_names::{TableName, quote_mysql_ident};
 use crate::sql_types::{canonical_batch, canonical_type, mysql_type};
 
 /// The sink format name (MySQL and MariaDB alike).
 pub const FORMAT: &str = "mysql";
-/// Sink option: create the target table from the job's columns when it does not exist.
-const CREATE_TABLE: &str = "create_table";
-/// The options a mysql sink takes, and what each means.
-const OPTIONS: &[(&str, &str)] = &[
-    (
-        CREATE_TABLE,
-        "\"true\" creates a missing table from the job's columns",
-    ),
-    (
-        crate::secrets::PASSWORD_ENV,
-        "the environment variable holding the password",
-    ),
-    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
-];
 /// The ledger of committed jobs, one per database.
 const LEDGER: &str = "_kiln_commits";
 /// Bytes encoded before they are handed to the connection.

@@ -28,27 +28,13 @@ use kiln_core::sink::SinkTask;
 use kiln_proto::v1 as pb;
 use tokio_postgres::Client;
 
-use super::table::{check_mode, check_options, staging_prefix, write_into};
+use super::table::{CREATE_TABLE, OPTIONS, check_mode, check_options, staging_prefix, write_into};
 use crate::postgres::copy;
 use crate::postgres::{TableName, connect, error_text, quote_ident};
 use crate::sql_types::{canonical_batch, canonical_type, postgres_type};
 
 /// The sink format name.
 pub const FORMAT: &str = "postgres";
-/// Sink option: create the target table from the job's columns when it does not exist.
-const CREATE_TABLE: &str = "create_table";
-/// The options a postgres sink takes, and what each means.
-const OPTIONS: &[(&str, &str)] = &[
-    (
-        CREATE_TABLE,
-        "\"true\" creates a missing table from the job's columns",
-    ),
-    (
-        crate::secrets::PASSWORD_ENV,
-        "the environment variable holding the password",
-    ),
-    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
-];
 /// Bytes buffered before they are sent to the server.
 const SEND_CHUNK: usize = 1 << 20;
 

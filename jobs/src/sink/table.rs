@@ -7,6 +7,21 @@ use arrow::datatypes::Schema;
 use datafusion::error::{DataFusionError, Result};
 use kiln_proto::v1 as pb;
 
+/// Table sink option: create the target table from the job's columns when it does not exist.
+pub const CREATE_TABLE: &str = "create_table";
+/// The options a table sink takes, and what each means.
+pub const OPTIONS: &[(&str, &str)] = &[
+    (
+        CREATE_TABLE,
+        "\"true\" creates a missing table from the job's columns",
+    ),
+    (
+        crate::secrets::PASSWORD_ENV,
+        "the environment variable holding the password",
+    ),
+    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
+];
+
 /// Refuses options outside `known` (name and meaning), naming the stray one and listing the rest.
 pub fn check_options(
     what: &str,
