@@ -105,3 +105,108 @@ sql = "SELECT sum(value) AS total FROM generate_series(1, ${size})"
         .unwrap();
     assert_eq!(unreachable.status.code(), Some(5), "cannot connect exits 5");
 }
+
+/// A job that runs for minutes unless stopped, writing Parquet under `out`.
+fn slow_sink_job(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    timeout_secs: u64,
+) -> std::path::PathBuf {
+    let job = dir.join(format!("slow-{timeout_secs}.toml"));
+    std::fs::write(
+        &job,
+        format!(
+            r#"
+name = "slow"
+[[step]]
+name = "q"
+sql = "SELECT value, sha256(CAST(value AS VARCHAR)) AS digest FROM generate_series(1, 200000000)"
+[sink]
+format = "parquet"
+path = "{}"
+mode = "overwrite"
+[options]
+timeout_secs = {timeout_secs}
+"#,
+            out.display()
+        ),
+    )
+    .unwrap();
+    job
+}
+
+/// Files left under `dir`, however deep.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = vec![];
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(files_under(&path));
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_and_timeout_stop_a_sink_job_and_leave_no_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+
+    // Cancel: the watcher exits 3, the job's tasks stop, its temporary files are removed.
+    let out = dir.path().join("cancelled");
+    let job = slow_sink_job(dir.path(), &out, 0);
+    let submitted = kiln(&cluster, &["submit", job.to_str().unwrap()]);
+    assert!(submitted.status.success(), "{submitted:?}");
+    let job_id = String::from_utf8_lossy(&submitted.stdout)
+        .trim()
+        .to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while files_under(&out).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let cancelled = kiln(&cluster, &["cancel", &job_id]);
+    assert!(cancelled.status.success(), "{cancelled:?}");
+    let watched = kiln(&cluster, &["watch", &job_id]);
+    assert_eq!(watched.status.code(), Some(3), "{watched:?}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let executors = json(&kiln(&cluster, &["executors", "--output", "json"]));
+        let idle = executors[0]["running_tasks"] == 0;
+        if idle && files_under(&out).is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "after cancel: tasks {executors}, files {:?}",
+            files_under(&out)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    // Timeout: submit --wait exits 4 and nothing is left either.
+    let out = dir.path().join("timed-out");
+    let job = slow_sink_job(dir.path(), &out, 1);
+    let waited = kiln(&cluster, &["submit", job.to_str().unwrap(), "--wait"]);
+    assert_eq!(waited.status.code(), Some(4), "{waited:?}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !files_under(&out).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "after timeout: {:?}",
+            files_under(&out)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
