@@ -3,8 +3,16 @@
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch};
-use arrow::datatypes::{DataType, TimeUnit};
+use arrow::array::{
+    Array, ArrayRef, AsArray, BinaryArray, BooleanArray, Date32Array, Decimal128Array,
+    Float32Array, Float64Array, Int16Array, Int32Array, Int64Array, RecordBatch, StringArray,
+    Time64MicrosecondArray, TimestampMicrosecondArray,
+};
+use arrow::buffer::NullBuffer;
+use arrow::datatypes::{
+    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type,
+    Int64Type, Time64MicrosecondType, TimeUnit, TimestampMicrosecondType,
+};
 use datafusion::error::{DataFusionError, Result};
 
 /// The Arrow type a column is cast to before encoding, or an error naming what is unsupported.
@@ -99,4 +107,68 @@ pub fn canonical_batch(batch: &RecordBatch) -> Result<Vec<ArrayRef>> {
             }
         })
         .collect()
+}
+
+/// A column of canonical type, downcast once per batch so encoders read values without
+/// looking at the type again for every row.
+pub struct CanonicalColumn<'a> {
+    nulls: Option<&'a NullBuffer>,
+    pub values: CanonicalValues<'a>,
+}
+
+/// The typed values of a [`CanonicalColumn`].
+pub enum CanonicalValues<'a> {
+    Boolean(&'a BooleanArray),
+    Int16(&'a Int16Array),
+    Int32(&'a Int32Array),
+    Int64(&'a Int64Array),
+    Float32(&'a Float32Array),
+    Float64(&'a Float64Array),
+    Utf8(&'a StringArray),
+    Binary(&'a BinaryArray),
+    Date32(&'a Date32Array),
+    /// Microseconds since the epoch (UTC when the column has a zone).
+    Timestamp(&'a TimestampMicrosecondArray),
+    /// Microseconds since midnight.
+    Time64(&'a Time64MicrosecondArray),
+    Decimal128(&'a Decimal128Array, i8),
+}
+
+impl<'a> CanonicalColumn<'a> {
+    /// Views a column already cast by [`canonical_batch`].
+    pub fn of(column: &'a ArrayRef) -> Result<Self> {
+        let values = match column.data_type() {
+            DataType::Boolean => CanonicalValues::Boolean(column.as_boolean()),
+            DataType::Int16 => CanonicalValues::Int16(column.as_primitive::<Int16Type>()),
+            DataType::Int32 => CanonicalValues::Int32(column.as_primitive::<Int32Type>()),
+            DataType::Int64 => CanonicalValues::Int64(column.as_primitive::<Int64Type>()),
+            DataType::Float32 => CanonicalValues::Float32(column.as_primitive::<Float32Type>()),
+            DataType::Float64 => CanonicalValues::Float64(column.as_primitive::<Float64Type>()),
+            DataType::Utf8 => CanonicalValues::Utf8(column.as_string::<i32>()),
+            DataType::Binary => CanonicalValues::Binary(column.as_binary::<i32>()),
+            DataType::Date32 => CanonicalValues::Date32(column.as_primitive::<Date32Type>()),
+            DataType::Timestamp(_, _) => {
+                CanonicalValues::Timestamp(column.as_primitive::<TimestampMicrosecondType>())
+            }
+            DataType::Time64(_) => {
+                CanonicalValues::Time64(column.as_primitive::<Time64MicrosecondType>())
+            }
+            DataType::Decimal128(_, scale) => {
+                CanonicalValues::Decimal128(column.as_primitive::<Decimal128Type>(), *scale)
+            }
+            other => {
+                return Err(DataFusionError::Internal(format!(
+                    "{other} is not a canonical type"
+                )));
+            }
+        };
+        Ok(Self {
+            nulls: column.nulls(),
+            values,
+        })
+    }
+
+    pub fn is_null(&self, row: usize) -> bool {
+        self.nulls.is_some_and(|n| n.is_null(row))
+    }
 }

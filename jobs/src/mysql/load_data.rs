@@ -6,13 +6,12 @@
 
 use std::io::Write;
 
-use arrow::array::{Array, ArrayRef, AsArray};
-use arrow::datatypes::{
-    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type,
-    Int64Type, Time64MicrosecondType, TimestampMicrosecondType,
-};
+use arrow::array::ArrayRef;
+use arrow::datatypes::DataType;
 use arrow::temporal_conversions::{date32_to_datetime, time64us_to_time, timestamp_us_to_datetime};
 use datafusion::error::{DataFusionError, Result};
+
+use crate::sql_types::{CanonicalColumn, CanonicalValues};
 
 /// The `LOAD DATA` statement for rows encoded by [`encode_rows`]: `columns` are quoted names
 /// with their canonical types.
@@ -41,71 +40,59 @@ pub fn statement(table: &str, columns: &[(String, DataType)]) -> String {
 /// Appends the rows of `columns` (already canonical) to `buf`.
 pub fn encode_rows(columns: &[ArrayRef], buf: &mut Vec<u8>) -> Result<()> {
     let rows = columns.first().map(|c| c.len()).unwrap_or(0);
+    let columns = columns
+        .iter()
+        .map(CanonicalColumn::of)
+        .collect::<Result<Vec<_>>>()?;
     for row in 0..rows {
         for (i, column) in columns.iter().enumerate() {
             if i > 0 {
                 buf.push(b'\t');
             }
-            encode_value(column.as_ref(), row, buf)?;
+            encode_value(column, row, buf)?;
         }
         buf.push(b'\n');
     }
     Ok(())
 }
 
-fn encode_value(column: &dyn Array, row: usize, buf: &mut Vec<u8>) -> Result<()> {
+fn encode_value(column: &CanonicalColumn<'_>, row: usize, buf: &mut Vec<u8>) -> Result<()> {
     if column.is_null(row) {
         buf.extend_from_slice(b"\\N");
         return Ok(());
     }
     let out_of_range = || {
-        DataFusionError::Execution(format!(
-            "a {} value is out of the range MySQL can store",
-            column.data_type()
-        ))
+        DataFusionError::Execution(
+            "a date or time value is out of the range MySQL can store".into(),
+        )
     };
-    match column.data_type() {
-        DataType::Boolean => buf.push(if column.as_boolean().value(row) {
-            b'1'
-        } else {
-            b'0'
-        }),
-        DataType::Int16 => write!(buf, "{}", column.as_primitive::<Int16Type>().value(row))?,
-        DataType::Int32 => write!(buf, "{}", column.as_primitive::<Int32Type>().value(row))?,
-        DataType::Int64 => write!(buf, "{}", column.as_primitive::<Int64Type>().value(row))?,
-        DataType::Float32 => {
-            write_float(buf, column.as_primitive::<Float32Type>().value(row) as f64)?
+    match &column.values {
+        CanonicalValues::Boolean(a) => buf.push(if a.value(row) { b'1' } else { b'0' }),
+        CanonicalValues::Int16(a) => write!(buf, "{}", a.value(row))?,
+        CanonicalValues::Int32(a) => write!(buf, "{}", a.value(row))?,
+        CanonicalValues::Int64(a) => write!(buf, "{}", a.value(row))?,
+        CanonicalValues::Float32(a) => write_float(buf, a.value(row) as f64)?,
+        CanonicalValues::Float64(a) => write_float(buf, a.value(row))?,
+        CanonicalValues::Decimal128(a, _) => {
+            buf.extend_from_slice(a.value_as_string(row).as_bytes())
         }
-        DataType::Float64 => write_float(buf, column.as_primitive::<Float64Type>().value(row))?,
-        DataType::Decimal128(_, _) => {
-            let decimals = column.as_primitive::<Decimal128Type>();
-            buf.extend_from_slice(decimals.value_as_string(row).as_bytes());
-        }
-        DataType::Utf8 => escape(buf, column.as_string::<i32>().value(row).as_bytes()),
-        DataType::Binary => {
-            for byte in column.as_binary::<i32>().value(row) {
+        CanonicalValues::Utf8(a) => escape(buf, a.value(row).as_bytes()),
+        CanonicalValues::Binary(a) => {
+            for byte in a.value(row) {
                 write!(buf, "{byte:02x}")?;
             }
         }
-        DataType::Date32 => {
-            let date = date32_to_datetime(column.as_primitive::<Date32Type>().value(row))
-                .ok_or_else(out_of_range)?;
+        CanonicalValues::Date32(a) => {
+            let date = date32_to_datetime(a.value(row)).ok_or_else(out_of_range)?;
             write!(buf, "{}", date.format("%Y-%m-%d"))?;
         }
-        DataType::Timestamp(_, _) => {
-            let micros = column.as_primitive::<TimestampMicrosecondType>().value(row);
-            let at = timestamp_us_to_datetime(micros).ok_or_else(out_of_range)?;
+        CanonicalValues::Timestamp(a) => {
+            let at = timestamp_us_to_datetime(a.value(row)).ok_or_else(out_of_range)?;
             write!(buf, "{}", at.format("%Y-%m-%d %H:%M:%S%.6f"))?;
         }
-        DataType::Time64(_) => {
-            let micros = column.as_primitive::<Time64MicrosecondType>().value(row);
-            let time = time64us_to_time(micros).ok_or_else(out_of_range)?;
+        CanonicalValues::Time64(a) => {
+            let time = time64us_to_time(a.value(row)).ok_or_else(out_of_range)?;
             write!(buf, "{}", time.format("%H:%M:%S%.6f"))?;
-        }
-        other => {
-            return Err(DataFusionError::Internal(format!(
-                "LOAD DATA: {other} is not a canonical type"
-            )));
         }
     }
     Ok(())

@@ -4,13 +4,11 @@
 //! Columns arrive cast to the canonical types of [`crate::sql_types`], each of which has one
 //! binary encoding.
 
-use arrow::array::{Array, ArrayRef, AsArray};
-use arrow::datatypes::{
-    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type,
-    Int64Type, Time64MicrosecondType, TimestampMicrosecondType,
-};
+use arrow::array::{Array, ArrayRef};
 use bytes::{BufMut, BytesMut};
 use datafusion::error::{DataFusionError, Result};
+
+use crate::sql_types::{CanonicalColumn, CanonicalValues};
 
 /// The start of every binary COPY stream: signature, flags, header extension length.
 pub const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
@@ -27,47 +25,51 @@ pub fn encode_rows(columns: &[ArrayRef], buf: &mut BytesMut) -> Result<()> {
     let rows = columns.first().map(|c| c.len()).unwrap_or(0);
     let field_count = i16::try_from(columns.len())
         .map_err(|_| DataFusionError::Plan("too many columns for PostgreSQL".into()))?;
+    let columns = columns
+        .iter()
+        .map(CanonicalColumn::of)
+        .collect::<Result<Vec<_>>>()?;
     for row in 0..rows {
         buf.put_i16(field_count);
-        for column in columns {
-            encode_value(column.as_ref(), row, buf)?;
+        for column in &columns {
+            encode_value(column, row, buf)?;
         }
     }
     Ok(())
 }
 
-fn encode_value(column: &dyn Array, row: usize, buf: &mut BytesMut) -> Result<()> {
+fn encode_value(column: &CanonicalColumn<'_>, row: usize, buf: &mut BytesMut) -> Result<()> {
     if column.is_null(row) {
         buf.put_i32(-1);
         return Ok(());
     }
-    match column.data_type() {
-        DataType::Boolean => {
+    match &column.values {
+        CanonicalValues::Boolean(a) => {
             buf.put_i32(1);
-            buf.put_u8(column.as_boolean().value(row) as u8);
+            buf.put_u8(a.value(row) as u8);
         }
-        DataType::Int16 => {
+        CanonicalValues::Int16(a) => {
             buf.put_i32(2);
-            buf.put_i16(column.as_primitive::<Int16Type>().value(row));
+            buf.put_i16(a.value(row));
         }
-        DataType::Int32 => {
+        CanonicalValues::Int32(a) => {
             buf.put_i32(4);
-            buf.put_i32(column.as_primitive::<Int32Type>().value(row));
+            buf.put_i32(a.value(row));
         }
-        DataType::Int64 => {
+        CanonicalValues::Int64(a) => {
             buf.put_i32(8);
-            buf.put_i64(column.as_primitive::<Int64Type>().value(row));
+            buf.put_i64(a.value(row));
         }
-        DataType::Float32 => {
+        CanonicalValues::Float32(a) => {
             buf.put_i32(4);
-            buf.put_f32(column.as_primitive::<Float32Type>().value(row));
+            buf.put_f32(a.value(row));
         }
-        DataType::Float64 => {
+        CanonicalValues::Float64(a) => {
             buf.put_i32(8);
-            buf.put_f64(column.as_primitive::<Float64Type>().value(row));
+            buf.put_f64(a.value(row));
         }
-        DataType::Utf8 => {
-            let value = column.as_string::<i32>().value(row);
+        CanonicalValues::Utf8(a) => {
+            let value = a.value(row);
             if value.contains('\0') {
                 return Err(DataFusionError::Execution(
                     "a text value contains a NUL character, which PostgreSQL text cannot store"
@@ -76,29 +78,20 @@ fn encode_value(column: &dyn Array, row: usize, buf: &mut BytesMut) -> Result<()
             }
             put_bytes(buf, value.as_bytes())?;
         }
-        DataType::Binary => put_bytes(buf, column.as_binary::<i32>().value(row))?,
-        DataType::Date32 => {
+        CanonicalValues::Binary(a) => put_bytes(buf, a.value(row))?,
+        CanonicalValues::Date32(a) => {
             buf.put_i32(4);
-            buf.put_i32(column.as_primitive::<Date32Type>().value(row) - PG_EPOCH_DAYS);
+            buf.put_i32(a.value(row) - PG_EPOCH_DAYS);
         }
-        DataType::Timestamp(_, _) => {
+        CanonicalValues::Timestamp(a) => {
             buf.put_i32(8);
-            let micros = column.as_primitive::<TimestampMicrosecondType>().value(row);
-            buf.put_i64(micros - PG_EPOCH_MICROS);
+            buf.put_i64(a.value(row) - PG_EPOCH_MICROS);
         }
-        DataType::Time64(_) => {
+        CanonicalValues::Time64(a) => {
             buf.put_i32(8);
-            buf.put_i64(column.as_primitive::<Time64MicrosecondType>().value(row));
+            buf.put_i64(a.value(row));
         }
-        DataType::Decimal128(_, scale) => {
-            let value = column.as_primitive::<Decimal128Type>().value(row);
-            encode_numeric(value, *scale, buf);
-        }
-        other => {
-            return Err(DataFusionError::Internal(format!(
-                "binary COPY: {other} is not a canonical type"
-            )));
-        }
+        CanonicalValues::Decimal128(a, scale) => encode_numeric(a.value(row), *scale, buf),
     }
     Ok(())
 }

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use arrow::array::RecordBatchOptions;
 use arrow::array::{
-    ArrayBuilder, ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Decimal128Builder,
-    Float32Builder, Float64Builder, Int16Builder, Int32Builder, Int64Builder, RecordBatch,
-    StringBuilder, Time64MicrosecondBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, BinaryBuilder, BooleanBuilder, Date32Builder, Decimal128Builder, Float32Builder,
+    Float64Builder, Int16Builder, Int32Builder, Int64Builder, RecordBatch, StringBuilder,
+    Time64MicrosecondBuilder, TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, SchemaRef, TimeUnit};
 use bytes::{Buf, BytesMut};
@@ -49,9 +49,7 @@ pub fn arrow_type(pg: &Type, type_modifier: i32) -> Option<DataType> {
 /// Builds record batches from a binary COPY stream fed chunk by chunk.
 pub struct CopyDecoder {
     schema: SchemaRef,
-    builders: Vec<Box<dyn ArrayBuilder>>,
-    /// Per column, the scale decimals are built at.
-    scales: Vec<i8>,
+    builders: Vec<ColumnBuilder>,
     pending: BytesMut,
     header_read: bool,
     finished: bool,
@@ -69,20 +67,11 @@ impl CopyDecoder {
         let builders = schema
             .fields()
             .iter()
-            .map(|f| arrow::array::make_builder(f.data_type(), 8192))
-            .collect();
-        let scales = schema
-            .fields()
-            .iter()
-            .map(|f| match f.data_type() {
-                DataType::Decimal128(_, scale) => *scale,
-                _ => 0,
-            })
+            .map(|f| ColumnBuilder::new(f.data_type()))
             .collect();
         Self {
             schema,
             builders,
-            scales,
             pending: BytesMut::new(),
             header_read: false,
             finished: false,
@@ -119,13 +108,13 @@ impl CopyDecoder {
                 self.finished = true;
                 return Ok(());
             }
-            for (builder, scale) in self.builders.iter_mut().zip(&self.scales) {
+            for builder in self.builders.iter_mut() {
                 let size = tuple.get_i32();
                 if size < 0 {
-                    append_null(builder.as_mut());
+                    builder.append_null();
                 } else {
                     let value = tuple.split_to(size as usize);
-                    append_value(builder.as_mut(), &value, *scale)?;
+                    builder.append_value(&value)?;
                 }
             }
             self.rows += 1;
@@ -173,60 +162,100 @@ impl CopyDecoder {
     }
 }
 
-fn append_null(builder: &mut dyn ArrayBuilder) {
-    macro_rules! null {
-        ($($t:ty),*) => {
-            $(if let Some(b) = builder.as_any_mut().downcast_mut::<$t>() { return b.append_null(); })*
-        };
-    }
-    null!(
-        BooleanBuilder,
-        Int16Builder,
-        Int32Builder,
-        Int64Builder,
-        Float32Builder,
-        Float64Builder,
-        Decimal128Builder,
-        StringBuilder,
-        BinaryBuilder,
-        Date32Builder,
-        TimestampMicrosecondBuilder,
-        Time64MicrosecondBuilder
-    );
+/// A builder for one column, by canonical type, so each value is appended without asking the
+/// builder's type again.
+enum ColumnBuilder {
+    Boolean(BooleanBuilder),
+    Int16(Int16Builder),
+    Int32(Int32Builder),
+    Int64(Int64Builder),
+    Float32(Float32Builder),
+    Float64(Float64Builder),
+    Utf8(StringBuilder),
+    Binary(BinaryBuilder),
+    Date32(Date32Builder),
+    Timestamp(TimestampMicrosecondBuilder),
+    Time64(Time64MicrosecondBuilder),
+    Decimal128(Decimal128Builder, i8),
 }
 
-fn append_value(builder: &mut dyn ArrayBuilder, mut value: &[u8], scale: i8) -> Result<()> {
-    let any = builder.as_any_mut();
-    if let Some(b) = any.downcast_mut::<BooleanBuilder>() {
-        b.append_value(value.first() == Some(&1));
-    } else if let Some(b) = any.downcast_mut::<Int16Builder>() {
-        b.append_value(value.get_i16());
-    } else if let Some(b) = any.downcast_mut::<Int32Builder>() {
-        b.append_value(value.get_i32());
-    } else if let Some(b) = any.downcast_mut::<Int64Builder>() {
-        b.append_value(value.get_i64());
-    } else if let Some(b) = any.downcast_mut::<Float32Builder>() {
-        b.append_value(value.get_f32());
-    } else if let Some(b) = any.downcast_mut::<Float64Builder>() {
-        b.append_value(value.get_f64());
-    } else if let Some(b) = any.downcast_mut::<StringBuilder>() {
-        b.append_value(
-            std::str::from_utf8(value).map_err(|_| malformed("text that is not UTF-8"))?,
-        );
-    } else if let Some(b) = any.downcast_mut::<BinaryBuilder>() {
-        b.append_value(value);
-    } else if let Some(b) = any.downcast_mut::<Date32Builder>() {
-        b.append_value(value.get_i32() + PG_EPOCH_DAYS);
-    } else if let Some(b) = any.downcast_mut::<TimestampMicrosecondBuilder>() {
-        b.append_value(value.get_i64() + PG_EPOCH_MICROS);
-    } else if let Some(b) = any.downcast_mut::<Time64MicrosecondBuilder>() {
-        b.append_value(value.get_i64());
-    } else if let Some(b) = any.downcast_mut::<Decimal128Builder>() {
-        b.append_value(decode_numeric(value, scale)?);
-    } else {
-        return Err(malformed("a column of an unexpected type"));
+impl ColumnBuilder {
+    /// A builder for a type [`arrow_type`] returns (anything else is read as text).
+    fn new(data_type: &DataType) -> Self {
+        match data_type {
+            DataType::Boolean => Self::Boolean(BooleanBuilder::new()),
+            DataType::Int16 => Self::Int16(Int16Builder::new()),
+            DataType::Int32 => Self::Int32(Int32Builder::new()),
+            DataType::Int64 => Self::Int64(Int64Builder::new()),
+            DataType::Float32 => Self::Float32(Float32Builder::new()),
+            DataType::Float64 => Self::Float64(Float64Builder::new()),
+            DataType::Binary => Self::Binary(BinaryBuilder::new()),
+            DataType::Date32 => Self::Date32(Date32Builder::new()),
+            DataType::Timestamp(_, zone) => {
+                Self::Timestamp(TimestampMicrosecondBuilder::new().with_timezone_opt(zone.clone()))
+            }
+            DataType::Time64(_) => Self::Time64(Time64MicrosecondBuilder::new()),
+            DataType::Decimal128(precision, scale) => Self::Decimal128(
+                Decimal128Builder::new().with_data_type(DataType::Decimal128(*precision, *scale)),
+                *scale,
+            ),
+            _ => Self::Utf8(StringBuilder::new()),
+        }
     }
-    Ok(())
+
+    fn append_null(&mut self) {
+        match self {
+            Self::Boolean(b) => b.append_null(),
+            Self::Int16(b) => b.append_null(),
+            Self::Int32(b) => b.append_null(),
+            Self::Int64(b) => b.append_null(),
+            Self::Float32(b) => b.append_null(),
+            Self::Float64(b) => b.append_null(),
+            Self::Utf8(b) => b.append_null(),
+            Self::Binary(b) => b.append_null(),
+            Self::Date32(b) => b.append_null(),
+            Self::Timestamp(b) => b.append_null(),
+            Self::Time64(b) => b.append_null(),
+            Self::Decimal128(b, _) => b.append_null(),
+        }
+    }
+
+    fn append_value(&mut self, mut value: &[u8]) -> Result<()> {
+        match self {
+            Self::Boolean(b) => b.append_value(value.first() == Some(&1)),
+            Self::Int16(b) => b.append_value(value.get_i16()),
+            Self::Int32(b) => b.append_value(value.get_i32()),
+            Self::Int64(b) => b.append_value(value.get_i64()),
+            Self::Float32(b) => b.append_value(value.get_f32()),
+            Self::Float64(b) => b.append_value(value.get_f64()),
+            Self::Utf8(b) => b.append_value(
+                std::str::from_utf8(value).map_err(|_| malformed("text that is not UTF-8"))?,
+            ),
+            Self::Binary(b) => b.append_value(value),
+            Self::Date32(b) => b.append_value(value.get_i32() + PG_EPOCH_DAYS),
+            Self::Timestamp(b) => b.append_value(value.get_i64() + PG_EPOCH_MICROS),
+            Self::Time64(b) => b.append_value(value.get_i64()),
+            Self::Decimal128(b, scale) => b.append_value(decode_numeric(value, *scale)?),
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Self::Boolean(b) => Arc::new(b.finish()),
+            Self::Int16(b) => Arc::new(b.finish()),
+            Self::Int32(b) => Arc::new(b.finish()),
+            Self::Int64(b) => Arc::new(b.finish()),
+            Self::Float32(b) => Arc::new(b.finish()),
+            Self::Float64(b) => Arc::new(b.finish()),
+            Self::Utf8(b) => Arc::new(b.finish()),
+            Self::Binary(b) => Arc::new(b.finish()),
+            Self::Date32(b) => Arc::new(b.finish()),
+            Self::Timestamp(b) => Arc::new(b.finish()),
+            Self::Time64(b) => Arc::new(b.finish()),
+            Self::Decimal128(b, _) => Arc::new(b.finish()),
+        }
+    }
 }
 
 /// NUMERIC's binary form (base-10000 digits, weight, sign, scale) as an integer at `scale`.

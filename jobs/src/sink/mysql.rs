@@ -85,16 +85,11 @@ fn column_list(names: &[String]) -> String {
         .join(", ")
 }
 
-/// The schema (database) of `table` and its name, for information_schema lookups.
-fn schema_and_name(table: &TableName) -> (Option<String>, String) {
-    (table.schema.clone(), table.name.clone())
-}
-
 async fn table_columns(
     conn: &mut Conn,
     table: &TableName,
 ) -> std::result::Result<Vec<(String, String)>, mysql_async::Error> {
-    let (schema, name) = schema_and_name(table);
+    let (schema, name) = (table.schema.clone(), table.name.clone());
     conn.exec(
         "SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.columns \
          WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ? ORDER BY ORDINAL_POSITION",
@@ -183,7 +178,7 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
         }
     }
     if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Upsert) {
-        let (schema, name) = schema_and_name(&target);
+        let (schema, name) = (target.schema.clone(), target.name.clone());
         let unique: Option<u64> = conn
             .exec_first(
                 "SELECT COUNT(*) FROM information_schema.statistics WHERE \
@@ -390,7 +385,7 @@ async fn drop_staging_tables(
     target: &TableName,
     job_id: &str,
 ) -> Result<()> {
-    let (schema, _) = schema_and_name(target);
+    let schema = target.schema.clone();
     let tables: Vec<String> = conn
         .exec(
             "SELECT table_name FROM information_schema.tables \
