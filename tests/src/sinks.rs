@@ -1,13 +1,14 @@
-//! Shared fixtures of the sink tests: a CSV with every type and awkward text, numbered Parquet
-//! input, and killing an executor while a sink job writes.
+//! Shared fixtures of the sink tests: a CSV with every type and awkward text, one-step sink
+//! jobs, and loading with an executor killed midway.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use datafusion::prelude::SessionContext;
-use kiln_client::{Client, proto};
+use kiln_client::proto;
 
 use crate::TestCluster;
+use crate::cluster::ClusterOptions;
 
 /// A CSV with integers, floats, decimals, booleans, text with quotes, tabs, commas, a line
 /// break and non-ASCII characters, dates, timestamps with and without zone, hex-encoded bytes
@@ -28,9 +29,27 @@ pub const TYPED_SQL: &str = "SELECT CAST(id AS INT) AS id, CAST(small AS SMALLIN
     arrow_cast(at_utc, 'Timestamp(Microsecond, Some(\"UTC\"))') AS at_utc, \
     decode(CAST(blob_hex AS VARCHAR), 'hex') AS blob FROM raw";
 
+/// A one-step job: `sql` over `sources`, written to `sink`.
+pub fn sink_job(
+    sources: Vec<proto::SourceSpec>,
+    sql: &str,
+    sink: proto::SinkSpec,
+) -> proto::JobSpec {
+    proto::JobSpec {
+        name: "load".into(),
+        sources,
+        steps: vec![proto::StepSpec {
+            name: "rows".into(),
+            sql: sql.into(),
+        }],
+        sink: Some(sink),
+        ..Default::default()
+    }
+}
+
 /// Writes `files` Parquet files under `dir` with columns `id` (1, 2, ... with no gaps across
 /// files), `bucket` (id % 97) and `pad` (60 bytes of text).
-pub async fn write_numbered_parquet(dir: &Path, files: usize, rows_per_file: usize) {
+async fn write_numbered_parquet(dir: &Path, files: usize, rows_per_file: usize) {
     std::fs::create_dir_all(dir).expect("creating the input dir");
     let ctx = SessionContext::new();
     for file in 0..files {
@@ -52,32 +71,59 @@ pub async fn write_numbered_parquet(dir: &Path, files: usize, rows_per_file: usi
     }
 }
 
-/// Submits `spec`, SIGKILLs executor 0 once `busy` tasks run at the same time, and returns the
-/// job's final status.
-pub async fn run_with_an_executor_killed(
-    cluster: &mut TestCluster,
-    client: &Client,
-    spec: proto::JobSpec,
-    busy: u32,
-) -> proto::JobStatus {
+/// Runs `sql` over table `t` (900,000 rows: `id` 1..=900000, `bucket`, `pad`, in six Parquet
+/// files) into `sink` on three single-slot executors, SIGKILLs one of them while all three
+/// run tasks, and checks the job still succeeds. The caller checks the target.
+pub async fn load_with_an_executor_killed(sql: &str, sink: proto::SinkSpec) {
+    let input = tempfile::tempdir().expect("a temp dir");
+    write_numbered_parquet(input.path(), 6, 150_000).await;
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 3,
+        slots: 1,
+        shuffle_partitions: 6,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let mut spec = sink_job(
+        vec![proto::SourceSpec {
+            name: "t".into(),
+            format: "parquet".into(),
+            path: format!("{}/", input.path().display()),
+            options: Default::default(),
+        }],
+        sql,
+        sink,
+    );
+    spec.options = Some(proto::JobOptions {
+        parallelism: 6,
+        ..Default::default()
+    });
     let job_id = client.submit(spec).await.expect("submitting");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let status = client.get(&job_id).await.unwrap();
-        if status.stages.iter().any(|s| s.tasks_running >= busy) {
+        if status.stages.iter().any(|s| s.tasks_running >= 3) {
             break;
         }
         assert!(
             status.state == proto::JobState::Running as i32
                 || status.state == proto::JobState::Queued as i32,
-            "the job ended before {busy} tasks ran at once: {status:?}"
+            "the job ended before 3 tasks ran at once: {status:?}"
         );
-        assert!(Instant::now() < deadline, "never saw {busy} running tasks");
+        assert!(Instant::now() < deadline, "never saw 3 running tasks");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     cluster.kill_executor(0);
-    tokio::time::timeout(Duration::from_secs(120), client.wait(&job_id))
+    let status = tokio::time::timeout(Duration::from_secs(120), client.wait(&job_id))
         .await
         .expect("the job finishes within two minutes")
-        .expect("waiting")
+        .expect("waiting");
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{} {}",
+        status.error,
+        cluster.logs()
+    );
 }

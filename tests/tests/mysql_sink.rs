@@ -8,9 +8,7 @@ use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::mysql::TestDatabase;
 use kiln_tests::s3::S3Server;
-use kiln_tests::sinks::{
-    TYPED_CSV, TYPED_SQL, run_with_an_executor_killed, write_numbered_parquet,
-};
+use kiln_tests::sinks::{TYPED_CSV, TYPED_SQL, load_with_an_executor_killed, sink_job};
 use kiln_tests::{TestCluster, run_to_success};
 
 fn mysql_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
@@ -19,19 +17,6 @@ fn mysql_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::S
         path: db.url(),
         table: table.into(),
         mode: mode as i32,
-        ..Default::default()
-    }
-}
-
-fn job(sources: Vec<proto::SourceSpec>, sql: &str, sink: proto::SinkSpec) -> proto::JobSpec {
-    proto::JobSpec {
-        name: "load".into(),
-        sources,
-        steps: vec![proto::StepSpec {
-            name: "rows".into(),
-            sql: sql.into(),
-        }],
-        sink: Some(sink),
         ..Default::default()
     }
 }
@@ -59,7 +44,7 @@ async fn s3_csv_loads_into_mariadb_with_every_type_intact() {
         path: "s3://raw/typed.csv".into(),
         options: [("newlines_in_values".to_string(), "true".to_string())].into(),
     };
-    run_to_success(&client, job(vec![source], TYPED_SQL, sink)).await;
+    run_to_success(&client, sink_job(vec![source], TYPED_SQL, sink)).await;
 
     let types = db.sql(
         "SELECT GROUP_CONCAT(column_type ORDER BY ordinal_position) FROM information_schema.columns \
@@ -111,7 +96,7 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
     db.sql(HOSTILE_TABLE);
     let cluster = TestCluster::start(ClusterOptions::default()).await;
     let client = cluster.client().await;
-    let load = |sql: String, mode| job(vec![], &sql, mysql_sink(&db, "Order", mode));
+    let load = |sql: String, mode| sink_job(vec![], &sql, mysql_sink(&db, "Order", mode));
 
     run_to_success(
         &client,
@@ -197,41 +182,10 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executor_killed_mid_load_leaves_each_row_once() {
-    let dir = tempfile::tempdir().unwrap();
-    write_numbered_parquet(dir.path(), 6, 150_000).await;
     let db = TestDatabase::create();
-    let mut cluster = TestCluster::start(ClusterOptions {
-        executors: 3,
-        slots: 1,
-        shuffle_partitions: 6,
-        ..ClusterOptions::default()
-    })
-    .await;
-    let client = cluster.client().await;
     let mut sink = mysql_sink(&db, "loaded", proto::SaveMode::Append);
     sink.options.insert("create_table".into(), "true".into());
-    let mut spec = job(
-        vec![proto::SourceSpec {
-            name: "t".into(),
-            format: "parquet".into(),
-            path: format!("{}/", dir.path().display()),
-            options: Default::default(),
-        }],
-        "SELECT id, pad FROM t",
-        sink,
-    );
-    spec.options = Some(proto::JobOptions {
-        parallelism: 6,
-        ..Default::default()
-    });
-    let status = run_with_an_executor_killed(&mut cluster, &client, spec, 3).await;
-    assert_eq!(
-        status.state,
-        proto::JobState::Succeeded as i32,
-        "{} {}",
-        status.error,
-        cluster.logs()
-    );
+    load_with_an_executor_killed("SELECT id, pad FROM t", sink).await;
     assert_eq!(
         db.sql("SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM loaded"),
         "900000\t900000\t900000\n"
@@ -303,7 +257,10 @@ async fn bad_targets_fail_at_submit_with_the_cause() {
         (with_password("KILN_TEST_WRONG_PW"), "Access denied"),
     ];
     for (sink, expected) in cases {
-        match client.submit(job(vec![], "SELECT 'abc' AS n", sink)).await {
+        match client
+            .submit(sink_job(vec![], "SELECT 'abc' AS n", sink))
+            .await
+        {
             Err(ClientError::InvalidJob(message)) => {
                 assert!(message.contains(expected), "{message} lacks {expected}");
                 assert!(!message.contains("s3cret"), "a password leaked: {message}");
@@ -313,7 +270,7 @@ async fn bad_targets_fail_at_submit_with_the_cause() {
     }
     // The right password from the environment works.
     let client_ok = client
-        .submit(job(
+        .submit(sink_job(
             vec![],
             "SELECT 7 AS n",
             with_password("KILN_TEST_RIGHT_PW"),

@@ -8,9 +8,7 @@ use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::postgres::TestDatabase;
 use kiln_tests::s3::S3Server;
-use kiln_tests::sinks::{
-    TYPED_CSV, TYPED_SQL, run_with_an_executor_killed, write_numbered_parquet,
-};
+use kiln_tests::sinks::{TYPED_CSV, TYPED_SQL, load_with_an_executor_killed, sink_job};
 use kiln_tests::{TestCluster, run_to_success};
 
 fn pg_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
@@ -19,19 +17,6 @@ fn pg_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::Sink
         path: db.url(),
         table: table.into(),
         mode: mode as i32,
-        ..Default::default()
-    }
-}
-
-fn job(sources: Vec<proto::SourceSpec>, sql: &str, sink: proto::SinkSpec) -> proto::JobSpec {
-    proto::JobSpec {
-        name: "load".into(),
-        sources,
-        steps: vec![proto::StepSpec {
-            name: "rows".into(),
-            sql: sql.into(),
-        }],
-        sink: Some(sink),
         ..Default::default()
     }
 }
@@ -60,7 +45,7 @@ async fn s3_csv_loads_into_postgres_with_every_type_intact() {
         path: "s3://raw/typed.csv".into(),
         options: [("newlines_in_values".to_string(), "true".to_string())].into(),
     };
-    run_to_success(&client, job(vec![source], TYPED_SQL, sink)).await;
+    run_to_success(&client, sink_job(vec![source], TYPED_SQL, sink)).await;
 
     let types = db.psql(
         "SELECT string_agg(format_type(atttypid, atttypmod), ',' ORDER BY attnum) \
@@ -114,7 +99,7 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
     let cluster = TestCluster::start(ClusterOptions::default()).await;
     let client = cluster.client().await;
     let table = r#"public."Order""#;
-    let load = |sql: String, mode| job(vec![], &sql, pg_sink(&db, table, mode));
+    let load = |sql: String, mode| sink_job(vec![], &sql, pg_sink(&db, table, mode));
 
     // error_if_exists on an empty table loads it.
     run_to_success(
@@ -211,41 +196,10 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executor_killed_mid_load_leaves_each_row_once() {
-    let dir = tempfile::tempdir().unwrap();
-    write_numbered_parquet(dir.path(), 6, 150_000).await;
     let db = TestDatabase::create();
-    let mut cluster = TestCluster::start(ClusterOptions {
-        executors: 3,
-        slots: 1,
-        shuffle_partitions: 6,
-        ..ClusterOptions::default()
-    })
-    .await;
-    let client = cluster.client().await;
     let mut sink = pg_sink(&db, "loaded", proto::SaveMode::Append);
     sink.options.insert("create_table".into(), "true".into());
-    let mut spec = job(
-        vec![proto::SourceSpec {
-            name: "t".into(),
-            format: "parquet".into(),
-            path: format!("{}/", dir.path().display()),
-            options: Default::default(),
-        }],
-        "SELECT id, pad FROM t",
-        sink,
-    );
-    spec.options = Some(proto::JobOptions {
-        parallelism: 6,
-        ..Default::default()
-    });
-    let status = run_with_an_executor_killed(&mut cluster, &client, spec, 3).await;
-    assert_eq!(
-        status.state,
-        proto::JobState::Succeeded as i32,
-        "{} {}",
-        status.error,
-        cluster.logs()
-    );
+    load_with_an_executor_killed("SELECT id, pad FROM t", sink).await;
     assert_eq!(
         db.psql("SELECT count(*), count(DISTINCT id), max(id) FROM loaded"),
         "900000|900000|900000\n"
@@ -313,7 +267,7 @@ async fn bad_targets_fail_at_submit_with_the_cause_and_quickly() {
     ];
     for (sink, expected) in cases {
         let started = Instant::now();
-        let result = client.submit(job(vec![], rows, sink)).await;
+        let result = client.submit(sink_job(vec![], rows, sink)).await;
         match result {
             Err(ClientError::InvalidJob(message)) => {
                 assert!(message.contains(expected), "{message} lacks {expected}");

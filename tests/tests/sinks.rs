@@ -8,30 +8,8 @@ use datafusion::prelude::SessionContext;
 use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::s3::S3Server;
-use kiln_tests::sinks::{run_with_an_executor_killed, write_numbered_parquet};
+use kiln_tests::sinks::{load_with_an_executor_killed, sink_job};
 use kiln_tests::{TestCluster, compare, run_to_success};
-
-fn sink_job(
-    name: &str,
-    sources: Vec<proto::SourceSpec>,
-    sql: &str,
-    sink: proto::SinkSpec,
-) -> proto::JobSpec {
-    proto::JobSpec {
-        name: name.into(),
-        sources,
-        steps: vec![proto::StepSpec {
-            name: "rows".into(),
-            sql: sql.into(),
-        }],
-        sink: Some(sink),
-        options: Some(proto::JobOptions {
-            parallelism: 4,
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
 
 fn csv_source(name: &str, path: &str) -> proto::SourceSpec {
     proto::SourceSpec {
@@ -113,7 +91,6 @@ async fn s3_csv_to_partitioned_parquet_on_s3_with_every_save_mode() {
     let all = "SELECT order_id, region, customer, amount FROM orders";
     let job = |sql: &str, mode| {
         sink_job(
-            "orders-to-lake",
             source(),
             sql,
             parquet_sink("s3://lake/orders/", &["region"], mode),
@@ -251,7 +228,6 @@ async fn a_bad_sink_is_rejected_at_submit() {
     ];
     for (sink, expected) in cases {
         let spec = sink_job(
-            "bad-sink",
             vec![csv_source("orders", csv.to_str().unwrap())],
             "SELECT * FROM orders",
             sink,
@@ -272,40 +248,12 @@ async fn a_bad_sink_is_rejected_at_submit() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_executor_killed_while_writing_leaves_each_row_once() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("input");
-    write_numbered_parquet(&input, 6, 150_000).await;
-    let mut cluster = TestCluster::start(ClusterOptions {
-        executors: 3,
-        slots: 1,
-        shuffle_partitions: 6,
-        ..ClusterOptions::default()
-    })
-    .await;
-    let client = cluster.client().await;
     let out = dir.path().join("out");
-    let mut spec = sink_job(
-        "copy-with-a-kill",
-        vec![proto::SourceSpec {
-            name: "t".into(),
-            format: "parquet".into(),
-            path: format!("{}/", input.display()),
-            options: Default::default(),
-        }],
+    load_with_an_executor_killed(
         "SELECT id, bucket, pad, sha256(pad || CAST(id AS VARCHAR)) AS digest FROM t",
         parquet_sink(out.to_str().unwrap(), &[], proto::SaveMode::ErrorIfExists),
-    );
-    spec.options = Some(proto::JobOptions {
-        parallelism: 6,
-        ..Default::default()
-    });
-    let status = run_with_an_executor_killed(&mut cluster, &client, spec, 3).await;
-    assert_eq!(
-        status.state,
-        proto::JobState::Succeeded as i32,
-        "{} {}",
-        status.error,
-        cluster.logs()
-    );
+    )
+    .await;
     let counts = query_parquet_dir(
         &out,
         "SELECT count(*) AS n, count(DISTINCT id) AS ids, min(id) AS lo, max(id) AS hi FROM t",
