@@ -45,6 +45,9 @@ pub struct MapOutput {
     pub flight_endpoint: String,
     pub attempt: u32,
     pub stats: Vec<OutputStats>,
+    /// Records the attempt's log scans read, and how many were bad.
+    pub records_read: u64,
+    pub bad_records: u64,
 }
 
 /// The state of one task (one partition of one stage).
@@ -108,6 +111,8 @@ pub enum SuccessOutcome {
     Succeeded,
     /// The final stage is complete; the job's sink must commit these `(partition, attempt)`s.
     Commit(Vec<(u32, u32)>),
+    /// The final stage is complete but the job failed (its bad records exceed its budget).
+    Failed(String),
 }
 
 /// What happened to a job as a result of a task's failure.
@@ -323,6 +328,11 @@ impl Job {
         if !final_stage.is_complete() {
             return SuccessOutcome::Continue;
         }
+        if let Some(error) = self.over_error_budget() {
+            self.finish(pb::JobState::Failed, error.clone());
+            return SuccessOutcome::Failed(error);
+        }
+        let final_stage = &self.stages[self.final_stage() as usize];
         if self.sink.is_some() {
             self.committing = true;
             let winners = final_stage
@@ -338,6 +348,38 @@ impl Job {
         }
         self.finish(pb::JobState::Succeeded, String::new());
         SuccessOutcome::Succeeded
+    }
+
+    /// Records read and bad across the job's completed tasks.
+    fn record_counts(&self) -> (u64, u64) {
+        let outputs = self.stages.iter().flat_map(|s| &s.tasks).filter_map(|t| match &t.state {
+            TaskState::Done(output) => Some(output),
+            _ => None,
+        });
+        outputs.fold((0, 0), |(read, bad), o| (read + o.records_read, bad + o.bad_records))
+    }
+
+    /// Why the job fails its error budget (`max_bad_records`, `max_bad_fraction`), if it does.
+    fn over_error_budget(&self) -> Option<String> {
+        let options = self.spec.options.as_ref()?;
+        let (read, bad) = self.record_counts();
+        if let Some(max) = options.max_bad_records
+            && bad > max
+        {
+            return Some(format!(
+                "{bad} bad records (of {read} read) exceed the job's max_bad_records = {max}"
+            ));
+        }
+        if let Some(max) = options.max_bad_fraction
+            && read > 0
+            && bad as f64 / read as f64 > max
+        {
+            return Some(format!(
+                "{bad} bad records of {read} read ({:.4}) exceed the job's max_bad_fraction = {max}",
+                bad as f64 / read as f64
+            ));
+        }
+        None
     }
 
     /// Records an execution error of a task attempt.
@@ -468,6 +510,8 @@ impl Job {
                             status.tasks_succeeded += 1;
                             status.rows_out += output.stats.iter().map(|s| s.rows).sum::<u64>();
                             status.bytes_out += output.stats.iter().map(|s| s.bytes).sum::<u64>();
+                            status.records_read += output.records_read;
+                            status.bad_records += output.bad_records;
                         }
                         TaskState::Running { .. } => status.tasks_running += 1,
                         TaskState::Pending => {}
@@ -491,6 +535,7 @@ impl Job {
                 status
             })
             .collect();
+        let (records_read, bad_records) = self.record_counts();
         pb::JobStatus {
             job_id: self.id.clone(),
             name: self.spec.name.clone(),
@@ -502,6 +547,8 @@ impl Job {
             stages,
             result: (self.state == pb::JobState::Succeeded).then(|| self.result()),
             labels: self.spec.labels.clone(),
+            records_read,
+            bad_records,
         }
     }
 

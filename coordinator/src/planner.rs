@@ -21,8 +21,9 @@ use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
 use kiln_jobs::secrets::redact_password;
 use kiln_jobs::tables::{
-    DATABASE_FORMATS, DataFilesTableFactory, DatabaseTableFactory, FILE_FORMATS,
+    DATABASE_FORMATS, DataFilesTableFactory, DatabaseTableFactory, FILE_FORMATS, files_table,
 };
+use kiln_logs::{LogFormat, LogFormatFactory, LogOptions};
 use kiln_proto::v1 as pb;
 
 use crate::error::{CoordinatorError, Result};
@@ -63,6 +64,7 @@ pub async fn plan_job(
         for format in DATABASE_FORMATS {
             factories.insert(format.to_string(), Arc::new(DatabaseTableFactory));
         }
+        state.register_file_format(Arc::new(LogFormatFactory), false)?;
     }
 
     for source in &spec.sources {
@@ -184,9 +186,18 @@ async fn register_source(
             ctx.register_json(&source.name, &source.path, JsonReadOptions::default())
                 .await
         }
+        "log" => {
+            let format = LogOptions::parse(&source.options)
+                .and_then(LogFormat::new)
+                .map_err(|e| CoordinatorError::InvalidJob(format!("{what}: {e}")))?;
+            let table = files_table(&ctx.state(), &source.path, Arc::new(format), None, &[])
+                .await
+                .map_err(|e| invalid(&what, e))?;
+            ctx.register_table(source.name.as_str(), table).map(|_| ())
+        }
         other => {
             return Err(CoordinatorError::InvalidJob(format!(
-                "{what}: unknown format '{other}' (expected csv, json, parquet or {})",
+                "{what}: unknown format '{other}' (expected csv, json, parquet, log or {})",
                 kiln_jobs::source::FORMATS.join(", ")
             )));
         }

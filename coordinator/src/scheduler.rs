@@ -529,9 +529,15 @@ fn apply_status(
                         bytes: p.bytes,
                     })
                     .collect(),
+                records_read: done.records_read,
+                bad_records: done.bad_records,
             };
             match job.task_succeeded(id.stage_id, id.partition, output) {
                 SuccessOutcome::Continue => {}
+                SuccessOutcome::Failed(error) => {
+                    tracing::warn!(job_id = %job.id, %error, "job failed");
+                    end_job(&mut state.executors, job, effects);
+                }
                 SuccessOutcome::Succeeded => {
                     tracing::info!(job_id = %job.id, "job succeeded");
                     job_succeeded(&state.executors, job, effects);

@@ -1,5 +1,5 @@
 //! Ships physical plans between processes: datafusion-proto for DataFusion's own nodes, plus
-//! Kiln's extension codec for the shuffle and sink nodes.
+//! Kiln's extension codec for the shuffle, sink and database-scan nodes and log scans.
 
 use std::sync::Arc;
 
@@ -10,12 +10,18 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::physical_expr::LexOrdering;
 use datafusion::physical_plan::ExecutionPlan;
-use datafusion_proto::physical_plan::from_proto::parse_physical_sort_expr;
-use datafusion_proto::physical_plan::to_proto::serialize_physical_sort_expr;
+use datafusion::datasource::source::DataSourceExec;
+use datafusion_proto::physical_plan::from_proto::{
+    parse_physical_sort_expr, parse_protobuf_file_scan_config, parse_table_schema_from_proto,
+};
+use datafusion_proto::physical_plan::to_proto::{
+    serialize_file_scan_config, serialize_physical_sort_expr,
+};
 use datafusion_proto::physical_plan::{
     PhysicalExtensionCodec, PhysicalPlanDecodeContext, PhysicalProtoConverterExtension,
 };
-use datafusion_proto::protobuf::{PhysicalExprNode, PhysicalSortExprNode};
+use datafusion_proto::protobuf::{FileScanExecConf, PhysicalExprNode, PhysicalSortExprNode};
+use kiln_logs::{LogOptions, LogSource};
 use kiln_proto::v1 as pb;
 use prost::Message;
 
@@ -160,6 +166,22 @@ impl PhysicalExtensionCodec for KilnCodec {
                     schema,
                 )))
             }
+            Some(pb::kiln_plan_node::Node::LogScan(scan)) => {
+                let conf = FileScanExecConf::decode(scan.scan.as_slice())
+                    .map_err(|e| decode_error("log scan", e))?;
+                let options = LogOptions::parse(&scan.options.into_iter().collect())
+                    .map_err(|e| decode_error("log scan options", e))?;
+                let table_schema = parse_table_schema_from_proto(&conf)?;
+                let source = LogSource::try_new(table_schema, options)
+                    .map_err(|e| decode_error("log scan options", e))?;
+                let conf = parse_protobuf_file_scan_config(
+                    &conf,
+                    &decode_ctx,
+                    proto_converter,
+                    Arc::new(source),
+                )?;
+                Ok(DataSourceExec::from_data_source(conf))
+            }
             None => Err(decode_error("Kiln plan node", "empty node")),
         }
     }
@@ -230,6 +252,14 @@ impl PhysicalExtensionCodec for KilnCodec {
                 source: Some(scan.source().clone()),
                 queries: scan.queries().to_vec(),
                 schema: encode_schema(&scan.schema()),
+            })
+        } else if let Some((conf, source)) = node
+            .downcast_ref::<DataSourceExec>()
+            .and_then(|exec| exec.downcast_to_file_source::<LogSource>())
+        {
+            pb::kiln_plan_node::Node::LogScan(pb::LogScanNode {
+                scan: serialize_file_scan_config(conf, self, proto_converter)?.encode_to_vec(),
+                options: source.options().to_map().into_iter().collect(),
             })
         } else {
             return Err(DataFusionError::NotImplemented(format!(

@@ -75,7 +75,7 @@ impl TaskRunner {
         let handle = tokio::spawn(async move {
             let started = Instant::now();
             let outcome = match this.run(&id, &task).await {
-                Ok(stats) => pb::task_status::Outcome::Succeeded(pb::TaskSucceeded {
+                Ok((stats, records)) => pb::task_status::Outcome::Succeeded(pb::TaskSucceeded {
                     partitions: stats
                         .into_iter()
                         .map(|s| pb::OutputPartitionStats {
@@ -83,6 +83,8 @@ impl TaskRunner {
                             bytes: s.bytes,
                         })
                         .collect(),
+                    records_read: records.read,
+                    bad_records: records.bad,
                 }),
                 Err(failure) => {
                     tracing::warn!(job_id = %id.job_id, stage = id.stage_id, partition = id.partition,
@@ -151,7 +153,7 @@ impl TaskRunner {
         &self,
         id: &pb::TaskId,
         task: &pb::TaskDefinition,
-    ) -> Result<Vec<OutputStats>, pb::TaskFailure> {
+    ) -> Result<(Vec<OutputStats>, RecordCounts), pb::TaskFailure> {
         let ctx = Arc::new(self.task_context(id, task).map_err(failure)?);
         let plan = decode_plan(&task.plan, &ctx).map_err(failure)?;
         let writer = plan.downcast_ref::<ShuffleWriterExec>().ok_or_else(|| {
@@ -161,7 +163,7 @@ impl TaskRunner {
             )))
         })?;
         let partition = id.partition as usize;
-        writer.write(partition, ctx).await.map_err(|e| {
+        let stats = writer.write(partition, ctx).await.map_err(|e| {
             let mut failure = failure(e);
             let files = input_files(&plan, partition);
             if !files.is_empty() {
@@ -169,7 +171,8 @@ impl TaskRunner {
                     format!("{} (the task reads {})", failure.message, files.join(", "));
             }
             failure
-        })
+        })?;
+        Ok((stats, RecordCounts::of(&plan)))
     }
 
     fn task_context(
@@ -199,6 +202,28 @@ impl TaskRunner {
             base.window_functions().clone(),
             base.runtime_env(),
         ))
+    }
+}
+
+/// Records a task's log scans read and found bad (their scan metrics).
+#[derive(Debug, Default)]
+struct RecordCounts {
+    read: u64,
+    bad: u64,
+}
+
+impl RecordCounts {
+    fn of(plan: &Arc<dyn ExecutionPlan>) -> Self {
+        let mut counts = Self::default();
+        let _ = plan.apply(|node| {
+            if let Some(metrics) = node.metrics() {
+                let sum = |name| metrics.sum_by_name(name).map_or(0, |m| m.as_usize() as u64);
+                counts.read += sum(kiln_logs::metrics::RECORDS);
+                counts.bad += sum(kiln_logs::metrics::BAD_RECORDS);
+            }
+            Ok(TreeNodeRecursion::Continue)
+        });
+        counts
     }
 }
 

@@ -107,6 +107,10 @@ pub struct OptionsEntry {
     /// Seconds; 0 or absent means no timeout.
     #[serde(default)]
     pub timeout_secs: u64,
+    /// Error budget: the most bad records the job's sources may read...
+    pub max_bad_records: Option<u64>,
+    /// ...and the largest fraction of the records read they may be.
+    pub max_bad_fraction: Option<f64>,
 }
 
 /// Reads and parses a job file, filling its `${name}` parameters from `params` (like Glue job
@@ -151,6 +155,13 @@ pub fn parse_job(
             )));
         }
     }
+    if let Some(fraction) = file.options.max_bad_fraction
+        && !(0.0..=1.0).contains(&fraction)
+    {
+        return Err(invalid(format!(
+            "options.max_bad_fraction: expected a fraction from 0 to 1, got {fraction}"
+        )));
+    }
     Ok(pb::JobSpec {
         name: file.name,
         description: file.description,
@@ -178,6 +189,8 @@ pub fn parse_job(
             parallelism: file.options.parallelism,
             max_task_attempts: file.options.max_task_attempts,
             timeout_ms: file.options.timeout_secs * 1000,
+            max_bad_records: file.options.max_bad_records,
+            max_bad_fraction: file.options.max_bad_fraction,
         }),
         sink: file.sink.map(|sink| pb::SinkSpec {
             path: resolve_path(&sink.path, base_dir),

@@ -8,12 +8,13 @@
 
 use std::sync::Arc;
 
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, SchemaRef};
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider, TableProviderFactory};
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
+use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing_table_factory::ListingTableFactory;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::context::SessionState;
@@ -55,9 +56,9 @@ impl TableProviderFactory for DatabaseTableFactory {
 }
 
 /// The file formats this factory serves (the names `STORED AS` takes).
-pub const FILE_FORMATS: &[&str] = &["PARQUET", "CSV", "JSON", "ARROW"];
+pub const FILE_FORMATS: &[&str] = &["PARQUET", "CSV", "JSON", "ARROW", "LOG"];
 
-/// Builds directory tables from data files only; anything else goes to DataFusion's factory.
+/// Builds directory tables from data files only.
 #[derive(Debug, Default)]
 pub struct DataFilesTableFactory;
 
@@ -68,14 +69,7 @@ impl TableProviderFactory for DataFilesTableFactory {
         state: &dyn Session,
         cmd: &CreateExternalTable,
     ) -> Result<Arc<dyn TableProvider>> {
-        let directory = match cmd.locations.as_slice() {
-            [location] => {
-                let url = ListingTableUrl::parse(location)?;
-                (url.is_collection() && url.get_glob().is_none()).then_some(url)
-            }
-            _ => None,
-        };
-        let Some(url) = directory else {
+        let [location] = cmd.locations.as_slice() else {
             return ListingTableFactory::new().create(state, cmd).await;
         };
         let session = state
@@ -86,18 +80,45 @@ impl TableProviderFactory for DataFilesTableFactory {
             .get_file_format_factory(&cmd.file_type)
             .ok_or_else(|| DataFusionError::Plan(format!("unknown file format {}", cmd.file_type)))?
             .create(session, &cmd.options)?;
-        let extension = match format.compression_type() {
-            Some(compression) => format.get_ext_with_compression(&compression)?,
-            None => format.get_ext(),
-        };
-        let options = ListingOptions::new(format).with_file_extension(format!(".{extension}"));
+        let schema = (!cmd.schema.fields().is_empty()).then(|| Arc::new(cmd.schema.inner().clone()));
+        files_table(state, location, format, schema, &cmd.table_partition_cols).await
+    }
+}
 
-        let table = ListingTableConfig::new(url.clone());
-        let (options, schema) = if cmd.schema.fields().is_empty() {
-            let partitions = if cmd.table_partition_cols.is_empty() {
+/// A table over the files at `location` (a file, a glob or a directory) in `format`. A
+/// directory contributes only files with the format's extension (any file, for formats without
+/// one, like logs) and its hive-style partitions become columns. Without a `schema`, it is
+/// inferred.
+pub async fn files_table(
+    state: &dyn Session,
+    location: &str,
+    format: Arc<dyn FileFormat>,
+    schema: Option<SchemaRef>,
+    partition_columns: &[String],
+) -> Result<Arc<dyn TableProvider>> {
+    let url = ListingTableUrl::parse(location)?;
+    let directory = url.is_collection() && url.get_glob().is_none();
+    let extension = match format.compression_type() {
+        _ if !directory => String::new(),
+        Some(compression) => format.get_ext_with_compression(&compression)?,
+        None => format.get_ext(),
+    };
+    let extension = if extension.is_empty() {
+        extension
+    } else {
+        format!(".{extension}")
+    };
+    let options = ListingOptions::new(format).with_file_extension(extension);
+
+    let table = ListingTableConfig::new(url.clone());
+    let (options, schema) = match schema {
+        None => {
+            let partitions = if !partition_columns.is_empty() {
+                partition_columns.to_vec()
+            } else if directory {
                 options.infer_partitions(state, &url).await?
             } else {
-                cmd.table_partition_cols.clone()
+                Vec::new()
             };
             // Plain strings, not DataFusion's dictionary-encoded default: the values are few
             // per file anyway, and plain columns travel through every exchange unchanged.
@@ -109,10 +130,9 @@ impl TableProviderFactory for DataFilesTableFactory {
             );
             let schema = options.infer_schema(state, &url).await?;
             (options, schema)
-        } else {
-            let schema = cmd.schema.inner();
-            let partitions = cmd
-                .table_partition_cols
+        }
+        Some(schema) => {
+            let partitions = partition_columns
                 .iter()
                 .map(|name| {
                     let field = schema.field_with_name(name)?;
@@ -120,14 +140,14 @@ impl TableProviderFactory for DataFilesTableFactory {
                 })
                 .collect::<Result<Vec<_>>>()?;
             let data_columns: Vec<usize> = (0..schema.fields().len())
-                .filter(|&i| !cmd.table_partition_cols.contains(schema.field(i).name()))
+                .filter(|&i| !partition_columns.contains(schema.field(i).name()))
                 .collect();
             let options = options.with_table_partition_cols(partitions);
             (options, Arc::new(schema.project(&data_columns)?))
-        };
-        let table = table.with_listing_options(options).with_schema(schema);
-        Ok(Arc::new(ListingTable::try_new(table)?))
-    }
+        }
+    };
+    let table = table.with_listing_options(options).with_schema(schema);
+    Ok(Arc::new(ListingTable::try_new(table)?))
 }
 
 #[cfg(test)]

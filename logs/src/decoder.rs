@@ -1,0 +1,369 @@
+//! Bytes to record batches: splits lines (and multi-line records), parses them and applies the
+//! bad-record policy, counting what it reads.
+//!
+//! A record is a non-blank line, or with `multiline_start`, a line matching it and the lines
+//! after it that do not. Every record read is parsed into a row, or is bad: kept in
+//! `_corrupt_record` (permissive), dropped and counted (drop_malformed) or the end of the scan
+//! (fail_fast). Nothing read goes missing.
+
+use std::sync::Arc;
+
+use arrow::array::{RecordBatch, RecordBatchOptions};
+use arrow::datatypes::SchemaRef;
+use arrow::error::ArrowError;
+use datafusion::physical_plan::metrics::Count;
+use datafusion_datasource::decoder::Decoder;
+use regex::Regex;
+
+use crate::formats::LineParser;
+use crate::options::BadRecordPolicy;
+use crate::values::{RowBuilder, Value, recycle};
+
+/// A record that did not parse under the `fail_fast` policy; the scan adds the file's name and
+/// turns `line` into a line of the file.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {reason}")]
+pub struct BadRecord {
+    /// The record's first line, counted from the start of what this decoder read (1-based).
+    pub line: u64,
+    pub reason: String,
+    /// The record's text, shortened for messages.
+    pub record: String,
+}
+
+/// What a decoder counts, shared with the scan's metrics.
+#[derive(Debug, Clone, Default)]
+pub struct Counters {
+    pub records: Count,
+    pub bad: Count,
+}
+
+/// Decodes one file (or byte range) of log text.
+#[derive(Debug)]
+pub struct LogDecoder {
+    parser: Box<dyn LineParser>,
+    rows: RowBuilder,
+    schema: SchemaRef,
+    policy: BadRecordPolicy,
+    multiline_start: Option<Arc<Regex>>,
+    batch_size: usize,
+    counters: Counters,
+    /// The start of a line whose end has not arrived yet.
+    partial: Vec<u8>,
+    /// A multi-line record still growing, and its first line.
+    pending: Option<(Vec<u8>, u64)>,
+    /// Lines seen so far.
+    lines: u64,
+    scratch: Vec<Value<'static>>,
+}
+
+impl LogDecoder {
+    /// A decoder that builds `rows` (laid out as `schema`) from `parser`'s output.
+    pub fn new(
+        parser: Box<dyn LineParser>,
+        rows: RowBuilder,
+        schema: SchemaRef,
+        policy: BadRecordPolicy,
+        multiline_start: Option<Arc<Regex>>,
+        batch_size: usize,
+        counters: Counters,
+    ) -> Self {
+        Self {
+            parser,
+            rows,
+            schema,
+            policy,
+            multiline_start,
+            batch_size: batch_size.max(1),
+            counters,
+            partial: Vec::new(),
+            pending: None,
+            lines: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    fn line(&mut self, mut line: &[u8]) -> Result<(), ArrowError> {
+        self.lines += 1;
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        let Some(start) = &self.multiline_start else {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                return Ok(());
+            }
+            return self.record(line, self.lines);
+        };
+        if start.is_match(&String::from_utf8_lossy(line)) {
+            if let Some((record, first)) = self.pending.take() {
+                self.record(&record, first)?;
+            }
+            self.pending = Some((line.to_vec(), self.lines));
+        } else if let Some((record, _)) = &mut self.pending {
+            record.push(b'\n');
+            record.extend_from_slice(line);
+        } else if !line.iter().all(u8::is_ascii_whitespace) {
+            // Lines before the first start of a record form a record of their own.
+            self.pending = Some((line.to_vec(), self.lines));
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, record: &[u8], line: u64) -> Result<(), ArrowError> {
+        let text = String::from_utf8_lossy(record);
+        let mut values = recycle(std::mem::take(&mut self.scratch));
+        let parsed = self.parser.parse(&text, &mut values);
+        let result = match parsed {
+            Ok(false) => Ok(()),
+            Ok(true) => {
+                self.counters.records.add(1);
+                self.rows.append(&values);
+                Ok(())
+            }
+            Err(reason) => {
+                self.counters.records.add(1);
+                self.counters.bad.add(1);
+                match self.policy {
+                    BadRecordPolicy::Permissive => {
+                        self.rows.append_corrupt(&text);
+                        Ok(())
+                    }
+                    BadRecordPolicy::DropMalformed => Ok(()),
+                    BadRecordPolicy::FailFast => Err(ArrowError::ExternalError(Box::new(BadRecord {
+                        line,
+                        reason,
+                        record: shorten(&text),
+                    }))),
+                }
+            }
+        };
+        self.scratch = recycle(values);
+        result
+    }
+
+    /// The input has ended: the last line may lack its newline, a multi-line record may be
+    /// open.
+    fn end_of_input(&mut self) -> Result<(), ArrowError> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.line(&line)?;
+        }
+        if let Some((record, first)) = self.pending.take() {
+            self.record(&record, first)?;
+        }
+        Ok(())
+    }
+}
+
+/// At most 200 characters of a record, for error messages.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(200) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+impl Decoder for LogDecoder {
+    fn decode(&mut self, buf: &[u8]) -> Result<usize, ArrowError> {
+        if buf.is_empty() {
+            self.end_of_input()?;
+            return Ok(0);
+        }
+        let mut consumed = 0;
+        while self.rows.rows() < self.batch_size && consumed < buf.len() {
+            let rest = &buf[consumed..];
+            let Some(end) = memchr::memchr(b'\n', rest) else {
+                self.partial.extend_from_slice(rest);
+                consumed = buf.len();
+                break;
+            };
+            if self.partial.is_empty() {
+                self.line(&rest[..end])?;
+            } else {
+                let mut line = std::mem::take(&mut self.partial);
+                line.extend_from_slice(&rest[..end]);
+                self.line(&line)?;
+                line.clear();
+                self.partial = line;
+            }
+            consumed += end + 1;
+        }
+        Ok(consumed)
+    }
+
+    fn flush(&mut self) -> Result<Option<RecordBatch>, ArrowError> {
+        let rows = self.rows.rows();
+        if rows == 0 {
+            return Ok(None);
+        }
+        let columns = self.rows.finish();
+        let options = RecordBatchOptions::new().with_row_count(Some(rows));
+        RecordBatch::try_new_with_options(Arc::clone(&self.schema), columns, &options).map(Some)
+    }
+
+    fn can_flush_early(&self) -> bool {
+        self.rows.rows() >= self.batch_size
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::Format;
+    use crate::options::LogOptions;
+    use crate::values::{ColumnSource, ColumnType};
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    /// A decoder for `format` with only `status` (or the first column) and `_corrupt_record`.
+    fn decoder(options: &[(&str, &str)], batch_size: usize) -> (LogDecoder, Counters) {
+        let map: HashMap<String, String> =
+            options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let options = LogOptions::parse(&map).unwrap();
+        let format = Format::new(&options).unwrap();
+        let columns = format
+            .fixed_columns()
+            .unwrap_or_else(|| vec![("a".to_string(), ColumnType::Int64)]);
+        let schema = Arc::new(Schema::new(vec![
+            columns[0].1.field(&columns[0].0),
+            Field::new(crate::CORRUPT_RECORD_COLUMN, DataType::Utf8, true),
+        ]));
+        let rows = RowBuilder::new([
+            (ColumnSource::Field(0), columns[0].1),
+            (ColumnSource::CorruptRecord, ColumnType::Text),
+        ]);
+        let counters = Counters::default();
+        let multiline = options
+            .multiline_start
+            .as_deref()
+            .map(|s| Arc::new(Regex::new(s).unwrap()));
+        let decoder = LogDecoder::new(
+            format.parser(&columns),
+            rows,
+            schema,
+            options.mode,
+            multiline,
+            batch_size,
+            counters.clone(),
+        );
+        (decoder, counters)
+    }
+
+    /// Feeds `input` in chunks of `chunk` bytes, like a byte stream would.
+    fn decode_all(decoder: &mut LogDecoder, input: &[u8], chunk: usize) -> Result<Vec<RecordBatch>, ArrowError> {
+        let mut batches = Vec::new();
+        for piece in input.chunks(chunk.max(1)) {
+            let mut piece = piece;
+            while !piece.is_empty() {
+                let used = decoder.decode(piece)?;
+                piece = &piece[used..];
+                if used == 0 || decoder.can_flush_early() {
+                    batches.extend(decoder.flush()?);
+                }
+            }
+        }
+        decoder.decode(&[])?;
+        batches.extend(decoder.flush()?);
+        Ok(batches)
+    }
+
+    const GOOD: &str = r#"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "ua""#;
+
+    #[test]
+    fn lines_split_across_chunks_crlf_and_blank_lines() {
+        let input = format!("{GOOD}\r\n\n{GOOD}\nnot a log line\n   \n{GOOD}");
+        let (mut decoder, counters) = decoder(&[("format", "combined")], 2);
+        let batches = decode_all(&mut decoder, input.as_bytes(), 7).unwrap();
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(rows, 4);
+        assert!(batches.iter().all(|b| b.num_rows() <= 2));
+        assert_eq!(counters.records.value(), 4);
+        assert_eq!(counters.bad.value(), 1);
+        let corrupt: Vec<String> = batches
+            .iter()
+            .flat_map(|b| {
+                let column = b.column(1).as_string::<i32>().clone();
+                (0..column.len())
+                    .filter(|&i| column.is_valid(i))
+                    .map(|i| column.value(i).to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(corrupt, ["not a log line"]);
+    }
+
+    #[test]
+    fn fail_fast_names_the_line() {
+        let input = format!("{GOOD}\n{GOOD}\n\nbroken\n{GOOD}\n");
+        let (mut decoder, _) = decoder(&[("format", "combined"), ("mode", "fail_fast")], 100);
+        let error = decode_all(&mut decoder, input.as_bytes(), 1000).unwrap_err();
+        let ArrowError::ExternalError(inner) = error else { panic!("{error}") };
+        let bad = inner.downcast_ref::<BadRecord>().unwrap();
+        assert_eq!(bad.line, 4);
+        assert_eq!(bad.record, "broken");
+    }
+
+    #[test]
+    fn multiline_records_join_continuation_lines() {
+        let input = "2024-01-01 ERROR boom\n  at a.b(C.java:1)\n  at d.e(F.java:2)\n2024-01-01 INFO ok\n";
+        let (mut decoder, counters) = decoder(
+            &[
+                ("format", "regex"),
+                ("pattern", r"(?s)^(?P<day>\S+) (?P<level>\w+) (?P<message>.*)$"),
+                ("multiline_start", r"^\d{4}-"),
+            ],
+            100,
+        );
+        let batches = decode_all(&mut decoder, input.as_bytes(), 5).unwrap();
+        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 2);
+        assert_eq!(counters.records.value(), 2);
+        assert_eq!(counters.bad.value(), 0);
+    }
+
+    proptest! {
+        /// Whatever the bytes, no parser panics and every record read is a row or counted bad.
+        #[test]
+        fn every_record_is_a_row_or_bad(
+            lines in proptest::collection::vec(
+                prop_oneof![
+                    Just(GOOD.to_string()),
+                    Just("<34>Oct 11 22:14:15 host su[1]: x".to_string()),
+                    Just(r#"{"a": 1}"#.to_string()),
+                    "[ -~]{0,80}",
+                    any::<Vec<u8>>().prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+                ],
+                0..40,
+            ),
+            format in proptest::sample::select(vec![
+                "combined", "common", "apache_error", "syslog", "rfc5424", "json", "alb", "elb",
+                "cloudfront",
+            ]),
+            mode in proptest::sample::select(vec!["permissive", "drop_malformed"]),
+            chunk in 1usize..64,
+        ) {
+            let input = lines.join("\n");
+            let mut options = vec![("format", format), ("mode", mode)];
+            if format == "cloudfront" {
+                options.push(("fields", "date time c-ip sc-status"));
+            }
+            let (mut decoder, counters) = decoder(&options, 3);
+            let batches = decode_all(&mut decoder, input.as_bytes(), chunk).unwrap();
+            let rows = batches.iter().map(|b| b.num_rows()).sum::<usize>();
+            let records = counters.records.value();
+            let bad = counters.bad.value();
+            let kept_bad = if mode == "permissive" { bad } else { 0 };
+            prop_assert_eq!(rows, records - bad + kept_bad);
+            // Every non-blank line is a record (no format here has directives or multi-line
+            // records), except CloudFront's '#' directives.
+            let expected = input
+                .split('\n')
+                .map(|l| l.strip_suffix('\r').unwrap_or(l))
+                .filter(|l| !l.bytes().all(|b| b.is_ascii_whitespace()))
+                .filter(|l| format != "cloudfront" || !l.starts_with('#'))
+                .count();
+            prop_assert_eq!(records, expected);
+        }
+    }
+}
