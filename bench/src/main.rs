@@ -7,9 +7,12 @@
 //! - `kiln-bench load` loads a taxi-like CSV from a real S3 server into PostgreSQL and MariaDB
 //!   with Kiln, and the same file with `psql \\copy` and `LOAD DATA LOCAL INFILE`.
 //! - `kiln-bench latency` times submit -> SUCCEEDED of a trivial job, with the SDK and the CLI.
+//! - `kiln-bench logs` parses combined-format access logs to Parquet: built-in parser on one
+//!   and all cores, as a Kiln job, and a regex baseline.
 
 mod latency;
 mod load;
+mod logs;
 mod tpch;
 
 use std::path::PathBuf;
@@ -64,6 +67,18 @@ enum Command {
         #[arg(long, default_value = "bench/results/load.md")]
         out: PathBuf,
     },
+    /// Access logs -> Parquet: MB/s per core, against a regex parser.
+    Logs {
+        /// MB of log to generate and parse.
+        #[arg(long, default_value_t = 1000)]
+        mb: usize,
+        /// Where the data goes.
+        #[arg(long, default_value = "bench/data")]
+        data_dir: PathBuf,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/logs.md")]
+        out: PathBuf,
+    },
     /// Submit -> SUCCEEDED of a trivial job on a warm cluster, SDK and CLI.
     Latency {
         /// Jobs per path.
@@ -94,5 +109,6 @@ async fn main() {
             out,
         } => load::run(rows, partitions, &data_dir, &out).await,
         Command::Latency { runs, out } => latency::run(runs, &out).await,
+        Command::Logs { mb, data_dir, out } => logs::run(mb, &data_dir, &out).await,
     }
 }

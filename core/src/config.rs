@@ -26,6 +26,9 @@ pub const DEFAULT_MAX_TASK_ATTEMPTS: u32 = 4;
 /// - file-scan work stealing lets one partition read its siblings' files, which in a task
 ///   that runs alone means every task reads every file.
 ///
+/// A table over a directory reads every file below it, as Athena and Glue do with an S3
+/// prefix (logs are typically nested by date: `logs/2024/01/02/...`).
+///
 /// A join whose build side is small is planned as a broadcast: every task of the probe stage
 /// reads the whole build side from the stage that produced it.
 pub fn distributed_session_config(shuffle_partitions: usize) -> SessionConfig {
@@ -35,6 +38,7 @@ pub fn distributed_session_config(shuffle_partitions: usize) -> SessionConfig {
         .with_information_schema(true);
     let options = config.options_mut();
     options.execution.enable_file_stream_work_stealing = false;
+    options.execution.listing_table_ignore_subdirectory = false;
     options.optimizer.enable_dynamic_filter_pushdown = false;
     options.optimizer.enable_join_dynamic_filter_pushdown = false;
     options.optimizer.enable_topk_dynamic_filter_pushdown = false;

@@ -80,7 +80,7 @@ impl TableProviderFactory for DataFilesTableFactory {
             .get_file_format_factory(&cmd.file_type)
             .ok_or_else(|| DataFusionError::Plan(format!("unknown file format {}", cmd.file_type)))?
             .create(session, &cmd.options)?;
-        let schema = (!cmd.schema.fields().is_empty()).then(|| Arc::new(cmd.schema.inner().clone()));
+        let schema = (!cmd.schema.fields().is_empty()).then(|| Arc::clone(cmd.schema.inner()));
         files_table(state, location, format, schema, &cmd.table_partition_cols).await
     }
 }
