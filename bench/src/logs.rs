@@ -78,8 +78,8 @@ async fn parse_to_parquet(
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let format = LogFormat::new(LogOptions::parse(&options).expect("log options"))
-        .expect("a log format");
+    let format =
+        LogFormat::new(LogOptions::parse(&options).expect("log options")).expect("a log format");
     let listing = ListingOptions::new(Arc::new(format)).with_file_extension("");
     ctx.register_listing_table("logs", log.to_str().unwrap(), listing, None, None)
         .await
@@ -150,9 +150,18 @@ pub async fn run(mb: usize, data_dir: &Path, out: &Path) {
     };
     let (mut one, mut all, mut baseline, mut cluster) = (None, None, None, None);
     for _ in 0..2 {
-        best(&mut one, parse_to_parquet(&log, &parquet, &combined, 1).await);
-        best(&mut all, parse_to_parquet(&log, &parquet, &combined, cores).await);
-        best(&mut baseline, parse_to_parquet(&log, &parquet, &regex, 1).await);
+        best(
+            &mut one,
+            parse_to_parquet(&log, &parquet, &combined, 1).await,
+        );
+        best(
+            &mut all,
+            parse_to_parquet(&log, &parquet, &combined, cores).await,
+        );
+        best(
+            &mut baseline,
+            parse_to_parquet(&log, &parquet, &regex, 1).await,
+        );
         best(&mut cluster, kiln_job(&log, &parquet).await);
     }
     let rate = |d: Option<Duration>| size / d.expect("measured").as_secs_f64();

@@ -75,6 +75,8 @@ pub fn status_json(status: &proto::JobStatus) -> serde_json::Value {
                 "task_failures": s.task_failures,
                 "rows_out": s.rows_out,
                 "bytes_out": s.bytes_out,
+                "records_read": s.records_read,
+                "bad_records": s.bad_records,
             })
         })
         .collect();
@@ -88,6 +90,8 @@ pub fn status_json(status: &proto::JobStatus) -> serde_json::Value {
         "started_at_ms": status.started_at_ms,
         "ended_at_ms": status.ended_at_ms,
         "stages": stages,
+        "records_read": status.records_read,
+        "bad_records": status.bad_records,
         "result_rows": status.result.as_ref().map(|r| r.rows),
     })
 }

@@ -85,6 +85,12 @@ pub fn summary(status: &proto::JobStatus) -> String {
             stage.task_failures
         ));
     }
+    if status.records_read > 0 {
+        text.push_str(&format!(
+            "log sources read {} records, {} bad\n",
+            status.records_read, status.bad_records
+        ));
+    }
     if !status.error.is_empty() {
         text.push_str(&format!("error: {}\n", status.error));
     }

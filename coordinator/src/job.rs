@@ -352,11 +352,17 @@ impl Job {
 
     /// Records read and bad across the job's completed tasks.
     fn record_counts(&self) -> (u64, u64) {
-        let outputs = self.stages.iter().flat_map(|s| &s.tasks).filter_map(|t| match &t.state {
-            TaskState::Done(output) => Some(output),
-            _ => None,
-        });
-        outputs.fold((0, 0), |(read, bad), o| (read + o.records_read, bad + o.bad_records))
+        let outputs = self
+            .stages
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .filter_map(|t| match &t.state {
+                TaskState::Done(output) => Some(output),
+                _ => None,
+            });
+        outputs.fold((0, 0), |(read, bad), o| {
+            (read + o.records_read, bad + o.bad_records)
+        })
     }
 
     /// Why the job fails its error budget (`max_bad_records`, `max_bad_fraction`), if it does.

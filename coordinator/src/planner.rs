@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use datafusion::config::ConfigOptions;
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
+use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::error::DataFusionError;
 use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::logical_expr::LogicalPlan;
@@ -16,7 +17,7 @@ use datafusion::physical_expr::expressions::col;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::empty::EmptyExec;
 use datafusion::physical_plan::repartition::RepartitionExec;
-use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
+use datafusion::prelude::{CsvReadOptions, JsonReadOptions, SessionContext};
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
 use kiln_jobs::secrets::redact_password;
@@ -173,9 +174,13 @@ async fn register_source(
             .map_err(|e| invalid(what, e));
     }
     let result = match source.format.to_ascii_lowercase().as_str() {
+        // Like Spark, a partitioned directory's `key=value` levels become columns.
         "parquet" => {
-            ctx.register_parquet(&source.name, &source.path, ParquetReadOptions::default())
+            let format = Arc::new(ParquetFormat::default());
+            let table = files_table(&ctx.state(), &source.path, format, None, &[])
                 .await
+                .map_err(|e| invalid(&what, e))?;
+            ctx.register_table(source.name.as_str(), table).map(|_| ())
         }
         "csv" => {
             let read = csv_options(source, &what)?;

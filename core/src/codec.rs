@@ -6,11 +6,11 @@ use std::sync::Arc;
 use arrow::datatypes::Schema;
 use arrow::ipc::convert::IpcSchemaEncoder;
 use arrow::ipc::writer::DictionaryTracker;
+use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::physical_expr::LexOrdering;
 use datafusion::physical_plan::ExecutionPlan;
-use datafusion::datasource::source::DataSourceExec;
 use datafusion_proto::physical_plan::from_proto::{
     parse_physical_sort_expr, parse_protobuf_file_scan_config, parse_table_schema_from_proto,
 };

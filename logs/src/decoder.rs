@@ -129,11 +129,13 @@ impl LogDecoder {
                         Ok(())
                     }
                     BadRecordPolicy::DropMalformed => Ok(()),
-                    BadRecordPolicy::FailFast => Err(ArrowError::ExternalError(Box::new(BadRecord {
-                        line,
-                        reason,
-                        record: shorten(&text),
-                    }))),
+                    BadRecordPolicy::FailFast => {
+                        Err(ArrowError::ExternalError(Box::new(BadRecord {
+                            line,
+                            reason,
+                            record: shorten(&text),
+                        })))
+                    }
                 }
             }
         };
@@ -219,8 +221,10 @@ mod tests {
 
     /// A decoder for `format` with only `status` (or the first column) and `_corrupt_record`.
     fn decoder(options: &[(&str, &str)], batch_size: usize) -> (LogDecoder, Counters) {
-        let map: HashMap<String, String> =
-            options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = options
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let options = LogOptions::parse(&map).unwrap();
         let format = Format::new(&options).unwrap();
         let columns = format
@@ -252,7 +256,11 @@ mod tests {
     }
 
     /// Feeds `input` in chunks of `chunk` bytes, like a byte stream would.
-    fn decode_all(decoder: &mut LogDecoder, input: &[u8], chunk: usize) -> Result<Vec<RecordBatch>, ArrowError> {
+    fn decode_all(
+        decoder: &mut LogDecoder,
+        input: &[u8],
+        chunk: usize,
+    ) -> Result<Vec<RecordBatch>, ArrowError> {
         let mut batches = Vec::new();
         for piece in input.chunks(chunk.max(1)) {
             let mut piece = piece;
@@ -269,7 +277,8 @@ mod tests {
         Ok(batches)
     }
 
-    const GOOD: &str = r#"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "ua""#;
+    const GOOD: &str =
+        r#"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "ua""#;
 
     #[test]
     fn lines_split_across_chunks_crlf_and_blank_lines() {
@@ -299,7 +308,9 @@ mod tests {
         let input = format!("{GOOD}\n{GOOD}\n\nbroken\n{GOOD}\n");
         let (mut decoder, _) = decoder(&[("format", "combined"), ("mode", "fail_fast")], 100);
         let error = decode_all(&mut decoder, input.as_bytes(), 1000).unwrap_err();
-        let ArrowError::ExternalError(inner) = error else { panic!("{error}") };
+        let ArrowError::ExternalError(inner) = error else {
+            panic!("{error}")
+        };
         let bad = inner.downcast_ref::<BadRecord>().unwrap();
         assert_eq!(bad.line, 4);
         assert_eq!(bad.record, "broken");
@@ -307,11 +318,15 @@ mod tests {
 
     #[test]
     fn multiline_records_join_continuation_lines() {
-        let input = "2024-01-01 ERROR boom\n  at a.b(C.java:1)\n  at d.e(F.java:2)\n2024-01-01 INFO ok\n";
+        let input =
+            "2024-01-01 ERROR boom\n  at a.b(C.java:1)\n  at d.e(F.java:2)\n2024-01-01 INFO ok\n";
         let (mut decoder, counters) = decoder(
             &[
                 ("format", "regex"),
-                ("pattern", r"(?s)^(?P<day>\S+) (?P<level>\w+) (?P<message>.*)$"),
+                (
+                    "pattern",
+                    r"(?s)^(?P<day>\S+) (?P<level>\w+) (?P<message>.*)$",
+                ),
                 ("multiline_start", r"^\d{4}-"),
             ],
             100,

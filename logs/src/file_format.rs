@@ -431,19 +431,17 @@ impl FileOpener for LogOpener {
         );
         Ok(Box::pin(async move {
             let bytes: BoxStream<'static, Result<Bytes>> = match range {
-                Some((start, end)) => {
-                    AlignedBoundaryStream::new(
-                        Arc::clone(&store),
-                        location.clone(),
-                        start,
-                        end,
-                        size,
-                        b'\n',
-                    )
-                    .await?
-                    .map_err(DataFusionError::from)
-                    .boxed()
-                }
+                Some((start, end)) => AlignedBoundaryStream::new(
+                    Arc::clone(&store),
+                    location.clone(),
+                    start,
+                    end,
+                    size,
+                    b'\n',
+                )
+                .await?
+                .map_err(DataFusionError::from)
+                .boxed(),
                 None => store
                     .get_opts(&location, GetOptions::default())
                     .await?
@@ -453,8 +451,8 @@ impl FileOpener for LogOpener {
             };
             let input = compression_of(&location).convert_stream(bytes)?.fuse();
             let start = range.map_or(0, |(start, _)| start);
-            let batches = deserialize_stream(input, DecoderDeserializer::new(decoder)).then(
-                move |batch| {
+            let batches =
+                deserialize_stream(input, DecoderDeserializer::new(decoder)).then(move |batch| {
                     let store = Arc::clone(&store);
                     let location = location.clone();
                     async move {
@@ -463,8 +461,7 @@ impl FileOpener for LogOpener {
                             Err(error) => Err(locate(error, &store, &location, start).await),
                         }
                     }
-                },
-            );
+                });
             Ok(batches.boxed())
         }))
     }
@@ -533,8 +530,10 @@ mod tests {
     }
 
     async fn table(ctx: &SessionContext, dir: &std::path::Path, options: &[(&str, &str)]) {
-        let map: HashMap<String, String> =
-            options.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = options
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let format = LogFormat::new(LogOptions::parse(&map).unwrap()).unwrap();
         let listing = ListingOptions::new(Arc::new(format)).with_file_extension("");
         ctx.register_listing_table("logs", dir.to_str().unwrap(), listing, None, None)
@@ -553,7 +552,8 @@ mod tests {
         let plain: Vec<String> = (0..3).map(line).chain(["garbage".to_string()]).collect();
         std::fs::write(dir.path().join("a.log"), plain.join("\n")).unwrap();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(format!("{}\n{}\n", line(3), line(4)).as_bytes()).unwrap();
+        gz.write_all(format!("{}\n{}\n", line(3), line(4)).as_bytes())
+            .unwrap();
         std::fs::write(dir.path().join("b.log.gz"), gz.finish().unwrap()).unwrap();
 
         let ctx = SessionContext::new();
@@ -584,7 +584,12 @@ mod tests {
             .set("datafusion.optimizer.repartition_file_min_size", "1")
             .unwrap();
         let ctx = SessionContext::new_with_config(config);
-        table(&ctx, dir.path(), &[("format", "combined"), ("mode", "fail_fast")]).await;
+        table(
+            &ctx,
+            dir.path(),
+            &[("format", "combined"), ("mode", "fail_fast")],
+        )
+        .await;
         let plan = ctx
             .sql("SELECT status FROM logs")
             .await
@@ -593,15 +598,26 @@ mod tests {
             .await
             .unwrap();
         let shown = displayable(plan.as_ref()).indent(true).to_string();
-        assert!(shown.contains("4 groups") && shown.contains("big.log:"), "{shown}");
-        let error = query(&ctx, "SELECT status FROM logs").await.unwrap_err().to_string();
+        assert!(
+            shown.contains("4 groups") && shown.contains("big.log:"),
+            "{shown}"
+        );
+        let error = query(&ctx, "SELECT status FROM logs")
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("big.log, line 1500:") && error.contains("this is not an access log"),
             "{error}"
         );
 
         let ctx = SessionContext::new();
-        table(&ctx, dir.path(), &[("format", "combined"), ("mode", "drop_malformed")]).await;
+        table(
+            &ctx,
+            dir.path(),
+            &[("format", "combined"), ("mode", "drop_malformed")],
+        )
+        .await;
         let text = query(&ctx, "SELECT count(*) AS n FROM logs").await.unwrap();
         assert!(text.contains("| 1999 |"), "{text}");
     }
@@ -617,13 +633,21 @@ mod tests {
         )
         .unwrap();
         let ctx = SessionContext::new();
-        table(&ctx, dir.path(), &[("format", "cloudfront"), ("mode", "fail_fast")]).await;
+        table(
+            &ctx,
+            dir.path(),
+            &[("format", "cloudfront"), ("mode", "fail_fast")],
+        )
+        .await;
         let text = query(
             &ctx,
             "SELECT max(timestamp) AS last, sum(sc_status) AS s, count(cs_user_agent) AS ua FROM logs",
         )
         .await
         .unwrap();
-        assert!(text.contains("| 2019-12-04T21:02:32Z | 504 | 1  |"), "{text}");
+        assert!(
+            text.contains("| 2019-12-04T21:02:32Z | 504 | 1  |"),
+            "{text}"
+        );
     }
 }

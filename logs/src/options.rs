@@ -245,8 +245,11 @@ mod tests {
             ("log.mode", "DROPMALFORMED"),
         ]))
         .unwrap();
-        let job = LogOptions::parse(&options(&[("format", "combined"), ("mode", "drop_malformed")]))
-            .unwrap();
+        let job = LogOptions::parse(&options(&[
+            ("format", "combined"),
+            ("mode", "drop_malformed"),
+        ]))
+        .unwrap();
         assert_eq!(sql, job);
         assert_eq!(LogOptions::parse(&job.to_map()).unwrap(), job);
     }
@@ -256,7 +259,10 @@ mod tests {
         let error = LogOptions::parse(&options(&[("format", "combined"), ("mode", "lenient")]))
             .unwrap_err()
             .to_string();
-        assert!(error.contains("'mode'") && error.contains("fail_fast"), "{error}");
+        assert!(
+            error.contains("'mode'") && error.contains("fail_fast"),
+            "{error}"
+        );
         let error = LogOptions::parse(&options(&[("format", "grok"), ("patern", "x")]))
             .unwrap_err()
             .to_string();

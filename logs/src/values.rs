@@ -120,9 +120,9 @@ impl ColumnBuilder {
             ColumnType::Int64 => ColumnBuilder::Int64(Int64Builder::new()),
             ColumnType::Float64 => ColumnBuilder::Float64(Float64Builder::new()),
             ColumnType::Bool => ColumnBuilder::Bool(BooleanBuilder::new()),
-            ColumnType::Timestamp => ColumnBuilder::Timestamp(
-                TimestampMicrosecondBuilder::new().with_timezone("UTC"),
-            ),
+            ColumnType::Timestamp => {
+                ColumnBuilder::Timestamp(TimestampMicrosecondBuilder::new().with_timezone("UTC"))
+            }
         }
     }
 

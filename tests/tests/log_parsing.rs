@@ -38,7 +38,11 @@ fn access_line(n: usize) -> String {
     } else {
         "curl/8.5.0"
     };
-    let referer = if n % 2 == 0 { "-" } else { "https://example.com/" };
+    let referer = if n % 2 == 0 {
+        "-"
+    } else {
+        "https://example.com/"
+    };
     format!(
         r#"{client} - - [{day:02}/Jan/2024:{:02}:{:02}:{:02} +0000] "GET {path} HTTP/1.1" {status} {bytes} "{referer}" "{agent}""#,
         n % 24,
@@ -168,7 +172,9 @@ async fn access_logs_on_s3_to_parquet_partitioned_by_day() {
         .collect()
         .await
         .unwrap();
-    let text = arrow::util::pretty::pretty_format_batches(&agents).unwrap().to_string();
+    let text = arrow::util::pretty::pretty_format_batches(&agents)
+        .unwrap()
+        .to_string();
     let quoted = (0..130_000).filter(|n| n % 11 == 0).count();
     assert!(text.contains(&format!("| {quoted} |")), "{text}");
 
@@ -182,7 +188,11 @@ async fn access_logs_on_s3_to_parquet_partitioned_by_day() {
         failed.error
     );
     assert_eq!(failed.bad_records, 3);
-    assert!(s3.list("lake", "strict/").iter().all(|k| !k.ends_with(".parquet")));
+    assert!(
+        s3.list("lake", "strict/")
+            .iter()
+            .all(|k| !k.ends_with(".parquet"))
+    );
 }
 
 /// Per-day rows, byte totals and distinct clients of the generated lines `range`.
@@ -221,7 +231,15 @@ async fn expected_by_day(range: std::ops::Range<usize>) -> Vec<arrow::array::Rec
 async fn stored_as_log_tables_in_sql_and_fail_fast() {
     let dir = tempfile::tempdir().unwrap();
     let lines: Vec<String> = (0..300)
-        .map(|n| format!("<{}>Jan {:>2} 10:00:{:02} host{} app[{n}]: event {n}", 8 + n % 8, 1 + n % 28, n % 60, n % 3))
+        .map(|n| {
+            format!(
+                "<{}>Jan {:>2} 10:00:{:02} host{} app[{n}]: event {n}",
+                8 + n % 8,
+                1 + n % 28,
+                n % 60,
+                n % 3
+            )
+        })
         .collect();
     write_log(&dir.path().join("syslog.log"), &lines, false);
     let mut broken = lines.clone();
@@ -252,11 +270,14 @@ async fn stored_as_log_tables_in_sql_and_fail_fast() {
     let batches: Vec<_> = futures::TryStreamExt::try_collect(client.results(&status).unwrap())
         .await
         .unwrap();
-    let text = arrow::util::pretty::pretty_format_batches(&batches).unwrap().to_string();
+    let text = arrow::util::pretty::pretty_format_batches(&batches)
+        .unwrap()
+        .to_string();
     let pids = |host: usize| (0..300).filter(|n| n % 3 == host).sum::<usize>();
     for host in 0..3 {
         assert!(
-            text.contains(&format!("| host{host} | 100 | 2023-01-01T10:00:")) && text.contains(&format!("| {} |", pids(host))),
+            text.contains(&format!("| host{host} | 100 | 2023-01-01T10:00:"))
+                && text.contains(&format!("| {} |", pids(host))),
             "{text}"
         );
     }

@@ -42,7 +42,9 @@ pub struct AccessLogParser {
 impl LineParser for AccessLogParser {
     fn parse<'a>(&mut self, line: &'a str, out: &mut Vec<Value<'a>>) -> Result<bool, String> {
         let mut cursor = Cursor::new(line);
-        out.push(Value::Text(Cow::Borrowed(cursor.token("the client address")?)));
+        out.push(Value::Text(Cow::Borrowed(
+            cursor.token("the client address")?,
+        )));
         out.push(Value::text_or_dash(cursor.token("the ident field")?));
         out.push(Value::text_or_dash(cursor.token("the user field")?));
         let stamp = cursor.enclosed(b'[', b']', "the timestamp")?;
@@ -53,9 +55,10 @@ impl LineParser for AccessLogParser {
         let status = cursor.token("the status")?;
         out.push(match status {
             "-" => Value::Null,
-            _ => Value::Int(i64::from(time::number(status.as_bytes()).ok_or_else(
-                || format!("status '{status}' is not a number"),
-            )?)),
+            _ => Value::Int(i64::from(
+                time::number(status.as_bytes())
+                    .ok_or_else(|| format!("status '{status}' is not a number"))?,
+            )),
         });
         let bytes = cursor.token("the byte count")?;
         out.push(match bytes {
@@ -98,7 +101,9 @@ fn request<'a>(request: Cow<'a, str>, out: &mut Vec<Value<'a>>) {
         return;
     };
     let (path, protocol) = match rest.rsplit_once(' ') {
-        Some((path, protocol)) if protocol.starts_with("HTTP/") => (path, Value::Text(protocol.into())),
+        Some((path, protocol)) if protocol.starts_with("HTTP/") => {
+            (path, Value::Text(protocol.into()))
+        }
         _ => (rest, Value::Null),
     };
     out.extend([
@@ -165,37 +170,54 @@ mod tests {
 
     #[test]
     fn odd_requests_keep_their_text() {
-        let values = parse(false, r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "\x16\x03\x01" 400 0"#)
-            .unwrap();
+        let values = parse(
+            false,
+            r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "\x16\x03\x01" 400 0"#,
+        )
+        .unwrap();
         assert_eq!(values[4], Value::Null);
         assert_eq!(values[5], text(r"\x16\x03\x01"));
-        let values =
-            parse(false, r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "-" 408 -"#).unwrap();
+        let values = parse(
+            false,
+            r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "-" 408 -"#,
+        )
+        .unwrap();
         assert_eq!(&values[4..7], &[Value::Null, Value::Null, Value::Null]);
-        let values =
-            parse(false, r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "GET /a b HTTP/1.1" 200 1"#)
-                .unwrap();
+        let values = parse(
+            false,
+            r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "GET /a b HTTP/1.1" 200 1"#,
+        )
+        .unwrap();
         assert_eq!(values[5], text("/a b"));
     }
 
     #[test]
     fn missing_trailing_fields() {
-        let values =
-            parse(true, r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "GET / HTTP/1.1" 200 5"#).unwrap();
+        let values = parse(
+            true,
+            r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "GET / HTTP/1.1" 200 5"#,
+        )
+        .unwrap();
         assert_eq!(values.len(), 11);
         assert_eq!(values[10], Value::Null);
-        let error = parse(true, r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "GET / HTTP/1.1""#)
-            .unwrap_err();
+        let error = parse(
+            true,
+            r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "GET / HTTP/1.1""#,
+        )
+        .unwrap_err();
         assert!(error.contains("status"), "{error}");
     }
 
     #[test]
     fn bad_fields_are_named() {
-        let error = parse(false, r#"1.2.3.4 - - [01/Jan/2024] "GET / HTTP/1.1" 200 5"#).unwrap_err();
-        assert!(error.contains("timestamp"), "{error}");
         let error =
-            parse(false, r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "GET / HTTP/1.1" OK 5"#)
-                .unwrap_err();
+            parse(false, r#"1.2.3.4 - - [01/Jan/2024] "GET / HTTP/1.1" 200 5"#).unwrap_err();
+        assert!(error.contains("timestamp"), "{error}");
+        let error = parse(
+            false,
+            r#"1.2.3.4 - - [01/Jan/2024:00:00:01 +0000] "GET / HTTP/1.1" OK 5"#,
+        )
+        .unwrap_err();
         assert!(error.contains("status 'OK'"), "{error}");
     }
 }

@@ -34,7 +34,9 @@ impl LineParser for ApacheErrorParser {
         })?));
         let level = cursor.enclosed(b'[', b']', "the level")?;
         match level.split_once(':') {
-            Some((module, level)) => out.extend([Value::Text(module.into()), Value::Text(level.into())]),
+            Some((module, level)) => {
+                out.extend([Value::Text(module.into()), Value::Text(level.into())])
+            }
             None => out.extend([Value::Null, Value::Text(Cow::Borrowed(level))]),
         }
         let (mut pid, mut tid, mut client) = (Value::Null, Value::Null, Value::Null);
@@ -47,13 +49,18 @@ impl LineParser for ApacheErrorParser {
             if let Some(ids) = group.strip_prefix("pid ") {
                 let (p, t) = ids.split_once(":tid ").unwrap_or((ids, ""));
                 pid = Value::Int(i64::from(
-                    time::number(p.as_bytes()).ok_or_else(|| format!("pid '{p}' is not a number"))?,
+                    time::number(p.as_bytes())
+                        .ok_or_else(|| format!("pid '{p}' is not a number"))?,
                 ));
                 if !t.is_empty() {
-                    tid = Value::Int(t.parse().map_err(|_| format!("tid '{t}' is not a number"))?);
+                    tid = Value::Int(
+                        t.parse()
+                            .map_err(|_| format!("tid '{t}' is not a number"))?,
+                    );
                 }
-            } else if let Some(address) =
-                group.strip_prefix("client ").or_else(|| group.strip_prefix("remote "))
+            } else if let Some(address) = group
+                .strip_prefix("client ")
+                .or_else(|| group.strip_prefix("remote "))
             {
                 client = Value::Text(Cow::Borrowed(address));
             } else {
@@ -124,7 +131,9 @@ mod tests {
         assert_eq!(out[3], Value::Null);
         assert_eq!(out[5], text("127.0.0.1"));
         assert_eq!(out[6], text("client denied"));
-        let error = ApacheErrorParser.parse("[yesterday] [error] x", &mut Vec::new()).unwrap_err();
+        let error = ApacheErrorParser
+            .parse("[yesterday] [error] x", &mut Vec::new())
+            .unwrap_err();
         assert!(error.contains("timestamp 'yesterday'"), "{error}");
     }
 }

@@ -120,9 +120,10 @@ impl LineParser for AwsParser {
                 }),
                 Endpoint(name, _) => {
                     let endpoint = cursor.token(name)?;
-                    match endpoint.rsplit_once(':').and_then(|(ip, port)| {
-                        Some((ip, time::number(port.as_bytes())?))
-                    }) {
+                    match endpoint
+                        .rsplit_once(':')
+                        .and_then(|(ip, port)| Some((ip, time::number(port.as_bytes())?)))
+                    {
                         Some((ip, port)) => {
                             out.extend([Value::Text(ip.into()), Value::Int(i64::from(port))])
                         }

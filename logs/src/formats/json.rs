@@ -70,7 +70,9 @@ impl LineParser for JsonParser {
                 (ColumnType::Int32 | ColumnType::Int64, Json::Number(n)) => {
                     Value::Int(n.as_i64().ok_or_else(mismatch)?)
                 }
-                (ColumnType::Float64, Json::Number(n)) => Value::Float(n.as_f64().ok_or_else(mismatch)?),
+                (ColumnType::Float64, Json::Number(n)) => {
+                    Value::Float(n.as_f64().ok_or_else(mismatch)?)
+                }
                 (ColumnType::Bool, Json::Bool(b)) => Value::Bool(*b),
                 (ColumnType::Timestamp, Json::String(s)) => {
                     Value::Timestamp(time::parse_any(s, None).ok_or_else(mismatch)?)
@@ -102,11 +104,28 @@ mod tests {
         );
         let mut parser = JsonParser { columns };
         let mut out = Vec::new();
-        parser.parse(r#"{"a": 3, "c": [1,2], "zzz": 1}"#, &mut out).unwrap();
-        assert_eq!(out, vec![Value::Float(3.0), Value::Null, Value::Text("[1,2]".into()), Value::Null]);
-        let error = parser.parse(r#"{"e": "yes"}"#, &mut Vec::new()).unwrap_err();
+        parser
+            .parse(r#"{"a": 3, "c": [1,2], "zzz": 1}"#, &mut out)
+            .unwrap();
+        assert_eq!(
+            out,
+            vec![
+                Value::Float(3.0),
+                Value::Null,
+                Value::Text("[1,2]".into()),
+                Value::Null
+            ]
+        );
+        let error = parser
+            .parse(r#"{"e": "yes"}"#, &mut Vec::new())
+            .unwrap_err();
         assert!(error.contains("field 'e'"), "{error}");
         assert!(parser.parse("[1]", &mut Vec::new()).is_err());
-        assert!(parser.parse("{\"a\": 1", &mut Vec::new()).unwrap_err().contains("not JSON"));
+        assert!(
+            parser
+                .parse("{\"a\": 1", &mut Vec::new())
+                .unwrap_err()
+                .contains("not JSON")
+        );
     }
 }

@@ -84,12 +84,18 @@ impl Format {
             other => {
                 return Err(bad(
                     "format",
-                    format!("unknown log format '{other}'; expected one of {}", FORMATS.join(", ")),
+                    format!(
+                        "unknown log format '{other}'; expected one of {}",
+                        FORMATS.join(", ")
+                    ),
                 ));
             }
         };
         if options.pattern.is_some() && !matches!(kind, Kind::Pattern(_)) {
-            return Err(bad("pattern", format!("the {} format takes no pattern", options.format)));
+            return Err(bad(
+                "pattern",
+                format!("the {} format takes no pattern", options.format),
+            ));
         }
         Ok(Self {
             kind,

@@ -38,10 +38,12 @@ impl std::fmt::Debug for Matcher {
 impl Pattern {
     /// Compiles the `pattern` option as a regex (`grok` false) or a grok pattern.
     pub fn compile(options: &LogOptions, grok: bool) -> Result<Self> {
-        let text = options
-            .pattern
-            .as_deref()
-            .ok_or_else(|| bad("pattern", format!("the {} format needs a pattern", options.format)))?;
+        let text = options.pattern.as_deref().ok_or_else(|| {
+            bad(
+                "pattern",
+                format!("the {} format needs a pattern", options.format),
+            )
+        })?;
         let (matcher, names, mut hints) = if grok {
             let mut library = grok::Grok::with_default_patterns();
             for (name, regex) in &options.patterns {
@@ -63,13 +65,19 @@ impl Pattern {
             (Matcher::Regex(regex), names, BTreeMap::new())
         };
         if names.is_empty() {
-            return Err(bad("pattern", "names no fields; use (?P<name>...) or %{PATTERN:name}"));
+            return Err(bad(
+                "pattern",
+                "names no fields; use (?P<name>...) or %{PATTERN:name}",
+            ));
         }
         hints.extend(options.types.clone());
         if let Some(unknown) = hints.keys().find(|h| !names.contains(h)) {
             return Err(bad(
                 "types",
-                format!("'{unknown}' is not a field of the pattern (fields: {})", names.join(", ")),
+                format!(
+                    "'{unknown}' is not a field of the pattern (fields: {})",
+                    names.join(", ")
+                ),
             ));
         }
         let columns = names
@@ -141,7 +149,11 @@ impl LineParser for PatternParser {
                     .captures(line)
                     .ok_or("the line does not match the pattern")?;
                 for (name, ty) in &pattern.columns {
-                    push(name, *ty, captures.name(name).map(|m| Cow::Borrowed(m.as_str())))?;
+                    push(
+                        name,
+                        *ty,
+                        captures.name(name).map(|m| Cow::Borrowed(m.as_str())),
+                    )?;
                 }
             }
             Matcher::Grok(grok) => {
@@ -149,7 +161,11 @@ impl LineParser for PatternParser {
                     .match_against(line)
                     .ok_or("the line does not match the pattern")?;
                 for (name, ty) in &pattern.columns {
-                    push(name, *ty, matches.get(name).map(|t| Cow::Owned(t.to_string())))?;
+                    push(
+                        name,
+                        *ty,
+                        matches.get(name).map(|t| Cow::Owned(t.to_string())),
+                    )?;
                 }
             }
         }
@@ -163,8 +179,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn options(pairs: &[(&str, &str)]) -> LogOptions {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         LogOptions::parse(&map).unwrap()
     }
 
@@ -182,7 +200,9 @@ mod tests {
         assert_eq!(pattern.columns[1], ("took_ms".into(), ColumnType::Int64));
         let mut parser = PatternParser(Arc::new(pattern));
         let mut out = Vec::new();
-        parser.parse("INFO 42 2024-01-02T03:04:05Z", &mut out).unwrap();
+        parser
+            .parse("INFO 42 2024-01-02T03:04:05Z", &mut out)
+            .unwrap();
         assert_eq!(out[1], Value::Int(42));
         assert!(matches!(out[2], Value::Timestamp(_)));
         let error = parser.parse("nothing", &mut Vec::new()).unwrap_err();
@@ -205,7 +225,10 @@ mod tests {
         )
         .unwrap();
         let names: Vec<&str> = pattern.columns.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["client", "time", "method", "path", "bytes", "order"]);
+        assert_eq!(
+            names,
+            ["client", "time", "method", "path", "bytes", "order"]
+        );
         let mut parser = PatternParser(Arc::new(pattern));
         let mut out = Vec::new();
         parser
@@ -222,12 +245,22 @@ mod tests {
 
     #[test]
     fn pattern_mistakes_are_named() {
-        let error = Pattern::compile(&options(&[("format", "regex"), ("pattern", "(?P<a>x")]), false)
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("'pattern'") && error.contains("compile"), "{error}");
         let error = Pattern::compile(
-            &options(&[("format", "regex"), ("pattern", "(?P<a>x)"), ("types", "b:int")]),
+            &options(&[("format", "regex"), ("pattern", "(?P<a>x")]),
+            false,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("'pattern'") && error.contains("compile"),
+            "{error}"
+        );
+        let error = Pattern::compile(
+            &options(&[
+                ("format", "regex"),
+                ("pattern", "(?P<a>x)"),
+                ("types", "b:int"),
+            ]),
             false,
         )
         .unwrap_err()

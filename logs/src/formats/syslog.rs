@@ -83,7 +83,9 @@ impl LineParser for Rfc3164Parser {
         let (app, pid, message) = match tag_end {
             Some(end) => {
                 let tag = &message[..end];
-                let message = message[end + 1..].strip_prefix(' ').unwrap_or(&message[end + 1..]);
+                let message = message[end + 1..]
+                    .strip_prefix(' ')
+                    .unwrap_or(&message[end + 1..]);
                 match tag.strip_suffix(']').and_then(|t| t.split_once('[')) {
                     Some((app, pid)) => {
                         let pid = time::number(pid.as_bytes())
@@ -123,7 +125,12 @@ impl LineParser for Rfc5424Parser {
                     .ok_or_else(|| format!("timestamp '{stamp}' is not RFC 3339"))?,
             ),
         });
-        for what in ["the host", "the app name", "the process id", "the message id"] {
+        for what in [
+            "the host",
+            "the app name",
+            "the process id",
+            "the message id",
+        ] {
             out.push(Value::text_or_dash(cursor.token(what)?));
         }
         let rest = cursor.rest();
@@ -178,7 +185,10 @@ mod tests {
         let mut parser = Rfc3164Parser { year: 2024 };
         let mut out = Vec::new();
         parser
-            .parse("<34>Oct 11 22:14:15 mymachine su[123]: 'su root' failed", &mut out)
+            .parse(
+                "<34>Oct 11 22:14:15 mymachine su[123]: 'su root' failed",
+                &mut out,
+            )
             .unwrap();
         assert_eq!(
             out,
@@ -202,11 +212,15 @@ mod tests {
         assert_eq!(out[6], Value::Null);
         assert_eq!(out[7], text("[  0.000] Linux"));
         out.clear();
-        parser.parse("Feb  5 01:02:03 host no tag here: x", &mut out).unwrap();
+        parser
+            .parse("Feb  5 01:02:03 host no tag here: x", &mut out)
+            .unwrap();
         assert_eq!(out[5], Value::Null);
         assert_eq!(out[7], text("no tag here: x"));
         out.clear();
-        let error = parser.parse("<999>Feb  5 01:02:03 host x", &mut out).unwrap_err();
+        let error = parser
+            .parse("<999>Feb  5 01:02:03 host x", &mut out)
+            .unwrap_err();
         assert!(error.contains("priority"), "{error}");
     }
 
@@ -235,12 +249,23 @@ mod tests {
         );
         assert_eq!(out[10], text("An application event"));
         out.clear();
-        Rfc5424Parser
-            .parse("<13>1 - - - - - -", &mut out)
-            .unwrap();
-        assert_eq!(out[4..], [Value::Null, Value::Null, Value::Null, Value::Null, Value::Null, Value::Null, Value::Null]);
+        Rfc5424Parser.parse("<13>1 - - - - - -", &mut out).unwrap();
+        assert_eq!(
+            out[4..],
+            [
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null
+            ]
+        );
         out.clear();
-        let error = Rfc5424Parser.parse("<13>1 2003-10-11T22:14:15Z h a p m [open", &mut out).unwrap_err();
+        let error = Rfc5424Parser
+            .parse("<13>1 2003-10-11T22:14:15Z h a p m [open", &mut out)
+            .unwrap_err();
         assert!(error.contains("not closed"), "{error}");
     }
 }

@@ -26,7 +26,10 @@ pub fn month(name: &[u8]) -> Option<u32> {
         b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
         b"Dec",
     ];
-    MONTHS.iter().position(|m| m[..] == *name).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m[..] == *name)
+        .map(|i| i as u32 + 1)
 }
 
 /// Digits to a number; `None` unless every byte is a digit.
@@ -162,7 +165,10 @@ mod tests {
     fn fractions_and_padding() {
         let base = micros(2003, 10, 1, 22, 14, 15, 0).unwrap();
         assert_eq!(iso8601("2003-10-01T22:14:15.003Z"), Some(base + 3_000));
-        assert_eq!(iso8601("2003-10-01T22:14:15.123456789"), Some(base + 123_456));
+        assert_eq!(
+            iso8601("2003-10-01T22:14:15.123456789"),
+            Some(base + 123_456)
+        );
         assert_eq!(syslog("Oct  1 22:14:15", 2003), Some(base));
         assert_eq!(apache("1/Oct/2000:13:55:36 -0700"), None);
         assert_eq!(apache("10/Foo/2000:13:55:36 -0700"), None);

@@ -151,7 +151,11 @@ mod tests {
         let fields = fields_directive(FIELDS).unwrap();
         let columns = columns(&fields);
         assert_eq!(columns[0].0, "timestamp");
-        assert!(columns.iter().any(|(n, t)| n == "cs_user_agent" && *t == ColumnType::Text));
+        assert!(
+            columns
+                .iter()
+                .any(|(n, t)| n == "cs_user_agent" && *t == ColumnType::Text)
+        );
         let mut parser = W3cParser::new(columns.clone(), &[]);
         let mut out = Vec::new();
         assert!(!parser.parse("#Version: 1.0", &mut out).unwrap());
@@ -165,12 +169,17 @@ mod tests {
                 .unwrap()
         );
         let get = |name: &str| out[columns.iter().position(|(n, _)| n == name).unwrap()].clone();
-        assert_eq!(get("timestamp"), Value::Timestamp(micros(2019, 12, 4, 21, 2, 31, 0).unwrap()));
+        assert_eq!(
+            get("timestamp"),
+            Value::Timestamp(micros(2019, 12, 4, 21, 2, 31, 0).unwrap())
+        );
         assert_eq!(get("sc_bytes"), Value::Int(392));
         assert_eq!(get("sc_status"), Value::Int(200));
         assert_eq!(get("cs_referer"), Value::Null);
         assert_eq!(get("time_taken"), Value::Float(0.001));
-        let error = parser.parse("2019-12-04\t21:02:31\tLAX1", &mut Vec::new()).unwrap_err();
+        let error = parser
+            .parse("2019-12-04\t21:02:31\tLAX1", &mut Vec::new())
+            .unwrap_err();
         assert!(error.contains("3 fields"), "{error}");
     }
 }
