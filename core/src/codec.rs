@@ -173,7 +173,8 @@ impl PhysicalExtensionCodec for KilnCodec {
                     .map_err(|e| decode_error("log scan options", e))?;
                 let table_schema = parse_table_schema_from_proto(&conf)?;
                 let source = LogSource::try_new(table_schema, options)
-                    .map_err(|e| decode_error("log scan options", e))?;
+                    .map_err(|e| decode_error("log scan options", e))?
+                    .with_quarantine_store(ctx.runtime_env().as_ref(), &ctx.session_id())?;
                 let conf = parse_protobuf_file_scan_config(
                     &conf,
                     &decode_ctx,

@@ -19,17 +19,20 @@ use crate::formats::LineParser;
 use crate::options::BadRecordPolicy;
 use crate::values::{RowBuilder, Value, recycle};
 
-/// A record that did not parse under the `fail_fast` policy; the scan adds the file's name and
-/// turns `line` into a line of the file.
-#[derive(Debug, thiserror::Error)]
+/// A record that did not parse: the error of a `fail_fast` scan, or an entry of the
+/// quarantine. The scan adds the file's name and turns `line` into a line of the file.
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("line {line}: {reason}")]
 pub struct BadRecord {
     /// The record's first line, counted from the start of what this decoder read (1-based).
     pub line: u64,
     pub reason: String,
-    /// The record's text, shortened for messages.
+    /// The record's text (shortened in a `fail_fast` error).
     pub record: String,
 }
+
+/// Bad records kept for the quarantine, shared between a decoder and its scan.
+pub type Quarantined = Arc<std::sync::Mutex<Vec<BadRecord>>>;
 
 /// What a decoder counts, shared with the scan's metrics.
 #[derive(Debug, Clone, Default)]
@@ -55,6 +58,7 @@ pub struct LogDecoder {
     /// Lines seen so far.
     lines: u64,
     scratch: Vec<Value<'static>>,
+    quarantined: Option<Quarantined>,
 }
 
 impl LogDecoder {
@@ -80,7 +84,14 @@ impl LogDecoder {
             pending: None,
             lines: 0,
             scratch: Vec::new(),
+            quarantined: None,
         }
+    }
+
+    /// Keeps every bad record in `quarantined` as well.
+    pub fn with_quarantine(mut self, quarantined: Quarantined) -> Self {
+        self.quarantined = Some(quarantined);
+        self
     }
 
     fn line(&mut self, mut line: &[u8]) -> Result<(), ArrowError> {
@@ -123,6 +134,16 @@ impl LogDecoder {
             Err(reason) => {
                 self.counters.records.add(1);
                 self.counters.bad.add(1);
+                if let Some(quarantined) = &self.quarantined {
+                    quarantined
+                        .lock()
+                        .expect("quarantine poisoned")
+                        .push(BadRecord {
+                            line,
+                            reason: reason.clone(),
+                            record: text.to_string(),
+                        });
+                }
                 match self.policy {
                     BadRecordPolicy::Permissive => {
                         self.rows.append_corrupt(&text);

@@ -13,13 +13,16 @@ use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{GetExt, Statistics};
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
 use datafusion::datasource::file_format::{FileFormat, FileFormatFactory};
+use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::datasource::physical_plan::{
-    FileGroupPartitioner, FileOpenFuture, FileOpener, FileScanConfig, FileSource,
+    FileGroupPartitioner, FileOpenFuture, FileOpener, FileScanConfig, FileScanConfigBuilder,
+    FileSource,
 };
 use datafusion::datasource::projection::{ProjectionOpener, SplitProjection};
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::datasource::table_schema::TableSchema;
 use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::physical_expr::{LexOrdering, PhysicalExpr};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::metrics::{ExecutionPlanMetricsSet, MetricBuilder};
@@ -30,10 +33,10 @@ use datafusion_datasource::decoder::{DecoderDeserializer, deserialize_stream};
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore};
+use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore, PutOptions};
 use regex::Regex;
 
-use crate::decoder::{BadRecord, Counters, LogDecoder};
+use crate::decoder::{BadRecord, Counters, LogDecoder, Quarantined};
 use crate::formats::{Columns, Format};
 use crate::options::{BadRecordPolicy, LogOptions, bad};
 use crate::values::{ColumnSource, ColumnType, RowBuilder};
@@ -135,9 +138,18 @@ impl FileFormat for LogFormat {
 
     async fn create_physical_plan(
         &self,
-        _state: &dyn Session,
+        state: &dyn Session,
         conf: FileScanConfig,
     ) -> Result<Arc<dyn ExecutionPlan>> {
+        let Some(source) = conf.file_source().downcast_ref::<LogSource>() else {
+            return Ok(DataSourceExec::from_data_source(conf));
+        };
+        let source = source
+            .clone()
+            .with_quarantine_store(state.runtime_env(), state.session_id())?;
+        let conf = FileScanConfigBuilder::from(conf)
+            .with_source(Arc::new(source))
+            .build();
         Ok(DataSourceExec::from_data_source(conf))
     }
 
@@ -211,6 +223,16 @@ pub struct LogSource {
     batch_size: Option<usize>,
     metrics: ExecutionPlanMetricsSet,
     projection: SplitProjection,
+    quarantine: Option<Quarantine>,
+}
+
+/// Where a scan's bad records go: `PREFIX/RUN/FILE.START.jsonl`, one object per file or byte
+/// range, named by its input alone so a retried task attempt rewrites the same object.
+#[derive(Debug, Clone)]
+struct Quarantine {
+    store: Arc<dyn ObjectStore>,
+    prefix: Path,
+    run_id: String,
 }
 
 impl LogSource {
@@ -226,7 +248,23 @@ impl LogSource {
             format,
             batch_size: None,
             metrics: ExecutionPlanMetricsSet::new(),
+            quarantine: None,
         }
+    }
+
+    /// Finds the store of the `quarantine` option, if set, in `runtime`; `run_id` (the job)
+    /// names the directory the bad records of this run go to.
+    pub fn with_quarantine_store(mut self, runtime: &RuntimeEnv, run_id: &str) -> Result<Self> {
+        let Some(location) = &self.format.options.quarantine else {
+            return Ok(self);
+        };
+        let url = ListingTableUrl::parse(location)?;
+        self.quarantine = Some(Quarantine {
+            store: runtime.object_store(url.object_store())?,
+            prefix: url.prefix().clone(),
+            run_id: run_id.to_string(),
+        });
+        Ok(self)
     }
 
     /// The options the source was made with (what a plan codec ships).
@@ -288,7 +326,7 @@ impl FileSource for LogSource {
     fn create_file_opener(
         &self,
         object_store: Arc<dyn ObjectStore>,
-        _base_config: &FileScanConfig,
+        base_config: &FileScanConfig,
         partition: usize,
     ) -> Result<Arc<dyn FileOpener>> {
         let file_schema = self.table_schema.file_schema();
@@ -300,6 +338,8 @@ impl FileSource for LogSource {
             .map(|f| Ok((f.name().clone(), column_type(f)?)))
             .collect::<Result<_>>()?;
         let opener = LogOpener {
+            store_url: base_config.object_store_url.as_str().to_string(),
+            quarantine: self.quarantine.clone(),
             store: object_store,
             layout: self.layout(&schema)?,
             schema,
@@ -402,6 +442,9 @@ impl FileSource for LogSource {
 
 /// Opens one file (or byte range) of a log scan.
 struct LogOpener {
+    /// The store's URL (`s3://bucket/`), to name files in full in messages.
+    store_url: String,
+    quarantine: Option<Quarantine>,
     store: Arc<dyn ObjectStore>,
     schema: SchemaRef,
     layout: Vec<(ColumnSource, ColumnType)>,
@@ -415,6 +458,7 @@ impl FileOpener for LogOpener {
     fn open(&self, file: PartitionedFile) -> Result<FileOpenFuture> {
         let store = Arc::clone(&self.store);
         let location = file.object_meta.location.clone();
+        let name = format!("{}{location}", self.store_url);
         let size = file.object_meta.size;
         let range = file
             .range
@@ -429,6 +473,14 @@ impl FileOpener for LogOpener {
             self.batch_size,
             self.counters.clone(),
         );
+        let quarantine = self
+            .quarantine
+            .clone()
+            .map(|target| (target, Quarantined::default()));
+        let decoder = match &quarantine {
+            Some((_, records)) => decoder.with_quarantine(Arc::clone(records)),
+            None => decoder,
+        };
         Ok(Box::pin(async move {
             let bytes: BoxStream<'static, Result<Bytes>> = match range {
                 Some((start, end)) => AlignedBoundaryStream::new(
@@ -451,18 +503,33 @@ impl FileOpener for LogOpener {
             };
             let input = compression_of(&location).convert_stream(bytes)?.fuse();
             let start = range.map_or(0, |(start, _)| start);
-            let batches =
-                deserialize_stream(input, DecoderDeserializer::new(decoder)).then(move |batch| {
-                    let store = Arc::clone(&store);
-                    let location = location.clone();
+            let batches = deserialize_stream(input, DecoderDeserializer::new(decoder)).then({
+                let (store, location, name) = (Arc::clone(&store), location.clone(), name.clone());
+                move |batch| {
+                    let (store, location, name) =
+                        (Arc::clone(&store), location.clone(), name.clone());
                     async move {
                         match batch {
                             Ok(batch) => Ok(batch),
-                            Err(error) => Err(locate(error, &store, &location, start).await),
+                            Err(error) => Err(locate(error, &store, &location, &name, start).await),
                         }
                     }
-                });
-            Ok(batches.boxed())
+                }
+            });
+            let Some((target, records)) = quarantine else {
+                return Ok(batches.boxed());
+            };
+            // Once the input is read, its bad records go to the quarantine.
+            let flush = futures::stream::once(async move {
+                write_quarantine(&target, &records, &store, &location, &name, start)
+                    .await
+                    .map(|_| None)
+            });
+            Ok(batches
+                .map_ok(Some)
+                .chain(flush)
+                .try_filter_map(|batch| futures::future::ready(Ok(batch)))
+                .boxed())
         }))
     }
 }
@@ -472,6 +539,7 @@ async fn locate(
     error: ArrowError,
     store: &Arc<dyn ObjectStore>,
     location: &Path,
+    name: &str,
     start: u64,
 ) -> DataFusionError {
     let ArrowError::ExternalError(inner) = &error else {
@@ -494,9 +562,50 @@ async fn locate(
         |n| format!("line {n}"),
     );
     DataFusionError::Execution(format!(
-        "{location}, {line}: {} (mode fail_fast; the record: {})",
+        "{name}, {line}: {} (mode fail_fast; the record: {})",
         bad.reason, bad.record
     ))
+}
+
+/// Writes the bad records of one file (or byte range starting at `start`) as JSON lines.
+async fn write_quarantine(
+    target: &Quarantine,
+    records: &Quarantined,
+    store: &Arc<dyn ObjectStore>,
+    location: &Path,
+    name: &str,
+    start: u64,
+) -> Result<()> {
+    let records = std::mem::take(&mut *records.lock().expect("quarantine poisoned"));
+    if records.is_empty() {
+        return Ok(());
+    }
+    let lines_before = match start {
+        0 => 0,
+        start => lines_before(store, location, start - 1).await? + 1,
+    };
+    let mut body = Vec::new();
+    for record in records {
+        let entry = serde_json::json!({
+            "file": name,
+            "line": lines_before + record.line,
+            "error": record.reason,
+            "record": record.record,
+        });
+        serde_json::to_writer(&mut body, &entry)
+            .map_err(|e| DataFusionError::External(Box::new(e)))?;
+        body.push(b'\n');
+    }
+    let name = format!(
+        "{}/{}/{location}.{start}.jsonl",
+        target.prefix, target.run_id
+    );
+    let path = Path::from(name.trim_start_matches('/'));
+    target
+        .store
+        .put_opts(&path, body.into(), PutOptions::default())
+        .await?;
+    Ok(())
 }
 
 /// Newlines in the file's first `end` bytes.
@@ -525,7 +634,7 @@ mod tests {
         format!(
             r#"10.0.0.{} - - [10/Oct/2000:13:55:36 -0700] "GET /p/{n} HTTP/1.1" {} {n} "-" "ua""#,
             n % 250,
-            if n % 2 == 0 { 200 } else { 404 }
+            if n.is_multiple_of(2) { 200 } else { 404 }
         )
     }
 
@@ -611,15 +720,66 @@ mod tests {
             "{error}"
         );
 
-        let ctx = SessionContext::new();
+        // Dropped, counted and quarantined with their lines, whichever range they fall in.
+        lines[1799] = "another bad line".into();
+        std::fs::write(dir.path().join("big.log"), lines.join("\n")).unwrap();
+        let quarantine = tempfile::tempdir().unwrap();
+        let mut config = SessionConfig::new().with_target_partitions(4);
+        config
+            .options_mut()
+            .set("datafusion.optimizer.repartition_file_min_size", "1")
+            .unwrap();
+        let ctx = SessionContext::new_with_config(config);
+        let target = format!("{}/", quarantine.path().display());
         table(
             &ctx,
             dir.path(),
-            &[("format", "combined"), ("mode", "drop_malformed")],
+            &[
+                ("format", "combined"),
+                ("mode", "drop_malformed"),
+                ("quarantine", &target),
+            ],
         )
         .await;
         let text = query(&ctx, "SELECT count(*) AS n FROM logs").await.unwrap();
-        assert!(text.contains("| 1999 |"), "{text}");
+        assert!(text.contains("| 1998 |"), "{text}");
+        let mut quarantined: Vec<(u64, String)> = walk(quarantine.path())
+            .into_iter()
+            .flat_map(|file| {
+                let text = std::fs::read_to_string(file).unwrap();
+                text.lines()
+                    .map(|line| {
+                        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+                        assert!(
+                            entry["file"].as_str().unwrap().ends_with("/big.log"),
+                            "{entry}"
+                        );
+                        (
+                            entry["line"].as_u64().unwrap(),
+                            entry["record"].as_str().unwrap().to_string(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        quarantined.sort();
+        assert_eq!(
+            quarantined,
+            [
+                (1500, "this is not an access log".to_string()),
+                (1800, "another bad line".to_string())
+            ]
+        );
+    }
+
+    fn walk(path: &std::path::Path) -> Vec<std::path::PathBuf> {
+        if path.is_file() {
+            return vec![path.to_path_buf()];
+        }
+        std::fs::read_dir(path)
+            .unwrap()
+            .flat_map(|entry| walk(&entry.unwrap().path()))
+            .collect()
     }
 
     #[tokio::test]

@@ -47,6 +47,10 @@ pub const OPTIONS: &[(&str, &str)] = &[
         "fields",
         "W3C field names, space-separated, for files without a #Fields: header",
     ),
+    (
+        "quarantine",
+        "a directory URL that receives the bad records as JSON lines with their file and line",
+    ),
 ];
 
 /// What happens to a line that does not parse (Spark's reader modes).
@@ -99,6 +103,7 @@ pub struct LogOptions {
     pub multiline_start: Option<String>,
     pub mode: BadRecordPolicy,
     pub fields: Option<String>,
+    pub quarantine: Option<String>,
 }
 
 impl LogOptions {
@@ -114,6 +119,7 @@ impl LogOptions {
             multiline_start: None,
             mode: BadRecordPolicy::default(),
             fields: None,
+            quarantine: None,
         };
         for (key, value) in options {
             let name = key
@@ -134,6 +140,7 @@ impl LogOptions {
                 "multiline_start" => parsed.multiline_start = Some(value.clone()),
                 "mode" => parsed.mode = BadRecordPolicy::parse(value)?,
                 "fields" => parsed.fields = Some(value.clone()),
+                "quarantine" => parsed.quarantine = Some(value.clone()),
                 _ => {
                     return Err(LogError::UnknownOption {
                         option: key.clone(),
@@ -148,6 +155,13 @@ impl LogOptions {
         }
         if parsed.format.is_empty() {
             return Err(bad("format", format!("missing; expected {}", OPTIONS[0].1)));
+        }
+        if parsed.quarantine.is_some() && parsed.mode == BadRecordPolicy::FailFast {
+            return Err(bad(
+                "quarantine",
+                "mode fail_fast stops at the first bad record; quarantine needs permissive or \
+                 drop_malformed",
+            ));
         }
         Ok(parsed)
     }
@@ -167,6 +181,7 @@ impl LogOptions {
         set("timestamp_format", &self.timestamp_format);
         set("multiline_start", &self.multiline_start);
         set("fields", &self.fields);
+        set("quarantine", &self.quarantine);
         set("year", &self.year.map(|y| y.to_string()));
         if !self.patterns.is_empty() {
             let lines: Vec<String> = self

@@ -17,7 +17,7 @@ use kiln_tests::{TestCluster, compare, run_to_success, sql_job};
 /// non-ASCII and percent-encoded paths.
 fn access_line(n: usize) -> String {
     let day = 1 + n % 3;
-    let client = if n % 7 == 0 {
+    let client = if n.is_multiple_of(7) {
         format!("2001:db8::{:x}", n % 4096)
     } else {
         format!("10.{}.{}.{}", n % 200, n % 150, n % 250)
@@ -33,12 +33,12 @@ fn access_line(n: usize) -> String {
     } else {
         (n % 5000).to_string()
     };
-    let agent = if n % 11 == 0 {
+    let agent = if n.is_multiple_of(11) {
         r#"Mozilla/5.0 \"quoted\" (X11)"#
     } else {
         "curl/8.5.0"
     };
-    let referer = if n % 2 == 0 {
+    let referer = if n.is_multiple_of(2) {
         "-"
     } else {
         "https://example.com/"
@@ -119,7 +119,13 @@ async fn access_logs_on_s3_to_parquet_partitioned_by_day() {
          to_char(timestamp, '%d') AS day FROM access WHERE _corrupt_record IS NULL";
     let job = |sink: &str, max_bad: u64| {
         let mut spec = sink_job(
-            vec![log_source("s3://raw/logs/", &[("format", "combined")])],
+            vec![log_source(
+                "s3://raw/logs/",
+                &[
+                    ("format", "combined"),
+                    ("quarantine", "s3://lake/quarantine/"),
+                ],
+            )],
             derive,
             proto::SinkSpec {
                 format: "parquet".into(),
@@ -178,6 +184,48 @@ async fn access_logs_on_s3_to_parquet_partitioned_by_day() {
     let quoted = (0..130_000).filter(|n| n % 11 == 0).count();
     assert!(text.contains(&format!("| {quoted} |")), "{text}");
 
+    // The quarantine holds each bad line once, with its file and line.
+    let quarantine = local.path().join("quarantine");
+    s3.download_prefix("lake", "quarantine/", ".jsonl", &quarantine);
+    let mut bad: Vec<(String, u64, String)> = walk(&quarantine)
+        .iter()
+        .flat_map(|file| {
+            std::fs::read_to_string(file)
+                .unwrap()
+                .lines()
+                .map(|line| {
+                    let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+                    (
+                        entry["file"].as_str().unwrap().to_string(),
+                        entry["line"].as_u64().unwrap(),
+                        entry["record"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    bad.sort();
+    assert_eq!(
+        bad,
+        vec![
+            (
+                "s3://raw/logs/2024/a.log".to_string(),
+                50_001,
+                BAD_LINES[0].to_string()
+            ),
+            (
+                "s3://raw/logs/2024/a.log".to_string(),
+                90_001,
+                BAD_LINES[1].to_string()
+            ),
+            (
+                "s3://raw/logs/2024/b.log.gz".to_string(),
+                11,
+                BAD_LINES[2].to_string()
+            ),
+        ]
+    );
+
     // Over the error budget: the job fails, names the budget, and writes nothing.
     let error = client.submit(job("s3://lake/strict/", 2)).await.unwrap();
     let failed = client.wait(&error).await.unwrap();
@@ -195,27 +243,40 @@ async fn access_logs_on_s3_to_parquet_partitioned_by_day() {
     );
 }
 
+/// Every file below `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// Per-day rows, byte totals and distinct clients of the generated lines `range`.
 async fn expected_by_day(range: std::ops::Range<usize>) -> Vec<arrow::array::RecordBatch> {
-    let ctx = SessionContext::new();
-    let values: Vec<String> = range
-        .map(|n| {
-            let line = access_line(n);
-            let client = line.split(' ').next().unwrap().to_string();
-            let bytes = if [200, 200, 200, 304, 404, 500][n % 6] == 304 {
-                "NULL".to_string()
-            } else {
-                (n % 5000).to_string()
-            };
-            format!("('{:02}', {bytes}, '{client}')", 1 + n % 3)
-        })
-        .collect();
-    ctx.sql(&format!(
-        "CREATE TABLE g (day VARCHAR, bytes BIGINT, client_ip VARCHAR) AS VALUES {}",
-        values.join(", ")
-    ))
-    .await
+    use arrow::array::{Int64Array, StringArray};
+    let days = StringArray::from_iter_values(range.clone().map(|n| format!("{:02}", 1 + n % 3)));
+    let bytes = Int64Array::from_iter(
+        range
+            .clone()
+            .map(|n| (n % 6 != 3).then_some((n % 5000) as i64)),
+    );
+    let clients = StringArray::from_iter_values(
+        range.map(|n| access_line(n).split(' ').next().unwrap().to_string()),
+    );
+    let batch = arrow::array::RecordBatch::try_from_iter([
+        ("day", std::sync::Arc::new(days) as arrow::array::ArrayRef),
+        ("bytes", std::sync::Arc::new(bytes)),
+        ("client_ip", std::sync::Arc::new(clients)),
+    ])
     .unwrap();
+    let ctx = SessionContext::new();
+    ctx.register_batch("g", batch).unwrap();
     ctx.sql(
         "SELECT '2024' AS year, '01' AS month, day, count(*) AS n, sum(bytes) AS bytes, \
          count(DISTINCT client_ip) AS clients FROM g GROUP BY day ORDER BY day",

@@ -78,7 +78,7 @@ impl LineParser for Rfc3164Parser {
         let message = cursor.rest();
         // The tag: `app[pid]: ` or `app: `; a message without one has no app.
         let tag_end = message
-            .find(|c: char| c == ':' || c == ' ')
+            .find([':', ' '])
             .filter(|&i| message.as_bytes()[i] == b':');
         let (app, pid, message) = match tag_end {
             Some(end) => {
