@@ -18,6 +18,8 @@ use crate::{LogError, Result};
 pub struct Pattern {
     matcher: Matcher,
     pub columns: Vec<(String, ColumnType)>,
+    /// For a regex, the capture group of each column.
+    groups: Vec<usize>,
     timestamp_format: Option<String>,
 }
 
@@ -98,9 +100,22 @@ impl Pattern {
                 Ok((name, ty))
             })
             .collect::<Result<Vec<_>, LogError>>()?;
+        let groups = match &matcher {
+            Matcher::Regex(regex) => columns
+                .iter()
+                .map(|(name, _)| {
+                    regex
+                        .capture_names()
+                        .position(|n| n == Some(name.as_str()))
+                        .unwrap_or(0)
+                })
+                .collect(),
+            Matcher::Grok(_) => Vec::new(),
+        };
         Ok(Self {
             matcher,
             columns,
+            groups,
             timestamp_format: options.timestamp_format.clone(),
         })
     }
@@ -148,11 +163,11 @@ impl LineParser for PatternParser {
                 let captures = regex
                     .captures(line)
                     .ok_or("the line does not match the pattern")?;
-                for (name, ty) in &pattern.columns {
+                for ((name, ty), group) in pattern.columns.iter().zip(&pattern.groups) {
                     push(
                         name,
                         *ty,
-                        captures.name(name).map(|m| Cow::Borrowed(m.as_str())),
+                        captures.get(*group).map(|m| Cow::Borrowed(m.as_str())),
                     )?;
                 }
             }
