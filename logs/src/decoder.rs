@@ -329,6 +329,17 @@ mod tests {
     }
 
     #[test]
+    fn a_very_long_line_arrives_in_many_chunks() {
+        let agent = "x".repeat(2 << 20);
+        let line = GOOD.replace("\"ua\"", &format!("\"{agent}\""));
+        let input = format!("{GOOD}\n{line}\n{GOOD}\n");
+        let (mut decoder, counters) = decoder(&[("format", "combined")], 100);
+        let batches = decode_all(&mut decoder, input.as_bytes(), 8192).unwrap();
+        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 3);
+        assert_eq!(counters.bad.value(), 0);
+    }
+
+    #[test]
     fn fail_fast_names_the_line() {
         let input = format!("{GOOD}\n{GOOD}\n\nbroken\n{GOOD}\n");
         let (mut decoder, _) = decoder(&[("format", "combined"), ("mode", "fail_fast")], 100);
