@@ -272,16 +272,24 @@ impl LogSource {
         self.format.options()
     }
 
-    /// For each column of `schema`, where its values come from.
-    fn layout(&self, schema: &Schema) -> Result<Vec<(ColumnSource, ColumnType)>> {
-        let file_schema = self.table_schema.file_schema();
-        let table_columns: Columns = file_schema
+    /// The table's parsed columns (all but `_corrupt_record`).
+    fn table_columns(&self) -> Result<Columns> {
+        self.table_schema
+            .file_schema()
             .fields()
             .iter()
             .filter(|f| f.name() != CORRUPT_RECORD_COLUMN)
             .map(|f| Ok((f.name().clone(), column_type(f)?)))
-            .collect::<Result<_>>()?;
-        let parsed = self.format.format.parser_columns(&table_columns);
+            .collect()
+    }
+
+    /// For each column of `schema`, where its values come from, given the table's columns.
+    fn layout(
+        &self,
+        schema: &Schema,
+        table_columns: &Columns,
+    ) -> Result<Vec<(ColumnSource, ColumnType)>> {
+        let parsed = self.format.format.parser_columns(table_columns);
         schema
             .fields()
             .iter()
@@ -331,17 +339,12 @@ impl FileSource for LogSource {
     ) -> Result<Arc<dyn FileOpener>> {
         let file_schema = self.table_schema.file_schema();
         let schema = Arc::new(file_schema.project(&self.projection.file_indices)?);
-        let table_columns: Columns = file_schema
-            .fields()
-            .iter()
-            .filter(|f| f.name() != CORRUPT_RECORD_COLUMN)
-            .map(|f| Ok((f.name().clone(), column_type(f)?)))
-            .collect::<Result<_>>()?;
+        let table_columns = self.table_columns()?;
         let opener = LogOpener {
             store_url: base_config.object_store_url.as_str().to_string(),
             quarantine: self.quarantine.clone(),
             store: object_store,
-            layout: self.layout(&schema)?,
+            layout: self.layout(&schema, &table_columns)?,
             schema,
             table_columns,
             format: self.format.clone(),
