@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::str::FromStr;
 
 use datafusion::config::ConfigOptions;
+use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::error::DataFusionError;
@@ -173,15 +174,28 @@ async fn register_source(
             .map(|_| ())
             .map_err(|e| invalid(what, e));
     }
-    let result = match source.format.to_ascii_lowercase().as_str() {
-        // Like Spark, a partitioned directory's `key=value` levels become columns.
-        "parquet" => {
-            let format = Arc::new(ParquetFormat::default());
-            let table = files_table(&ctx.state(), &source.path, format, None, &[])
-                .await
-                .map_err(|e| invalid(&what, e))?;
-            ctx.register_table(source.name.as_str(), table).map(|_| ())
-        }
+    let format = source.format.to_ascii_lowercase();
+    // Parquet and log directories go through Kiln's data-files listing: like Spark, their
+    // `key=value` levels become columns, and marker files are skipped.
+    let files: Option<Arc<dyn FileFormat>> = match format.as_str() {
+        "parquet" => Some(Arc::new(ParquetFormat::default())),
+        "log" => Some(Arc::new(
+            LogOptions::parse(&source.options)
+                .and_then(LogFormat::new)
+                .map_err(|e| CoordinatorError::InvalidJob(format!("{what}: {e}")))?,
+        )),
+        _ => None,
+    };
+    if let Some(files) = files {
+        let table = files_table(&ctx.state(), &source.path, files, None, &[])
+            .await
+            .map_err(|e| invalid(&what, e))?;
+        return ctx
+            .register_table(source.name.as_str(), table)
+            .map(|_| ())
+            .map_err(|e| invalid(what, e));
+    }
+    let result = match format.as_str() {
         "csv" => {
             let read = csv_options(source, &what)?;
             ctx.register_csv(&source.name, &source.path, read.options())
@@ -190,15 +204,6 @@ async fn register_source(
         "json" => {
             ctx.register_json(&source.name, &source.path, JsonReadOptions::default())
                 .await
-        }
-        "log" => {
-            let format = LogOptions::parse(&source.options)
-                .and_then(LogFormat::new)
-                .map_err(|e| CoordinatorError::InvalidJob(format!("{what}: {e}")))?;
-            let table = files_table(&ctx.state(), &source.path, Arc::new(format), None, &[])
-                .await
-                .map_err(|e| invalid(&what, e))?;
-            ctx.register_table(source.name.as_str(), table).map(|_| ())
         }
         other => {
             return Err(CoordinatorError::InvalidJob(format!(
