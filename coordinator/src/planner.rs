@@ -165,15 +165,6 @@ async fn register_source(
         source.name,
         redact_password(&source.path)
     );
-    if kiln_jobs::source::FORMATS.contains(&source.format.as_str()) {
-        let table = kiln_jobs::source::table(source, partitions)
-            .await
-            .map_err(|e| invalid(&what, e))?;
-        return ctx
-            .register_table(source.name.as_str(), table)
-            .map(|_| ())
-            .map_err(|e| invalid(what, e));
-    }
     let format = source.format.to_ascii_lowercase();
     // Parquet and log directories go through Kiln's data-files listing: like Spark, their
     // `key=value` levels become columns, and marker files are skipped.
@@ -186,10 +177,15 @@ async fn register_source(
         )),
         _ => None,
     };
-    if let Some(files) = files {
-        let table = files_table(&ctx.state(), &source.path, files, None, &[])
-            .await
-            .map_err(|e| invalid(&what, e))?;
+    let table = if kiln_jobs::source::FORMATS.contains(&source.format.as_str()) {
+        Some(kiln_jobs::source::table(source, partitions).await)
+    } else if let Some(files) = files {
+        Some(files_table(&ctx.state(), &source.path, files, None, &[]).await)
+    } else {
+        None
+    };
+    if let Some(table) = table {
+        let table = table.map_err(|e| invalid(&what, e))?;
         return ctx
             .register_table(source.name.as_str(), table)
             .map(|_| ())

@@ -105,7 +105,7 @@ impl LogDecoder {
             }
             return self.record(line, self.lines);
         };
-        if start.is_match(&String::from_utf8_lossy(line)) {
+        if start.is_match(&text(line)) {
             if let Some((record, first)) = self.pending.take() {
                 self.record(&record, first)?;
             }
@@ -121,11 +121,7 @@ impl LogDecoder {
     }
 
     fn record(&mut self, record: &[u8], line: u64) -> Result<(), ArrowError> {
-        // Validating is much faster than the lossy conversion, which only bad bytes need.
-        let text = match std::str::from_utf8(record) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(record),
-        };
+        let text = text(record);
         let mut values = recycle(std::mem::take(&mut self.scratch));
         let parsed = self.parser.parse(&text, &mut values);
         let result = match parsed {
@@ -179,6 +175,15 @@ impl LogDecoder {
             self.record(&record, first)?;
         }
         Ok(())
+    }
+}
+
+/// A record's bytes as text, invalid UTF-8 replaced. Validating first is much faster than the
+/// lossy conversion, which only bad bytes need.
+fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 

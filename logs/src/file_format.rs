@@ -653,6 +653,16 @@ mod tests {
             .unwrap();
     }
 
+    /// A session that splits any file into 4 byte ranges.
+    fn splitting_session() -> SessionContext {
+        let mut config = SessionConfig::new().with_target_partitions(4);
+        config
+            .options_mut()
+            .set("datafusion.optimizer.repartition_file_min_size", "1")
+            .unwrap();
+        SessionContext::new_with_config(config)
+    }
+
     async fn query(ctx: &SessionContext, sql: &str) -> Result<String> {
         let batches = ctx.sql(sql).await?.collect().await?;
         Ok(arrow::util::pretty::pretty_format_batches(&batches)?.to_string())
@@ -690,12 +700,7 @@ mod tests {
         lines[1499] = "this is not an access log".into();
         std::fs::write(dir.path().join("big.log"), lines.join("\n")).unwrap();
 
-        let mut config = SessionConfig::new().with_target_partitions(4);
-        config
-            .options_mut()
-            .set("datafusion.optimizer.repartition_file_min_size", "1")
-            .unwrap();
-        let ctx = SessionContext::new_with_config(config);
+        let ctx = splitting_session();
         table(
             &ctx,
             dir.path(),
@@ -727,12 +732,7 @@ mod tests {
         lines[1799] = "another bad line".into();
         std::fs::write(dir.path().join("big.log"), lines.join("\n")).unwrap();
         let quarantine = tempfile::tempdir().unwrap();
-        let mut config = SessionConfig::new().with_target_partitions(4);
-        config
-            .options_mut()
-            .set("datafusion.optimizer.repartition_file_min_size", "1")
-            .unwrap();
-        let ctx = SessionContext::new_with_config(config);
+        let ctx = splitting_session();
         let target = format!("{}/", quarantine.path().display());
         table(
             &ctx,
