@@ -128,8 +128,9 @@ pub async fn run(rows: usize, partitions: usize, data_dir: &Path, out: &Path) {
         executors: 2,
         slots: 2,
         shuffle_partitions: partitions,
-        executor_timeout_secs: 60,
+        lease_ttl_secs: 60,
         env: s3.env(),
+        ..ClusterOptions::default()
     })
     .await;
 

@@ -7,12 +7,15 @@
 //! - `kiln-bench load` loads a taxi-like CSV from a real S3 server into PostgreSQL and MariaDB
 //!   with Kiln, and the same file with `psql \\copy` and `LOAD DATA LOCAL INFILE`.
 //! - `kiln-bench latency` times submit -> SUCCEEDED of a trivial job, with the SDK and the CLI.
+//! - `kiln-bench state` times submit -> first task and counts state-store writes per job, with
+//!   etcd and with the in-memory store.
 //! - `kiln-bench logs` parses combined-format access logs to Parquet: built-in parser on one
 //!   and all cores, as a Kiln job, and a regex baseline.
 
 mod latency;
 mod load;
 mod logs;
+mod state;
 mod tpch;
 
 use std::path::PathBuf;
@@ -79,6 +82,15 @@ enum Command {
         #[arg(long, default_value = "bench/results/logs.md")]
         out: PathBuf,
     },
+    /// Submit -> first task latency and writes per job, etcd against the in-memory store.
+    State {
+        /// Jobs per store.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/state.md")]
+        out: PathBuf,
+    },
     /// Submit -> SUCCEEDED of a trivial job on a warm cluster, SDK and CLI.
     Latency {
         /// Jobs per path.
@@ -109,6 +121,7 @@ async fn main() {
             out,
         } => load::run(rows, partitions, &data_dir, &out).await,
         Command::Latency { runs, out } => latency::run(runs, &out).await,
+        Command::State { runs, out } => state::run(runs, &out).await,
         Command::Logs { mb, data_dir, out } => logs::run(mb, &data_dir, &out).await,
     }
 }

@@ -39,7 +39,7 @@ pub async fn run(
         executors: 2,
         slots,
         shuffle_partitions: partitions,
-        executor_timeout_secs: 30,
+        lease_ttl_secs: 30,
         ..ClusterOptions::default()
     })
     .await;

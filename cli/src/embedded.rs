@@ -1,9 +1,12 @@
 //! A whole Kiln cluster inside the `kiln` process: one coordinator and N executors talking
-//! gRPC and Flight over loopback, with no etcd. `kiln run` and `kiln sql` use it by default.
+//! gRPC and Flight over loopback, with an in-memory state store instead of etcd. `kiln run` and
+//! `kiln sql` use it by default.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
+use kiln_core::state::{MemoryStore, StateStore};
 use kiln_executor::{Executor, ExecutorConfig};
 
 /// A running embedded cluster; its work files live in a temporary directory removed on drop.
@@ -20,21 +23,25 @@ impl EmbeddedCluster {
             .prefix("kiln-embedded-")
             .tempdir()
             .map_err(|e| format!("creating a work directory: {e}"))?;
-        let coordinator = Coordinator::start(CoordinatorConfig {
-            shuffle_partitions: (executors * slots).max(2),
-            ..CoordinatorConfig::default()
-        })
+        let store: Arc<dyn StateStore> = Arc::new(MemoryStore::new());
+        let coordinator = Coordinator::start(
+            CoordinatorConfig {
+                shuffle_partitions: (executors * slots).max(2),
+                ..CoordinatorConfig::default()
+            },
+            Arc::clone(&store),
+        )
         .await
         .map_err(|e| e.to_string())?;
+        coordinator.wait_until_leader().await;
         let mut started = vec![];
         for i in 0..executors.max(1) {
-            let mut config = ExecutorConfig::new(
-                coordinator.url(),
-                work_dir.path().join(format!("executor-{i}")),
-            );
+            let mut config = ExecutorConfig::new(work_dir.path().join(format!("executor-{i}")));
             config.slots = slots.max(1);
-            config.heartbeat_interval = Duration::from_secs(1);
-            started.push(Executor::start(config).await.map_err(|e| e.to_string())?);
+            let executor = Executor::start(config, Arc::clone(&store))
+                .await
+                .map_err(|e| e.to_string())?;
+            started.push(executor);
         }
         Ok(Self {
             coordinator,

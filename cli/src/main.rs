@@ -71,7 +71,7 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 /// A running coordinator and how read commands print.
 #[derive(Debug, clap::Args)]
 struct RemoteArgs {
-    /// The coordinator's URL.
+    /// The coordinator's URL, or several comma-separated (the leader among them is followed).
     #[arg(
         long,
         env = "KILN_COORDINATOR",
@@ -115,7 +115,7 @@ enum Command {
     Submit {
         #[command(flatten)]
         job: JobArgs,
-        /// The coordinator's URL.
+        /// The coordinator's URL, or several comma-separated (the leader among them is followed).
         #[arg(
             long,
             env = "KILN_COORDINATOR",

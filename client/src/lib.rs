@@ -24,7 +24,8 @@ pub use error::{ClientError, Result};
 /// The protocol messages (job specs, statuses) the client speaks.
 pub use kiln_proto::v1 as proto;
 
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arrow::array::RecordBatch;
@@ -36,58 +37,176 @@ use kiln_core::flight::FlightClients;
 use kiln_proto::v1::job_service_client::JobServiceClient;
 use tonic::transport::{Channel, Endpoint};
 
-/// A connection to a Kiln coordinator.
+/// How long a call keeps retrying while coordinators fail over.
+const FAILOVER_PATIENCE: Duration = Duration::from_secs(30);
+
+/// A connection to a Kiln cluster's leading coordinator.
+///
+/// Given several coordinator URLs (comma-separated), or pointed at a standby, the client
+/// follows the leader: a call that reaches a standby or a dead coordinator is retried on the
+/// leader for up to 30 seconds, so a coordinator failover is invisible to callers, and a
+/// [`Client::watch`] stream resumes on the new leader.
 #[derive(Clone)]
 pub struct Client {
-    jobs: JobServiceClient<Channel>,
+    coordinators: Arc<Coordinators>,
     flight: Arc<FlightClients>,
 }
 
+/// The coordinators a client knows, and the one it talks to now.
+struct Coordinators {
+    urls: Vec<String>,
+    current: Mutex<(String, JobServiceClient<Channel>)>,
+}
+
+fn job_client(url: &str) -> Result<JobServiceClient<Channel>> {
+    let channel = Endpoint::from_shared(url.to_string())
+        .map_err(|e| ClientError::Connect {
+            url: url.to_string(),
+            message: e.to_string(),
+        })?
+        .connect_timeout(Duration::from_secs(5))
+        .tcp_nodelay(true)
+        .connect_lazy();
+    Ok(JobServiceClient::new(channel)
+        .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
+        .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE))
+}
+
+impl Coordinators {
+    fn current(&self) -> (String, JobServiceClient<Channel>) {
+        self.current.lock().expect("client lock").clone()
+    }
+
+    /// Whether a failed call is worth retrying elsewhere, and where: the leader a standby
+    /// named, else the next known coordinator.
+    fn next_after(&self, status: &tonic::Status) -> Option<String> {
+        let broken_connection = std::error::Error::source(status)
+            .is_some_and(|e| e.downcast_ref::<tonic::transport::Error>().is_some());
+        if status.code() != tonic::Code::Unavailable && !broken_connection {
+            return None;
+        }
+        let hint = status
+            .metadata()
+            .get(kiln_proto::LEADER_METADATA)
+            .and_then(|v| v.to_str().ok());
+        match hint {
+            Some(leader) if !leader.is_empty() => Some(leader.to_string()),
+            // A standby during an election: ask it again.
+            Some(_) => Some(self.current().0),
+            None if self.urls.len() > 1 => {
+                let current = self.current().0;
+                let at = self.urls.iter().position(|u| *u == current).unwrap_or(0);
+                Some(self.urls[(at + 1) % self.urls.len()].clone())
+            }
+            // The only coordinator known is down or its state store is: nothing to follow.
+            None => None,
+        }
+    }
+
+    fn switch_to(&self, url: String) -> Result<()> {
+        let mut current = self.current.lock().expect("client lock");
+        if current.0 != url {
+            *current = (url.clone(), job_client(&url)?);
+        }
+        Ok(())
+    }
+
+    /// Makes a call on the leader, following it across a failover.
+    async fn call<T, F, Fut>(&self, call: F) -> Result<T>
+    where
+        F: Fn(JobServiceClient<Channel>) -> Fut,
+        Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+    {
+        let deadline = tokio::time::Instant::now() + FAILOVER_PATIENCE;
+        loop {
+            let status = match call(self.current().1).await {
+                Ok(response) => return Ok(response.into_inner()),
+                Err(status) => status,
+            };
+            match self.next_after(&status) {
+                Some(next) if tokio::time::Instant::now() < deadline => {
+                    self.switch_to(next)?;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                _ => return Err(status.into()),
+            }
+        }
+    }
+}
+
 impl Client {
-    /// Connects to the coordinator at `url` (e.g. `http://127.0.0.1:50050`).
+    /// Connects to a Kiln coordinator at `url` (e.g. `http://127.0.0.1:50050`), or to the
+    /// first reachable of several comma-separated URLs.
     pub async fn connect(url: impl Into<String>) -> Result<Client> {
-        let url = url.into();
-        let unreachable = |message: String| ClientError::Connect {
-            url: url.clone(),
-            message,
+        let urls: Vec<String> = url
+            .into()
+            .split(',')
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty())
+            .collect();
+        let mut failure = ClientError::Connect {
+            url: String::new(),
+            message: "no coordinator URL given".into(),
         };
-        let channel = Endpoint::from_shared(url.clone())
-            .map_err(|e| unreachable(e.to_string()))?
-            .connect_timeout(Duration::from_secs(5))
-            .tcp_nodelay(true)
-            .connect()
-            .await
-            .map_err(|e| unreachable(source_chain(&e)))?;
-        let jobs = JobServiceClient::new(channel)
-            .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
-            .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE);
-        Ok(Client {
-            jobs,
-            flight: Arc::new(FlightClients::new(DEFAULT_MAX_MESSAGE_SIZE)),
-        })
+        for url in &urls {
+            let attempt = Endpoint::from_shared(url.clone())
+                .map_err(|e| e.to_string())
+                .map(|e| e.connect_timeout(Duration::from_secs(5)).tcp_nodelay(true));
+            let connected = match attempt {
+                Ok(endpoint) => endpoint.connect().await.map_err(|e| source_chain(&e)),
+                Err(e) => Err(e),
+            };
+            match connected {
+                Ok(channel) => {
+                    let jobs = JobServiceClient::new(channel)
+                        .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
+                        .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE);
+                    return Ok(Client {
+                        coordinators: Arc::new(Coordinators {
+                            current: Mutex::new((url.clone(), jobs)),
+                            urls,
+                        }),
+                        flight: Arc::new(FlightClients::new(DEFAULT_MAX_MESSAGE_SIZE)),
+                    });
+                }
+                Err(message) => {
+                    failure = ClientError::Connect {
+                        url: url.clone(),
+                        message,
+                    }
+                }
+            }
+        }
+        Err(failure)
     }
 
     /// Submits a job; returns its id. A job the coordinator cannot run is rejected with
     /// [`ClientError::InvalidJob`] saying why.
     pub async fn submit(&self, spec: proto::JobSpec) -> Result<String> {
+        let request = proto::SubmitRequest {
+            spec: Some(spec),
+            validate_only: false,
+        };
         let response = self
-            .jobs
-            .clone()
-            .submit(proto::SubmitRequest {
-                spec: Some(spec),
-                validate_only: false,
+            .coordinators
+            .call(|mut c| {
+                let request = request.clone();
+                async move { c.submit(request).await }
             })
             .await?;
-        Ok(response.into_inner().job_id)
+        Ok(response.job_id)
     }
 
     /// Checks a job fully (sources reachable, SQL plans, sink fits) without running it.
     pub async fn validate(&self, spec: proto::JobSpec) -> Result<()> {
-        self.jobs
-            .clone()
-            .submit(proto::SubmitRequest {
-                spec: Some(spec),
-                validate_only: true,
+        let request = proto::SubmitRequest {
+            spec: Some(spec),
+            validate_only: true,
+        };
+        self.coordinators
+            .call(|mut c| {
+                let request = request.clone();
+                async move { c.submit(request).await }
             })
             .await?;
         Ok(())
@@ -98,19 +217,65 @@ impl Client {
         let request = proto::GetJobRequest {
             job_id: job_id.to_string(),
         };
-        Ok(self.jobs.clone().get(request).await?.into_inner())
+        self.coordinators
+            .call(|mut c| {
+                let request = request.clone();
+                async move { c.get(request).await }
+            })
+            .await
     }
 
-    /// Status snapshots of a job as it changes, ending with its final state.
+    /// Status snapshots of a job as it changes, ending with its final state. The stream
+    /// resumes on the new leader when the coordinator it follows goes away.
     pub async fn watch(
         &self,
         job_id: &str,
     ) -> Result<impl Stream<Item = Result<proto::JobStatus>> + use<>> {
+        let first = self.watch_once(job_id).await?;
+        let client = self.clone();
+        let job_id = job_id.to_string();
+        let (sender, receiver) = tokio::sync::mpsc::channel(4);
+        tokio::spawn(async move {
+            let mut updates = first;
+            loop {
+                let mut ended = false;
+                while let Some(update) = updates.next().await {
+                    match update {
+                        Ok(status) => {
+                            ended = is_finished(&status);
+                            if sender.send(Ok(status)).await.is_err() {
+                                return;
+                            }
+                        }
+                        // The coordinator went away mid-stream: follow the leader below.
+                        Err(_) => break,
+                    }
+                }
+                if ended {
+                    return;
+                }
+                updates = match client.watch_once(&job_id).await {
+                    Ok(updates) => updates,
+                    Err(error) => {
+                        let _ = sender.send(Err(error)).await;
+                        return;
+                    }
+                };
+            }
+        });
+        Ok(tokio_stream::wrappers::ReceiverStream::new(receiver))
+    }
+
+    async fn watch_once(&self, job_id: &str) -> Result<tonic::codec::Streaming<proto::JobStatus>> {
         let request = proto::WatchJobRequest {
             job_id: job_id.to_string(),
         };
-        let stream = self.jobs.clone().watch(request).await?.into_inner();
-        Ok(stream.map_err(ClientError::from))
+        self.coordinators
+            .call(|mut c| {
+                let request = request.clone();
+                async move { c.watch(request).await }
+            })
+            .await
     }
 
     /// Waits for a job to end and returns its final status, whatever the state.
@@ -122,7 +287,6 @@ impl Client {
         }
         match last {
             Some(status) if is_finished(&status) => Ok(status),
-            // The stream broke off early (e.g. a coordinator restart): ask directly.
             _ => self.get(job_id).await,
         }
     }
@@ -132,8 +296,14 @@ impl Client {
         let request = proto::CancelJobRequest {
             job_id: job_id.to_string(),
         };
-        let state = self.jobs.clone().cancel(request).await?.into_inner().state;
-        Ok(proto::JobState::try_from(state).unwrap_or(proto::JobState::Unspecified))
+        let response = self
+            .coordinators
+            .call(|mut c| {
+                let request = request.clone();
+                async move { c.cancel(request).await }
+            })
+            .await?;
+        Ok(proto::JobState::try_from(response.state).unwrap_or(proto::JobState::Unspecified))
     }
 
     /// Jobs, newest first; only those in `state` when given; at most `limit` (0: all).
@@ -146,17 +316,20 @@ impl Client {
             state: state.map(|s| s as i32),
             limit,
         };
-        Ok(self.jobs.clone().list(request).await?.into_inner().jobs)
+        let response = self
+            .coordinators
+            .call(|mut c| async move { c.list(request).await })
+            .await?;
+        Ok(response.jobs)
     }
 
     /// The executors in the cluster.
     pub async fn executors(&self) -> Result<Vec<proto::ExecutorStatus>> {
         let response = self
-            .jobs
-            .clone()
-            .list_executors(proto::ListExecutorsRequest {})
+            .coordinators
+            .call(|mut c| async move { c.list_executors(proto::ListExecutorsRequest {}).await })
             .await?;
-        Ok(response.into_inner().executors)
+        Ok(response.executors)
     }
 
     /// The result of a succeeded query job, streamed partition by partition from the

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use kiln_core::config::{
-    DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS, DEFAULT_SHUFFLE_PARTITIONS,
+    DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS,
+    DEFAULT_SHUFFLE_PARTITIONS,
 };
 
 /// Everything a coordinator needs to start.
@@ -17,8 +18,12 @@ pub struct CoordinatorConfig {
     pub shuffle_partitions: usize,
     /// Attempts per task for jobs that do not set their own.
     pub max_task_attempts: u32,
-    /// An executor silent for this long is considered lost.
-    pub executor_timeout: Duration,
+    /// The host executors and clients reach this coordinator at; defaults to `bind_host`.
+    /// The leader announces it in the state store.
+    pub advertise_host: Option<String>,
+    /// The TTL of the leader's lease: a standby takes over at most this long after the
+    /// leader dies.
+    pub lease_ttl: Duration,
     /// How long a finished query's result stays fetchable.
     pub result_ttl: Duration,
     /// The gRPC message size limit, the same everywhere in the cluster.
@@ -32,7 +37,8 @@ impl Default for CoordinatorConfig {
             port: 0,
             shuffle_partitions: DEFAULT_SHUFFLE_PARTITIONS,
             max_task_attempts: DEFAULT_MAX_TASK_ATTEMPTS,
-            executor_timeout: Duration::from_secs(5),
+            advertise_host: None,
+            lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),
             result_ttl: Duration::from_secs(600),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
         }

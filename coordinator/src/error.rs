@@ -10,6 +10,12 @@ pub enum CoordinatorError {
     InvalidJob(String),
     #[error("no job with id {0}")]
     JobNotFound(String),
+    /// This coordinator is a standby; the leader (if known) is at this URL.
+    #[error("this coordinator is a standby{}", .0.as_ref().map(|l| format!("; the leader is at {l}")).unwrap_or_else(|| ", and no leader is elected yet".into()))]
+    NotLeader(Option<String>),
+    /// The cluster state store (etcd) cannot be reached or refused a write.
+    #[error(transparent)]
+    State(#[from] kiln_core::state::StateError),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -30,6 +36,17 @@ impl From<CoordinatorError> for tonic::Status {
         match &error {
             CoordinatorError::InvalidJob(_) => tonic::Status::invalid_argument(error.to_string()),
             CoordinatorError::JobNotFound(_) => tonic::Status::not_found(error.to_string()),
+            CoordinatorError::NotLeader(leader) => {
+                let mut status = tonic::Status::unavailable(error.to_string());
+                let leader = leader.as_deref().unwrap_or_default();
+                if let Ok(value) = leader.parse() {
+                    status
+                        .metadata_mut()
+                        .insert(kiln_proto::LEADER_METADATA, value);
+                }
+                status
+            }
+            CoordinatorError::State(_) => tonic::Status::unavailable(error.to_string()),
             _ => tonic::Status::internal(error.to_string()),
         }
     }

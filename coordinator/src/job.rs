@@ -73,11 +73,11 @@ pub struct Task {
 }
 
 impl Task {
-    fn new() -> Self {
+    fn new(first_attempt: u32) -> Self {
         Self {
             state: TaskState::Pending,
             failed_attempts: 0,
-            next_attempt: 0,
+            next_attempt: first_attempt,
             avoid_executor: None,
             last_error: None,
         }
@@ -137,6 +137,10 @@ pub struct Job {
     pub sink: Option<pb::SinkSpec>,
     /// True while the sink commits; no task runs then.
     pub committing: bool,
+    /// The `(partition, attempt)`s being committed, while `committing`.
+    pub winners: Vec<(u32, u32)>,
+    /// Attempts of this job's tasks are numbered from here (see `JobRecord.attempt_base`).
+    pub attempt_base: u32,
     /// DataFusion settings tasks run with.
     pub session_config: HashMap<String, String>,
     pub max_attempts: u32,
@@ -153,6 +157,7 @@ impl Job {
         sink: Option<pb::SinkSpec>,
         session_config: HashMap<String, String>,
         max_attempts: u32,
+        attempt_base: u32,
     ) -> Self {
         let mut consumers: Vec<Vec<u32>> = vec![vec![]; stages.len()];
         for stage in &stages {
@@ -164,7 +169,7 @@ impl Job {
             .into_iter()
             .zip(consumers)
             .map(|(plan, consumers)| Stage {
-                tasks: vec![Task::new(); plan.partitions()],
+                tasks: vec![Task::new(attempt_base); plan.partitions()],
                 plan,
                 consumers,
                 failures: 0,
@@ -182,6 +187,8 @@ impl Job {
             stages,
             sink,
             committing: false,
+            winners: vec![],
+            attempt_base,
             session_config,
             max_attempts,
             deadline: (timeout_ms > 0)
@@ -335,7 +342,7 @@ impl Job {
         let final_stage = &self.stages[self.final_stage() as usize];
         if self.sink.is_some() {
             self.committing = true;
-            let winners = final_stage
+            let winners: Vec<(u32, u32)> = final_stage
                 .tasks
                 .iter()
                 .enumerate()
@@ -344,6 +351,7 @@ impl Job {
                     _ => None,
                 })
                 .collect();
+            self.winners = winners.clone();
             return SuccessOutcome::Commit(winners);
         }
         self.finish(pb::JobState::Succeeded, String::new());
@@ -460,6 +468,22 @@ impl Job {
             }
         }
         changed
+    }
+
+    /// The executors holding outputs of this job.
+    pub fn output_executors(&self) -> Vec<String> {
+        let mut executors: Vec<String> = self
+            .stages
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .filter_map(|t| match &t.state {
+                TaskState::Done(output) => Some(output.executor_id.clone()),
+                _ => None,
+            })
+            .collect();
+        executors.sort();
+        executors.dedup();
+        executors
     }
 
     /// The running attempts of this job, by executor.

@@ -4,13 +4,18 @@
 //! - [`planner`]: job spec -> DataFusion physical plan (all user errors surface here, at submit)
 //! - [`stages`]: physical plan -> stages cut at every exchange
 //! - [`job`]: a job's stages and tasks, and the stage lifecycle
-//! - [`scheduler`]: which task runs where; task outcomes; executors joining and leaving
+//! - [`checkpoint`]: the part of a job written to the state store, and resuming from it
+//! - [`journal`]: the leader's background, fenced writer of job records
+//! - [`scheduler`]: which task runs where; task outcomes; executors joining and leaving;
+//!   taking over as leader and stepping down
 //! - `api`: the gRPC services (`JobService` for clients, `SchedulerService` for executors)
 
 mod api;
+pub mod checkpoint;
 pub mod config;
 pub mod error;
 pub mod job;
+pub mod journal;
 pub mod planner;
 pub mod scheduler;
 pub mod stages;
@@ -21,9 +26,10 @@ pub use error::{CoordinatorError, Result};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use kiln_core::state::StateStore;
 use kiln_proto::v1 as pb;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;
 
@@ -37,11 +43,17 @@ pub struct Coordinator {
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
     ticker: JoinHandle<()>,
+    stop_leading: watch::Sender<bool>,
+    elections: JoinHandle<()>,
 }
 
 impl Coordinator {
-    /// Binds the port and starts serving.
-    pub async fn start(config: CoordinatorConfig) -> Result<Coordinator> {
+    /// Binds the port, starts serving and runs for leader in `store`'s cluster; a coordinator
+    /// that does not win stands by and takes over when the leader goes.
+    pub async fn start(
+        config: CoordinatorConfig,
+        store: Arc<dyn StateStore>,
+    ) -> Result<Coordinator> {
         let listener = TcpListener::bind((config.bind_host.as_str(), config.port))
             .await
             .map_err(|e| CoordinatorError::Io {
@@ -53,7 +65,16 @@ impl Coordinator {
             source: e,
         })?;
         let max = config.max_message_size;
-        let scheduler = Scheduler::new(config);
+        let url = format!(
+            "http://{}:{}",
+            config
+                .advertise_host
+                .as_deref()
+                .unwrap_or(&config.bind_host),
+            addr.port()
+        );
+        let lease_ttl = config.lease_ttl;
+        let scheduler = Scheduler::new(config, Arc::clone(&store));
         let jobs =
             pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
                 .max_decoding_message_size(max)
@@ -80,6 +101,14 @@ impl Coordinator {
             }
         });
         let ticker = tokio::spawn(Arc::clone(&scheduler).tick_loop());
+        let (stop_leading, stopped_leading) = watch::channel(false);
+        let elections = tokio::spawn(run_for_leader(
+            Arc::clone(&scheduler),
+            store,
+            url,
+            lease_ttl,
+            stopped_leading,
+        ));
         tracing::info!(%addr, "coordinator started");
         Ok(Coordinator {
             addr,
@@ -87,6 +116,8 @@ impl Coordinator {
             stop,
             server,
             ticker,
+            stop_leading,
+            elections,
         })
     }
 
@@ -105,11 +136,49 @@ impl Coordinator {
         &self.scheduler
     }
 
-    /// Stops serving.
+    /// Waits until this coordinator leads (for embedding and tests).
+    pub async fn wait_until_leader(&self) {
+        while !self.scheduler.is_leader() {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Resigns leadership (a standby takes over at once) and stops serving.
     pub async fn shutdown(self) {
+        let _ = self.stop_leading.send(true);
+        let _ = self.elections.await;
         let _ = self.stop.send(());
         let _ = self.server.await;
         self.ticker.abort();
         tracing::info!("coordinator stopped");
+    }
+}
+
+/// Campaigns for leadership and leads while elected, again and again, until `stop`.
+async fn run_for_leader(
+    scheduler: Arc<Scheduler>,
+    store: Arc<dyn StateStore>,
+    url: String,
+    lease_ttl: std::time::Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let campaign = tokio::select! {
+            result = store.campaign(&url, lease_ttl) => result,
+            _ = stop.wait_for(|stop| *stop) => return,
+        };
+        match campaign {
+            Ok(leadership) => {
+                tracing::info!(%url, "elected leader");
+                scheduler.lead(leadership, stop.clone()).await;
+                if *stop.borrow() {
+                    return;
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "campaigning for leader failed; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        }
     }
 }

@@ -7,8 +7,11 @@ use kiln_coordinator::{Coordinator, CoordinatorConfig};
 use kiln_core::config::{
     DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS, DEFAULT_SHUFFLE_PARTITIONS,
 };
+use kiln_core::state::StateStoreArgs;
 
 /// Accepts Kiln jobs, splits them into stages and tasks and schedules them onto executors.
+/// Several coordinators can run against one etcd: one is elected leader, the others stand by
+/// and take over when it goes.
 #[derive(Debug, Parser)]
 #[command(name = "kiln-coordinator", version)]
 struct Args {
@@ -24,9 +27,12 @@ struct Args {
     /// Attempts per task before a job fails, for jobs that do not set their own.
     #[arg(long, env = "KILN_MAX_TASK_ATTEMPTS", default_value_t = DEFAULT_MAX_TASK_ATTEMPTS)]
     max_task_attempts: u32,
-    /// Seconds without a heartbeat after which an executor is considered lost.
-    #[arg(long, env = "KILN_EXECUTOR_TIMEOUT_SECS", default_value_t = 5)]
-    executor_timeout_secs: u64,
+    /// The host or IP executors and clients reach this coordinator at (in Kubernetes the pod
+    /// IP); the leader announces it in etcd. Defaults to --bind-host.
+    #[arg(long, env = "KILN_ADVERTISE_HOST")]
+    advertise_host: Option<String>,
+    #[command(flatten)]
+    state: StateStoreArgs,
     /// Seconds a finished query's result stays available for fetching.
     #[arg(long, env = "KILN_RESULT_TTL_SECS", default_value_t = 600)]
     result_ttl_secs: u64,
@@ -47,11 +53,19 @@ async fn main() {
         port: args.port,
         shuffle_partitions: args.shuffle_partitions.max(1),
         max_task_attempts: args.max_task_attempts.max(1),
-        executor_timeout: Duration::from_secs(args.executor_timeout_secs.max(1)),
+        advertise_host: args.advertise_host,
+        lease_ttl: args.state.lease_ttl(),
         result_ttl: Duration::from_secs(args.result_ttl_secs),
         max_message_size: args.max_message_size,
     };
-    let coordinator = match Coordinator::start(config).await {
+    let store = match args.state.connect().await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("kiln-coordinator: {e}");
+            std::process::exit(1);
+        }
+    };
+    let coordinator = match Coordinator::start(config, store).await {
         Ok(coordinator) => coordinator,
         Err(e) => {
             eprintln!("kiln-coordinator: {e}");

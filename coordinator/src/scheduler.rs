@@ -5,24 +5,38 @@
 //! collects the remote calls it implies as [`Effect`]s, which run after the lock is released.
 //! Free slots are filled round-robin across running jobs, one task per job per turn, so
 //! concurrent jobs share the cluster fairly; a task prefers the executor that holds its input.
+//!
+//! Only the elected leader schedules. It learns of executors by watching their leased keys
+//! in the state store (a lost executor is one whose lease expired), writes each job's record
+//! when the job is accepted and at every milestone (see [`crate::checkpoint`]), and on taking
+//! over resumes the jobs its predecessor left running. A standby answers with the leader's
+//! address.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::displayable;
 use kiln_core::codec::encode_plan;
+use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::shuffle::OutputStats;
+use kiln_core::state::{Fence, Leadership, StateStore, WatchEvent, keys};
 use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
+use prost::Message;
 use tokio::sync::watch;
 use tonic::transport::{Channel, Endpoint};
 
+use crate::checkpoint::Milestone;
 use crate::config::CoordinatorConfig;
 use crate::error::{CoordinatorError, Result};
 use crate::job::{FailureOutcome, Job, MapOutput, SuccessOutcome};
+use crate::journal::Journal;
 use crate::stages::split_into_stages;
 
 /// An executor as the scheduler sees it.
@@ -32,13 +46,14 @@ struct ExecutorEntry {
     flight_endpoint: String,
     /// Running attempts: (job, stage, partition, attempt).
     running: HashSet<(String, u32, u32, u32)>,
-    last_seen: Instant,
     draining: bool,
+    /// Set after a launch on it failed: it gets no tasks until then.
+    resting_until: Option<Instant>,
 }
 
 impl ExecutorEntry {
     fn free_slots(&self) -> usize {
-        if self.draining {
+        if self.draining || self.resting_until.is_some_and(|t| Instant::now() < t) {
             0
         } else {
             (self.info.slots as usize).saturating_sub(self.running.len())
@@ -78,20 +93,33 @@ enum Effect {
 struct State {
     executors: BTreeMap<String, ExecutorEntry>,
     jobs: HashMap<String, Job>,
+    /// Finished jobs of earlier leaders, as they recorded them.
+    archived: HashMap<String, pb::JobStatus>,
     /// Job ids, oldest first (for listing and for fair turns).
     order: VecDeque<String>,
+    /// Set while this coordinator leads.
+    leader: Option<LeaderState>,
+}
+
+/// What only the leader has.
+struct LeaderState {
+    fence: Fence,
+    journal: Journal,
+    /// The milestone last written for each job.
+    recorded: HashMap<String, Milestone>,
 }
 
 /// The coordinator's scheduler.
 pub struct Scheduler {
     state: Mutex<State>,
     config: CoordinatorConfig,
+    store: Arc<dyn StateStore>,
     /// Object stores (from the environment) for planning and committing jobs.
     runtime: Arc<RuntimeEnv>,
 }
 
 impl Scheduler {
-    pub fn new(config: CoordinatorConfig) -> Arc<Self> {
+    pub fn new(config: CoordinatorConfig, store: Arc<dyn StateStore>) -> Arc<Self> {
         let runtime = RuntimeEnvBuilder::new()
             .with_object_store_registry(KilnObjectStores::new())
             .build_arc()
@@ -99,12 +127,230 @@ impl Scheduler {
         Arc::new(Self {
             state: Mutex::new(State::default()),
             config,
+            store,
             runtime,
         })
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().expect("scheduler state poisoned")
+    }
+
+    /// Fails with the leader's address unless this coordinator leads.
+    async fn require_leader(&self) -> Result<Fence> {
+        if let Some(leader) = &self.lock().leader {
+            return Ok(leader.fence.clone());
+        }
+        let leader = self.store.leader().await.ok().flatten();
+        Err(CoordinatorError::NotLeader(leader))
+    }
+
+    /// Whether this coordinator leads the cluster now.
+    pub fn is_leader(&self) -> bool {
+        self.lock().leader.is_some()
+    }
+
+    // ---- leadership -------------------------------------------------------------------------
+
+    /// Leads the cluster until the leadership is lost or `stop` turns true: takes over the
+    /// executors and jobs recorded in the state store, schedules, and steps down at the end.
+    pub async fn lead(self: &Arc<Self>, leadership: Leadership, mut stop: watch::Receiver<bool>) {
+        let (deposed_sender, mut deposed) = watch::channel(false);
+        let mut lost = leadership.lost.clone();
+        let events = match self.take_over(&leadership, deposed_sender).await {
+            Ok(events) => events,
+            Err(error) => {
+                tracing::error!(%error, "taking over the cluster failed; stepping down");
+                self.step_down();
+                return;
+            }
+        };
+        let follow = tokio::spawn(Arc::clone(self).follow_executors(events));
+        tokio::select! {
+            _ = lost.wait_for(|lost| *lost) => tracing::warn!("leadership lost"),
+            _ = deposed.wait_for(|deposed| *deposed) => tracing::warn!("another coordinator leads"),
+            _ = stop.wait_for(|stop| *stop) => {}
+        }
+        follow.abort();
+        self.step_down();
+        drop(leadership);
+    }
+
+    /// Loads the cluster's executors and unfinished jobs from the state store and starts
+    /// leading them; returns the executor changes to follow.
+    async fn take_over(
+        self: &Arc<Self>,
+        leadership: &Leadership,
+        deposed: watch::Sender<bool>,
+    ) -> Result<BoxStream<'static, WatchEvent>> {
+        let (executors, events) = self.store.watch(keys::EXECUTORS).await?;
+        let records = self.store.list(keys::JOBS).await?;
+        let journal = Journal::start(Arc::clone(&self.store), leadership.fence.clone(), deposed);
+        let mut archived = HashMap::new();
+        let mut resumed = vec![];
+        for (key, value) in records {
+            let record = match pb::JobRecord::decode(value.as_slice()) {
+                Ok(record) => record,
+                Err(error) => {
+                    tracing::error!(%key, %error, "skipping an unreadable job record");
+                    continue;
+                }
+            };
+            let status = record.status.clone().unwrap_or_default();
+            let state = pb::JobState::try_from(status.state).unwrap_or_default();
+            if !matches!(state, pb::JobState::Queued | pb::JobState::Running) {
+                archived.insert(status.job_id.clone(), status);
+                continue;
+            }
+            let job = self.resume_job(record).await;
+            // Written before any task runs, so a later successor numbers its attempts above
+            // this leader's.
+            self.store
+                .put(
+                    &keys::job(&job.id),
+                    job.record().encode_to_vec(),
+                    Some(&leadership.fence),
+                )
+                .await?;
+            resumed.push(job);
+        }
+        let mut effects = vec![];
+        {
+            let state = &mut *self.lock();
+            state.leader = Some(LeaderState {
+                fence: leadership.fence.clone(),
+                journal,
+                recorded: resumed
+                    .iter()
+                    .map(|job| (job.id.clone(), job.milestone()))
+                    .collect(),
+            });
+            for (_, value) in executors {
+                if let Ok(info) = pb::ExecutorInfo::decode(value.as_slice()) {
+                    add_executor(state, info, &self.config);
+                }
+            }
+            let mut ids: Vec<&str> = archived.keys().map(String::as_str).collect();
+            ids.extend(resumed.iter().map(|j| j.id.as_str()));
+            let mut ordered: Vec<(u64, String)> = ids
+                .iter()
+                .map(|id| {
+                    let at = archived
+                        .get(*id)
+                        .map(|s| s.submitted_at_ms)
+                        .unwrap_or_else(|| {
+                            resumed
+                                .iter()
+                                .find(|j| j.id == *id)
+                                .map_or(0, |j| j.submitted_at_ms)
+                        });
+                    (at, id.to_string())
+                })
+                .collect();
+            ordered.sort();
+            state.order = ordered.into_iter().map(|(_, id)| id).collect();
+            state.archived = archived;
+            for mut job in resumed {
+                let gone: Vec<String> = job
+                    .output_executors()
+                    .into_iter()
+                    .filter(|e| !state.executors.contains_key(e))
+                    .collect();
+                for executor_id in gone {
+                    job.executor_lost(&executor_id);
+                }
+                if job.committing
+                    && let Some(sink) = job.sink.clone()
+                {
+                    tracing::info!(job_id = %job.id, "finishing the commit a predecessor began");
+                    effects.push(Effect::Commit {
+                        job_id: job.id.clone(),
+                        sink,
+                        winners: job.winners.clone(),
+                    });
+                }
+                state.jobs.insert(job.id.clone(), job);
+            }
+            tracing::info!(
+                executors = state.executors.len(),
+                resumed = state.jobs.len(),
+                finished = state.archived.len(),
+                "leading the cluster"
+            );
+        }
+        self.run_effects(effects);
+        self.schedule();
+        Ok(events)
+    }
+
+    /// Rebuilds a job a predecessor left unfinished; one that cannot resume fails.
+    async fn resume_job(&self, record: pb::JobRecord) -> Job {
+        let status = record.status.clone().unwrap_or_default();
+        let job_id = status.job_id.clone();
+        let spec = record.spec.clone().unwrap_or_default();
+        let max_attempts = self.max_attempts(&spec);
+        let mut job = match self.plan(&job_id, &spec).await {
+            Ok((planned, stages)) => Job::new(
+                job_id.clone(),
+                spec,
+                stages,
+                planned.sink,
+                planned.session_config,
+                max_attempts,
+                record.attempt_base,
+            ),
+            Err(error) => {
+                let mut job = Job::new(job_id.clone(), spec, vec![], None, HashMap::new(), 1, 0);
+                job.finish(
+                    pb::JobState::Failed,
+                    format!("the job could not be resumed after a coordinator failover: {error}"),
+                );
+                return job;
+            }
+        };
+        if let Err(why) = job.resume(&record) {
+            tracing::warn!(%job_id, %why, "starting the job over");
+            job.attempt_base = record.attempt_base + 1000;
+            job.submitted_at_ms = status.submitted_at_ms;
+            for task in job.stages.iter_mut().flat_map(|s| s.tasks.iter_mut()) {
+                task.next_attempt = job.attempt_base;
+            }
+        }
+        tracing::info!(%job_id, "job resumed");
+        job
+    }
+
+    /// Applies executor joins and departures until the stream ends.
+    async fn follow_executors(self: Arc<Self>, mut events: BoxStream<'static, WatchEvent>) {
+        while let Some(event) = events.next().await {
+            match event {
+                WatchEvent::Put { value, .. } => match pb::ExecutorInfo::decode(value.as_slice()) {
+                    Ok(info) => {
+                        let replaced = add_executor(&mut self.lock(), info.clone(), &self.config);
+                        if replaced {
+                            self.forget_executor_work(&info.executor_id);
+                        }
+                        self.schedule();
+                    }
+                    Err(error) => tracing::warn!(%error, "unreadable executor registration"),
+                },
+                WatchEvent::Delete { key } => {
+                    let id = key.strip_prefix(keys::EXECUTORS).unwrap_or(&key);
+                    self.executor_lost(id, "its lease expired or it left");
+                }
+            }
+        }
+    }
+
+    /// Forgets everything only a leader holds; running tasks are left to the next leader.
+    fn step_down(&self) {
+        let state = &mut *self.lock();
+        state.leader = None;
+        state.executors.clear();
+        state.jobs.clear();
+        state.archived.clear();
+        state.order.clear();
+        tracing::info!("stepped down; standing by");
     }
 
     // ---- jobs -------------------------------------------------------------------------------
@@ -131,14 +377,20 @@ impl Scheduler {
         self.plan("validation", spec).await.map(|_| ())
     }
 
-    /// Plans and accepts a job; errors a user can cause come back as `InvalidJob`.
-    pub async fn submit(self: &Arc<Self>, spec: pb::JobSpec) -> Result<String> {
-        let job_id = kiln_core::ids::new_job_id();
-        let (planned, stages) = self.plan(&job_id, &spec).await?;
-        let max_attempts = match spec.options.as_ref().map(|o| o.max_task_attempts) {
+    fn max_attempts(&self, spec: &pb::JobSpec) -> u32 {
+        match spec.options.as_ref().map(|o| o.max_task_attempts) {
             Some(n) if n > 0 => n,
             _ => self.config.max_task_attempts,
-        };
+        }
+    }
+
+    /// Plans and accepts a job, recording it in the state store before answering; errors a
+    /// user can cause come back as `InvalidJob`.
+    pub async fn submit(self: &Arc<Self>, spec: pb::JobSpec) -> Result<String> {
+        let fence = self.require_leader().await?;
+        let job_id = kiln_core::ids::new_job_id();
+        let (planned, stages) = self.plan(&job_id, &spec).await?;
+        let max_attempts = self.max_attempts(&spec);
         tracing::info!(%job_id, name = %spec.name, stages = stages.len(), "job accepted");
         for stage in &stages {
             tracing::debug!(%job_id, stage = stage.id, inputs = ?stage.inputs, plan = %displayable(stage.plan.as_ref()).indent(true), "stage planned");
@@ -150,9 +402,22 @@ impl Scheduler {
             planned.sink,
             planned.session_config,
             max_attempts,
+            0,
         );
+        let milestone = job.milestone();
+        self.store
+            .put(
+                &keys::job(&job_id),
+                job.record().encode_to_vec(),
+                Some(&fence),
+            )
+            .await?;
         {
             let mut state = self.lock();
+            let Some(leader) = state.leader.as_mut() else {
+                return Err(CoordinatorError::NotLeader(None));
+            };
+            leader.recorded.insert(job_id.clone(), milestone);
             state.jobs.insert(job_id.clone(), job);
             state.order.push_back(job_id.clone());
         }
@@ -161,47 +426,74 @@ impl Scheduler {
     }
 
     /// A job's current status.
-    pub fn status(&self, job_id: &str) -> Result<pb::JobStatus> {
-        self.lock()
+    pub async fn status(&self, job_id: &str) -> Result<pb::JobStatus> {
+        self.require_leader().await?;
+        self.current_status(job_id)
+    }
+
+    /// A job's status as this leader knows it now.
+    pub fn current_status(&self, job_id: &str) -> Result<pb::JobStatus> {
+        let state = self.lock();
+        if state.leader.is_none() {
+            return Err(CoordinatorError::NotLeader(None));
+        }
+        state
             .jobs
             .get(job_id)
             .map(Job::status)
+            .or_else(|| state.archived.get(job_id).cloned())
             .ok_or_else(|| CoordinatorError::JobNotFound(job_id.to_string()))
     }
 
-    /// A receiver that changes whenever the job does.
-    pub fn subscribe(&self, job_id: &str) -> Result<watch::Receiver<u64>> {
-        self.lock()
-            .jobs
-            .get(job_id)
-            .map(|job| job.changes.subscribe())
-            .ok_or_else(|| CoordinatorError::JobNotFound(job_id.to_string()))
+    /// A receiver that changes whenever the job does; it closes when this coordinator stops
+    /// leading.
+    pub async fn subscribe(&self, job_id: &str) -> Result<watch::Receiver<u64>> {
+        self.require_leader().await?;
+        let state = self.lock();
+        if let Some(job) = state.jobs.get(job_id) {
+            return Ok(job.changes.subscribe());
+        }
+        if state.archived.contains_key(job_id) {
+            // A finished job never changes again.
+            return Ok(watch::channel(0).1);
+        }
+        Err(CoordinatorError::JobNotFound(job_id.to_string()))
     }
 
     /// Jobs, newest first.
-    pub fn list(&self, state_filter: Option<pb::JobState>, limit: usize) -> Vec<pb::JobStatus> {
+    pub async fn list(
+        &self,
+        state_filter: Option<pb::JobState>,
+        limit: usize,
+    ) -> Result<Vec<pb::JobStatus>> {
+        self.require_leader().await?;
         let state = self.lock();
-        state
+        Ok(state
             .order
             .iter()
             .rev()
-            .filter_map(|id| state.jobs.get(id))
-            .filter(|job| state_filter.is_none_or(|s| job.state == s))
+            .filter_map(|id| {
+                let live = state.jobs.get(id).map(Job::status);
+                live.or_else(|| state.archived.get(id).cloned())
+            })
+            .filter(|job| state_filter.is_none_or(|s| job.state == s as i32))
             .take(if limit == 0 { usize::MAX } else { limit })
-            .map(Job::status)
-            .collect()
+            .collect())
     }
 
     /// Cancels a job; returns its state afterwards.
-    pub fn cancel(self: &Arc<Self>, job_id: &str) -> Result<pb::JobState> {
+    pub async fn cancel(self: &Arc<Self>, job_id: &str) -> Result<pb::JobState> {
+        self.require_leader().await?;
         let mut effects = vec![];
         let state_after = {
             let mut state = self.lock();
             let state = &mut *state;
-            let job = state
-                .jobs
-                .get_mut(job_id)
-                .ok_or_else(|| CoordinatorError::JobNotFound(job_id.to_string()))?;
+            let Some(job) = state.jobs.get_mut(job_id) else {
+                return match state.archived.get(job_id) {
+                    Some(status) => Ok(pb::JobState::try_from(status.state).unwrap_or_default()),
+                    None => Err(CoordinatorError::JobNotFound(job_id.to_string())),
+                };
+            };
             if job.committing {
                 // A commit is not interrupted halfway: the job ends when it completes.
                 tracing::info!(%job_id, "cancel ignored: the job is committing its output");
@@ -219,16 +511,16 @@ impl Scheduler {
 
     // ---- executors --------------------------------------------------------------------------
 
-    /// Adds (or refreshes) an executor, after checking the coordinator can reach it.
-    pub async fn register_executor(self: &Arc<Self>, info: pb::ExecutorInfo) -> Result<(), String> {
+    /// Checks that an executor may join: a safe id, and an address this coordinator can
+    /// reach (executors then register themselves in the state store).
+    pub async fn check_executor(&self, info: &pb::ExecutorInfo) -> Result<(), String> {
         if !kiln_core::ids::is_safe_id(&info.executor_id) {
             return Err(format!("invalid executor id '{}'", info.executor_id));
         }
         let url = format!("http://{}:{}", info.host, info.grpc_port);
-        let channel = Endpoint::from_shared(url.clone())
+        Endpoint::from_shared(url.clone())
             .map_err(|e| format!("invalid executor address {url}: {e}"))?
             .connect_timeout(Duration::from_secs(3))
-            .tcp_nodelay(true)
             .connect()
             .await
             .map_err(|e| {
@@ -237,68 +529,26 @@ impl Scheduler {
                      --advertise-host to an address the coordinator can reach"
                 )
             })?;
-        let max = self.config.max_message_size;
-        let client = ExecutorServiceClient::new(channel)
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let flight_endpoint = format!("http://{}:{}", info.host, info.flight_port);
-        tracing::info!(executor_id = %info.executor_id, %url, slots = info.slots, "executor registered");
-        let lost = {
-            let mut state = self.lock();
-            // A re-registration of a known id means the process restarted: its files are gone.
-            let lost = state.executors.remove(&info.executor_id).is_some();
-            state.executors.insert(
-                info.executor_id.clone(),
-                ExecutorEntry {
-                    info: info.clone(),
-                    client,
-                    flight_endpoint,
-                    running: HashSet::new(),
-                    last_seen: Instant::now(),
-                    draining: false,
-                },
-            );
-            lost
-        };
-        if lost {
-            self.forget_executor_work(&info.executor_id);
-        }
-        self.schedule();
         Ok(())
     }
 
-    /// Records a heartbeat; false when the executor is unknown and must register again.
-    pub fn heartbeat(&self, executor_id: &str) -> bool {
-        match self.lock().executors.get_mut(executor_id) {
-            Some(entry) => {
-                entry.last_seen = Instant::now();
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// An executor is draining (no new tasks) or gone.
-    pub fn deregister(self: &Arc<Self>, executor_id: &str, draining: bool) {
-        if draining {
-            if let Some(entry) = self.lock().executors.get_mut(executor_id) {
-                tracing::info!(%executor_id, "executor draining");
-                entry.draining = true;
-            }
-        } else if self.lock().executors.remove(executor_id).is_some() {
-            tracing::info!(%executor_id, "executor left");
-            self.forget_executor_work(executor_id);
-            self.schedule();
+    /// An executor is shutting down: it gets no new tasks.
+    pub fn drain(&self, executor_id: &str) {
+        if let Some(entry) = self.lock().executors.get_mut(executor_id) {
+            tracing::info!(%executor_id, "executor draining");
+            entry.draining = true;
         }
     }
 
     /// The registered executors.
-    pub fn executors(&self) -> Vec<(pb::ExecutorInfo, usize, bool)> {
-        self.lock()
+    pub async fn executors(&self) -> Result<Vec<(pb::ExecutorInfo, usize, bool)>> {
+        self.require_leader().await?;
+        Ok(self
+            .lock()
             .executors
             .values()
             .map(|e| (e.info.clone(), e.running.len(), e.draining))
-            .collect()
+            .collect())
     }
 
     /// Drops an executor: its running tasks and its outputs are redone elsewhere.
@@ -309,6 +559,18 @@ impl Scheduler {
             self.forget_executor_work(executor_id);
             self.schedule();
         }
+    }
+
+    /// An executor did not take the tasks sent to it: they and its outputs are redone, and it
+    /// gets nothing for a moment. It stays a member until its lease says otherwise.
+    fn executor_unreachable(self: &Arc<Self>, executor_id: &str, why: &str) {
+        if let Some(entry) = self.lock().executors.get_mut(executor_id) {
+            tracing::warn!(%executor_id, reason = why, "executor unreachable");
+            entry.running.clear();
+            entry.resting_until = Some(Instant::now() + Duration::from_secs(2));
+        }
+        self.forget_executor_work(executor_id);
+        self.schedule();
     }
 
     fn forget_executor_work(&self, executor_id: &str) {
@@ -339,22 +601,12 @@ impl Scheduler {
 
     // ---- the clock --------------------------------------------------------------------------
 
-    /// Expires silent executors and timed-out jobs; runs until the process ends.
+    /// Ends jobs that ran past their timeout; runs until the process ends.
     pub async fn tick_loop(self: Arc<Self>) {
         let mut ticker = tokio::time::interval(Duration::from_millis(250));
         loop {
             ticker.tick().await;
             let now = Instant::now();
-            let silent: Vec<String> = self
-                .lock()
-                .executors
-                .iter()
-                .filter(|(_, e)| now.duration_since(e.last_seen) > self.config.executor_timeout)
-                .map(|(id, _)| id.clone())
-                .collect();
-            for id in silent {
-                self.executor_lost(&id, "no heartbeat");
-            }
             let mut effects = vec![];
             {
                 let state = &mut *self.lock();
@@ -373,16 +625,22 @@ impl Scheduler {
                 }
             }
             self.run_effects(effects);
+            if self.is_leader() {
+                self.schedule();
+            }
         }
     }
 
     // ---- scheduling -------------------------------------------------------------------------
 
-    /// Fills free slots with launchable tasks and launches them.
+    /// Fills free slots with launchable tasks and launches them, after recording the jobs
+    /// that reached a milestone. Every change to the jobs ends here.
     pub fn schedule(self: &Arc<Self>) {
         let effects = {
             let state = &mut *self.lock();
-            assign_tasks(state)
+            let effects = assign_tasks(state);
+            record_milestones(state);
+            effects
         };
         self.run_effects(effects);
     }
@@ -399,7 +657,10 @@ impl Scheduler {
                     } => {
                         let request = pb::LaunchTasksRequest { tasks };
                         if let Err(status) = client.launch_tasks(request).await {
-                            this.executor_lost(&executor_id, &format!("launch failed: {status}"));
+                            this.executor_unreachable(
+                                &executor_id,
+                                &format!("launch failed: {status}"),
+                            );
                         }
                     }
                     Effect::Cancel { mut client, tasks } => {
@@ -465,6 +726,7 @@ impl Scheduler {
             job.touch();
         }
         self.run_effects(effects);
+        self.schedule();
     }
 
     /// Removes a finished job's result files after the retention period.
@@ -736,4 +998,63 @@ fn pick_executor(
         .filter(|(_, e)| e.free_slots() > 0)
         .max_by_key(|(id, e)| (Some(id.as_str()) != avoid, e.free_slots()))
         .map(|(id, _)| id.clone())
+}
+
+/// Adds a newly registered executor; true when it replaced one of the same id (a restarted
+/// process, whose files are gone).
+fn add_executor(state: &mut State, info: pb::ExecutorInfo, config: &CoordinatorConfig) -> bool {
+    if state
+        .executors
+        .get(&info.executor_id)
+        .is_some_and(|e| e.info == info)
+    {
+        return false;
+    }
+    let url = format!("http://{}:{}", info.host, info.grpc_port);
+    let Ok(endpoint) = Endpoint::from_shared(url.clone()) else {
+        tracing::warn!(executor_id = %info.executor_id, %url, "ignoring an executor with an invalid address");
+        return false;
+    };
+    let channel = endpoint
+        .connect_timeout(Duration::from_secs(3))
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(KEEP_ALIVE_INTERVAL)
+        .keep_alive_timeout(KEEP_ALIVE_TIMEOUT)
+        .connect_lazy();
+    let client = ExecutorServiceClient::new(channel)
+        .max_decoding_message_size(config.max_message_size)
+        .max_encoding_message_size(config.max_message_size);
+    tracing::info!(executor_id = %info.executor_id, %url, slots = info.slots, "executor joined");
+    let entry = ExecutorEntry {
+        flight_endpoint: format!("http://{}:{}", info.host, info.flight_port),
+        info: info.clone(),
+        client,
+        running: HashSet::new(),
+        draining: false,
+        resting_until: None,
+    };
+    state.executors.insert(info.executor_id, entry).is_some()
+}
+
+/// Queues a record write for every job that reached a milestone since its last write.
+fn record_milestones(state: &mut State) {
+    let Some(leader) = state.leader.as_mut() else {
+        return;
+    };
+    for job in state.jobs.values() {
+        if leader
+            .recorded
+            .get(&job.id)
+            .is_some_and(Milestone::is_final)
+        {
+            continue;
+        }
+        let milestone = job.milestone();
+        if leader.recorded.get(&job.id) != Some(&milestone) {
+            leader
+                .journal
+                .write(keys::job(&job.id), job.record().encode_to_vec());
+            leader.recorded.insert(job.id.clone(), milestone);
+        }
+    }
 }

@@ -1,6 +1,9 @@
 //! Executor registration over real gRPC: the coordinator rejects what would break later.
 
+use std::sync::Arc;
+
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
+use kiln_core::state::MemoryStore;
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::scheduler_service_client::SchedulerServiceClient;
 
@@ -16,9 +19,11 @@ fn executor(port: u32) -> pb::ExecutorInfo {
 
 #[tokio::test]
 async fn a_protocol_mismatch_or_unreachable_address_is_rejected() {
-    let coordinator = Coordinator::start(CoordinatorConfig::default())
-        .await
-        .unwrap();
+    let coordinator =
+        Coordinator::start(CoordinatorConfig::default(), Arc::new(MemoryStore::new()))
+            .await
+            .unwrap();
+    coordinator.wait_until_leader().await;
     let mut client = SchedulerServiceClient::connect(coordinator.url())
         .await
         .unwrap();
@@ -54,6 +59,13 @@ async fn a_protocol_mismatch_or_unreachable_address_is_rejected() {
         "{}",
         unreachable.message()
     );
-    assert!(coordinator.scheduler().executors().is_empty());
+    assert!(
+        coordinator
+            .scheduler()
+            .executors()
+            .await
+            .unwrap()
+            .is_empty()
+    );
     coordinator.shutdown().await;
 }

@@ -15,6 +15,13 @@ pub const DEFAULT_SHUFFLE_PARTITIONS: usize = 8;
 /// How many attempts a task gets before its job fails, when a job does not say.
 pub const DEFAULT_MAX_TASK_ATTEMPTS: u32 = 4;
 
+/// The TTL of leases in the state store (the leader's and each executor's), in seconds: a
+/// dead process is noticed, and a standby coordinator takes over, within this time.
+pub const DEFAULT_LEASE_TTL_SECS: u64 = 10;
+
+/// The default prefix of a Kiln cluster's keys in etcd.
+pub const DEFAULT_ETCD_PREFIX: &str = "/kiln/";
+
 /// The DataFusion settings Kiln plans distributed queries with.
 ///
 /// Some single-process optimizations assume that every partition of a plan runs in one

@@ -24,6 +24,12 @@ pub struct FlightClients {
     max_message_size: usize,
 }
 
+/// How often an idle or streaming connection to another Kiln process is pinged.
+pub const KEEP_ALIVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long an unanswered ping waits before the connection counts as dead.
+pub const KEEP_ALIVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl FlightClients {
     /// A pool whose clients accept messages up to `max_message_size` bytes.
     pub fn new(max_message_size: usize) -> Self {
@@ -46,6 +52,11 @@ impl FlightClients {
                         })?
                         .connect_timeout(std::time::Duration::from_secs(5))
                         .tcp_nodelay(true)
+                        // A frozen or partitioned executor fails the fetch instead of
+                        // hanging it: unanswered pings close the connection.
+                        .http2_keep_alive_interval(KEEP_ALIVE_INTERVAL)
+                        .keep_alive_timeout(KEEP_ALIVE_TIMEOUT)
+                        .keep_alive_while_idle(true)
                         .connect_lazy();
                     channels.insert(endpoint.to_string(), channel.clone());
                     channel

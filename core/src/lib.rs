@@ -1,6 +1,7 @@
 //! Shared pieces of Kiln that the coordinator, the executors and the clients all need:
 //! errors, cluster-wide settings, the shuffle plan nodes that connect stages, the codec that
-//! ships plans between processes, and the Flight plumbing that moves shuffle data.
+//! ships plans between processes, the Flight plumbing that moves shuffle data, and the
+//! cluster state store (etcd, or in memory for the embedded cluster).
 
 pub mod codec;
 pub mod config;
@@ -11,5 +12,6 @@ pub mod runtime;
 pub mod shuffle;
 pub mod sink;
 pub mod source;
+pub mod state;
 
 pub use error::{KilnError, Result};

@@ -3,13 +3,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
+use kiln_core::config::{DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE};
 
 /// Everything an executor needs to start.
 #[derive(Debug, Clone)]
 pub struct ExecutorConfig {
-    /// The coordinator's gRPC URL, e.g. `http://127.0.0.1:50050`.
-    pub coordinator_url: String,
     /// The address to listen on.
     pub bind_host: String,
     /// The host others reach this executor at; defaults to `bind_host`. In Kubernetes, the pod IP.
@@ -26,17 +24,17 @@ pub struct ExecutorConfig {
     pub memory_limit: Option<usize>,
     /// The gRPC message size limit, the same everywhere in the cluster.
     pub max_message_size: usize,
-    /// How often the executor tells the coordinator it is alive.
-    pub heartbeat_interval: Duration,
+    /// The TTL of this executor's lease in the state store: if the process dies, the
+    /// coordinator notices within this time.
+    pub lease_ttl: Duration,
     /// A fixed id; a fresh one is generated when absent.
     pub executor_id: Option<String>,
 }
 
 impl ExecutorConfig {
-    /// Defaults for an executor of the coordinator at `coordinator_url`, working in `work_dir`.
-    pub fn new(coordinator_url: impl Into<String>, work_dir: impl Into<PathBuf>) -> Self {
+    /// Defaults for an executor working in `work_dir`.
+    pub fn new(work_dir: impl Into<PathBuf>) -> Self {
         Self {
-            coordinator_url: coordinator_url.into(),
             bind_host: "127.0.0.1".into(),
             advertise_host: None,
             grpc_port: 0,
@@ -47,7 +45,7 @@ impl ExecutorConfig {
             work_dir: work_dir.into(),
             memory_limit: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
-            heartbeat_interval: Duration::from_secs(1),
+            lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),
             executor_id: None,
         }
     }

@@ -15,6 +15,10 @@ pub enum ExecutorError {
     CoordinatorUnreachable { url: String, message: String },
     #[error("the coordinator rejected this executor: {0}")]
     Rejected(String),
+    #[error("no coordinator leads the cluster yet (none is registered in the state store)")]
+    NoLeader,
+    #[error(transparent)]
+    State(#[from] kiln_core::state::StateError),
     #[error(transparent)]
     DataFusion(#[from] DataFusionError),
 }

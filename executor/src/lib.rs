@@ -2,9 +2,9 @@
 //! shuffle files in its work dir, and serves those files to other executors and to clients
 //! over Arrow Flight.
 //!
-//! [`Executor::start`] binds the gRPC and Flight ports, registers with the coordinator and
-//! keeps heartbeating; the `kiln-executor` binary and the embedded cluster of `kiln run` both
-//! use it.
+//! [`Executor::start`] binds the gRPC and Flight ports and joins the cluster: the leading
+//! coordinator accepts it, then it registers itself in the state store under its lease; the
+//! `kiln-executor` binary and the embedded cluster of `kiln run` both use it.
 
 mod config;
 mod error;
@@ -25,6 +25,7 @@ use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use kiln_core::flight::FlightClients;
 use kiln_core::shuffle::ShuffleEnv;
+use kiln_core::state::StateStore;
 use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_proto::v1 as pb;
 use tokio::net::TcpListener;
@@ -46,12 +47,11 @@ pub struct Executor {
     membership: Arc<Membership>,
     shutdown: watch::Sender<bool>,
     servers: Vec<JoinHandle<()>>,
-    heartbeat: JoinHandle<()>,
 }
 
 impl Executor {
-    /// Binds the ports, starts the servers and registers with the coordinator.
-    pub async fn start(config: ExecutorConfig) -> Result<Executor> {
+    /// Binds the ports, starts the servers and joins the cluster whose state is in `store`.
+    pub async fn start(config: ExecutorConfig, store: Arc<dyn StateStore>) -> Result<Executor> {
         let id = config
             .executor_id
             .clone()
@@ -92,7 +92,12 @@ impl Executor {
             slots: config.slots as u32,
         };
 
-        let membership = Arc::new(Membership::connect(&config, info).await?);
+        let membership = Arc::new(Membership::new(
+            store,
+            info,
+            config.lease_ttl,
+            config.max_message_size,
+        ));
         let runner = Arc::new(TaskRunner::new(
             Arc::clone(&env),
             runtime,
@@ -119,10 +124,7 @@ impl Executor {
             }),
         ];
 
-        membership.register().await?;
-        let heartbeat = tokio::spawn(
-            Arc::clone(&membership).heartbeat_loop(config.heartbeat_interval, shutdown_rx),
-        );
+        membership.join().await?;
         tracing::info!(executor_id = %id, %grpc_addr, %flight_addr, slots = config.slots, "executor started");
         Ok(Executor {
             id,
@@ -132,7 +134,6 @@ impl Executor {
             membership,
             shutdown,
             servers,
-            heartbeat,
         })
     }
 
@@ -152,17 +153,16 @@ impl Executor {
     }
 
     /// Leaves the cluster gracefully: stops taking tasks, lets running ones finish for up to
-    /// `grace` (then kills them, so the coordinator re-runs them elsewhere), and deregisters.
+    /// `grace` (then kills them, so the coordinator re-runs them elsewhere), and leaves.
     pub async fn shutdown(self, grace: Duration) {
         tracing::info!(executor_id = %self.id, "draining");
-        self.membership.deregister(true).await;
+        self.membership.drain().await;
         self.runner.drain(grace).await;
-        self.membership.deregister(false).await;
+        self.membership.leave();
         let _ = self.shutdown.send(true);
         for server in self.servers {
             let _ = server.await;
         }
-        let _ = self.heartbeat.await;
         tracing::info!(executor_id = %self.id, "stopped");
     }
 }

@@ -5,19 +5,16 @@ use std::time::Duration;
 
 use clap::Parser;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
+use kiln_core::state::StateStoreArgs;
 use kiln_executor::{Executor, ExecutorConfig};
 
-/// Runs Kiln tasks sent by a coordinator and serves their shuffle output over Arrow Flight.
+/// Runs Kiln tasks sent by the leading coordinator and serves their shuffle output over Arrow
+/// Flight. It joins the cluster by registering in etcd under a lease, and finds the leader there.
 #[derive(Debug, Parser)]
 #[command(name = "kiln-executor", version)]
 struct Args {
-    /// The coordinator's gRPC URL.
-    #[arg(
-        long,
-        env = "KILN_COORDINATOR",
-        default_value = "http://127.0.0.1:50050"
-    )]
-    coordinator: String,
+    #[command(flatten)]
+    state: StateStoreArgs,
     /// The address to listen on (0.0.0.0 for all interfaces).
     #[arg(long, env = "KILN_BIND_HOST", default_value = "127.0.0.1")]
     bind_host: String,
@@ -43,9 +40,6 @@ struct Args {
     /// The gRPC message size limit in bytes; must match the rest of the cluster.
     #[arg(long, env = "KILN_MAX_MESSAGE_SIZE", default_value_t = DEFAULT_MAX_MESSAGE_SIZE)]
     max_message_size: usize,
-    /// Seconds between heartbeats to the coordinator.
-    #[arg(long, env = "KILN_HEARTBEAT_SECS", default_value_t = 1)]
-    heartbeat_secs: u64,
     /// Seconds running tasks get to finish after SIGTERM before they are handed back.
     #[arg(long, env = "KILN_SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     shutdown_grace_secs: u64,
@@ -61,7 +55,7 @@ struct Args {
 async fn main() {
     let args = Args::parse();
     kiln_core::runtime::init_logging(args.log_json, "info");
-    let mut config = ExecutorConfig::new(args.coordinator, args.work_dir);
+    let mut config = ExecutorConfig::new(args.work_dir);
     config.bind_host = args.bind_host;
     config.advertise_host = args.advertise_host;
     config.grpc_port = args.port;
@@ -71,10 +65,17 @@ async fn main() {
     }
     config.memory_limit = args.memory_limit_mb.map(|mb| mb * 1024 * 1024);
     config.max_message_size = args.max_message_size;
-    config.heartbeat_interval = Duration::from_secs(args.heartbeat_secs.max(1));
+    config.lease_ttl = args.state.lease_ttl();
     config.executor_id = args.executor_id;
 
-    let executor = match Executor::start(config).await {
+    let store = match args.state.connect().await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("kiln-executor: {e}");
+            std::process::exit(1);
+        }
+    };
+    let executor = match Executor::start(config, store).await {
         Ok(executor) => executor,
         Err(e) => {
             tracing::error!(error = %e, "executor failed to start");

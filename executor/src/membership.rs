@@ -1,130 +1,158 @@
-//! The executor's side of cluster membership: registration, heartbeats, status reports.
+//! The executor's side of cluster membership: it joins by registering its own key, bound to
+//! its lease, in the state store, and reports task outcomes to whichever coordinator leads.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use kiln_core::state::{Registration, StateStore, keys};
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::scheduler_service_client::SchedulerServiceClient;
-use tokio::sync::watch;
+use prost::Message;
 use tonic::Code;
 use tonic::transport::{Channel, Endpoint};
 
-use crate::{ExecutorConfig, ExecutorError, Result};
+use crate::{ExecutorError, Result};
 
-/// How long an executor keeps trying to reach a coordinator that is not up yet.
-const REGISTER_PATIENCE: Duration = Duration::from_secs(30);
+/// How long an executor waits for a leader to be elected when it starts.
+const JOIN_PATIENCE: Duration = Duration::from_secs(30);
 
-/// This executor as the coordinator knows it.
+/// How long an executor keeps trying to deliver task outcomes (across a leader failover).
+const REPORT_PATIENCE: Duration = Duration::from_secs(120);
+
+/// This executor as the cluster knows it.
 pub(crate) struct Membership {
-    url: String,
-    client: SchedulerServiceClient<Channel>,
+    store: Arc<dyn StateStore>,
     info: pb::ExecutorInfo,
+    lease_ttl: Duration,
+    max_message_size: usize,
+    /// The leader's URL and a client for it, once found.
+    leader: Mutex<Option<(String, SchedulerServiceClient<Channel>)>>,
+    registration: Mutex<Option<Registration>>,
 }
 
 impl Membership {
-    pub(crate) async fn connect(config: &ExecutorConfig, info: pb::ExecutorInfo) -> Result<Self> {
-        let unreachable = |message: String| ExecutorError::CoordinatorUnreachable {
-            url: config.coordinator_url.clone(),
-            message,
-        };
-        let channel = Endpoint::from_shared(config.coordinator_url.clone())
-            .map_err(|e| unreachable(e.to_string()))?
+    pub(crate) fn new(
+        store: Arc<dyn StateStore>,
+        info: pb::ExecutorInfo,
+        lease_ttl: Duration,
+        max_message_size: usize,
+    ) -> Self {
+        Self {
+            store,
+            info,
+            lease_ttl,
+            max_message_size,
+            leader: Mutex::new(None),
+            registration: Mutex::new(None),
+        }
+    }
+
+    /// A client for the current leader, looked up in the state store when not known yet.
+    async fn leader(&self) -> Result<(String, SchedulerServiceClient<Channel>)> {
+        if let Some(known) = self.leader.lock().expect("leader lock").clone() {
+            return Ok(known);
+        }
+        let url = self.store.leader().await?.ok_or(ExecutorError::NoLeader)?;
+        let channel = Endpoint::from_shared(url.clone())
+            .map_err(|e| ExecutorError::CoordinatorUnreachable {
+                url: url.clone(),
+                message: e.to_string(),
+            })?
             .connect_timeout(Duration::from_secs(5))
             .tcp_nodelay(true)
             .connect_lazy();
         let client = SchedulerServiceClient::new(channel)
-            .max_decoding_message_size(config.max_message_size)
-            .max_encoding_message_size(config.max_message_size);
-        Ok(Self {
-            url: config.coordinator_url.clone(),
-            client,
-            info,
-        })
+            .max_decoding_message_size(self.max_message_size)
+            .max_encoding_message_size(self.max_message_size);
+        *self.leader.lock().expect("leader lock") = Some((url.clone(), client.clone()));
+        Ok((url, client))
     }
 
-    /// Registers, retrying while the coordinator is unreachable, failing at once when it
-    /// rejects this executor (e.g. a protocol version mismatch).
-    pub(crate) async fn register(&self) -> Result<()> {
+    /// Forgets the leader after a failed call, so the next call looks it up again.
+    fn forget_leader(&self) {
+        *self.leader.lock().expect("leader lock") = None;
+    }
+
+    /// Joins the cluster: asks the leader to accept this executor (failing at once when it
+    /// rejects it, e.g. a protocol version mismatch), then registers in the state store.
+    pub(crate) async fn join(&self) -> Result<()> {
         let request = pb::RegisterExecutorRequest {
             executor: Some(self.info.clone()),
             protocol_version: kiln_proto::PROTOCOL_VERSION,
         };
-        let deadline = tokio::time::Instant::now() + REGISTER_PATIENCE;
+        let deadline = tokio::time::Instant::now() + JOIN_PATIENCE;
         loop {
-            match self.client.clone().register_executor(request.clone()).await {
-                Ok(_) => return Ok(()),
-                Err(status) if status.code() == Code::Unavailable => {
-                    if tokio::time::Instant::now() > deadline {
-                        return Err(ExecutorError::CoordinatorUnreachable {
-                            url: self.url.clone(),
+            let outcome = match self.leader().await {
+                Ok((url, mut client)) => match client.register_executor(request.clone()).await {
+                    Ok(_) => break,
+                    Err(status) if status.code() == Code::Unavailable => {
+                        ExecutorError::CoordinatorUnreachable {
+                            url,
                             message: status.message().to_string(),
-                        });
+                        }
                     }
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(status) => return Err(ExecutorError::Rejected(status.message().to_string())),
-            }
-        }
-    }
-
-    /// Heartbeats until `shutdown` turns true; registers again when the coordinator asks
-    /// (it restarted or had given this executor up).
-    pub(crate) async fn heartbeat_loop(
-        self: std::sync::Arc<Self>,
-        interval: Duration,
-        mut shutdown: watch::Receiver<bool>,
-    ) {
-        let mut ticker = tokio::time::interval(interval);
-        loop {
-            tokio::select! {
-                _ = ticker.tick() => {}
-                _ = shutdown.wait_for(|stop| *stop) => return,
-            }
-            let request = pb::HeartbeatRequest {
-                executor_id: self.info.executor_id.clone(),
+                    Err(status) => {
+                        return Err(ExecutorError::Rejected(status.message().to_string()));
+                    }
+                },
+                Err(error) => error,
             };
-            match self.client.clone().heartbeat(request).await {
-                Ok(response) if response.get_ref().register_again => {
-                    tracing::info!("coordinator asked this executor to register again");
-                    if let Err(e) = self.register().await {
-                        tracing::warn!(error = %e, "registering again failed");
-                    }
-                }
-                Ok(_) => {}
-                Err(status) => tracing::warn!(%status, "heartbeat failed"),
+            if tokio::time::Instant::now() > deadline {
+                return Err(outcome);
             }
+            self.forget_leader();
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
+        let registration = self
+            .store
+            .register(
+                &keys::executor(&self.info.executor_id),
+                self.info.encode_to_vec(),
+                self.lease_ttl,
+            )
+            .await?;
+        *self.registration.lock().expect("registration lock") = Some(registration);
+        Ok(())
     }
 
-    /// Reports task outcomes, retrying for a while when the coordinator is unreachable.
+    /// Reports task outcomes to the leader, retrying while no leader answers (a failover).
     pub(crate) async fn report(&self, statuses: Vec<pb::TaskStatus>) {
         let request = pb::ReportTaskStatusRequest {
             executor_id: self.info.executor_id.clone(),
             statuses,
         };
-        for attempt in 0..50 {
-            match self
-                .client
-                .clone()
-                .report_task_status(request.clone())
-                .await
-            {
-                Ok(_) => return,
-                Err(status) => {
-                    tracing::warn!(%status, attempt, "reporting task status failed");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
+        let deadline = tokio::time::Instant::now() + REPORT_PATIENCE;
+        while tokio::time::Instant::now() < deadline {
+            match self.leader().await {
+                Ok((_, mut client)) => match client.report_task_status(request.clone()).await {
+                    Ok(_) => return,
+                    Err(status) => tracing::warn!(%status, "reporting task status failed"),
+                },
+                Err(error) => tracing::warn!(%error, "no leader to report task status to"),
+            }
+            self.forget_leader();
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        tracing::error!("gave up reporting task outcomes; the leader will run them again");
+    }
+
+    /// Tells the leader this executor takes no new tasks.
+    pub(crate) async fn drain(&self) {
+        let request = pb::DrainRequest {
+            executor_id: self.info.executor_id.clone(),
+        };
+        match self.leader().await {
+            Ok((_, mut client)) => {
+                if let Err(status) = client.drain(request).await {
+                    tracing::warn!(%status, "announcing the drain failed");
                 }
             }
+            Err(error) => tracing::warn!(%error, "no leader to announce the drain to"),
         }
     }
 
-    /// Tells the coordinator this executor is draining, or gone.
-    pub(crate) async fn deregister(&self, draining: bool) {
-        let request = pb::DeregisterRequest {
-            executor_id: self.info.executor_id.clone(),
-            draining,
-        };
-        if let Err(status) = self.client.clone().deregister(request).await {
-            tracing::warn!(%status, "deregistering failed");
-        }
+    /// Leaves the cluster: the registration's key goes, and with it this executor's files.
+    pub(crate) fn leave(&self) {
+        self.registration.lock().expect("registration lock").take();
     }
 }

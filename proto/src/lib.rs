@@ -9,3 +9,7 @@ pub mod v1 {
 
 /// The version an executor announces when it registers; the coordinator rejects any other.
 pub const PROTOCOL_VERSION: u32 = 1;
+
+/// gRPC metadata a standby coordinator adds to its `UNAVAILABLE` answers: the leader's URL
+/// (empty while no leader is elected). Clients retry there.
+pub const LEADER_METADATA: &str = "kiln-leader";

@@ -6,6 +6,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use kiln_client::Client;
+use kiln_core::config::DEFAULT_ETCD_PREFIX;
+use kiln_core::state::{EtcdOptions, EtcdStore, StateStore};
+
+use crate::etcd::Etcd;
 
 /// The directory holding the workspace's built binaries: `target/<profile>`, found from the
 /// running executable (a test in `target/<profile>/deps`, or a binary like `kiln-bench`).
@@ -38,22 +42,28 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// A coordinator and executors running as separate processes.
+/// Coordinators and executors running as separate processes around their own etcd.
 pub struct TestCluster {
+    /// Every coordinator's URL, comma-separated (the client follows the leader among them).
     pub coordinator_url: String,
-    coordinator: Child,
+    /// The cluster's etcd; tests stop and resume it.
+    pub etcd: Etcd,
+    coordinators: Vec<Option<Child>>,
+    coordinator_urls: Vec<String>,
     executors: Vec<Option<Child>>,
     work_dir: tempfile::TempDir,
-    env: Vec<(String, String)>,
+    options: ClusterOptions,
 }
 
 /// Settings for a [`TestCluster`].
 #[derive(Debug, Clone)]
 pub struct ClusterOptions {
+    pub coordinators: usize,
     pub executors: usize,
     pub slots: usize,
     pub shuffle_partitions: usize,
-    pub executor_timeout_secs: u64,
+    /// The TTL of every lease: how soon a dead executor or leader is noticed.
+    pub lease_ttl_secs: u64,
     /// Environment variables for every process (e.g. S3 credentials and endpoint).
     pub env: Vec<(String, String)>,
 }
@@ -61,71 +71,41 @@ pub struct ClusterOptions {
 impl Default for ClusterOptions {
     fn default() -> Self {
         Self {
+            coordinators: 1,
             executors: 2,
             slots: 2,
             shuffle_partitions: 4,
-            executor_timeout_secs: 3,
+            lease_ttl_secs: 3,
             env: vec![],
         }
     }
 }
 
 impl TestCluster {
-    /// Starts a coordinator and `options.executors` executors and waits until all registered.
+    /// Starts etcd, the coordinators and `options.executors` executors, and waits until
+    /// every executor has joined.
     pub async fn start(options: ClusterOptions) -> TestCluster {
         let work_dir = tempfile::Builder::new()
             .prefix("kiln-test-")
             .tempdir()
             .expect("a temp dir");
-        // A port picked free can be taken by another test before the coordinator binds it:
-        // start again on another port when the coordinator exits instead of listening.
-        let mut attempt = 0;
-        let (port, coordinator) = loop {
-            attempt += 1;
-            let port = free_port();
-            let coordinator_args = vec![
-                "--port".to_string(),
-                port.to_string(),
-                "--shuffle-partitions".to_string(),
-                options.shuffle_partitions.to_string(),
-                "--executor-timeout-secs".to_string(),
-                options.executor_timeout_secs.to_string(),
-            ];
-            let mut child = spawn(
-                "kiln-coordinator",
-                &coordinator_args,
-                &work_dir,
-                "coordinator",
-                &options.env,
-            );
-            let deadline = Instant::now() + Duration::from_secs(20);
-            let listening = loop {
-                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    break true;
-                }
-                if child.try_wait().ok().flatten().is_some() || Instant::now() > deadline {
-                    break false;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            };
-            if listening {
-                break (port, child);
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-            assert!(
-                attempt < 5,
-                "the coordinator did not start: see {}",
-                work_dir.path().display()
-            );
-        };
         let mut cluster = TestCluster {
-            coordinator_url: format!("http://127.0.0.1:{port}"),
-            coordinator,
+            coordinator_url: String::new(),
+            etcd: Etcd::start(),
+            coordinators: vec![],
+            coordinator_urls: vec![],
             executors: vec![],
             work_dir,
-            env: options.env.clone(),
+            options: options.clone(),
         };
+        for index in 0..options.coordinators.max(1) {
+            let (port, child) = cluster.spawn_coordinator(index, free_port());
+            cluster.coordinators.push(Some(child));
+            cluster
+                .coordinator_urls
+                .push(format!("http://127.0.0.1:{port}"));
+        }
+        cluster.coordinator_url = cluster.coordinator_urls.join(",");
         for _ in 0..options.executors {
             cluster.add_executor(options.slots);
         }
@@ -133,13 +113,94 @@ impl TestCluster {
         cluster
     }
 
+    /// The flags that point a Kiln process at this cluster's etcd.
+    fn state_args(&self) -> Vec<String> {
+        vec![
+            "--etcd-endpoints".into(),
+            self.etcd.endpoint(),
+            "--lease-ttl-secs".into(),
+            self.options.lease_ttl_secs.to_string(),
+        ]
+    }
+
+    /// Starts coordinator `index`, on `port` if it is still free, else on another; returns
+    /// the port it listens on.
+    fn spawn_coordinator(&self, index: usize, port: u16) -> (u16, Child) {
+        // A port picked free can be taken by another test before the coordinator binds it:
+        // start again on another port when the coordinator exits instead of listening.
+        let mut port = port;
+        for _ in 0..5 {
+            let mut args = vec![
+                "--port".to_string(),
+                port.to_string(),
+                "--shuffle-partitions".to_string(),
+                self.options.shuffle_partitions.to_string(),
+            ];
+            args.extend(self.state_args());
+            let mut child = spawn(
+                "kiln-coordinator",
+                &args,
+                &self.work_dir,
+                &format!("coordinator-{index}"),
+                &self.options.env,
+            );
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return (port, child);
+                }
+                if child.try_wait().ok().flatten().is_some() || Instant::now() > deadline {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            port = free_port();
+        }
+        panic!("the coordinator did not start: {}", self.logs());
+    }
+
+    /// The index of the leading coordinator, as etcd names it.
+    pub async fn leader_index(&self) -> Option<usize> {
+        let options = EtcdOptions::new(vec![self.etcd.endpoint()], DEFAULT_ETCD_PREFIX);
+        let store = EtcdStore::connect(&options).await.ok()?;
+        let leader = store.leader().await.ok()??;
+        self.coordinator_urls.iter().position(|u| *u == leader)
+    }
+
+    /// Kills coordinator `index` with SIGKILL.
+    pub fn kill_coordinator(&mut self, index: usize) {
+        if let Some(mut child) = self.coordinators[index].take() {
+            child.kill().expect("killing the coordinator");
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts coordinator `index` again (after it was killed), on its old port.
+    pub fn restart_coordinator(&mut self, index: usize) {
+        assert!(
+            self.coordinators[index].is_none(),
+            "coordinator {index} runs"
+        );
+        let port: u16 = self.coordinator_urls[index]
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("a coordinator URL ends with its port");
+        let (started, child) = self.spawn_coordinator(index, port);
+        assert_eq!(
+            started, port,
+            "coordinator {index} could not get its port back"
+        );
+        self.coordinators[index] = Some(child);
+    }
+
     /// Starts one more executor process; returns its index.
     pub fn add_executor(&mut self, slots: usize) -> usize {
         let index = self.executors.len();
         let work = self.work_dir.path().join(format!("executor-{index}"));
-        let args = vec![
-            "--coordinator".to_string(),
-            self.coordinator_url.clone(),
+        let mut args = vec![
             // Port 0: the OS picks free ports and the executor reports them when it registers.
             "--port".to_string(),
             "0".to_string(),
@@ -152,12 +213,13 @@ impl TestCluster {
             "--shutdown-grace-secs".to_string(),
             "5".to_string(),
         ];
+        args.extend(self.state_args());
         let child = spawn(
             "kiln-executor",
             &args,
             &self.work_dir,
             &format!("executor-{index}"),
-            &self.env,
+            &self.options.env,
         );
         self.executors.push(Some(child));
         index
@@ -207,10 +269,27 @@ impl TestCluster {
         }
     }
 
+    /// Freezes executor `index` (SIGSTOP): it neither works nor keeps its lease alive.
+    pub fn pause_executor(&self, index: usize) {
+        signal(self.executor_pid(index), "-STOP");
+    }
+
+    /// Thaws executor `index` (SIGCONT).
+    pub fn resume_executor(&self, index: usize) {
+        signal(self.executor_pid(index), "-CONT");
+    }
+
+    fn executor_pid(&self, index: usize) -> u32 {
+        self.executors[index]
+            .as_ref()
+            .expect("executor is running")
+            .id()
+    }
+
     /// Sends SIGTERM to executor `index` and waits for it to exit.
     pub fn terminate_executor(&mut self, index: usize) -> std::process::ExitStatus {
         let mut child = self.executors[index].take().expect("executor is running");
-        send_sigterm(child.id());
+        signal(child.id(), "-TERM");
         child.wait().expect("waiting for the executor")
     }
 
@@ -241,8 +320,10 @@ impl Drop for TestCluster {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let _ = self.coordinator.kill();
-        let _ = self.coordinator.wait();
+        for child in self.coordinators.iter_mut().flatten() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -269,10 +350,10 @@ fn spawn(
         .unwrap_or_else(|e| panic!("starting {binary_name}: {e}"))
 }
 
-fn send_sigterm(pid: u32) {
+fn signal(pid: u32, signal: &str) {
     let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+        .args([signal, &pid.to_string()])
         .status()
         .expect("running kill");
-    assert!(status.success(), "kill -TERM {pid} failed");
+    assert!(status.success(), "kill {signal} {pid} failed");
 }

@@ -1,9 +1,10 @@
 //! Test harness for Kiln's cross-process integration tests: real `kiln-coordinator` and
-//! `kiln-executor` processes on loopback ports, TPC-H data generated in-process, and result
+//! `kiln-executor` processes on loopback ports around a real etcd, TPC-H data generated in-process, and result
 //! comparison against single-process DataFusion.
 
 pub mod cluster;
 pub mod compare;
+pub mod etcd;
 pub mod mysql;
 pub mod postgres;
 pub mod s3;

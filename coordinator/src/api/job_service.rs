@@ -49,7 +49,7 @@ impl pb::job_service_server::JobService for JobApi {
         request: Request<pb::GetJobRequest>,
     ) -> Result<Response<pb::JobStatus>, Status> {
         Ok(Response::new(
-            self.scheduler.status(&request.into_inner().job_id)?,
+            self.scheduler.status(&request.into_inner().job_id).await?,
         ))
     }
 
@@ -60,12 +60,12 @@ impl pb::job_service_server::JobService for JobApi {
         request: Request<pb::WatchJobRequest>,
     ) -> Result<Response<Self::WatchStream>, Status> {
         let job_id = request.into_inner().job_id;
-        let mut changes = self.scheduler.subscribe(&job_id)?;
+        let mut changes = self.scheduler.subscribe(&job_id).await?;
         let scheduler = Arc::clone(&self.scheduler);
         let stream = async_stream(move |tx| async move {
             loop {
                 changes.mark_unchanged();
-                let status = match scheduler.status(&job_id) {
+                let status = match scheduler.current_status(&job_id) {
                     Ok(status) => status,
                     Err(e) => {
                         let _ = tx.send(Err(e.into())).await;
@@ -81,7 +81,7 @@ impl pb::job_service_server::JobService for JobApi {
                 }
                 // Coalesce bursts of progress into one snapshot, but send the end at once.
                 let ended = scheduler
-                    .status(&job_id)
+                    .current_status(&job_id)
                     .map(|s| is_final(&s))
                     .unwrap_or(true);
                 if !ended {
@@ -96,7 +96,7 @@ impl pb::job_service_server::JobService for JobApi {
         &self,
         request: Request<pb::CancelJobRequest>,
     ) -> Result<Response<pb::CancelJobResponse>, Status> {
-        let state = self.scheduler.cancel(&request.into_inner().job_id)?;
+        let state = self.scheduler.cancel(&request.into_inner().job_id).await?;
         Ok(Response::new(pb::CancelJobResponse {
             state: state as i32,
         }))
@@ -115,7 +115,7 @@ impl pb::job_service_server::JobService for JobApi {
             None => None,
         };
         Ok(Response::new(pb::ListJobsResponse {
-            jobs: self.scheduler.list(state, request.limit as usize),
+            jobs: self.scheduler.list(state, request.limit as usize).await?,
         }))
     }
 
@@ -126,6 +126,7 @@ impl pb::job_service_server::JobService for JobApi {
         let executors = self
             .scheduler
             .executors()
+            .await?
             .into_iter()
             .map(|(info, running, draining)| pb::ExecutorStatus {
                 executor_id: info.executor_id,

@@ -1,10 +1,11 @@
-//! `SchedulerService`: what executors call to join, stay alive and report task outcomes.
+//! `SchedulerService`: what executors call to join, report task outcomes and leave.
 
 use std::sync::Arc;
 
 use kiln_proto::v1 as pb;
 use tonic::{Request, Response, Status};
 
+use crate::error::CoordinatorError;
 use crate::scheduler::Scheduler;
 
 pub(crate) struct SchedulerApi {
@@ -36,39 +37,30 @@ impl pb::scheduler_service_server::SchedulerService for SchedulerApi {
             .executor
             .ok_or_else(|| Status::invalid_argument("registration without executor info"))?;
         self.scheduler
-            .register_executor(info)
+            .check_executor(&info)
             .await
             .map_err(Status::failed_precondition)?;
         Ok(Response::new(pb::RegisterExecutorResponse {}))
-    }
-
-    async fn heartbeat(
-        &self,
-        request: Request<pb::HeartbeatRequest>,
-    ) -> Result<Response<pb::HeartbeatResponse>, Status> {
-        let known = self.scheduler.heartbeat(&request.into_inner().executor_id);
-        Ok(Response::new(pb::HeartbeatResponse {
-            register_again: !known,
-        }))
     }
 
     async fn report_task_status(
         &self,
         request: Request<pb::ReportTaskStatusRequest>,
     ) -> Result<Response<pb::ReportTaskStatusResponse>, Status> {
+        if !self.scheduler.is_leader() {
+            return Err(CoordinatorError::NotLeader(None).into());
+        }
         let request = request.into_inner();
         self.scheduler
             .task_statuses(&request.executor_id, request.statuses);
         Ok(Response::new(pb::ReportTaskStatusResponse {}))
     }
 
-    async fn deregister(
+    async fn drain(
         &self,
-        request: Request<pb::DeregisterRequest>,
-    ) -> Result<Response<pb::DeregisterResponse>, Status> {
-        let request = request.into_inner();
-        self.scheduler
-            .deregister(&request.executor_id, request.draining);
-        Ok(Response::new(pb::DeregisterResponse {}))
+        request: Request<pb::DrainRequest>,
+    ) -> Result<Response<pb::DrainResponse>, Status> {
+        self.scheduler.drain(&request.into_inner().executor_id);
+        Ok(Response::new(pb::DrainResponse {}))
     }
 }

@@ -1,0 +1,164 @@
+//! A job's durable part: what the leader writes to the state store and what a new leader
+//! resumes from.
+//!
+//! Task-level state stays in the leader's memory. The record is written when the job is
+//! accepted, when its state changes, when a stage completes and when its sink starts to
+//! commit, so the writes per job grow with its stages, never with its tasks. A successor
+//! resumes from the completed stages; tasks that were running are run again with attempt
+//! numbers above any the predecessor used.
+
+use std::time::{Duration, Instant};
+
+use kiln_core::shuffle::OutputStats;
+use kiln_proto::v1 as pb;
+
+use crate::job::{Job, MapOutput, TaskState};
+
+/// How far a successor raises a job's attempt numbers: more than any leader's attempts at one
+/// task, so a successor never reuses a file name its predecessor's attempts may have written.
+const ATTEMPTS_PER_LEADER: u32 = 1000;
+
+/// The parts of a job whose change warrants a write: its state, whether it commits, and
+/// which stages are complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Milestone {
+    state: pb::JobState,
+    committing: bool,
+    complete: Vec<u32>,
+}
+
+impl Milestone {
+    /// Whether the job had ended: nothing about it changes any more.
+    pub fn is_final(&self) -> bool {
+        !matches!(self.state, pb::JobState::Queued | pb::JobState::Running)
+    }
+}
+
+impl Job {
+    /// Where the job stands, as far as the state store cares.
+    pub fn milestone(&self) -> Milestone {
+        Milestone {
+            state: self.state,
+            committing: self.committing,
+            complete: self
+                .stages
+                .iter()
+                .filter(|s| s.is_complete())
+                .map(|s| s.plan.id)
+                .collect(),
+        }
+    }
+
+    /// The record to write.
+    pub fn record(&self) -> pb::JobRecord {
+        let completed_stages = self
+            .stages
+            .iter()
+            .filter(|s| s.is_complete())
+            .map(|stage| pb::StageCheckpoint {
+                stage_id: stage.plan.id,
+                outputs: stage
+                    .tasks
+                    .iter()
+                    .filter_map(|t| match &t.state {
+                        TaskState::Done(output) => Some(output_record(output)),
+                        _ => None,
+                    })
+                    .collect(),
+            })
+            .collect();
+        pb::JobRecord {
+            spec: Some(self.spec.clone()),
+            status: Some(self.status()),
+            attempt_base: self.attempt_base,
+            stage_tasks: self.stages.iter().map(|s| s.tasks.len() as u32).collect(),
+            completed_stages,
+            committing: self
+                .winners
+                .iter()
+                .filter(|_| self.committing)
+                .map(|&(partition, attempt)| pb::CommitWinner { partition, attempt })
+                .collect(),
+        }
+    }
+
+    /// Resumes from a predecessor's record: completed stages keep their outputs, everything
+    /// else runs again. Fails when the job's plan no longer has the recorded shape.
+    pub fn resume(&mut self, record: &pb::JobRecord) -> Result<(), String> {
+        let shape: Vec<u32> = self.stages.iter().map(|s| s.tasks.len() as u32).collect();
+        if shape != record.stage_tasks {
+            return Err(format!(
+                "its plan changed since it started (tasks per stage {:?}, now {shape:?})",
+                record.stage_tasks
+            ));
+        }
+        let status = record.status.clone().unwrap_or_default();
+        self.state = pb::JobState::try_from(status.state).unwrap_or(pb::JobState::Queued);
+        self.error = status.error;
+        self.submitted_at_ms = status.submitted_at_ms;
+        self.started_at_ms = status.started_at_ms;
+        let timeout_ms = self.spec.options.as_ref().map_or(0, |o| o.timeout_ms);
+        if timeout_ms > 0 {
+            let elapsed = kiln_core::ids::now_ms().saturating_sub(self.submitted_at_ms);
+            let left = Duration::from_millis(timeout_ms.saturating_sub(elapsed));
+            self.deadline = Some(Instant::now() + left);
+        }
+        self.attempt_base = record.attempt_base + ATTEMPTS_PER_LEADER;
+        for stage in &mut self.stages {
+            for task in &mut stage.tasks {
+                task.next_attempt = self.attempt_base;
+            }
+        }
+        for checkpoint in &record.completed_stages {
+            let stage = &mut self.stages[checkpoint.stage_id as usize];
+            for (task, output) in stage.tasks.iter_mut().zip(&checkpoint.outputs) {
+                task.state = TaskState::Done(map_output(output));
+            }
+        }
+        if !record.committing.is_empty() {
+            self.committing = true;
+            self.winners = record
+                .committing
+                .iter()
+                .map(|w| (w.partition, w.attempt))
+                .collect();
+        }
+        Ok(())
+    }
+}
+
+fn output_record(output: &MapOutput) -> pb::MapOutputRecord {
+    pb::MapOutputRecord {
+        executor_id: output.executor_id.clone(),
+        flight_endpoint: output.flight_endpoint.clone(),
+        attempt: output.attempt,
+        partitions: output
+            .stats
+            .iter()
+            .map(|s| pb::OutputPartitionStats {
+                rows: s.rows,
+                bytes: s.bytes,
+            })
+            .collect(),
+        records_read: output.records_read,
+        bad_records: output.bad_records,
+    }
+}
+
+fn map_output(record: &pb::MapOutputRecord) -> MapOutput {
+    MapOutput {
+        executor_id: record.executor_id.clone(),
+        flight_endpoint: record.flight_endpoint.clone(),
+        attempt: record.attempt,
+        stats: record
+            .partitions
+            .iter()
+            .map(|p| OutputStats {
+                rows: p.rows,
+                bytes: p.bytes,
+            })
+            .collect(),
+        records_read: record.records_read,
+        bad_records: record.bad_records,
+    }
+}

@@ -1,0 +1,20 @@
+//! The keys of Kiln's cluster state, relative to the cluster's prefix (DESIGN.md section 4).
+
+/// The election whose leader schedules; the leader announces its URL.
+pub const LEADER: &str = "leader";
+
+/// Prefix of the live executors, one key per executor bound to its lease.
+pub const EXECUTORS: &str = "executors/";
+
+/// Prefix of the job records.
+pub const JOBS: &str = "jobs/";
+
+/// The key of one executor's `ExecutorInfo`.
+pub fn executor(executor_id: &str) -> String {
+    format!("{EXECUTORS}{executor_id}")
+}
+
+/// The key of one job's `JobRecord`.
+pub fn job(job_id: &str) -> String {
+    format!("{JOBS}{job_id}")
+}

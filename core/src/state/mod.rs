@@ -1,0 +1,111 @@
+//! The cluster state store: where executor membership, jobs and the coordinator leader live.
+//!
+//! [`StateStore`] hides the backend. [`EtcdStore`] keeps the state in etcd, so it survives any
+//! coordinator or executor; [`MemoryStore`] keeps it in the process, for the embedded cluster
+//! of `kiln run`. Keys are relative to a per-cluster prefix the store adds, so several Kiln
+//! clusters can share one etcd. The key layout is in [`keys`].
+//!
+//! Writes of the coordinator leader are *fenced*: they carry the [`Fence`] the leader got when
+//! it won the election and apply only while that leadership still holds, so a deposed leader
+//! cannot overwrite its successor's state.
+
+mod args;
+mod etcd;
+pub mod keys;
+mod memory;
+
+pub use args::StateStoreArgs;
+pub use etcd::{EtcdOptions, EtcdStore};
+pub use memory::MemoryStore;
+
+use std::time::Duration;
+
+use futures::stream::BoxStream;
+use tokio::sync::watch;
+
+/// What can go wrong talking to the state store.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StateError {
+    /// The store cannot be reached (etcd down, network cut, timeout).
+    #[error("cluster state store unavailable: {0}")]
+    Unavailable(String),
+    /// A fenced write was refused: the writer is no longer the leader.
+    #[error("this coordinator is no longer the leader; its write to {key} was refused")]
+    Fenced { key: String },
+    /// A stored value could not be decoded.
+    #[error("corrupt value at {key}: {message}")]
+    Corrupt { key: String, message: String },
+}
+
+/// The state store's result type.
+pub type Result<T, E = StateError> = std::result::Result<T, E>;
+
+/// A key and its value.
+pub type Entry = (String, Vec<u8>);
+
+/// Proof of leadership that a fenced write carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence {
+    /// The leader's own key in the store (absolute).
+    key: String,
+    /// The revision at which that key was created: it changes whenever leadership does.
+    revision: i64,
+}
+
+/// A change under a watched prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchEvent {
+    /// A key was created or changed.
+    Put { key: String, value: Vec<u8> },
+    /// A key was deleted (or its lease expired).
+    Delete { key: String },
+}
+
+/// A key kept alive by this process: it disappears when the process dies (after the TTL) or
+/// when the registration is dropped.
+pub struct Registration {
+    /// Stops keeping the key alive and removes it.
+    _guard: Box<dyn Send + Sync>,
+}
+
+/// Leadership won in an election.
+pub struct Leadership {
+    /// Carried by every write the leader makes.
+    pub fence: Fence,
+    /// Turns true when leadership is lost (the lease expired while the store was unreachable,
+    /// or the key was removed); the holder must stop acting as leader.
+    pub lost: watch::Receiver<bool>,
+    /// Keeps the leader key alive; dropping it resigns.
+    _guard: Box<dyn Send + Sync>,
+}
+
+/// The backend of Kiln's cluster state.
+#[async_trait::async_trait]
+pub trait StateStore: Send + Sync + 'static {
+    /// Reads one key.
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
+
+    /// Every key under `prefix`, with its value, in key order.
+    async fn list(&self, prefix: &str) -> Result<Vec<Entry>>;
+
+    /// Writes `key`; with a fence, only while that leadership holds.
+    async fn put(&self, key: &str, value: Vec<u8>, fence: Option<&Fence>) -> Result<()>;
+
+    /// Deletes `key`; with a fence, only while that leadership holds.
+    async fn delete(&self, key: &str, fence: Option<&Fence>) -> Result<()>;
+
+    /// Writes `key = value` and keeps it alive with a lease of `ttl` until the registration is
+    /// dropped. Rewritten with a fresh lease if the old one expired during an outage.
+    async fn register(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<Registration>;
+
+    /// The keys under `prefix` now, then every change to them. The stream survives store
+    /// outages: after one it reports what changed meanwhile.
+    async fn watch(&self, prefix: &str) -> Result<(Vec<Entry>, BoxStream<'static, WatchEvent>)>;
+
+    /// Waits until this process leads the cluster, announcing `value` (the coordinator's URL)
+    /// as the leader's. The leadership lasts while the process keeps its lease of `ttl` alive.
+    async fn campaign(&self, value: &str, ttl: Duration) -> Result<Leadership>;
+
+    /// The current leader's announced value, if there is a leader.
+    async fn leader(&self) -> Result<Option<String>>;
+}

@@ -1,0 +1,115 @@
+//! A real etcd server for a test: Debian's `etcd-server` on free loopback ports with a
+//! temporary data directory, stopped (and started again) by its own PID.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::cluster::free_port;
+
+/// A running (or stopped) etcd.
+pub struct Etcd {
+    client_port: u16,
+    peer_port: u16,
+    data_dir: tempfile::TempDir,
+    process: Option<Child>,
+}
+
+impl Etcd {
+    /// Starts etcd and waits until it serves.
+    pub fn start() -> Etcd {
+        let binary = PathBuf::from("/usr/bin/etcd");
+        assert!(
+            binary.exists(),
+            "etcd is missing: install it with `apt-get install -y etcd-server` (scripts/setup does)"
+        );
+        let mut etcd = Etcd {
+            client_port: free_port(),
+            peer_port: free_port(),
+            data_dir: tempfile::Builder::new()
+                .prefix("kiln-etcd-")
+                .tempdir()
+                .expect("a temp dir"),
+            process: None,
+        };
+        etcd.resume();
+        etcd
+    }
+
+    /// The client URL, for `--etcd-endpoints`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.client_port)
+    }
+
+    /// Kills the server (its data stays, so [`Etcd::resume`] brings the same state back).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.process.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same ports and data, and waits until it serves.
+    pub fn resume(&mut self) {
+        assert!(self.process.is_none(), "etcd is already running");
+        let peer = format!("http://127.0.0.1:{}", self.peer_port);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.data_dir.path().join("etcd.log"))
+            .expect("an etcd log file");
+        let child = Command::new("/usr/bin/etcd")
+            .args(["--name", "kiln-test", "--data-dir"])
+            .arg(self.data_dir.path().join("data"))
+            .args(["--listen-client-urls", &self.endpoint()])
+            .args(["--advertise-client-urls", &self.endpoint()])
+            .args(["--listen-peer-urls", &peer])
+            .args(["--initial-advertise-peer-urls", &peer])
+            .args(["--initial-cluster", &format!("kiln-test={peer}")])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log)
+            .spawn()
+            .expect("starting etcd");
+        self.process = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let health = format!("{}/health", self.endpoint());
+            if http_ok(&health) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "etcd did not come up; see {}",
+                self.data_dir.path().join("etcd.log").display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Etcd {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Whether a plain HTTP GET of `url` (on loopback) answers 200.
+fn http_ok(url: &str) -> bool {
+    use std::io::{Read, Write};
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let Ok(mut stream) = std::net::TcpStream::connect(host) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let request = format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200")
+}

@@ -1,0 +1,304 @@
+//! Cluster state in a real etcd: a leader killed mid-job, etcd stopped mid-job, an executor
+//! whose lease expires, the etcd write cost of a job, and state that outlives a coordinator.
+
+use std::time::{Duration, Instant};
+
+use arrow::array::RecordBatch;
+use datafusion::prelude::SessionContext;
+use futures::TryStreamExt;
+use kiln_client::{Client, proto};
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::{TestCluster, compare, sql_job, tpch};
+
+async fn local_result(setup: &[String], sql: &str) -> Vec<RecordBatch> {
+    let ctx = SessionContext::new();
+    for statement in setup {
+        ctx.sql(statement).await.expect("setup");
+    }
+    ctx.sql(sql).await.unwrap().collect().await.unwrap()
+}
+
+/// A multi-stage query: a join, an aggregation in a subquery, a few thousand result rows.
+const JOIN_QUERY: &str = "
+    SELECT l_orderkey, l_linenumber, l_extendedprice, o_orderpriority
+    FROM lineitem JOIN orders ON l_orderkey = o_orderkey
+    WHERE l_orderkey IN (SELECT l_orderkey FROM lineitem GROUP BY l_orderkey HAVING sum(l_quantity) > 150)";
+
+/// Waits until some stage of the job has succeeded while the job still runs.
+async fn wait_for_a_finished_stage(client: &Client, job_id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = client.get(job_id).await.expect("status");
+        assert_eq!(
+            status.state,
+            proto::JobState::Running as i32,
+            "the job ended too early: {} {}",
+            kiln_client::state_name(status.state),
+            status.error
+        );
+        if status
+            .stages
+            .iter()
+            .any(|s| s.state == proto::StageState::Succeeded as i32)
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no stage finished in time");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn assert_succeeded(status: &proto::JobStatus, cluster: &TestCluster) {
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{} {}\n{}",
+        kiln_client::state_name(status.state),
+        status.error,
+        cluster.logs()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standby_finishes_a_sink_job_exactly_once_when_the_leader_is_killed() {
+    let data = tpch::dataset(0.1, 3);
+    let setup = tpch::create_tables_sql(&data);
+    let expected = local_result(&setup, JOIN_QUERY).await;
+    let out = tempfile::tempdir().unwrap();
+
+    let mut cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        executors: 2,
+        slots: 1,
+        shuffle_partitions: 8,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let mut spec = sql_job("failover", &setup, JOIN_QUERY);
+    spec.sink = Some(proto::SinkSpec {
+        format: "parquet".into(),
+        path: out.path().display().to_string(),
+        mode: proto::SaveMode::Overwrite as i32,
+        ..Default::default()
+    });
+    let job_id = client.submit(spec).await.expect("submitting");
+    wait_for_a_finished_stage(&client, &job_id).await;
+
+    let leader = cluster.leader_index().await.expect("a leader is elected");
+    cluster.kill_coordinator(leader);
+    let killed_at = Instant::now();
+
+    let status = client
+        .wait(&job_id)
+        .await
+        .expect("watching across the failover");
+    assert_succeeded(&status, &cluster);
+    assert_eq!(
+        cluster.leader_index().await,
+        Some(1 - leader),
+        "the standby leads now"
+    );
+    assert!(
+        killed_at.elapsed() < Duration::from_secs(60),
+        "the job took {:?} after the failover",
+        killed_at.elapsed()
+    );
+
+    // Exactly once: the published files hold every row once, and nothing else is left.
+    assert!(out.path().join("_SUCCESS").exists(), "the commit marker");
+    let ctx = SessionContext::new();
+    let written = ctx
+        .read_parquet(format!("{}/", out.path().display()), Default::default())
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap();
+    compare::same_rows(&expected, &written).expect("every row exactly once");
+    assert!(
+        !out.path().join("_temporary").exists(),
+        "temporary attempt files are removed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_run_through_an_etcd_outage_and_submissions_get_a_clear_error() {
+    let data = tpch::dataset(0.1, 3);
+    let setup = tpch::create_tables_sql(&data);
+    let expected = local_result(&setup, JOIN_QUERY).await;
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 2,
+        slots: 1,
+        shuffle_partitions: 8,
+        lease_ttl_secs: 5,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let job_id = client
+        .submit(sql_job("through-outage", &setup, JOIN_QUERY))
+        .await
+        .expect("submitting");
+    wait_for_a_finished_stage(&client, &job_id).await;
+
+    cluster.etcd.stop();
+    let asked = Instant::now();
+    let refused = client
+        .submit(sql_job("during-outage", &[], "SELECT 1 AS one"))
+        .await
+        .expect_err("no job can be accepted while its record cannot be written");
+    assert!(
+        refused
+            .to_string()
+            .contains("cluster state store unavailable"),
+        "{refused}"
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "the refusal took {:?}",
+        asked.elapsed()
+    );
+    // The running job goes on meanwhile.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    cluster.etcd.resume();
+
+    let status = client.wait(&job_id).await.expect("waiting");
+    assert_succeeded(&status, &cluster);
+    let batches: Vec<RecordBatch> = client
+        .results(&status)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    compare::same_rows(&expected, &batches).expect("same rows");
+
+    let after =
+        kiln_tests::run_to_success(&client, sql_job("after-outage", &[], "SELECT 1 AS one")).await;
+    assert_eq!(after.result.map(|r| r.rows), Some(1));
+    cluster.wait_for_executors(2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_executor_whose_lease_expires_is_dropped_and_gets_work_when_it_returns() {
+    let data = tpch::dataset(0.1, 3);
+    let setup = tpch::create_tables_sql(&data);
+    let expected = local_result(&setup, JOIN_QUERY).await;
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 2,
+        slots: 1,
+        shuffle_partitions: 8,
+        lease_ttl_secs: 2,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let job_id = client
+        .submit(sql_job("frozen-executor", &setup, JOIN_QUERY))
+        .await
+        .expect("submitting");
+    wait_for_a_finished_stage(&client, &job_id).await;
+
+    // Frozen, executor 0 neither works nor keeps its lease alive: it is dropped, and its
+    // tasks and outputs are redone on executor 1.
+    cluster.pause_executor(0);
+    cluster.wait_for_executors(1).await;
+    let status = client.wait(&job_id).await.expect("waiting");
+    assert_succeeded(&status, &cluster);
+    let batches: Vec<RecordBatch> = client
+        .results(&status)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    compare::same_rows(&expected, &batches).expect("same rows");
+
+    // Thawed, it finds its lease gone and registers again; with executor 1 killed, the next
+    // job runs on it alone.
+    cluster.resume_executor(0);
+    cluster.wait_for_executors(2).await;
+    cluster.kill_executor(1);
+    cluster.wait_for_executors(1).await;
+    let sql = "SELECT l_returnflag, count(*) AS n FROM lineitem GROUP BY l_returnflag";
+    let status = kiln_tests::run_to_success(&client, sql_job("on-returned", &setup, sql)).await;
+    let batches: Vec<RecordBatch> = client
+        .results(&status)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    compare::same_rows(&local_result(&setup, sql).await, &batches).expect("same rows");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_costs_etcd_writes_per_stage_and_its_record_outlives_the_coordinator() {
+    let data = tpch::dataset(0.1, 3);
+    let setup = tpch::create_tables_sql(&data);
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 2,
+        slots: 2,
+        shuffle_partitions: 200,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let sql = "SELECT o_orderpriority, count(*) AS orders FROM orders GROUP BY o_orderpriority";
+    let mut etcd = etcd_client::Client::connect([cluster.etcd.endpoint()], None)
+        .await
+        .unwrap();
+    let revision = |response: &etcd_client::GetResponse| {
+        response.header().map(|h| h.revision()).unwrap_or_default()
+    };
+    let before = revision(&etcd.get("/kiln/jobs/", None).await.unwrap());
+
+    let status = kiln_tests::run_to_success(&client, sql_job("many-tasks", &setup, sql)).await;
+    let tasks: u32 = status.stages.iter().map(|s| s.tasks_total).sum();
+    let stages = status.stages.len() as i64;
+    assert!(
+        tasks >= 200,
+        "the job should have hundreds of tasks: {tasks}"
+    );
+
+    // The final record is written in the background: wait until it says SUCCEEDED.
+    let key = format!("/kiln/jobs/{}", status.job_id);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let (writes, after) = loop {
+        let response = etcd.get(key.as_str(), None).await.unwrap();
+        let kv = response.kvs().first().expect("the job's record").clone();
+        let record = <proto::JobRecord as prost::Message>::decode(kv.value()).unwrap();
+        if record
+            .status
+            .is_some_and(|s| s.state == proto::JobState::Succeeded as i32)
+        {
+            break (kv.version(), revision(&response));
+        }
+        assert!(Instant::now() < deadline, "the final record never came");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // Accepted, running, one per completed stage, succeeded: never one per task.
+    assert!(
+        writes <= stages + 3,
+        "{writes} writes of the job's record for {stages} stages and {tasks} tasks"
+    );
+    assert!(
+        after - before <= stages + 3,
+        "{} etcd writes in all for {stages} stages and {tasks} tasks",
+        after - before
+    );
+
+    // A restarted coordinator lists the job and the executors from etcd.
+    cluster.kill_coordinator(0);
+    cluster.restart_coordinator(0);
+    let client = cluster.client().await;
+    let jobs = client
+        .list(None, 0)
+        .await
+        .expect("listing jobs after the restart");
+    let listed = jobs
+        .iter()
+        .find(|j| j.job_id == status.job_id)
+        .expect("the job is listed after the restart");
+    assert_eq!(listed.state, proto::JobState::Succeeded as i32);
+    assert_eq!(listed.stages.len(), status.stages.len());
+    assert_eq!(client.executors().await.unwrap().len(), 2);
+}

@@ -1,0 +1,178 @@
+//! The etcd state store against a real etcd: fencing, elections, leases, watches across a
+//! restart.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use kiln_core::state::{EtcdOptions, EtcdStore, StateError, StateStore, WatchEvent};
+use kiln_tests::etcd::Etcd;
+
+async fn store(etcd: &Etcd, prefix: &str) -> Arc<EtcdStore> {
+    let options = EtcdOptions::new(vec![etcd.endpoint()], prefix);
+    Arc::new(
+        EtcdStore::connect(&options)
+            .await
+            .expect("connecting to etcd"),
+    )
+}
+
+/// Revokes every lease in etcd, as if their holders had died long ago.
+async fn revoke_all_leases(etcd: &Etcd) {
+    let mut client = etcd_client::Client::connect([etcd.endpoint()], None)
+        .await
+        .unwrap();
+    let leases = client.leases().await.unwrap();
+    for lease in leases.leases() {
+        client.lease_revoke(lease.id()).await.unwrap();
+    }
+}
+
+async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !check().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deposed_leader_cannot_write_and_a_waiting_candidate_takes_over() {
+    let etcd = Etcd::start();
+    let first = store(&etcd, "/fence/").await;
+    let second = store(&etcd, "/fence/").await;
+    let ttl = Duration::from_secs(5);
+
+    let leading = first.campaign("http://first", ttl).await.unwrap();
+    let waiting = tokio::spawn({
+        let second = Arc::clone(&second);
+        async move { second.campaign("http://second", ttl).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "only one candidate leads at a time");
+    assert_eq!(
+        second.leader().await.unwrap().as_deref(),
+        Some("http://first")
+    );
+    let old_fence = leading.fence.clone();
+    first
+        .put("jobs/a", b"1".to_vec(), Some(&old_fence))
+        .await
+        .expect("the leader writes");
+
+    drop(leading);
+    let successor = tokio::time::timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("the waiting candidate is elected once the leader resigns")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        first.leader().await.unwrap().as_deref(),
+        Some("http://second")
+    );
+    let refused = first
+        .put("jobs/a", b"stale".to_vec(), Some(&old_fence))
+        .await;
+    assert!(
+        matches!(refused, Err(StateError::Fenced { .. })),
+        "{refused:?}"
+    );
+    second
+        .put("jobs/a", b"2".to_vec(), Some(&successor.fence))
+        .await
+        .unwrap();
+    assert_eq!(first.get("jobs/a").await.unwrap(), Some(b"2".to_vec()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leadership_is_lost_when_its_lease_goes() {
+    let etcd = Etcd::start();
+    let store = store(&etcd, "/lost/").await;
+    let mut leadership = store
+        .campaign("http://me", Duration::from_secs(2))
+        .await
+        .unwrap();
+    revoke_all_leases(&etcd).await;
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        leadership.lost.wait_for(|lost| *lost),
+    )
+    .await
+    .expect("the loss is noticed within the keep-alive interval")
+    .unwrap();
+    assert_eq!(store.leader().await.unwrap(), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registrations_come_back_after_their_lease_and_watches_survive_a_restart() {
+    let mut etcd = Etcd::start();
+    let executor = store(&etcd, "/members/").await;
+    let coordinator = store(&etcd, "/members/").await;
+    let other_cluster = store(&etcd, "/other/").await;
+
+    let (current, mut events) = coordinator.watch("executors/").await.unwrap();
+    assert!(current.is_empty());
+    let _registration = executor
+        .register("executors/e1", b"info".to_vec(), Duration::from_secs(2))
+        .await
+        .unwrap();
+    other_cluster
+        .put("executors/elsewhere", b"x".to_vec(), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        events.next().await,
+        Some(WatchEvent::Put {
+            key: "executors/e1".into(),
+            value: b"info".to_vec()
+        })
+    );
+
+    // The lease vanishes (as after an outage longer than its TTL): the key is deleted, then
+    // written again under a new lease.
+    revoke_all_leases(&etcd).await;
+    assert_eq!(
+        events.next().await,
+        Some(WatchEvent::Delete {
+            key: "executors/e1".into()
+        })
+    );
+    assert_eq!(
+        events.next().await,
+        Some(WatchEvent::Put {
+            key: "executors/e1".into(),
+            value: b"info".to_vec()
+        })
+    );
+
+    // etcd restarts: the watch resumes and sees what changes afterwards.
+    etcd.stop();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(matches!(
+        coordinator.put("executors/e2", vec![], None).await,
+        Err(StateError::Unavailable(_))
+    ));
+    etcd.resume();
+    eventually("etcd to answer again", async || {
+        coordinator
+            .put("executors/e2", b"2".to_vec(), None)
+            .await
+            .is_ok()
+    })
+    .await;
+    let event = tokio::time::timeout(Duration::from_secs(15), events.next())
+        .await
+        .expect("the watch resumes after the restart");
+    assert_eq!(
+        event,
+        Some(WatchEvent::Put {
+            key: "executors/e2".into(),
+            value: b"2".to_vec()
+        })
+    );
+    assert_eq!(
+        coordinator.list("executors/").await.unwrap().len(),
+        2,
+        "the other cluster's keys are not ours"
+    );
+}
