@@ -31,7 +31,7 @@ use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result as DfResult;
 use datafusion::physical_plan::ExecutionPlan;
 use kiln_core::codec::encode_schema;
-use kiln_core::shuffle::{MapOutputLocation, OutputStats, ShuffleReaderExec};
+use kiln_core::shuffle::{MapOutputLocation, OutputStats, ReadMode, ShuffleReaderExec};
 use kiln_proto::v1 as pb;
 use prost::Message;
 use tokio::sync::watch;
@@ -268,24 +268,32 @@ impl Job {
             })
     }
 
-    /// The stage's plan with every shuffle reader pointed at its input's current outputs.
-    pub fn resolved_plan(&self, stage: u32) -> DfResult<Arc<dyn ExecutionPlan>> {
+    /// Task `partition`'s plan: the stage's plan with every shuffle reader pointed at the
+    /// current outputs of its input that hold rows for this task (map outputs without rows
+    /// for it have no file, and are not fetched).
+    pub fn resolved_plan(&self, stage: u32, partition: u32) -> DfResult<Arc<dyn ExecutionPlan>> {
         let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.plan.clone();
         plan.transform_up(|node| {
             let Some(reader) = node.downcast_ref::<ShuffleReaderExec>() else {
                 return Ok(Transformed::no(node));
             };
+            let output = match reader.mode() {
+                ReadMode::Hash => partition as usize,
+                ReadMode::OneToOne | ReadMode::Merge => 0,
+            };
             let locations = self.stages[reader.stage_id() as usize]
                 .tasks
                 .iter()
                 .enumerate()
-                .filter_map(|(partition, task)| match &task.state {
-                    TaskState::Done(output) => Some(MapOutputLocation {
-                        map_partition: partition as u32,
-                        attempt: output.attempt,
-                        executor_id: output.executor_id.clone(),
-                        flight_endpoint: output.flight_endpoint.clone(),
-                    }),
+                .filter_map(|(map, task)| match &task.state {
+                    TaskState::Done(done) if done.stats.get(output).is_some_and(|s| s.rows > 0) => {
+                        Some(MapOutputLocation {
+                            map_partition: map as u32,
+                            attempt: done.attempt,
+                            executor_id: done.executor_id.clone(),
+                            flight_endpoint: done.flight_endpoint.clone(),
+                        })
+                    }
                     _ => None,
                 })
                 .collect();
@@ -592,7 +600,8 @@ impl Job {
             .iter()
             .enumerate()
             .filter_map(|(partition, task)| match &task.state {
-                TaskState::Done(output) => {
+                // An empty partition has no file to fetch.
+                TaskState::Done(output) if output.stats.iter().any(|s| s.rows > 0) => {
                     let partition_rows = output.stats.iter().map(|s| s.rows).sum::<u64>();
                     rows += partition_rows;
                     let ticket = pb::ShuffleTicket {

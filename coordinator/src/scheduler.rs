@@ -907,7 +907,7 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
             (!tasks.is_empty()).then(|| (id.clone(), tasks.into()))
         })
         .collect();
-    let mut plans: HashMap<(String, u32), Vec<u8>> = HashMap::new();
+    let mut plans: HashMap<(String, u32, Option<u32>), Vec<u8>> = HashMap::new();
     while !queues.is_empty() {
         if state.executors.values().all(|e| e.free_slots() == 0) {
             break;
@@ -924,11 +924,14 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
                 queue.push_front((stage, partition));
                 break;
             };
-            let plan = match plans.get(&(job_id.clone(), stage)) {
+            // A stage that reads no shuffle runs the same plan in every task.
+            let reads_shuffle = !job.stages[stage as usize].plan.inputs.is_empty();
+            let key = (job_id.clone(), stage, reads_shuffle.then_some(partition));
+            let plan = match plans.get(&key) {
                 Some(plan) => plan.clone(),
-                None => match job.resolved_plan(stage).and_then(encode_plan) {
+                None => match job.resolved_plan(stage, partition).and_then(encode_plan) {
                     Ok(plan) => {
-                        plans.insert((job_id.clone(), stage), plan.clone());
+                        plans.insert(key, plan.clone());
                         plan
                     }
                     Err(e) => {

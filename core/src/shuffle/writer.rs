@@ -108,18 +108,30 @@ impl ShuffleWriterExec {
             .get_extension::<TaskAttempt>()
             .map(|a| a.0)
             .unwrap_or(0);
-        let mut files = (0..self.output_partitions)
-            .map(|output| {
-                let path = env.file_path(&ShuffleFileId {
-                    job_id: &self.job_id,
-                    stage_id: self.stage_id,
-                    map_partition: partition as u32,
-                    attempt,
-                    output_partition: output as u32,
-                });
-                OutputFile::create(path, &self.input.schema())
+        let file_path = |output: usize| {
+            env.file_path(&ShuffleFileId {
+                job_id: &self.job_id,
+                stage_id: self.stage_id,
+                map_partition: partition as u32,
+                attempt,
+                output_partition: output as u32,
             })
-            .collect::<Result<Vec<_>>>()?;
+        };
+        let schema = self.input.schema();
+        // Files are created for output partitions that get rows; readers are only sent to
+        // those (the task reports rows per output partition).
+        let mut files: Vec<Option<OutputFile>> =
+            (0..self.output_partitions).map(|_| None).collect();
+        let mut write = |output: usize, batch: &RecordBatch| -> Result<()> {
+            if batch.num_rows() == 0 {
+                return Ok(());
+            }
+            let file = match &mut files[output] {
+                Some(file) => file,
+                slot => slot.insert(OutputFile::create(file_path(output), &schema)?),
+            };
+            file.write(batch)
+        };
 
         let mut input = self.input.execute(partition, ctx)?;
         match &self.hash_exprs {
@@ -130,16 +142,19 @@ impl ShuffleWriterExec {
                     metrics::Time::new(),
                 )?;
                 while let Some(batch) = input.next().await {
-                    partitioner.partition(batch?, |output, part| files[output].write(&part))?;
+                    partitioner.partition(batch?, |output, part| write(output, &part))?;
                 }
             }
             None => {
                 while let Some(batch) = input.next().await {
-                    files[0].write(&batch?)?;
+                    write(0, &batch?)?;
                 }
             }
         }
-        files.into_iter().map(OutputFile::finish).collect()
+        files
+            .into_iter()
+            .map(|file| file.map_or(Ok(OutputStats::default()), OutputFile::finish))
+            .collect()
     }
 }
 
@@ -170,10 +185,8 @@ impl OutputFile {
     }
 
     fn write(&mut self, batch: &RecordBatch) -> Result<()> {
-        if batch.num_rows() > 0 {
-            self.writer.write(&compact_views(batch)?)?;
-            self.rows += batch.num_rows() as u64;
-        }
+        self.writer.write(&compact_views(batch)?)?;
+        self.rows += batch.num_rows() as u64;
         Ok(())
     }
 
