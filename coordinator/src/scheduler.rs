@@ -336,7 +336,7 @@ impl Scheduler {
                 },
                 WatchEvent::Delete { key } => {
                     let id = key.strip_prefix(keys::EXECUTORS).unwrap_or(&key);
-                    self.executor_lost(id, "its lease expired or it left");
+                    self.executor_lost(id, "its lease expired");
                 }
             }
         }
@@ -553,9 +553,13 @@ impl Scheduler {
 
     /// Drops an executor: its running tasks and its outputs are redone elsewhere.
     pub fn executor_lost(self: &Arc<Self>, executor_id: &str, why: &str) {
-        let removed = self.lock().executors.remove(executor_id).is_some();
-        if removed {
-            tracing::warn!(%executor_id, reason = why, "executor lost");
+        let removed = self.lock().executors.remove(executor_id);
+        if let Some(entry) = removed {
+            if entry.draining {
+                tracing::info!(%executor_id, "executor left");
+            } else {
+                tracing::warn!(%executor_id, reason = why, "executor lost");
+            }
             self.forget_executor_work(executor_id);
             self.schedule();
         }

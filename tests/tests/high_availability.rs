@@ -7,7 +7,7 @@ use arrow::array::RecordBatch;
 use datafusion::prelude::SessionContext;
 use futures::TryStreamExt;
 use kiln_client::{Client, proto};
-use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::cluster::{ClusterOptions, binary};
 use kiln_tests::{TestCluster, compare, sql_job, tpch};
 
 async fn local_result(setup: &[String], sql: &str) -> Vec<RecordBatch> {
@@ -286,19 +286,30 @@ async fn a_job_costs_etcd_writes_per_stage_and_its_record_outlives_the_coordinat
         after - before
     );
 
-    // A restarted coordinator lists the job and the executors from etcd.
+    // A restarted coordinator lists the job and the executors from etcd, to the CLI as well.
     cluster.kill_coordinator(0);
     cluster.restart_coordinator(0);
-    let client = cluster.client().await;
-    let jobs = client
-        .list(None, 0)
-        .await
-        .expect("listing jobs after the restart");
+    let kiln = |args: &[&str]| {
+        let output = std::process::Command::new(binary("kiln"))
+            .args(args)
+            .env("KILN_COORDINATOR", &cluster.coordinator_url)
+            .output()
+            .expect("running kiln");
+        assert!(output.status.success(), "kiln {args:?}: {output:?}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).expect("kiln printed JSON")
+    };
+    let jobs = kiln(&["jobs", "--output", "json"]);
     let listed = jobs
+        .as_array()
+        .expect("a list of jobs")
         .iter()
-        .find(|j| j.job_id == status.job_id)
-        .expect("the job is listed after the restart");
-    assert_eq!(listed.state, proto::JobState::Succeeded as i32);
-    assert_eq!(listed.stages.len(), status.stages.len());
-    assert_eq!(client.executors().await.unwrap().len(), 2);
+        .find(|j| j["job_id"] == status.job_id.as_str())
+        .unwrap_or_else(|| panic!("the job is listed after the restart: {jobs}"));
+    assert_eq!(listed["state"], "SUCCEEDED", "{listed}");
+    assert_eq!(
+        listed["stages"].as_array().map(Vec::len),
+        Some(status.stages.len())
+    );
+    let executors = kiln(&["executors", "--output", "json"]);
+    assert_eq!(executors.as_array().map(Vec::len), Some(2), "{executors}");
 }
