@@ -12,12 +12,100 @@ pub struct Etcd {
     client_port: u16,
     peer_port: u16,
     data_dir: tempfile::TempDir,
+    /// Serves TLS with these certificates when set.
+    tls: Option<TlsFiles>,
     process: Option<Child>,
+}
+
+/// A test CA and a server certificate for 127.0.0.1 signed by it (PEM files).
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl TlsFiles {
+    /// Generates them in `dir` with the `openssl` command.
+    fn generate(dir: &std::path::Path) -> TlsFiles {
+        let run = |args: &[&str]| {
+            let output = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .expect("openssl is needed for TLS tests: apt-get install -y openssl");
+            assert!(output.status.success(), "openssl {args:?}: {output:?}");
+        };
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+             keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+        )
+        .expect("writing the certificate extensions");
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=kiln-test-ca",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "1",
+            "-extfile",
+            "server.ext",
+        ]);
+        TlsFiles {
+            ca: dir.join("ca.crt"),
+            cert: dir.join("server.crt"),
+            key: dir.join("server.key"),
+        }
+    }
 }
 
 impl Etcd {
     /// Starts etcd and waits until it serves.
     pub fn start() -> Etcd {
+        Self::launch(false)
+    }
+
+    /// Starts etcd serving TLS with a certificate of a freshly made test CA.
+    pub fn start_tls() -> Etcd {
+        Self::launch(true)
+    }
+
+    fn launch(tls: bool) -> Etcd {
         let binary = PathBuf::from("/usr/bin/etcd");
         assert!(
             binary.exists(),
@@ -30,15 +118,25 @@ impl Etcd {
                 .prefix("kiln-etcd-")
                 .tempdir()
                 .expect("a temp dir"),
+            tls: None,
             process: None,
         };
+        if tls {
+            etcd.tls = Some(TlsFiles::generate(etcd.data_dir.path()));
+        }
         etcd.resume();
         etcd
     }
 
     /// The client URL, for `--etcd-endpoints`.
     pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.client_port)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.client_port)
+    }
+
+    /// The certificates it serves TLS with, if it does.
+    pub fn tls(&self) -> Option<&TlsFiles> {
+        self.tls.as_ref()
     }
 
     /// Kills the server (its data stays, so [`Etcd::resume`] brings the same state back).
@@ -58,7 +156,15 @@ impl Etcd {
             .append(true)
             .open(self.data_dir.path().join("etcd.log"))
             .expect("an etcd log file");
-        let child = Command::new("/usr/bin/etcd")
+        let mut command = Command::new("/usr/bin/etcd");
+        if let Some(tls) = &self.tls {
+            command
+                .arg("--cert-file")
+                .arg(&tls.cert)
+                .arg("--key-file")
+                .arg(&tls.key);
+        }
+        let child = command
             .args(["--name", "kiln-test", "--data-dir"])
             .arg(self.data_dir.path().join("data"))
             .args(["--listen-client-urls", &self.endpoint()])
@@ -74,8 +180,12 @@ impl Etcd {
         self.process = Some(child);
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let health = format!("{}/health", self.endpoint());
-            if http_ok(&health) {
+            let ready = match &self.tls {
+                // TLS: the port accepting connections is enough; clients retry meanwhile.
+                Some(_) => std::net::TcpStream::connect(("127.0.0.1", self.client_port)).is_ok(),
+                None => http_ok(&format!("{}/health", self.endpoint())),
+            };
+            if ready {
                 return;
             }
             assert!(

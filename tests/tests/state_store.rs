@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use kiln_core::state::{EtcdOptions, EtcdStore, StateError, StateStore, WatchEvent};
+use kiln_core::state::{
+    EtcdOptions, EtcdStore, StateError, StateStore, StateStoreArgs, WatchEvent,
+};
 use kiln_tests::etcd::Etcd;
 
 async fn store(etcd: &Etcd, prefix: &str) -> Arc<EtcdStore> {
@@ -174,5 +176,67 @@ async fn registrations_come_back_after_their_lease_and_watches_survive_a_restart
         coordinator.list("executors/").await.unwrap().len(),
         2,
         "the other cluster's keys are not ours"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn etcd_behind_tls_and_a_password_is_reached_with_the_configured_files() {
+    let etcd = Etcd::start_tls();
+    let tls = etcd.tls().expect("TLS files").clone();
+    let secrets = tempfile::tempdir().unwrap();
+    let password_file = secrets.path().join("etcd-password");
+    std::fs::write(&password_file, "s3cret\n").unwrap();
+
+    let args = |user: Option<&str>, ca: Option<&std::path::Path>| StateStoreArgs {
+        etcd_endpoints: vec![etcd.endpoint()],
+        etcd_prefix: "/secure/".into(),
+        etcd_user: user.map(str::to_string),
+        etcd_password_file: Some(password_file.clone()),
+        etcd_ca_file: ca.map(std::path::Path::to_path_buf),
+        etcd_cert_file: None,
+        etcd_key_file: None,
+        lease_ttl_secs: 5,
+    };
+    // Turn authentication on, as an operator would.
+    let mut admin = None;
+    eventually("etcd to serve TLS", async || {
+        let options = etcd_client::ConnectOptions::new().with_tls(
+            etcd_client::TlsOptions::new().ca_certificate(etcd_client::Certificate::from_pem(
+                std::fs::read(&tls.ca).unwrap(),
+            )),
+        );
+        admin = etcd_client::Client::connect([etcd.endpoint()], Some(options))
+            .await
+            .ok();
+        match &mut admin {
+            Some(client) => client.status().await.is_ok(),
+            None => false,
+        }
+    })
+    .await;
+    let mut admin = admin.unwrap();
+    admin.user_add("root", "s3cret", None).await.unwrap();
+    admin.user_grant_role("root", "root").await.unwrap();
+    admin.auth_enable().await.unwrap();
+
+    let store = args(Some("root"), Some(&tls.ca))
+        .connect()
+        .await
+        .expect("connects over TLS with the password from the file");
+    store.put("jobs/x", b"1".to_vec(), None).await.unwrap();
+    assert_eq!(store.get("jobs/x").await.unwrap(), Some(b"1".to_vec()));
+
+    let anonymous = args(None, Some(&tls.ca)).connect().await;
+    let refused = match anonymous {
+        Ok(store) => store.put("jobs/y", b"1".to_vec(), None).await.err(),
+        Err(error) => Some(error),
+    };
+    assert!(
+        refused.is_some(),
+        "etcd refuses a client without the password"
+    );
+    assert!(
+        args(Some("root"), None).connect().await.is_err(),
+        "without the CA the TLS handshake fails"
     );
 }
