@@ -1,5 +1,6 @@
 //! `kiln`: run Kiln jobs on an embedded cluster, or submit and follow them on a real one.
 
+mod config;
 mod embedded;
 mod output;
 mod progress;
@@ -68,16 +69,34 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("expected NAME=VALUE, got '{text}'"))
 }
 
+/// Where the running cluster is.
+#[derive(Debug, clap::Args)]
+struct CoordinatorArg {
+    /// The coordinator's URL, or several comma-separated (the leader among them is followed).
+    /// Default: `coordinator` in ~/.config/kiln/config.toml, else http://127.0.0.1:50050.
+    #[arg(long = "coordinator", env = "KILN_COORDINATOR")]
+    url: Option<String>,
+}
+
+impl CoordinatorArg {
+    /// Connects to the coordinator the flag, the environment or the config file names.
+    async fn connect(&self) -> Result<Client, Failure> {
+        let url = match &self.url {
+            Some(url) => url.clone(),
+            None => config::load()
+                .map_err(usage)?
+                .coordinator
+                .unwrap_or_else(|| "http://127.0.0.1:50050".into()),
+        };
+        Ok(Client::connect(url).await?)
+    }
+}
+
 /// A running coordinator and how read commands print.
 #[derive(Debug, clap::Args)]
 struct RemoteArgs {
-    /// The coordinator's URL, or several comma-separated (the leader among them is followed).
-    #[arg(
-        long,
-        env = "KILN_COORDINATOR",
-        default_value = "http://127.0.0.1:50050"
-    )]
-    coordinator: String,
+    #[command(flatten)]
+    coordinator: CoordinatorArg,
     /// text for people, json for scripts.
     #[arg(long, value_enum, default_value_t = output::Output::Text)]
     output: output::Output,
@@ -115,13 +134,8 @@ enum Command {
     Submit {
         #[command(flatten)]
         job: JobArgs,
-        /// The coordinator's URL, or several comma-separated (the leader among them is followed).
-        #[arg(
-            long,
-            env = "KILN_COORDINATOR",
-            default_value = "http://127.0.0.1:50050"
-        )]
-        coordinator: String,
+        #[command(flatten)]
+        coordinator: CoordinatorArg,
         /// Follow the job to its end, with progress, and exit with its outcome.
         #[arg(long)]
         wait: bool,
@@ -143,22 +157,14 @@ enum Command {
     /// Follow a job with live progress until it ends.
     Watch {
         job_id: String,
-        #[arg(
-            long,
-            env = "KILN_COORDINATOR",
-            default_value = "http://127.0.0.1:50050"
-        )]
-        coordinator: String,
+        #[command(flatten)]
+        coordinator: CoordinatorArg,
     },
     /// Cancel a job.
     Cancel {
         job_id: String,
-        #[arg(
-            long,
-            env = "KILN_COORDINATOR",
-            default_value = "http://127.0.0.1:50050"
-        )]
-        coordinator: String,
+        #[command(flatten)]
+        coordinator: CoordinatorArg,
     },
     /// List jobs, newest first.
     Jobs {
@@ -275,7 +281,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             wait,
         } => {
             let spec = job.load()?;
-            let client = Client::connect(coordinator).await?;
+            let client = coordinator.connect().await?;
             let job_id = client.submit(spec).await?;
             println!("{job_id}");
             if !wait {
@@ -295,7 +301,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             .await
         }
         Command::Status { job_id, remote } => {
-            let client = Client::connect(remote.coordinator).await?;
+            let client = remote.coordinator.connect().await?;
             let status = client.get(&job_id).await?;
             match remote.output {
                 output::Output::Text => print!("{}", progress::summary(&status)),
@@ -307,7 +313,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             job_id,
             coordinator,
         } => {
-            let client = Client::connect(coordinator).await?;
+            let client = coordinator.connect().await?;
             let status = progress::follow(&client, &job_id).await?;
             eprint!("{}", progress::summary(&status));
             Ok(exit_code(&status))
@@ -316,7 +322,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             job_id,
             coordinator,
         } => {
-            let client = Client::connect(coordinator).await?;
+            let client = coordinator.connect().await?;
             let state = client.cancel(&job_id).await?;
             println!("{job_id} {}", kiln_client::state_name(state as i32));
             Ok(0)
@@ -336,7 +342,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
                     })
                 })
                 .transpose()?;
-            let client = Client::connect(remote.coordinator).await?;
+            let client = remote.coordinator.connect().await?;
             let jobs: Vec<proto::JobStatus> = client
                 .list(state, 0)
                 .await?
@@ -353,7 +359,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Executors { remote } => {
-            let client = Client::connect(remote.coordinator).await?;
+            let client = remote.coordinator.connect().await?;
             let executors = client.executors().await?;
             match remote.output {
                 output::Output::Text => print!("{}", output::executors_table(&executors)),

@@ -210,3 +210,41 @@ async fn cancel_and_timeout_stop_a_sink_job_and_leave_no_files() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_file_names_the_coordinator_and_a_bad_one_is_a_usage_error() {
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let kiln_with_config = |args: &[&str]| {
+        Command::new(binary("kiln"))
+            .args(args)
+            .env_remove("KILN_COORDINATOR")
+            .env("KILN_CONFIG", &config)
+            .output()
+            .expect("running kiln")
+    };
+    std::fs::write(
+        &config,
+        format!("coordinator = \"{}\"\n", cluster.coordinator_url),
+    )
+    .unwrap();
+    let executors = json(&kiln_with_config(&["executors", "--output", "json"]));
+    assert_eq!(executors.as_array().map(Vec::len), Some(1), "{executors}");
+
+    // A flag wins over the file.
+    let flagged = kiln_with_config(&["jobs", "--coordinator", "http://127.0.0.1:1"]);
+    assert_eq!(flagged.status.code(), Some(5), "{flagged:?}");
+
+    std::fs::write(&config, "coordinator = \"http://x\"\ncoordinatr = 1\n").unwrap();
+    let bad = kiln_with_config(&["jobs"]);
+    assert_eq!(bad.status.code(), Some(2), "{bad:?}");
+    let message = String::from_utf8_lossy(&bad.stderr);
+    assert!(message.contains("config.toml"), "names the file: {message}");
+    assert!(message.contains("line 2"), "names the line: {message}");
+    assert!(message.contains("coordinatr"), "names the field: {message}");
+}
