@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kiln_client::{Client, ClientError, proto};
+use kiln_client::{Client, ClientError, Token, proto};
 
 use crate::embedded::EmbeddedCluster;
 use crate::output::Format;
@@ -88,8 +88,14 @@ impl CoordinatorArg {
                 .coordinator
                 .unwrap_or_else(|| "http://127.0.0.1:50050".into()),
         };
-        Ok(Client::connect(url).await?)
+        Ok(Client::connect_with_token(url, token()?).await?)
     }
+}
+
+/// The cluster's bearer token, from KILN_TOKEN or the file KILN_TOKEN_FILE names.
+fn token() -> Result<Token, Failure> {
+    let file = std::env::var_os("KILN_TOKEN_FILE").map(PathBuf::from);
+    Token::load(file.as_deref()).map_err(usage)
 }
 
 /// A running coordinator and how read commands print.
@@ -385,7 +391,7 @@ where
     Fut: std::future::Future<Output = Result<u8, Failure>>,
 {
     if let Some(url) = &cluster.coordinator {
-        return body(Client::connect(url.clone()).await?).await;
+        return body(Client::connect_with_token(url.clone(), token()?).await?).await;
     }
     let slots = cluster.slots.unwrap_or_else(|| {
         std::thread::available_parallelism()

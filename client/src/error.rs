@@ -12,6 +12,9 @@ pub enum ClientError {
     /// No job has that id.
     #[error("{0}")]
     NotFound(String),
+    /// The cluster requires a bearer token and the call had none, or a wrong one.
+    #[error("{0}")]
+    Unauthenticated(String),
     /// Results were asked for a job that did not succeed.
     #[error("job {job_id} is {state}{}", if error.is_empty() { String::new() } else { format!(": {error}") })]
     NotSucceeded {
@@ -39,6 +42,9 @@ impl From<tonic::Status> for ClientError {
         match status.code() {
             tonic::Code::InvalidArgument => ClientError::InvalidJob(status.message().to_string()),
             tonic::Code::NotFound => ClientError::NotFound(status.message().to_string()),
+            tonic::Code::Unauthenticated => {
+                ClientError::Unauthenticated(status.message().to_string())
+            }
             _ => ClientError::Server(status),
         }
     }

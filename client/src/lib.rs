@@ -21,6 +21,8 @@
 mod error;
 
 pub use error::{ClientError, Result};
+/// The cluster's bearer token, for clusters that require one.
+pub use kiln_core::auth::Token;
 /// The protocol messages (job specs, statuses) the client speaks.
 pub use kiln_proto::v1 as proto;
 
@@ -32,10 +34,11 @@ use arrow::array::RecordBatch;
 use arrow_flight::Ticket;
 use futures::stream::BoxStream;
 use futures::{Stream, StreamExt, TryStreamExt};
+use kiln_core::auth::AuthChannel;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
 use kiln_core::flight::FlightClients;
 use kiln_proto::v1::job_service_client::JobServiceClient;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Endpoint;
 
 /// How long a call keeps retrying while coordinators fail over.
 const FAILOVER_PATIENCE: Duration = Duration::from_secs(30);
@@ -55,10 +58,11 @@ pub struct Client {
 /// The coordinators a client knows, and the one it talks to now.
 struct Coordinators {
     urls: Vec<String>,
-    current: Mutex<(String, JobServiceClient<Channel>)>,
+    token: Token,
+    current: Mutex<(String, JobServiceClient<AuthChannel>)>,
 }
 
-fn job_client(url: &str) -> Result<JobServiceClient<Channel>> {
+fn job_client(url: &str, token: &Token) -> Result<JobServiceClient<AuthChannel>> {
     let channel = Endpoint::from_shared(url.to_string())
         .map_err(|e| ClientError::Connect {
             url: url.to_string(),
@@ -67,13 +71,13 @@ fn job_client(url: &str) -> Result<JobServiceClient<Channel>> {
         .connect_timeout(Duration::from_secs(5))
         .tcp_nodelay(true)
         .connect_lazy();
-    Ok(JobServiceClient::new(channel)
+    Ok(JobServiceClient::new(token.channel(channel))
         .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
         .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE))
 }
 
 impl Coordinators {
-    fn current(&self) -> (String, JobServiceClient<Channel>) {
+    fn current(&self) -> (String, JobServiceClient<AuthChannel>) {
         self.current.lock().expect("client lock").clone()
     }
 
@@ -106,7 +110,7 @@ impl Coordinators {
     fn switch_to(&self, url: String) -> Result<()> {
         let mut current = self.current.lock().expect("client lock");
         if current.0 != url {
-            *current = (url.clone(), job_client(&url)?);
+            *current = (url.clone(), job_client(&url, &self.token)?);
         }
         Ok(())
     }
@@ -114,7 +118,7 @@ impl Coordinators {
     /// Makes a call on the leader, following it across a failover.
     async fn call<T, F, Fut>(&self, call: F) -> Result<T>
     where
-        F: Fn(JobServiceClient<Channel>) -> Fut,
+        F: Fn(JobServiceClient<AuthChannel>) -> Fut,
         Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
     {
         let deadline = tokio::time::Instant::now() + FAILOVER_PATIENCE;
@@ -138,6 +142,21 @@ impl Client {
     /// Connects to a Kiln coordinator at `url` (e.g. `http://127.0.0.1:50050`), or to the
     /// first reachable of several comma-separated URLs.
     pub async fn connect(url: impl Into<String>) -> Result<Client> {
+        Self::connect_with_token(url, Token::none()).await
+    }
+
+    /// Connects like [`Client::connect`], sending `token` on every call (to coordinators and,
+    /// for results, to executors), for clusters that require one.
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), kiln_client::ClientError> {
+    /// use kiln_client::{Client, Token};
+    ///
+    /// let token = Token::load(None).expect("KILN_TOKEN is set");
+    /// let client = Client::connect_with_token("http://127.0.0.1:50050", token).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with_token(url: impl Into<String>, token: Token) -> Result<Client> {
         let urls: Vec<String> = url
             .into()
             .split(',')
@@ -158,15 +177,16 @@ impl Client {
             };
             match connected {
                 Ok(channel) => {
-                    let jobs = JobServiceClient::new(channel)
+                    let jobs = JobServiceClient::new(token.channel(channel))
                         .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
                         .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE);
                     return Ok(Client {
                         coordinators: Arc::new(Coordinators {
                             current: Mutex::new((url.clone(), jobs)),
                             urls,
+                            token: token.clone(),
                         }),
-                        flight: Arc::new(FlightClients::new(DEFAULT_MAX_MESSAGE_SIZE)),
+                        flight: Arc::new(FlightClients::new(DEFAULT_MAX_MESSAGE_SIZE, token)),
                     });
                 }
                 Err(message) => {

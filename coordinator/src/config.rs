@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use kiln_core::auth::Token;
 use kiln_core::config::{
     DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS,
     DEFAULT_SHUFFLE_PARTITIONS,
@@ -28,6 +29,9 @@ pub struct CoordinatorConfig {
     pub result_ttl: Duration,
     /// The gRPC message size limit, the same everywhere in the cluster.
     pub max_message_size: usize,
+    /// The bearer token every call to this coordinator must carry, and that it sends to
+    /// executors.
+    pub token: Token,
 }
 
 impl Default for CoordinatorConfig {
@@ -41,6 +45,7 @@ impl Default for CoordinatorConfig {
             lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),
             result_ttl: Duration::from_secs(600),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            token: Token::none(),
         }
     }
 }

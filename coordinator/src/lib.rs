@@ -32,6 +32,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;
+use tonic::service::interceptor::InterceptedService;
 
 use crate::api::{JobApi, SchedulerApi};
 use crate::scheduler::Scheduler;
@@ -74,6 +75,7 @@ impl Coordinator {
             addr.port()
         );
         let lease_ttl = config.lease_ttl;
+        let require = config.token.require();
         let scheduler = Scheduler::new(config, Arc::clone(&store));
         let jobs =
             pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
@@ -87,8 +89,8 @@ impl Coordinator {
         let (stop, stopped) = oneshot::channel::<()>();
         let router = tonic::transport::Server::builder()
             .tcp_nodelay(true)
-            .add_service(jobs)
-            .add_service(executors);
+            .add_service(InterceptedService::new(jobs, require.clone()))
+            .add_service(InterceptedService::new(executors, require));
         let server = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;

@@ -1,9 +1,11 @@
 //! `kiln-coordinator`: the Kiln coordinator process.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
+use kiln_core::auth::Token;
 use kiln_core::config::{
     DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS, DEFAULT_SHUFFLE_PARTITIONS,
 };
@@ -39,6 +41,10 @@ struct Args {
     /// The gRPC message size limit in bytes; must match the rest of the cluster.
     #[arg(long, env = "KILN_MAX_MESSAGE_SIZE", default_value_t = DEFAULT_MAX_MESSAGE_SIZE)]
     max_message_size: usize,
+    /// A file holding the cluster's bearer token (KILN_TOKEN holds the token itself and wins).
+    /// When set, every call to this process must carry it, and it sends it on its own calls.
+    #[arg(long, env = "KILN_TOKEN_FILE")]
+    token_file: Option<PathBuf>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "KILN_LOG_JSON")]
     log_json: bool,
@@ -48,6 +54,13 @@ struct Args {
 async fn main() {
     let args = Args::parse();
     kiln_core::runtime::init_logging(args.log_json, "info");
+    let token = match Token::load(args.token_file.as_deref()) {
+        Ok(token) => token,
+        Err(e) => {
+            eprintln!("kiln-coordinator: {e}");
+            std::process::exit(2);
+        }
+    };
     let config = CoordinatorConfig {
         bind_host: args.bind_host,
         port: args.port,
@@ -55,6 +68,7 @@ async fn main() {
         max_task_attempts: args.max_task_attempts.max(1),
         advertise_host: args.advertise_host,
         lease_ttl: args.state.lease_ttl(),
+        token,
         result_ttl: Duration::from_secs(args.result_ttl_secs),
         max_message_size: args.max_message_size,
     };

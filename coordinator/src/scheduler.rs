@@ -21,6 +21,7 @@ use futures::stream::BoxStream;
 
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::displayable;
+use kiln_core::auth::AuthChannel;
 use kiln_core::codec::encode_plan;
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::shuffle::OutputStats;
@@ -30,7 +31,7 @@ use kiln_proto::v1 as pb;
 use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
 use tokio::sync::watch;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Endpoint;
 
 use crate::checkpoint::Milestone;
 use crate::config::CoordinatorConfig;
@@ -42,7 +43,7 @@ use crate::stages::split_into_stages;
 /// An executor as the scheduler sees it.
 struct ExecutorEntry {
     info: pb::ExecutorInfo,
-    client: ExecutorServiceClient<Channel>,
+    client: ExecutorServiceClient<AuthChannel>,
     flight_endpoint: String,
     /// Running attempts: (job, stage, partition, attempt).
     running: HashSet<(String, u32, u32, u32)>,
@@ -65,15 +66,15 @@ impl ExecutorEntry {
 enum Effect {
     Launch {
         executor_id: String,
-        client: ExecutorServiceClient<Channel>,
+        client: ExecutorServiceClient<AuthChannel>,
         tasks: Vec<pb::TaskDefinition>,
     },
     Cancel {
-        client: ExecutorServiceClient<Channel>,
+        client: ExecutorServiceClient<AuthChannel>,
         tasks: Vec<pb::TaskId>,
     },
     RemoveData {
-        client: ExecutorServiceClient<Channel>,
+        client: ExecutorServiceClient<AuthChannel>,
         job_id: String,
         keep_stage: Option<u32>,
     },
@@ -1028,7 +1029,7 @@ fn add_executor(state: &mut State, info: pb::ExecutorInfo, config: &CoordinatorC
         .http2_keep_alive_interval(KEEP_ALIVE_INTERVAL)
         .keep_alive_timeout(KEEP_ALIVE_TIMEOUT)
         .connect_lazy();
-    let client = ExecutorServiceClient::new(channel)
+    let client = ExecutorServiceClient::new(config.token.channel(channel))
         .max_decoding_message_size(config.max_message_size)
         .max_encoding_message_size(config.max_message_size);
     tracing::info!(executor_id = %info.executor_id, %url, slots = info.slots, "executor joined");

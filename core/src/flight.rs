@@ -15,6 +15,8 @@ use futures::Stream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::{Channel, Endpoint};
 
+use crate::auth::Token;
+
 use crate::{KilnError, Result};
 
 /// A pool of Flight connections, one channel per endpoint, shared by all tasks of a process.
@@ -22,6 +24,7 @@ use crate::{KilnError, Result};
 pub struct FlightClients {
     channels: Mutex<HashMap<String, Channel>>,
     max_message_size: usize,
+    token: Token,
 }
 
 /// How often an idle or streaming connection to another Kiln process is pinged.
@@ -31,11 +34,12 @@ pub const KEEP_ALIVE_INTERVAL: std::time::Duration = std::time::Duration::from_s
 pub const KEEP_ALIVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl FlightClients {
-    /// A pool whose clients accept messages up to `max_message_size` bytes.
-    pub fn new(max_message_size: usize) -> Self {
+    /// A pool whose clients accept messages up to `max_message_size` bytes and send `token`.
+    pub fn new(max_message_size: usize, token: Token) -> Self {
         Self {
             channels: Mutex::new(HashMap::new()),
             max_message_size,
+            token,
         }
     }
 
@@ -66,7 +70,16 @@ impl FlightClients {
         let inner = FlightServiceClient::new(channel)
             .max_decoding_message_size(self.max_message_size)
             .max_encoding_message_size(self.max_message_size);
-        Ok(FlightClient::new_from_inner(inner))
+        let mut client = FlightClient::new_from_inner(inner);
+        if let Some(header) = self.token.header() {
+            let value = header.to_str().map_err(|e| {
+                KilnError::InvalidMessage(format!("the token is not a valid header: {e}"))
+            })?;
+            client
+                .add_header("authorization", value)
+                .map_err(|e| KilnError::InvalidMessage(e.to_string()))?;
+        }
+        Ok(client)
     }
 
     /// Forgets the connection to `endpoint` (after it failed), so the next call reconnects.

@@ -3,6 +3,7 @@
 //! ships plans between processes, the Flight plumbing that moves shuffle data, and the
 //! cluster state store (etcd, or in memory for the embedded cluster).
 
+pub mod auth;
 pub mod codec;
 pub mod config;
 pub mod error;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use kiln_core::auth::Token;
 use kiln_core::config::{DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE};
 
 /// Everything an executor needs to start.
@@ -29,6 +30,9 @@ pub struct ExecutorConfig {
     pub lease_ttl: Duration,
     /// A fixed id; a fresh one is generated when absent.
     pub executor_id: Option<String>,
+    /// The bearer token every call to this executor must carry, and that it sends to the
+    /// coordinator and to other executors.
+    pub token: Token,
 }
 
 impl ExecutorConfig {
@@ -47,6 +51,7 @@ impl ExecutorConfig {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),
             executor_id: None,
+            token: Token::none(),
         }
     }
 }

@@ -32,6 +32,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::TcpListenerStream;
+use tonic::service::interceptor::InterceptedService;
 
 use crate::executor_service::ExecutorGrpc;
 use crate::flight_service::ShuffleFlightService;
@@ -61,7 +62,10 @@ impl Executor {
         let env = Arc::new(ShuffleEnv {
             executor_id: id.clone(),
             work_dir: config.work_dir.clone(),
-            flight: Arc::new(FlightClients::new(config.max_message_size)),
+            flight: Arc::new(FlightClients::new(
+                config.max_message_size,
+                config.token.clone(),
+            )),
         });
 
         let mut runtime = RuntimeEnvBuilder::new()
@@ -92,12 +96,7 @@ impl Executor {
             slots: config.slots as u32,
         };
 
-        let membership = Arc::new(Membership::new(
-            store,
-            info,
-            config.lease_ttl,
-            config.max_message_size,
-        ));
+        let membership = Arc::new(Membership::new(store, info, &config));
         let runner = Arc::new(TaskRunner::new(
             Arc::clone(&env),
             runtime,
@@ -115,6 +114,9 @@ impl Executor {
         let flight = FlightServiceServer::new(ShuffleFlightService::new(Arc::clone(&env)))
             .max_decoding_message_size(max)
             .max_encoding_message_size(max);
+        let require = config.token.require();
+        let grpc = InterceptedService::new(grpc, require.clone());
+        let flight = InterceptedService::new(flight, require);
         let servers = vec![
             serve(grpc_listener, shutdown_rx.clone(), move |router| {
                 router.add_service(grpc)

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+use kiln_core::auth::Token;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
 use kiln_core::state::StateStoreArgs;
 use kiln_executor::{Executor, ExecutorConfig};
@@ -46,6 +47,10 @@ struct Args {
     /// A fixed executor id (default: generated).
     #[arg(long, env = "KILN_EXECUTOR_ID")]
     executor_id: Option<String>,
+    /// A file holding the cluster's bearer token (KILN_TOKEN holds the token itself and wins).
+    /// When set, every call to this process must carry it, and it sends it on its own calls.
+    #[arg(long, env = "KILN_TOKEN_FILE")]
+    token_file: Option<PathBuf>,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "KILN_LOG_JSON")]
     log_json: bool,
@@ -67,6 +72,13 @@ async fn main() {
     config.max_message_size = args.max_message_size;
     config.lease_ttl = args.state.lease_ttl();
     config.executor_id = args.executor_id;
+    config.token = match Token::load(args.token_file.as_deref()) {
+        Ok(token) => token,
+        Err(e) => {
+            eprintln!("kiln-executor: {e}");
+            std::process::exit(2);
+        }
+    };
 
     let store = match args.state.connect().await {
         Ok(store) => store,

@@ -4,14 +4,15 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use kiln_core::auth::{AuthChannel, Token};
 use kiln_core::state::{Registration, StateStore, keys};
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::scheduler_service_client::SchedulerServiceClient;
 use prost::Message;
 use tonic::Code;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Endpoint;
 
-use crate::{ExecutorError, Result};
+use crate::{ExecutorConfig, ExecutorError, Result};
 
 /// How long an executor waits for a leader to be elected when it starts.
 const JOIN_PATIENCE: Duration = Duration::from_secs(30);
@@ -25,8 +26,9 @@ pub(crate) struct Membership {
     info: pb::ExecutorInfo,
     lease_ttl: Duration,
     max_message_size: usize,
+    token: Token,
     /// The leader's URL and a client for it, once found.
-    leader: Mutex<Option<(String, SchedulerServiceClient<Channel>)>>,
+    leader: Mutex<Option<(String, SchedulerServiceClient<AuthChannel>)>>,
     registration: Mutex<Option<Registration>>,
 }
 
@@ -34,21 +36,21 @@ impl Membership {
     pub(crate) fn new(
         store: Arc<dyn StateStore>,
         info: pb::ExecutorInfo,
-        lease_ttl: Duration,
-        max_message_size: usize,
+        config: &ExecutorConfig,
     ) -> Self {
         Self {
             store,
             info,
-            lease_ttl,
-            max_message_size,
+            lease_ttl: config.lease_ttl,
+            max_message_size: config.max_message_size,
+            token: config.token.clone(),
             leader: Mutex::new(None),
             registration: Mutex::new(None),
         }
     }
 
     /// A client for the current leader, looked up in the state store when not known yet.
-    async fn leader(&self) -> Result<(String, SchedulerServiceClient<Channel>)> {
+    async fn leader(&self) -> Result<(String, SchedulerServiceClient<AuthChannel>)> {
         if let Some(known) = self.leader.lock().expect("leader lock").clone() {
             return Ok(known);
         }
@@ -61,7 +63,7 @@ impl Membership {
             .connect_timeout(Duration::from_secs(5))
             .tcp_nodelay(true)
             .connect_lazy();
-        let client = SchedulerServiceClient::new(channel)
+        let client = SchedulerServiceClient::new(self.token.channel(channel))
             .max_decoding_message_size(self.max_message_size)
             .max_encoding_message_size(self.max_message_size);
         *self.leader.lock().expect("leader lock") = Some((url.clone(), client.clone()));

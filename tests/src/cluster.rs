@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kiln_client::Client;
+use kiln_client::{Client, Token};
 use kiln_core::config::DEFAULT_ETCD_PREFIX;
 use kiln_core::state::{EtcdOptions, EtcdStore, StateStore};
 
@@ -66,6 +66,8 @@ pub struct ClusterOptions {
     pub lease_ttl_secs: u64,
     /// Environment variables for every process (e.g. S3 credentials and endpoint).
     pub env: Vec<(String, String)>,
+    /// The cluster's bearer token, when it requires one.
+    pub token: Option<String>,
 }
 
 impl Default for ClusterOptions {
@@ -77,6 +79,7 @@ impl Default for ClusterOptions {
             shuffle_partitions: 4,
             lease_ttl_secs: 3,
             env: vec![],
+            token: None,
         }
     }
 }
@@ -98,6 +101,12 @@ impl TestCluster {
             work_dir,
             options: options.clone(),
         };
+        if let Some(token) = &options.token {
+            cluster
+                .options
+                .env
+                .push((kiln_core::auth::TOKEN_ENV.into(), token.clone()));
+        }
         for index in 0..options.coordinators.max(1) {
             let (port, child) = cluster.spawn_coordinator(index, free_port());
             cluster.coordinators.push(Some(child));
@@ -234,7 +243,11 @@ impl TestCluster {
     pub async fn client(&self) -> Client {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            match Client::connect(self.coordinator_url.clone()).await {
+            let token = match &self.options.token {
+                Some(secret) => Token::new(secret).expect("a valid test token"),
+                None => Token::none(),
+            };
+            match Client::connect_with_token(self.coordinator_url.clone(), token).await {
                 Ok(client) => return client,
                 Err(e) if Instant::now() > deadline => panic!("coordinator never came up: {e}"),
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,

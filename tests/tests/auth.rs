@@ -1,0 +1,109 @@
+//! A cluster with a bearer token: calls without it (or with a wrong one) are refused on the
+//! coordinator's gRPC services, the executors' gRPC service and the executors' Flight
+//! service; with it, a multi-stage job runs and its result streams back.
+
+use arrow_flight::{FlightClient, Ticket};
+use futures::TryStreamExt;
+use kiln_client::proto::executor_service_client::ExecutorServiceClient;
+use kiln_client::proto::scheduler_service_client::SchedulerServiceClient;
+use kiln_client::{Client, ClientError, Token, proto};
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::{TestCluster, sql_job};
+use tonic::Code;
+use tonic::transport::Endpoint;
+
+const TOKEN: &str = "kiln-test-token-3f9a";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_refuses_calls_without_the_token() {
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 2,
+        token: Some(TOKEN.into()),
+        ..ClusterOptions::default()
+    })
+    .await;
+
+    // With the token, everything works: the executors' own calls carry it too.
+    let client = cluster.client().await;
+    let sql = "SELECT k, count(*) AS n FROM (VALUES (1), (2), (1), (3)) AS t(k) GROUP BY k";
+    let status = kiln_tests::run_to_success(&client, sql_job("authenticated", &[], sql)).await;
+    assert!(status.stages.len() > 1, "a job with a shuffle");
+    let rows: usize = client
+        .results(&status)
+        .unwrap()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| b.num_rows())
+        .sum();
+    assert_eq!(rows, 3);
+
+    // Coordinator, JobService: no token, and a wrong one.
+    let anonymous = Client::connect(cluster.coordinator_url.clone())
+        .await
+        .unwrap();
+    let wrong = Client::connect_with_token(
+        cluster.coordinator_url.clone(),
+        Token::new("not-the-token").unwrap(),
+    )
+    .await
+    .unwrap();
+    for client in [&anonymous, &wrong] {
+        match client.list(None, 0).await {
+            Err(ClientError::Unauthenticated(message)) => {
+                assert!(message.contains("KILN_TOKEN"), "{message}")
+            }
+            other => panic!("expected Unauthenticated, got {other:?}"),
+        }
+    }
+
+    // Coordinator, SchedulerService (what executors call).
+    let mut scheduler = SchedulerServiceClient::connect(cluster.coordinator_url.clone())
+        .await
+        .unwrap();
+    let refused = scheduler
+        .report_task_status(proto::ReportTaskStatusRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::Unauthenticated);
+
+    // Executors, gRPC and Flight.
+    let executor = &client.executors().await.unwrap()[0];
+    let mut tasks =
+        ExecutorServiceClient::connect(format!("http://{}:{}", executor.host, executor.grpc_port))
+            .await
+            .unwrap();
+    let refused = tasks
+        .cancel_tasks(proto::CancelTasksRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::Unauthenticated);
+
+    let partition = &status.result.as_ref().unwrap().partitions[0];
+    let channel = Endpoint::from_shared(partition.flight_endpoint.clone())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut flight = FlightClient::new(channel);
+    let refused = match flight.do_get(Ticket::new(partition.ticket.clone())).await {
+        Ok(stream) => stream.try_collect::<Vec<_>>().await.err(),
+        Err(error) => Some(error),
+    };
+    match refused {
+        Some(arrow_flight::error::FlightError::Tonic(status)) => {
+            assert_eq!(status.code(), Code::Unauthenticated)
+        }
+        other => panic!("expected Unauthenticated from Flight, got {other:?}"),
+    }
+    assert!(
+        anonymous
+            .results(&status)
+            .unwrap()
+            .try_collect::<Vec<_>>()
+            .await
+            .is_err(),
+        "results cannot be fetched without the token"
+    );
+}
