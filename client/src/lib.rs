@@ -217,6 +217,33 @@ impl Client {
         Ok(response.job_id)
     }
 
+    /// Submits a job written as job-file TOML (the same text `kiln submit` reads; relative
+    /// paths resolve against the current directory), filling `${name}` placeholders from
+    /// `params` or the text's `[params]` defaults. A text that does not parse is rejected with
+    /// [`ClientError::InvalidJob`] naming the line and field, before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn example(client: kiln_client::Client) -> Result<(), kiln_client::ClientError> {
+    /// let job = r#"
+    /// name = "daily"
+    /// [[step]]
+    /// name = "q"
+    /// sql = "SELECT '${day}' AS day"
+    /// "#;
+    /// let params = [("day".to_string(), "2026-11-23".to_string())].into();
+    /// let job_id = client.submit_toml(job, &params).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn submit_toml(
+        &self,
+        text: &str,
+        params: &std::collections::HashMap<String, String>,
+    ) -> Result<String> {
+        let spec = kiln_jobs::parse_job(text, "job TOML", std::path::Path::new("."), params)
+            .map_err(|e| ClientError::InvalidJob(e.to_string()))?;
+        self.submit(spec).await
+    }
+
     /// Checks a job fully (sources reachable, SQL plans, sink fits) without running it.
     pub async fn validate(&self, spec: proto::JobSpec) -> Result<()> {
         let request = proto::SubmitRequest {
