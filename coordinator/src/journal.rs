@@ -3,18 +3,22 @@
 //! Scheduling never waits for the state store: records are queued here and written in the
 //! background, fenced by the leader's election, the latest value of each key winning. While
 //! the store is unreachable the writes wait and retry, and running stages keep running; a
-//! refused (fenced) write means another coordinator leads, and ends this leadership.
+//! refused (fenced) write means another coordinator leads, and ends this leadership. A caller
+//! that must know its record is stored (a sink about to commit) waits for the write's answer.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use kiln_core::state::{Fence, StateError, StateStore};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// A queued write and who waits for it.
+type Queued = (String, Vec<u8>, oneshot::Sender<bool>);
 
 /// Queues fenced writes for the background writer.
 pub struct Journal {
-    sender: mpsc::UnboundedSender<(String, Vec<u8>)>,
+    sender: mpsc::UnboundedSender<Queued>,
 }
 
 impl Journal {
@@ -25,33 +29,45 @@ impl Journal {
         Self { sender }
     }
 
-    /// Queues `key = value`.
-    pub fn write(&self, key: String, value: Vec<u8>) {
-        let _ = self.sender.send((key, value));
+    /// Queues `key = value`. The answer turns true once this value (or a newer one for the
+    /// same key) is stored, false if the fence refused it; callers that need not wait drop it.
+    pub fn write(&self, key: String, value: Vec<u8>) -> oneshot::Receiver<bool> {
+        let (stored, answer) = oneshot::channel();
+        let _ = self.sender.send((key, value, stored));
+        answer
     }
 }
 
 async fn write_all(
     store: Arc<dyn StateStore>,
     fence: Fence,
-    mut queue: mpsc::UnboundedReceiver<(String, Vec<u8>)>,
+    mut queue: mpsc::UnboundedReceiver<Queued>,
     deposed: watch::Sender<bool>,
 ) {
-    let mut pending: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    // The newest value of each key, and everyone waiting for that key.
+    let mut pending: BTreeMap<String, (Vec<u8>, Vec<oneshot::Sender<bool>>)> = BTreeMap::new();
+    let enqueue = |pending: &mut BTreeMap<_, _>, (key, value, waiter): Queued| {
+        let entry: &mut (Vec<u8>, Vec<_>) = pending.entry(key).or_default();
+        entry.0 = value;
+        entry.1.push(waiter);
+    };
     let mut outage = false;
     loop {
         if pending.is_empty() {
-            let Some((key, value)) = queue.recv().await else {
+            let Some(queued) = queue.recv().await else {
                 return;
             };
-            pending.insert(key, value);
+            enqueue(&mut pending, queued);
         }
-        while let Ok((key, value)) = queue.try_recv() {
-            pending.insert(key, value);
+        while let Ok(queued) = queue.try_recv() {
+            enqueue(&mut pending, queued);
         }
-        let (key, value) = pending.pop_first().expect("pending is not empty");
+        let (key, (value, waiters)) = pending.pop_first().expect("pending is not empty");
         match store.put(&key, value.clone(), Some(&fence)).await {
             Ok(()) => {
+                for waiter in waiters {
+                    let _ = waiter.send(true);
+                }
                 if outage {
                     tracing::info!("cluster state store reachable again; job records caught up");
                     outage = false;
@@ -59,6 +75,9 @@ async fn write_all(
             }
             Err(StateError::Fenced { .. }) => {
                 tracing::warn!(%key, "job record refused: another coordinator leads now");
+                for waiter in waiters {
+                    let _ = waiter.send(false);
+                }
                 let _ = deposed.send(true);
                 return;
             }
@@ -67,7 +86,9 @@ async fn write_all(
                     tracing::warn!(%error, "cannot write job records; retrying until the store is back");
                     outage = true;
                 }
-                pending.entry(key).or_insert(value);
+                // A newer value queued meanwhile wins; its waiters and these wait together.
+                let entry = pending.entry(key).or_insert((value, vec![]));
+                entry.1.extend(waiters);
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }

@@ -685,6 +685,12 @@ impl Scheduler {
                         sink,
                         winners,
                     } => {
+                        // The decision is stored before anything is published, so only one
+                        // leader ever commits a job, and a successor finishes the same commit.
+                        if !this.record_commit(&job_id).await {
+                            tracing::warn!(%job_id, "not committing: this coordinator no longer leads");
+                            return;
+                        }
                         let result =
                             kiln_jobs::sink::commit(&sink, &job_id, &winners, &this.runtime).await;
                         this.commit_finished(&job_id, result);
@@ -699,6 +705,22 @@ impl Scheduler {
                 }
             });
         }
+    }
+
+    /// Stores a committing job's record (with its winners); false when this coordinator is no
+    /// longer the leader.
+    async fn record_commit(&self, job_id: &str) -> bool {
+        let answer = {
+            let state = &mut *self.lock();
+            let (Some(leader), Some(job)) = (state.leader.as_mut(), state.jobs.get(job_id)) else {
+                return false;
+            };
+            leader.recorded.insert(job.id.clone(), job.milestone());
+            leader
+                .journal
+                .write(keys::job(job_id), job.record().encode_to_vec())
+        };
+        answer.await.unwrap_or(false)
     }
 
     /// Ends a sink job once its commit has run.
@@ -1059,9 +1081,12 @@ fn record_milestones(state: &mut State) {
         }
         let milestone = job.milestone();
         if leader.recorded.get(&job.id) != Some(&milestone) {
-            leader
-                .journal
-                .write(keys::job(&job.id), job.record().encode_to_vec());
+            // Nobody waits for these: the next milestone supersedes them.
+            drop(
+                leader
+                    .journal
+                    .write(keys::job(&job.id), job.record().encode_to_vec()),
+            );
             leader.recorded.insert(job.id.clone(), milestone);
         }
     }
