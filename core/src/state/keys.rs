@@ -6,7 +6,9 @@ pub const LEADER: &str = "leader";
 /// Prefix of the live executors, one key per executor bound to its lease.
 pub const EXECUTORS: &str = "executors/";
 
-/// Prefix of the job records.
+/// Prefix of the job records. A record also holds the job's completed stages and, while its
+/// sink commits, the commit's decision (the winning attempts), so a successor resumes the job
+/// and finishes the same commit; there is no separate commit key.
 pub const JOBS: &str = "jobs/";
 
 /// The key of one executor's `ExecutorInfo`.
