@@ -993,6 +993,11 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
                     }),
                     plan,
                     session_config: job.session_config.clone(),
+                    memory_limit_bytes: job
+                        .spec
+                        .options
+                        .as_ref()
+                        .map_or(0, |o| o.memory_per_task_bytes),
                 });
         }
         queues.retain(|(_, q)| !q.is_empty());

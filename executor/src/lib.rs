@@ -11,6 +11,7 @@ mod error;
 mod executor_service;
 mod flight_service;
 mod membership;
+mod task_memory;
 mod task_runner;
 
 pub use config::ExecutorConfig;

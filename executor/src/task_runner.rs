@@ -11,7 +11,7 @@ use datafusion::datasource::physical_plan::FileScanConfig;
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::DataFusionError;
 use datafusion::execution::TaskContext;
-use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use kiln_core::codec::decode_plan;
@@ -25,6 +25,7 @@ use kiln_proto::v1 as pb;
 use tokio::task::AbortHandle;
 
 use crate::membership::Membership;
+use crate::task_memory::TaskMemoryPool;
 
 /// Identifies a running attempt.
 type AttemptKey = (String, u32, u32, u32);
@@ -189,6 +190,16 @@ impl TaskRunner {
             config.options_mut().set(key, value)?;
         }
         let base = self.session.task_ctx();
+        let runtime = match task.memory_limit_bytes {
+            0 => base.runtime_env(),
+            limit => {
+                let shared = base.runtime_env();
+                let pool = TaskMemoryPool::new(Arc::clone(&shared.memory_pool), limit as usize);
+                RuntimeEnvBuilder::from_runtime_env(&shared)
+                    .with_memory_pool(Arc::new(pool))
+                    .build_arc()?
+            }
+        };
         Ok(TaskContext::new(
             Some(format!(
                 "{}/{}/{}/{}",
@@ -200,7 +211,7 @@ impl TaskRunner {
             base.higher_order_functions().clone(),
             base.aggregate_functions().clone(),
             base.window_functions().clone(),
-            base.runtime_env(),
+            runtime,
         ))
     }
 }

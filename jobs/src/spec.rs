@@ -111,6 +111,9 @@ pub struct OptionsEntry {
     pub max_bad_records: Option<u64>,
     /// ...and the largest fraction of the records read they may be.
     pub max_bad_fraction: Option<f64>,
+    /// The most memory one task may use, in MiB; 0 or absent: the executor's limit only.
+    #[serde(default)]
+    pub memory_per_task_mb: u64,
 }
 
 /// Reads and parses a job file, filling its `${name}` parameters from `params` (like Glue job
@@ -191,6 +194,7 @@ pub fn parse_job(
             timeout_ms: file.options.timeout_secs * 1000,
             max_bad_records: file.options.max_bad_records,
             max_bad_fraction: file.options.max_bad_fraction,
+            memory_per_task_bytes: file.options.memory_per_task_mb * 1024 * 1024,
         }),
         sink: file.sink.map(|sink| pb::SinkSpec {
             path: resolve_path(&sink.path, base_dir),
@@ -291,6 +295,7 @@ name = "q"
 sql = "SELECT * FROM t"
 [options]
 parallelism = 3
+memory_per_task_mb = 512
 "#,
             "demo.toml",
             Path::new("/jobs"),
@@ -299,7 +304,9 @@ parallelism = 3
         .unwrap();
         assert_eq!(spec.name, "demo");
         assert_eq!(spec.sources[0].path, "/jobs/data/t.csv");
-        assert_eq!(spec.options.unwrap().parallelism, 3);
+        let options = spec.options.unwrap();
+        assert_eq!(options.parallelism, 3);
+        assert_eq!(options.memory_per_task_bytes, 512 * 1024 * 1024);
     }
 
     #[test]

@@ -208,3 +208,31 @@ async fn bad_jobs_are_rejected_at_submit_with_a_clear_error() {
         "rejected jobs are not recorded"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_over_its_jobs_memory_per_task_fails_with_the_limit_named() {
+    let data = tpch::dataset(0.1, 3);
+    let setup = tpch::create_tables_sql(&data);
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    // A hash join holds its whole build side (orders with their comments) in memory.
+    let sql = "SELECT max(length(o_comment || l_comment)) AS longest
+        FROM lineitem JOIN orders ON l_orderkey = o_orderkey";
+    let unlimited = kiln_tests::run_to_success(&client, sql_job("unlimited", &setup, sql)).await;
+    assert_eq!(unlimited.result.map(|r| r.rows), Some(1));
+
+    let mut limited = sql_job("one-mib-per-task", &setup, sql);
+    limited.options = Some(proto::JobOptions {
+        memory_per_task_bytes: 1024 * 1024,
+        max_task_attempts: 1,
+        ..Default::default()
+    });
+    let job_id = client.submit(limited).await.expect("submitting");
+    let status = client.wait(&job_id).await.expect("waiting");
+    assert_eq!(status.state, proto::JobState::Failed as i32);
+    assert!(
+        status.error.contains("memory_per_task") && status.error.contains("1048576"),
+        "the error names the limit: {}",
+        status.error
+    );
+}
