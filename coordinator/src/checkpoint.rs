@@ -150,15 +150,19 @@ fn map_output(record: &pb::MapOutputRecord) -> MapOutput {
         executor_id: record.executor_id.clone(),
         flight_endpoint: record.flight_endpoint.clone(),
         attempt: record.attempt,
-        stats: record
-            .partitions
-            .iter()
-            .map(|p| OutputStats {
-                rows: p.rows,
-                bytes: p.bytes,
-            })
-            .collect(),
+        stats: output_stats(&record.partitions),
         records_read: record.records_read,
         bad_records: record.bad_records,
     }
+}
+
+/// Rows and bytes per output partition, as executors report them.
+pub fn output_stats(partitions: &[pb::OutputPartitionStats]) -> Vec<OutputStats> {
+    partitions
+        .iter()
+        .map(|p| OutputStats {
+            rows: p.rows,
+            bytes: p.bytes,
+        })
+        .collect()
 }

@@ -24,7 +24,6 @@ use datafusion::physical_plan::displayable;
 use kiln_core::auth::AuthChannel;
 use kiln_core::codec::encode_plan;
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
-use kiln_core::shuffle::OutputStats;
 use kiln_core::state::{Fence, Leadership, StateStore, WatchEvent, keys};
 use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_proto::v1 as pb;
@@ -810,14 +809,7 @@ fn apply_status(
                 executor_id: executor_id.to_string(),
                 flight_endpoint: entry.flight_endpoint.clone(),
                 attempt: id.attempt,
-                stats: done
-                    .partitions
-                    .iter()
-                    .map(|p| OutputStats {
-                        rows: p.rows,
-                        bytes: p.bytes,
-                    })
-                    .collect(),
+                stats: crate::checkpoint::output_stats(&done.partitions),
                 records_read: done.records_read,
                 bad_records: done.bad_records,
             };

@@ -110,3 +110,13 @@ fn equal(expected: &[Vec<Cell>], actual: &[Vec<Cell>]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// What single-process DataFusion returns for `sql` after the `setup` statements: the
+/// reference the cluster's results are compared with.
+pub async fn local_result(setup: &[String], sql: &str) -> Vec<RecordBatch> {
+    let ctx = datafusion::prelude::SessionContext::new();
+    for statement in setup {
+        ctx.sql(statement).await.expect("setup");
+    }
+    ctx.sql(sql).await.unwrap().collect().await.unwrap()
+}

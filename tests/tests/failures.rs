@@ -2,19 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use datafusion::prelude::SessionContext;
 use futures::TryStreamExt;
 use kiln_client::{Client, ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::{TestCluster, compare, sql_job, tpch};
-
-async fn local_result(setup: &[String], sql: &str) -> Vec<arrow::array::RecordBatch> {
-    let ctx = SessionContext::new();
-    for statement in setup {
-        ctx.sql(statement).await.expect("setup");
-    }
-    ctx.sql(sql).await.unwrap().collect().await.unwrap()
-}
 
 async fn fetch(client: &Client, status: &proto::JobStatus) -> Vec<arrow::array::RecordBatch> {
     client
@@ -36,7 +27,7 @@ const HEAVY_QUERY: &str = "
 async fn a_query_survives_sigkill_of_an_executor() {
     let data = tpch::dataset(0.1, 3);
     let setup = tpch::create_tables_sql(&data);
-    let expected = local_result(&setup, HEAVY_QUERY).await;
+    let expected = compare::local_result(&setup, HEAVY_QUERY).await;
 
     let mut cluster = TestCluster::start(ClusterOptions {
         executors: 3,
@@ -160,7 +151,7 @@ async fn a_corrupt_file_fails_its_job_with_the_file_named_and_spares_the_other_j
         "{}",
         good_status.error
     );
-    let expected = local_result(&setup, good_sql).await;
+    let expected = compare::local_result(&setup, good_sql).await;
     compare::same_rows(&expected, &fetch(&client, &good_status).await).expect("same rows");
 }
 

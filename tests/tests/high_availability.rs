@@ -10,14 +10,6 @@ use kiln_client::{Client, proto};
 use kiln_tests::cluster::{ClusterOptions, binary};
 use kiln_tests::{TestCluster, compare, sql_job, tpch};
 
-async fn local_result(setup: &[String], sql: &str) -> Vec<RecordBatch> {
-    let ctx = SessionContext::new();
-    for statement in setup {
-        ctx.sql(statement).await.expect("setup");
-    }
-    ctx.sql(sql).await.unwrap().collect().await.unwrap()
-}
-
 /// A multi-stage query: a join, an aggregation in a subquery, a few thousand result rows.
 const JOIN_QUERY: &str = "
     SELECT l_orderkey, l_linenumber, l_extendedprice, o_orderpriority
@@ -63,7 +55,7 @@ fn assert_succeeded(status: &proto::JobStatus, cluster: &TestCluster) {
 async fn the_standby_finishes_a_sink_job_exactly_once_when_the_leader_is_killed() {
     let data = tpch::dataset(0.1, 3);
     let setup = tpch::create_tables_sql(&data);
-    let expected = local_result(&setup, JOIN_QUERY).await;
+    let expected = compare::local_result(&setup, JOIN_QUERY).await;
     let out = tempfile::tempdir().unwrap();
 
     let mut cluster = TestCluster::start(ClusterOptions {
@@ -126,7 +118,7 @@ async fn the_standby_finishes_a_sink_job_exactly_once_when_the_leader_is_killed(
 async fn jobs_run_through_an_etcd_outage_and_submissions_get_a_clear_error() {
     let data = tpch::dataset(0.1, 3);
     let setup = tpch::create_tables_sql(&data);
-    let expected = local_result(&setup, JOIN_QUERY).await;
+    let expected = compare::local_result(&setup, JOIN_QUERY).await;
     let mut cluster = TestCluster::start(ClusterOptions {
         executors: 2,
         slots: 1,
@@ -183,7 +175,7 @@ async fn jobs_run_through_an_etcd_outage_and_submissions_get_a_clear_error() {
 async fn an_executor_whose_lease_expires_is_dropped_and_gets_work_when_it_returns() {
     let data = tpch::dataset(0.1, 3);
     let setup = tpch::create_tables_sql(&data);
-    let expected = local_result(&setup, JOIN_QUERY).await;
+    let expected = compare::local_result(&setup, JOIN_QUERY).await;
     let mut cluster = TestCluster::start(ClusterOptions {
         executors: 2,
         slots: 1,
@@ -227,7 +219,7 @@ async fn an_executor_whose_lease_expires_is_dropped_and_gets_work_when_it_return
         .try_collect()
         .await
         .unwrap();
-    compare::same_rows(&local_result(&setup, sql).await, &batches).expect("same rows");
+    compare::same_rows(&compare::local_result(&setup, sql).await, &batches).expect("same rows");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
