@@ -63,6 +63,12 @@ impl JobArgs {
     }
 }
 
+fn parse_task(text: &str) -> Result<(u32, u32), String> {
+    text.split_once('.')
+        .and_then(|(stage, partition)| Some((stage.parse().ok()?, partition.parse().ok()?)))
+        .ok_or_else(|| format!("expected STAGE.PARTITION such as 1.3, got '{text}'"))
+}
+
 fn parse_param(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -157,6 +163,18 @@ enum Command {
     /// Show a job's status.
     Status {
         job_id: String,
+        /// Also list every task attempt: executor, state, time, rows, bytes, error.
+        #[arg(long)]
+        tasks: bool,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
+    /// Show what a job's task attempts logged (all of them, or one task's).
+    Logs {
+        job_id: String,
+        /// Only this task's attempts, as STAGE.PARTITION (e.g. 1.3; see `kiln status --tasks`).
+        #[arg(long, value_name = "STAGE.PARTITION", value_parser = parse_task)]
+        task: Option<(u32, u32)>,
         #[command(flatten)]
         remote: RemoteArgs,
     },
@@ -194,7 +212,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    kiln_core::runtime::init_logging(false, "warn");
+    kiln_executor::task_log::init_logging(false, "warn");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -306,12 +324,47 @@ async fn run(command: Command) -> Result<u8, Failure> {
             })
             .await
         }
-        Command::Status { job_id, remote } => {
+        Command::Status {
+            job_id,
+            tasks,
+            remote,
+        } => {
             let client = remote.coordinator.connect().await?;
             let status = client.get(&job_id).await?;
+            let attempts = match tasks {
+                true => Some(client.tasks(&job_id).await?),
+                false => None,
+            };
             match remote.output {
-                output::Output::Text => print!("{}", progress::summary(&status)),
-                output::Output::Json => println!("{}", output::status_json(&status)),
+                output::Output::Text => {
+                    print!("{}", progress::summary(&status));
+                    if let Some(attempts) = &attempts {
+                        print!("\n{}", output::tasks_table(attempts));
+                    }
+                }
+                output::Output::Json => {
+                    let mut json = output::status_json(&status);
+                    if let Some(attempts) = &attempts {
+                        json["tasks"] = attempts.iter().map(output::attempt_json).collect();
+                    }
+                    println!("{json}");
+                }
+            }
+            Ok(0)
+        }
+        Command::Logs {
+            job_id,
+            task,
+            remote,
+        } => {
+            let client = remote.coordinator.connect().await?;
+            let attempts = client.logs(&job_id, task).await?;
+            match remote.output {
+                output::Output::Text => print!("{}", output::logs_text(&attempts)),
+                output::Output::Json => println!(
+                    "{}",
+                    serde_json::Value::Array(attempts.iter().map(output::attempt_json).collect())
+                ),
             }
             Ok(0)
         }

@@ -77,6 +77,8 @@ pub fn status_json(status: &proto::JobStatus) -> serde_json::Value {
                 "bytes_out": s.bytes_out,
                 "records_read": s.records_read,
                 "bad_records": s.bad_records,
+                "started_at_ms": s.started_at_ms,
+                "ended_at_ms": s.ended_at_ms,
             })
         })
         .collect();
@@ -94,6 +96,83 @@ pub fn status_json(status: &proto::JobStatus) -> serde_json::Value {
         "bad_records": status.bad_records,
         "result_rows": status.result.as_ref().map(|r| r.rows),
     })
+}
+
+/// A task attempt as JSON; its log lines under `log` when it carries them.
+pub fn attempt_json(attempt: &proto::TaskAttemptStatus) -> serde_json::Value {
+    serde_json::json!({
+        "stage_id": attempt.stage_id,
+        "partition": attempt.partition,
+        "attempt": attempt.attempt,
+        "executor_id": attempt.executor_id,
+        "state": attempt_state(attempt),
+        "started_at_ms": attempt.started_at_ms,
+        "ended_at_ms": attempt.ended_at_ms,
+        "rows_out": attempt.rows_out,
+        "bytes_out": attempt.bytes_out,
+        "error": attempt.error,
+        "log": attempt.log,
+    })
+}
+
+fn attempt_state(attempt: &proto::TaskAttemptStatus) -> &'static str {
+    proto::TaskAttemptState::try_from(attempt.state)
+        .map(|s| s.as_str_name().trim_start_matches("TASK_ATTEMPT_STATE_"))
+        .unwrap_or("UNKNOWN")
+}
+
+/// How long an attempt ran (so far, while it runs).
+fn attempt_duration(attempt: &proto::TaskAttemptStatus) -> String {
+    let end = match attempt.ended_at_ms {
+        0 => kiln_core::ids::now_ms(),
+        end => end,
+    };
+    crate::progress::human_duration(end.saturating_sub(attempt.started_at_ms))
+}
+
+/// Task attempts as an aligned table, a failed one's error cut to its first line.
+pub fn tasks_table(attempts: &[proto::TaskAttemptStatus]) -> String {
+    let mut text = format!(
+        "{:>5} {:>5} {:>7} {:<16} {:<9} {:>9} {:>10} {:>10}  {}\n",
+        "STAGE", "TASK", "ATTEMPT", "EXECUTOR", "STATE", "TIME", "ROWS", "BYTES", "ERROR"
+    );
+    for a in attempts {
+        text.push_str(&format!(
+            "{:>5} {:>5} {:>7} {:<16} {:<9} {:>9} {:>10} {:>10}  {}\n",
+            a.stage_id,
+            a.partition,
+            a.attempt,
+            a.executor_id,
+            attempt_state(a),
+            attempt_duration(a),
+            a.rows_out,
+            crate::progress::human_bytes(a.bytes_out),
+            a.error.lines().next().unwrap_or("")
+        ));
+    }
+    text
+}
+
+/// Task attempts' logs for people: a header line per attempt, then its lines.
+pub fn logs_text(attempts: &[proto::TaskAttemptStatus]) -> String {
+    let mut text = String::new();
+    for a in attempts {
+        text.push_str(&format!(
+            "==> stage {} task {} attempt {} on {}: {} ({}) <==\n",
+            a.stage_id,
+            a.partition,
+            a.attempt,
+            a.executor_id,
+            attempt_state(a),
+            attempt_duration(a)
+        ));
+        for line in &a.log {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push('\n');
+    }
+    text
 }
 
 /// An executor as JSON.

@@ -68,21 +68,26 @@ pub fn summary(status: &proto::JobStatus) -> String {
         human_duration(status.ended_at_ms.saturating_sub(status.submitted_at_ms))
     );
     text.push_str(&format!(
-        "{:>6} {:>10} {:>8} {:>12} {:>10} {:>8}\n",
-        "stage", "state", "tasks", "rows", "bytes", "retries"
+        "{:>6} {:>10} {:>8} {:>12} {:>10} {:>8} {:>10}\n",
+        "stage", "state", "tasks", "rows", "bytes", "retries", "time"
     ));
     for stage in &status.stages {
         let state = proto::StageState::try_from(stage.state)
             .map(|s| s.as_str_name().trim_start_matches("STAGE_STATE_"))
             .unwrap_or("?");
+        let time = match (stage.started_at_ms, stage.ended_at_ms) {
+            (0, _) | (_, 0) => "-".to_string(),
+            (start, end) => human_duration(end.saturating_sub(start)),
+        };
         text.push_str(&format!(
-            "{:>6} {:>10} {:>8} {:>12} {:>10} {:>8}\n",
+            "{:>6} {:>10} {:>8} {:>12} {:>10} {:>8} {:>10}\n",
             stage.stage_id,
             state,
             format!("{}/{}", stage.tasks_succeeded, stage.tasks_total),
             stage.rows_out,
             human_bytes(stage.bytes_out),
-            stage.task_failures
+            stage.task_failures,
+            time
         ));
     }
     if status.records_read > 0 {
@@ -97,7 +102,7 @@ pub fn summary(status: &proto::JobStatus) -> String {
     text
 }
 
-fn human_bytes(bytes: u64) -> String {
+pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -112,7 +117,7 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
-fn human_duration(ms: u64) -> String {
+pub fn human_duration(ms: u64) -> String {
     if ms < 1000 {
         format!("{ms} ms")
     } else {

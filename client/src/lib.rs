@@ -370,6 +370,46 @@ impl Client {
         Ok(response.jobs)
     }
 
+    /// A job's task attempts (every attempt of every task, by stage, partition and attempt):
+    /// where and when each ran, how it ended, rows and bytes out, and the error of a failed one.
+    pub async fn tasks(&self, job_id: &str) -> Result<Vec<proto::TaskAttemptStatus>> {
+        self.attempts(job_id, None, None, false).await
+    }
+
+    /// Like [`Client::tasks`], with each attempt's log lines; only the attempts of stage
+    /// `task.0`, partition `task.1` when `task` is given.
+    pub async fn logs(
+        &self,
+        job_id: &str,
+        task: Option<(u32, u32)>,
+    ) -> Result<Vec<proto::TaskAttemptStatus>> {
+        self.attempts(job_id, task.map(|t| t.0), task.map(|t| t.1), true)
+            .await
+    }
+
+    async fn attempts(
+        &self,
+        job_id: &str,
+        stage_id: Option<u32>,
+        partition: Option<u32>,
+        with_logs: bool,
+    ) -> Result<Vec<proto::TaskAttemptStatus>> {
+        let request = proto::GetTasksRequest {
+            job_id: job_id.to_string(),
+            stage_id,
+            partition,
+            with_logs,
+        };
+        let response = self
+            .coordinators
+            .call(|mut c| {
+                let request = request.clone();
+                async move { c.get_tasks(request).await }
+            })
+            .await?;
+        Ok(response.attempts)
+    }
+
     /// The executors in the cluster.
     pub async fn executors(&self) -> Result<Vec<proto::ExecutorStatus>> {
         let response = self

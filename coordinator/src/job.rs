@@ -70,6 +70,8 @@ pub struct Task {
     pub avoid_executor: Option<String>,
     /// The error of the last failed attempt.
     pub last_error: Option<String>,
+    /// Every attempt this leader started, oldest first, with how it ended and its log.
+    pub attempts: Vec<pb::TaskAttemptStatus>,
 }
 
 impl Task {
@@ -80,6 +82,7 @@ impl Task {
             next_attempt: first_attempt,
             avoid_executor: None,
             last_error: None,
+            attempts: vec![],
         }
     }
 }
@@ -315,7 +318,66 @@ impl Job {
             executor_id: executor_id.to_string(),
             attempt,
         };
+        task.attempts.push(pb::TaskAttemptStatus {
+            stage_id: stage,
+            partition,
+            attempt,
+            executor_id: executor_id.to_string(),
+            state: pb::TaskAttemptState::Running as i32,
+            started_at_ms: kiln_core::ids::now_ms(),
+            ..Default::default()
+        });
         attempt
+    }
+
+    /// The record of `attempt` of a task while it runs; `None` once it has ended (the first
+    /// word on how an attempt ended is the one kept).
+    pub fn running_attempt(
+        &mut self,
+        stage: u32,
+        partition: u32,
+        attempt: u32,
+    ) -> Option<&mut pb::TaskAttemptStatus> {
+        let task = self
+            .stages
+            .get_mut(stage as usize)?
+            .tasks
+            .get_mut(partition as usize)?;
+        task.attempts
+            .iter_mut()
+            .rev()
+            .find(|a| a.attempt == attempt)
+            .filter(|a| a.state == pb::TaskAttemptState::Running as i32)
+    }
+
+    /// The job's task attempts, by stage, partition and attempt; only those of `stage` and
+    /// `partition` when given; logs left out unless `with_logs`.
+    pub fn attempts(
+        &self,
+        stage: Option<u32>,
+        partition: Option<u32>,
+        with_logs: bool,
+    ) -> Vec<pb::TaskAttemptStatus> {
+        let stages = self
+            .stages
+            .iter()
+            .filter(|s| stage.is_none_or(|id| s.plan.id == id));
+        let tasks = stages.flat_map(|s| {
+            s.tasks
+                .iter()
+                .enumerate()
+                .filter(|(p, _)| partition.is_none_or(|want| *p as u32 == want))
+        });
+        tasks
+            .flat_map(|(_, task)| &task.attempts)
+            .map(|attempt| {
+                let mut attempt = attempt.clone();
+                if !with_logs {
+                    attempt.log.clear();
+                }
+                attempt
+            })
+            .collect()
     }
 
     /// Whether `attempt` of a task is the one currently running (reports of older attempts
@@ -421,9 +483,11 @@ impl Job {
         task.last_error = Some(message.to_string());
         task.state = TaskState::Pending;
         if task.failed_attempts >= max_attempts {
+            let log = task.attempts.last().map_or(&[][..], |a| &a.log[..]);
             let error = format!(
-                "stage {stage} task {partition} failed {} time(s), last on executor {executor_id}: {message}",
-                task.failed_attempts
+                "stage {stage} task {partition} failed {} time(s), last on executor {executor_id}: {message}{}",
+                task.failed_attempts,
+                log_tail(log)
             );
             self.finish(pb::JobState::Failed, error.clone());
             return FailureOutcome::JobFailed(error);
@@ -455,8 +519,13 @@ impl Job {
         let mut changed = self.forget_outputs_on(executor_id);
         for stage in &mut self.stages {
             for task in &mut stage.tasks {
-                if matches!(&task.state, TaskState::Running { executor_id: e, .. } if e == executor_id)
+                if let TaskState::Running {
+                    executor_id: e,
+                    attempt,
+                } = &task.state
+                    && e == executor_id
                 {
+                    end_attempt(task, *attempt, pb::TaskAttemptState::Lost);
                     task.state = TaskState::Pending;
                     changed = true;
                 }
@@ -527,6 +596,11 @@ impl Job {
         self.state = state;
         self.error = error;
         self.ended_at_ms = kiln_core::ids::now_ms();
+        for task in self.stages.iter_mut().flat_map(|s| &mut s.tasks) {
+            if let TaskState::Running { attempt, .. } = task.state {
+                end_attempt(task, attempt, pb::TaskAttemptState::Killed);
+            }
+        }
     }
 
     /// A snapshot for clients.
@@ -540,11 +614,20 @@ impl Job {
                     tasks_total: stage.tasks.len() as u32,
                     task_failures: stage.failures,
                     inputs: stage.plan.inputs.clone(),
+                    started_at_ms: stage
+                        .tasks
+                        .iter()
+                        .filter_map(|t| t.attempts.first().map(|a| a.started_at_ms))
+                        .min()
+                        .unwrap_or(0),
                     ..Default::default()
                 };
+                let mut last_success = 0;
                 for task in &stage.tasks {
                     match &task.state {
                         TaskState::Done(output) => {
+                            let winner = task.attempts.iter().find(|a| a.attempt == output.attempt);
+                            last_success = last_success.max(winner.map_or(0, |a| a.ended_at_ms));
                             status.tasks_succeeded += 1;
                             status.rows_out += output.stats.iter().map(|s| s.rows).sum::<u64>();
                             status.bytes_out += output.stats.iter().map(|s| s.bytes).sum::<u64>();
@@ -556,6 +639,7 @@ impl Job {
                     }
                 }
                 let state = if status.tasks_succeeded == status.tasks_total {
+                    status.ended_at_ms = last_success;
                     pb::StageState::Succeeded
                 } else if self.state == pb::JobState::Failed
                     && stage
@@ -626,4 +710,35 @@ impl Job {
             rows,
         }
     }
+}
+
+/// Marks a task's running `attempt` as ended in `state`, now.
+fn end_attempt(task: &mut Task, attempt: u32, state: pb::TaskAttemptState) {
+    if let Some(record) = task
+        .attempts
+        .iter_mut()
+        .rev()
+        .find(|a| a.attempt == attempt)
+        && record.state == pb::TaskAttemptState::Running as i32
+    {
+        record.state = state as i32;
+        record.ended_at_ms = kiln_core::ids::now_ms();
+    }
+}
+
+/// How many of a failed attempt's last log lines its job's error quotes.
+const LOG_TAIL_LINES: usize = 10;
+
+/// The last lines of a failed attempt's log, as the end of its job's error (empty for none).
+fn log_tail(log: &[String]) -> String {
+    let tail = &log[log.len().saturating_sub(LOG_TAIL_LINES)..];
+    if tail.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from("\nlast lines of the attempt's log:");
+    for line in tail {
+        text.push_str("\n  ");
+        text.push_str(line);
+    }
+    text
 }

@@ -445,6 +445,24 @@ impl Scheduler {
             .ok_or_else(|| CoordinatorError::JobNotFound(job_id.to_string()))
     }
 
+    /// A job's task attempts (see [`Job::attempts`]). A job finished under an earlier leader
+    /// has none: attempts live in the leader's memory.
+    pub async fn tasks(
+        &self,
+        job_id: &str,
+        stage: Option<u32>,
+        partition: Option<u32>,
+        with_logs: bool,
+    ) -> Result<Vec<pb::TaskAttemptStatus>> {
+        self.require_leader().await?;
+        let state = self.lock();
+        match state.jobs.get(job_id) {
+            Some(job) => Ok(job.attempts(stage, partition, with_logs)),
+            None if state.archived.contains_key(job_id) => Ok(vec![]),
+            None => Err(CoordinatorError::JobNotFound(job_id.to_string())),
+        }
+    }
+
     /// A receiver that changes whenever the job does; it closes when this coordinator stops
     /// leading.
     pub async fn subscribe(&self, job_id: &str) -> Result<watch::Receiver<u64>> {
@@ -594,9 +612,7 @@ impl Scheduler {
         {
             let state = &mut *self.lock();
             for status in statuses {
-                if let Some(id) = &status.task_id {
-                    apply_status(state, executor_id, id, status.outcome, &mut effects);
-                }
+                apply_status(state, executor_id, status, &mut effects);
             }
         }
         self.run_effects(effects);
@@ -782,10 +798,13 @@ impl Scheduler {
 fn apply_status(
     state: &mut State,
     executor_id: &str,
-    id: &pb::TaskId,
-    outcome: Option<pb::task_status::Outcome>,
+    status: pb::TaskStatus,
     effects: &mut Vec<Effect>,
 ) {
+    let Some(id) = &status.task_id else {
+        return;
+    };
+    let outcome = status.outcome;
     if let Some(entry) = state.executors.get_mut(executor_id) {
         entry
             .running
@@ -794,6 +813,9 @@ fn apply_status(
     let Some(job) = state.jobs.get_mut(&id.job_id) else {
         return;
     };
+    if let Some(record) = job.running_attempt(id.stage_id, id.partition, id.attempt) {
+        record_outcome(record, outcome.as_ref(), status.log);
+    }
     if job.is_finished() || !job.is_current(id.stage_id, id.partition, id.attempt) {
         return;
     }
@@ -855,6 +877,33 @@ fn apply_status(
         None => {}
     }
     job.touch();
+}
+
+/// Writes how an attempt ended into its record.
+fn record_outcome(
+    record: &mut pb::TaskAttemptStatus,
+    outcome: Option<&pb::task_status::Outcome>,
+    log: Vec<String>,
+) {
+    use pb::task_status::Outcome;
+    let state = match outcome {
+        Some(Outcome::Succeeded(done)) => {
+            record.rows_out = done.partitions.iter().map(|p| p.rows).sum();
+            record.bytes_out = done.partitions.iter().map(|p| p.bytes).sum();
+            pb::TaskAttemptState::Succeeded
+        }
+        Some(Outcome::Failed(failure)) => {
+            record.error = failure.message.clone();
+            match failure.reason {
+                Some(pb::task_failure::Reason::Killed(_)) => pb::TaskAttemptState::Killed,
+                _ => pb::TaskAttemptState::Failed,
+            }
+        }
+        None => pb::TaskAttemptState::Failed,
+    };
+    record.state = state as i32;
+    record.ended_at_ms = kiln_core::ids::now_ms();
+    record.log = log;
 }
 
 /// Removes a succeeded job's intermediate files now and its result files later.

@@ -1,18 +1,30 @@
 //! Process plumbing shared by Kiln's binaries: logging and shutdown signals.
 
-/// Sets up `tracing` output on stderr for a Kiln process: text, or JSON lines when asked.
-/// The filter comes from `KILN_LOG` (e.g. `info`, `kiln_coordinator=debug`), else `default`.
-pub fn init_logging(json: bool, default: &str) {
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// A Kiln process's log output: stderr, as text or JSON lines, filtered by `KILN_LOG` (e.g.
+/// `info`, `kiln_coordinator=debug`), else by `default`.
+pub fn log_output<S>(json: bool, default: &str) -> Box<dyn Layer<S> + Send + Sync>
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_env("KILN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     if json {
-        builder.json().init();
+        layer.json().with_filter(filter).boxed()
     } else {
-        builder.init();
+        layer.with_filter(filter).boxed()
     }
+}
+
+/// Sets up logging for a process whose only log is [`log_output`].
+pub fn init_logging(json: bool, default: &str) {
+    tracing_subscriber::registry()
+        .with(log_output(json, default))
+        .init();
 }
 
 /// Resolves when the process receives SIGTERM or SIGINT.

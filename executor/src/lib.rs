@@ -11,6 +11,7 @@ mod error;
 mod executor_service;
 mod flight_service;
 mod membership;
+pub mod task_log;
 mod task_memory;
 mod task_runner;
 

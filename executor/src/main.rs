@@ -59,7 +59,7 @@ struct Args {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    kiln_core::runtime::init_logging(args.log_json, "info");
+    kiln_executor::task_log::init_logging(args.log_json, "info");
     let mut config = ExecutorConfig::new(args.work_dir);
     config.bind_host = args.bind_host;
     config.advertise_host = args.advertise_host;

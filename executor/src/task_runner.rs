@@ -16,7 +16,9 @@ use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use kiln_core::codec::decode_plan;
 use kiln_core::error::find_fetch_failure;
-use kiln_core::shuffle::{OutputStats, ShuffleEnv, ShuffleWriterExec, TaskAttempt};
+use kiln_core::shuffle::{
+    OutputStats, ShuffleEnv, ShuffleReaderExec, ShuffleWriterExec, TaskAttempt,
+};
 use kiln_core::sink::SinkEnv;
 use kiln_core::source::SourceEnv;
 use kiln_jobs::sink::KilnSinks;
@@ -25,6 +27,7 @@ use kiln_proto::v1 as pb;
 use tokio::task::AbortHandle;
 
 use crate::membership::Membership;
+use crate::task_log::TaskLog;
 use crate::task_memory::TaskMemoryPool;
 
 /// Identifies a running attempt.
@@ -75,24 +78,8 @@ impl TaskRunner {
         let mut running = self.running.lock().expect("running tasks poisoned");
         let handle = tokio::spawn(async move {
             let started = Instant::now();
-            let outcome = match this.run(&id, &task).await {
-                Ok((stats, records)) => pb::task_status::Outcome::Succeeded(pb::TaskSucceeded {
-                    partitions: stats
-                        .into_iter()
-                        .map(|s| pb::OutputPartitionStats {
-                            rows: s.rows,
-                            bytes: s.bytes,
-                        })
-                        .collect(),
-                    records_read: records.read,
-                    bad_records: records.bad,
-                }),
-                Err(failure) => {
-                    tracing::warn!(job_id = %id.job_id, stage = id.stage_id, partition = id.partition,
-                        attempt = id.attempt, error = %failure.message, "task failed");
-                    pb::task_status::Outcome::Failed(failure)
-                }
-            };
+            let log = TaskLog::default();
+            let outcome = log.scope(this.attempt(&id, &task, started)).await;
             this.running
                 .lock()
                 .expect("running tasks poisoned")
@@ -101,6 +88,7 @@ impl TaskRunner {
                 task_id: Some(id),
                 outcome: Some(outcome),
                 elapsed_ms: started.elapsed().as_millis() as u64,
+                log: log.lines(),
             };
             this.membership.report(vec![status]).await;
         });
@@ -150,6 +138,60 @@ impl TaskRunner {
         }
     }
 
+    /// Runs one attempt and says how it ended, logging its milestones to the attempt's log.
+    async fn attempt(
+        &self,
+        id: &pb::TaskId,
+        task: &pb::TaskDefinition,
+        started: Instant,
+    ) -> pb::task_status::Outcome {
+        tracing::info!(
+            job_id = %id.job_id,
+            "stage {} task {} attempt {} started on executor {}",
+            id.stage_id,
+            id.partition,
+            id.attempt,
+            self.env.executor_id
+        );
+        match self.run(id, task).await {
+            Ok((stats, records)) => {
+                let rows: u64 = stats.iter().map(|s| s.rows).sum();
+                let bytes: u64 = stats.iter().map(|s| s.bytes).sum();
+                tracing::info!(
+                    job_id = %id.job_id,
+                    "stage {} task {} attempt {} succeeded in {} ms: {rows} row(s), {bytes} byte(s) out",
+                    id.stage_id,
+                    id.partition,
+                    id.attempt,
+                    started.elapsed().as_millis()
+                );
+                pb::task_status::Outcome::Succeeded(pb::TaskSucceeded {
+                    partitions: stats
+                        .into_iter()
+                        .map(|s| pb::OutputPartitionStats {
+                            rows: s.rows,
+                            bytes: s.bytes,
+                        })
+                        .collect(),
+                    records_read: records.read,
+                    bad_records: records.bad,
+                })
+            }
+            Err(failure) => {
+                tracing::warn!(
+                    job_id = %id.job_id,
+                    "stage {} task {} attempt {} failed after {} ms: {}",
+                    id.stage_id,
+                    id.partition,
+                    id.attempt,
+                    started.elapsed().as_millis(),
+                    failure.message
+                );
+                pb::task_status::Outcome::Failed(failure)
+            }
+        }
+    }
+
     async fn run(
         &self,
         id: &pb::TaskId,
@@ -164,6 +206,7 @@ impl TaskRunner {
             )))
         })?;
         let partition = id.partition as usize;
+        log_inputs(&plan, partition);
         let stats = writer.write(partition, ctx).await.map_err(|e| {
             let mut failure = failure(e);
             let files = input_files(&plan, partition);
@@ -238,6 +281,32 @@ impl RecordCounts {
     }
 }
 
+/// Says in the attempt's log what it reads: files, and shuffle outputs of earlier stages.
+fn log_inputs(plan: &Arc<dyn ExecutionPlan>, partition: usize) {
+    let files = input_files(plan, partition);
+    if !files.is_empty() {
+        tracing::info!("reads {} file(s): {}", files.len(), files.join(", "));
+    }
+    let _ = plan.apply(|node| {
+        if let Some(reader) = node.downcast_ref::<ShuffleReaderExec>() {
+            let mut executors: Vec<&str> = reader
+                .locations()
+                .iter()
+                .map(|l| l.executor_id.as_str())
+                .collect();
+            executors.sort_unstable();
+            executors.dedup();
+            tracing::info!(
+                "reads the output of stage {} from {} map task(s) on executor(s) {}",
+                reader.stage_id(),
+                reader.locations().len(),
+                executors.join(", ")
+            );
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+}
+
 /// The files a task's scans read for `partition`, to name them when the task fails (the
 /// readers' own errors often do not).
 fn input_files(plan: &Arc<dyn ExecutionPlan>, partition: usize) -> Vec<String> {
@@ -247,7 +316,12 @@ fn input_files(plan: &Arc<dyn ExecutionPlan>, partition: usize) -> Vec<String> {
             && let Some(config) = scan.data_source().downcast_ref::<FileScanConfig>()
             && let Some(group) = config.file_groups.get(partition)
         {
-            files.extend(group.iter().map(|f| f.object_meta.location.to_string()));
+            let store = config.object_store_url.as_str();
+            files.extend(
+                group
+                    .iter()
+                    .map(|f| format!("{store}{}", f.object_meta.location)),
+            );
         }
         Ok(TreeNodeRecursion::Continue)
     });

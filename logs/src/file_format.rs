@@ -485,6 +485,10 @@ impl FileOpener for LogOpener {
             None => decoder,
         };
         Ok(Box::pin(async move {
+            match range {
+                Some((start, end)) => tracing::info!("reading {name}, bytes {start}..{end}"),
+                None => tracing::info!("reading {name}"),
+            }
             let bytes: BoxStream<'static, Result<Bytes>> = match range {
                 Some((start, end)) => AlignedBoundaryStream::new(
                     Arc::clone(&store),
@@ -587,6 +591,7 @@ async fn write_quarantine(
         0 => 0,
         start => lines_before(store, location, start - 1).await? + 1,
     };
+    let count = records.len();
     let mut body = Vec::new();
     for record in records {
         let entry = serde_json::json!({
@@ -608,6 +613,7 @@ async fn write_quarantine(
         .store
         .put_opts(&path, body.into(), PutOptions::default())
         .await?;
+    tracing::info!("{count} bad record(s) put in quarantine at {path}");
     Ok(())
 }
 

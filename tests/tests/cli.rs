@@ -248,3 +248,97 @@ async fn the_config_file_names_the_coordinator_and_a_bad_one_is_a_usage_error() 
     assert!(message.contains("line 2"), "names the line: {message}");
     assert!(message.contains("coordinatr"), "names the field: {message}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_and_attempts_of_a_failed_task() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("amounts.csv"),
+        "id,amount\n1,10\n2,twelve\n3,7\n",
+    )
+    .unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            r#"
+name = "cast-fails"
+[[source]]
+name = "amounts"
+format = "csv"
+path = "{}"
+[[step]]
+name = "q"
+sql = "SELECT id, CAST(amount AS INT) AS amount FROM amounts"
+[options]
+max_task_attempts = 2
+"#,
+            dir.path().join("amounts.csv").display()
+        ),
+    )
+    .unwrap();
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+
+    let submitted = kiln(&cluster, &["submit", job.to_str().unwrap(), "--wait"]);
+    assert_eq!(submitted.status.code(), Some(1), "{submitted:?}");
+    let job_id = String::from_utf8_lossy(&submitted.stdout)
+        .trim()
+        .to_string();
+
+    // The job's error quotes the end of the failing attempt's log.
+    let status = json(&kiln(
+        &cluster,
+        &["status", &job_id, "--tasks", "--output", "json"],
+    ));
+    let error = status["error"].as_str().unwrap();
+    assert!(error.contains("twelve"), "{error}");
+    assert!(
+        error.contains("last lines of the attempt's log:") && error.contains("amounts.csv"),
+        "{error}"
+    );
+
+    // Both attempts of the failing task are listed, with where and when they ran.
+    let attempts = status["tasks"].as_array().expect("tasks listed");
+    let failed: Vec<_> = attempts.iter().filter(|a| a["state"] == "FAILED").collect();
+    assert_eq!(failed.len(), 2, "{attempts:?}");
+    assert_eq!(failed[0]["stage_id"], failed[1]["stage_id"]);
+    assert_eq!(failed[0]["partition"], failed[1]["partition"]);
+    assert_ne!(failed[0]["attempt"], failed[1]["attempt"]);
+    for a in &failed {
+        assert!(a["error"].as_str().unwrap().contains("twelve"), "{a}");
+        assert!(
+            a["executor_id"].as_str().unwrap().starts_with("exec-"),
+            "{a}"
+        );
+        assert!(
+            a["ended_at_ms"].as_u64() >= a["started_at_ms"].as_u64(),
+            "{a}"
+        );
+        assert_eq!(
+            a["log"].as_array().map(Vec::len),
+            Some(0),
+            "no logs unless asked"
+        );
+    }
+
+    // `kiln logs --task` prints that task's attempts with what they logged.
+    let task = format!("{}.{}", failed[0]["stage_id"], failed[0]["partition"]);
+    let logs = kiln(&cluster, &["logs", &job_id, "--task", &task]);
+    assert!(logs.status.success(), "{logs:?}");
+    let text = String::from_utf8_lossy(&logs.stdout);
+    assert_eq!(text.matches("==> stage").count(), 2, "{text}");
+    assert!(text.contains("started on executor"), "{text}");
+    assert!(
+        text.contains("reads 1 file(s)") && text.contains("amounts.csv"),
+        "{text}"
+    );
+    assert!(text.contains("WARN") && text.contains("twelve"), "{text}");
+
+    let all = json(&kiln(&cluster, &["logs", &job_id, "--output", "json"]));
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), attempts.len());
+    assert!(all.iter().all(|a| !a["log"].as_array().unwrap().is_empty()));
+
+    let bad_task = kiln(&cluster, &["logs", &job_id, "--task", "one"]);
+    assert_eq!(bad_task.status.code(), Some(2), "{bad_task:?}");
+}

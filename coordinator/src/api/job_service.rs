@@ -119,6 +119,23 @@ impl pb::job_service_server::JobService for JobApi {
         }))
     }
 
+    async fn get_tasks(
+        &self,
+        request: Request<pb::GetTasksRequest>,
+    ) -> Result<Response<pb::GetTasksResponse>, Status> {
+        let request = request.into_inner();
+        let attempts = self
+            .scheduler
+            .tasks(
+                &request.job_id,
+                request.stage_id,
+                request.partition,
+                request.with_logs,
+            )
+            .await?;
+        Ok(Response::new(pb::GetTasksResponse { attempts }))
+    }
+
     async fn list_executors(
         &self,
         _request: Request<pb::ListExecutorsRequest>,

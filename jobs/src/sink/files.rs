@@ -332,6 +332,10 @@ pub async fn write_attempt(
         task.partition,
         task.attempt
     );
+    tracing::info!(
+        "writing {} files under {attempt_dir} until the job commits",
+        sink.format
+    );
     let schema = data.schema();
     let config = FileSinkConfig {
         original_url: sink.path.clone(),

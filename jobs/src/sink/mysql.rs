@@ -216,6 +216,10 @@ pub async fn write_attempt(
         task.attempt
     ));
     let columns = columns(&data.schema())?;
+    tracing::info!(
+        "loading into staging table {} with LOAD DATA LOCAL INFILE",
+        staging.mysql_quoted()
+    );
     let mut conn = connect(&sink.path, &sink.options).await?;
     let definitions = column_definitions(&columns)?;
     for sql in [

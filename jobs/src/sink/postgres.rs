@@ -194,6 +194,7 @@ pub async fn write_attempt(
     let target = target(sink)?;
     let staging = staging_table(&target, &task.job_id, task.partition, task.attempt);
     let schema = data.schema();
+    tracing::info!("loading into staging table {staging} with binary COPY");
     let client = connect(&sink.path, &sink.options).await?;
     client
         .batch_execute(&format!(
