@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kiln_client::{Client, ClientError, Token, proto};
+use kiln_client::{Client, ClientError, ConnectOptions, proto};
 
 use crate::embedded::EmbeddedCluster;
 use crate::output::Format;
@@ -94,14 +94,13 @@ impl CoordinatorArg {
                 .coordinator
                 .unwrap_or_else(|| "http://127.0.0.1:50050".into()),
         };
-        Ok(Client::connect_with_token(url, token()?).await?)
+        Ok(Client::connect_with(url, connect_options()?).await?)
     }
 }
 
-/// The cluster's bearer token, from KILN_TOKEN or the file KILN_TOKEN_FILE names.
-fn token() -> Result<Token, Failure> {
-    let file = std::env::var_os("KILN_TOKEN_FILE").map(PathBuf::from);
-    Token::load(file.as_deref()).map_err(usage)
+/// The cluster's bearer token and TLS CA, from the environment.
+fn connect_options() -> Result<ConnectOptions, Failure> {
+    ConnectOptions::from_env().map_err(usage)
 }
 
 /// A running coordinator and how read commands print.
@@ -444,7 +443,7 @@ where
     Fut: std::future::Future<Output = Result<u8, Failure>>,
 {
     if let Some(url) = &cluster.coordinator {
-        return body(Client::connect_with_token(url.clone(), token()?).await?).await;
+        return body(Client::connect_with(url.clone(), connect_options()?).await?).await;
     }
     let slots = cluster.slots.unwrap_or_else(|| {
         std::thread::available_parallelism()

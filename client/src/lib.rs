@@ -23,10 +23,13 @@ mod error;
 pub use error::{ClientError, Result};
 /// The cluster's bearer token, for clusters that require one.
 pub use kiln_core::auth::Token;
+/// The CA to verify an `https://` cluster with (default: the system's trusted roots).
+pub use kiln_core::tls::Tls;
 /// The protocol messages (job specs, statuses) the client speaks.
 pub use kiln_proto::v1 as proto;
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -38,7 +41,7 @@ use kiln_core::auth::AuthChannel;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
 use kiln_core::flight::FlightClients;
 use kiln_proto::v1::job_service_client::JobServiceClient;
-use tonic::transport::Endpoint;
+use tonic::transport::{Channel, Endpoint};
 
 /// How long a call keeps retrying while coordinators fail over.
 const FAILOVER_PATIENCE: Duration = Duration::from_secs(30);
@@ -55,25 +58,48 @@ pub struct Client {
     flight: Arc<FlightClients>,
 }
 
+/// How a client reaches a cluster that requires a token or serves TLS.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    /// Sent on every call, to coordinators and (for results) executors.
+    pub token: Token,
+    /// Verifies `https://` coordinators and executors.
+    pub tls: Tls,
+}
+
+impl ConnectOptions {
+    /// The token from `KILN_TOKEN` (else the file `KILN_TOKEN_FILE` names) and the CA from
+    /// `KILN_TLS_CA_FILE`, as the `kiln` command reads them.
+    pub fn from_env() -> std::result::Result<Self, String> {
+        let token_file = std::env::var_os(kiln_core::auth::TOKEN_FILE_ENV).map(PathBuf::from);
+        Ok(Self {
+            token: Token::load(token_file.as_deref())?,
+            tls: Tls::from_env()?,
+        })
+    }
+}
+
 /// The coordinators a client knows, and the one it talks to now.
 struct Coordinators {
     urls: Vec<String>,
-    token: Token,
+    options: ConnectOptions,
     current: Mutex<(String, JobServiceClient<AuthChannel>)>,
 }
 
-fn job_client(url: &str, token: &Token) -> Result<JobServiceClient<AuthChannel>> {
-    let channel = Endpoint::from_shared(url.to_string())
-        .map_err(|e| ClientError::Connect {
-            url: url.to_string(),
-            message: e.to_string(),
-        })?
+fn endpoint(url: &str, tls: &Tls) -> Result<Endpoint> {
+    let endpoint = tls.endpoint(url).map_err(|message| ClientError::Connect {
+        url: url.to_string(),
+        message,
+    })?;
+    Ok(endpoint
         .connect_timeout(Duration::from_secs(5))
-        .tcp_nodelay(true)
-        .connect_lazy();
-    Ok(JobServiceClient::new(token.channel(channel))
+        .tcp_nodelay(true))
+}
+
+fn job_client(channel: Channel, token: &Token) -> JobServiceClient<AuthChannel> {
+    JobServiceClient::new(token.channel(channel))
         .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
-        .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE))
+        .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
 }
 
 impl Coordinators {
@@ -110,7 +136,8 @@ impl Coordinators {
     fn switch_to(&self, url: String) -> Result<()> {
         let mut current = self.current.lock().expect("client lock");
         if current.0 != url {
-            *current = (url.clone(), job_client(&url, &self.token)?);
+            let channel = endpoint(&url, &self.options.tls)?.connect_lazy();
+            *current = (url.clone(), job_client(channel, &self.options.token));
         }
         Ok(())
     }
@@ -142,21 +169,24 @@ impl Client {
     /// Connects to a Kiln coordinator at `url` (e.g. `http://127.0.0.1:50050`), or to the
     /// first reachable of several comma-separated URLs.
     pub async fn connect(url: impl Into<String>) -> Result<Client> {
-        Self::connect_with_token(url, Token::none()).await
+        Self::connect_with(url, ConnectOptions::default()).await
     }
 
-    /// Connects like [`Client::connect`], sending `token` on every call (to coordinators and,
-    /// for results, to executors), for clusters that require one.
+    /// Connects like [`Client::connect`] to a cluster that requires a token or serves TLS
+    /// (`https://` URLs).
     ///
     /// ```no_run
     /// # async fn example() -> Result<(), kiln_client::ClientError> {
-    /// use kiln_client::{Client, Token};
+    /// use kiln_client::{Client, ConnectOptions, Tls, Token};
     ///
-    /// let token = Token::load(None).expect("KILN_TOKEN is set");
-    /// let client = Client::connect_with_token("http://127.0.0.1:50050", token).await?;
+    /// let options = ConnectOptions {
+    ///     token: Token::load(None).expect("KILN_TOKEN is set"),
+    ///     tls: Tls::load(None, None, Some("ca.pem".as_ref())).expect("the CA file reads"),
+    /// };
+    /// let client = Client::connect_with("https://kiln.example.com:50050", options).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn connect_with_token(url: impl Into<String>, token: Token) -> Result<Client> {
+    pub async fn connect_with(url: impl Into<String>, options: ConnectOptions) -> Result<Client> {
         let urls: Vec<String> = url
             .into()
             .split(',')
@@ -168,33 +198,31 @@ impl Client {
             message: "no coordinator URL given".into(),
         };
         for url in &urls {
-            let attempt = Endpoint::from_shared(url.clone())
-                .map_err(|e| e.to_string())
-                .map(|e| e.connect_timeout(Duration::from_secs(5)).tcp_nodelay(true));
-            let connected = match attempt {
-                Ok(endpoint) => endpoint.connect().await.map_err(|e| source_chain(&e)),
+            let connected = match endpoint(url, &options.tls) {
+                Ok(endpoint) => endpoint.connect().await.map_err(|e| ClientError::Connect {
+                    url: url.clone(),
+                    message: source_chain(&e),
+                }),
                 Err(e) => Err(e),
             };
             match connected {
                 Ok(channel) => {
-                    let jobs = JobServiceClient::new(token.channel(channel))
-                        .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
-                        .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE);
+                    let jobs = job_client(channel, &options.token);
+                    let flight = FlightClients::new(
+                        DEFAULT_MAX_MESSAGE_SIZE,
+                        options.token.clone(),
+                        options.tls.clone(),
+                    );
                     return Ok(Client {
                         coordinators: Arc::new(Coordinators {
                             current: Mutex::new((url.clone(), jobs)),
                             urls,
-                            token: token.clone(),
+                            options,
                         }),
-                        flight: Arc::new(FlightClients::new(DEFAULT_MAX_MESSAGE_SIZE, token)),
+                        flight: Arc::new(flight),
                     });
                 }
-                Err(message) => {
-                    failure = ClientError::Connect {
-                        url: url.clone(),
-                        message,
-                    }
-                }
+                Err(e) => failure = e,
             }
         }
         Err(failure)

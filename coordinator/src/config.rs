@@ -7,6 +7,7 @@ use kiln_core::config::{
     DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS,
     DEFAULT_SHUFFLE_PARTITIONS,
 };
+use kiln_core::tls::Tls;
 
 /// Everything a coordinator needs to start.
 #[derive(Debug, Clone)]
@@ -32,6 +33,8 @@ pub struct CoordinatorConfig {
     /// The bearer token every call to this coordinator must carry, and that it sends to
     /// executors.
     pub token: Token,
+    /// TLS: serve it (with `https://` URLs) and verify executors' certificates.
+    pub tls: Tls,
 }
 
 impl Default for CoordinatorConfig {
@@ -46,6 +49,7 @@ impl Default for CoordinatorConfig {
             result_ttl: Duration::from_secs(600),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             token: Token::none(),
+            tls: Tls::none(),
         }
     }
 }

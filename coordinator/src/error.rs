@@ -16,6 +16,9 @@ pub enum CoordinatorError {
     /// The cluster state store (etcd) cannot be reached or refused a write.
     #[error(transparent)]
     State(#[from] kiln_core::state::StateError),
+    /// The TLS certificate or key cannot be used.
+    #[error("{0}")]
+    Tls(String),
     #[error("{context}: {source}")]
     Io {
         context: String,

@@ -46,6 +46,8 @@ pub struct Coordinator {
     ticker: JoinHandle<()>,
     stop_leading: watch::Sender<bool>,
     elections: JoinHandle<()>,
+    /// `https` when serving TLS, else `http`.
+    scheme: &'static str,
 }
 
 impl Coordinator {
@@ -67,7 +69,8 @@ impl Coordinator {
         })?;
         let max = config.max_message_size;
         let url = format!(
-            "http://{}:{}",
+            "{}://{}:{}",
+            config.tls.scheme(),
             config
                 .advertise_host
                 .as_deref()
@@ -76,6 +79,11 @@ impl Coordinator {
         );
         let lease_ttl = config.lease_ttl;
         let require = config.token.require();
+        let server = config
+            .tls
+            .serve(tonic::transport::Server::builder())
+            .map_err(CoordinatorError::Tls)?;
+        let scheme = config.tls.scheme();
         let scheduler = Scheduler::new(config, Arc::clone(&store));
         let jobs =
             pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
@@ -87,7 +95,7 @@ impl Coordinator {
         .max_decoding_message_size(max)
         .max_encoding_message_size(max);
         let (stop, stopped) = oneshot::channel::<()>();
-        let router = tonic::transport::Server::builder()
+        let router = server
             .tcp_nodelay(true)
             .add_service(InterceptedService::new(jobs, require.clone()))
             .add_service(InterceptedService::new(executors, require));
@@ -120,6 +128,7 @@ impl Coordinator {
             ticker,
             stop_leading,
             elections,
+            scheme,
         })
     }
 
@@ -130,7 +139,7 @@ impl Coordinator {
 
     /// The URL clients and executors connect to.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The scheduler (for embedding and tests).

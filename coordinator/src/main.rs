@@ -10,6 +10,7 @@ use kiln_core::config::{
     DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS, DEFAULT_SHUFFLE_PARTITIONS,
 };
 use kiln_core::state::StateStoreArgs;
+use kiln_core::tls::TlsArgs;
 
 /// Accepts Kiln jobs, splits them into stages and tasks and schedules them onto executors.
 /// Several coordinators can run against one etcd: one is elected leader, the others stand by
@@ -45,6 +46,8 @@ struct Args {
     /// When set, every call to this process must carry it, and it sends it on its own calls.
     #[arg(long, env = "KILN_TOKEN_FILE")]
     token_file: Option<PathBuf>,
+    #[command(flatten)]
+    tls: TlsArgs,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "KILN_LOG_JSON")]
     log_json: bool,
@@ -54,9 +57,9 @@ struct Args {
 async fn main() {
     let args = Args::parse();
     kiln_core::runtime::init_logging(args.log_json, "info");
-    let token = match Token::load(args.token_file.as_deref()) {
-        Ok(token) => token,
-        Err(e) => {
+    let (token, tls) = match (Token::load(args.token_file.as_deref()), args.tls.load()) {
+        (Ok(token), Ok(tls)) => (token, tls),
+        (Err(e), _) | (_, Err(e)) => {
             eprintln!("kiln-coordinator: {e}");
             std::process::exit(2);
         }
@@ -69,6 +72,7 @@ async fn main() {
         advertise_host: args.advertise_host,
         lease_ttl: args.state.lease_ttl(),
         token,
+        tls,
         result_ttl: Duration::from_secs(args.result_ttl_secs),
         max_message_size: args.max_message_size,
     };

@@ -30,7 +30,6 @@ use kiln_proto::v1 as pb;
 use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
 use tokio::sync::watch;
-use tonic::transport::Endpoint;
 
 use crate::checkpoint::Milestone;
 use crate::config::CoordinatorConfig;
@@ -535,8 +534,15 @@ impl Scheduler {
         if !kiln_core::ids::is_safe_id(&info.executor_id) {
             return Err(format!("invalid executor id '{}'", info.executor_id));
         }
-        let url = format!("http://{}:{}", info.host, info.grpc_port);
-        Endpoint::from_shared(url.clone())
+        let url = format!(
+            "{}://{}:{}",
+            self.config.tls.scheme(),
+            info.host,
+            info.grpc_port
+        );
+        self.config
+            .tls
+            .endpoint(&url)
             .map_err(|e| format!("invalid executor address {url}: {e}"))?
             .connect_timeout(Duration::from_secs(3))
             .connect()
@@ -1086,8 +1092,9 @@ fn add_executor(state: &mut State, info: pb::ExecutorInfo, config: &CoordinatorC
     {
         return false;
     }
-    let url = format!("http://{}:{}", info.host, info.grpc_port);
-    let Ok(endpoint) = Endpoint::from_shared(url.clone()) else {
+    let scheme = config.tls.scheme();
+    let url = format!("{scheme}://{}:{}", info.host, info.grpc_port);
+    let Ok(endpoint) = config.tls.endpoint(&url) else {
         tracing::warn!(executor_id = %info.executor_id, %url, "ignoring an executor with an invalid address");
         return false;
     };
@@ -1102,7 +1109,7 @@ fn add_executor(state: &mut State, info: pb::ExecutorInfo, config: &CoordinatorC
         .max_encoding_message_size(config.max_message_size);
     tracing::info!(executor_id = %info.executor_id, %url, slots = info.slots, "executor joined");
     let entry = ExecutorEntry {
-        flight_endpoint: format!("http://{}:{}", info.host, info.flight_port),
+        flight_endpoint: format!("{scheme}://{}:{}", info.host, info.flight_port),
         info: info.clone(),
         client,
         running: HashSet::new(),

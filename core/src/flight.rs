@@ -13,9 +13,10 @@ use arrow_flight::FlightClient;
 use arrow_flight::flight_service_client::FlightServiceClient;
 use futures::Stream;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 
 use crate::auth::Token;
+use crate::tls::Tls;
 
 use crate::{KilnError, Result};
 
@@ -25,6 +26,7 @@ pub struct FlightClients {
     channels: Mutex<HashMap<String, Channel>>,
     max_message_size: usize,
     token: Token,
+    tls: Tls,
 }
 
 /// How often an idle or streaming connection to another Kiln process is pinged.
@@ -34,12 +36,14 @@ pub const KEEP_ALIVE_INTERVAL: std::time::Duration = std::time::Duration::from_s
 pub const KEEP_ALIVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl FlightClients {
-    /// A pool whose clients accept messages up to `max_message_size` bytes and send `token`.
-    pub fn new(max_message_size: usize, token: Token) -> Self {
+    /// A pool whose clients accept messages up to `max_message_size` bytes, send `token`,
+    /// and verify `https://` endpoints as `tls` says.
+    pub fn new(max_message_size: usize, token: Token, tls: Tls) -> Self {
         Self {
             channels: Mutex::new(HashMap::new()),
             max_message_size,
             token,
+            tls,
         }
     }
 
@@ -50,10 +54,10 @@ impl FlightClients {
             match channels.get(endpoint) {
                 Some(channel) => channel.clone(),
                 None => {
-                    let channel = Endpoint::from_shared(endpoint.to_string())
-                        .map_err(|e| {
-                            KilnError::InvalidMessage(format!("bad endpoint {endpoint}: {e}"))
-                        })?
+                    let channel = self
+                        .tls
+                        .endpoint(endpoint)
+                        .map_err(KilnError::InvalidMessage)?
                         .connect_timeout(std::time::Duration::from_secs(5))
                         .tcp_nodelay(true)
                         // A frozen or partitioned executor fails the fetch instead of

@@ -14,5 +14,6 @@ pub mod shuffle;
 pub mod sink;
 pub mod source;
 pub mod state;
+pub mod tls;
 
 pub use error::{KilnError, Result};

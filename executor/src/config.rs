@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use kiln_core::auth::Token;
 use kiln_core::config::{DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE};
+use kiln_core::tls::Tls;
 
 /// Everything an executor needs to start.
 #[derive(Debug, Clone)]
@@ -33,6 +34,9 @@ pub struct ExecutorConfig {
     /// The bearer token every call to this executor must carry, and that it sends to the
     /// coordinator and to other executors.
     pub token: Token,
+    /// TLS: serve it on both ports and verify the coordinator's and other executors'
+    /// certificates.
+    pub tls: Tls,
 }
 
 impl ExecutorConfig {
@@ -52,6 +56,7 @@ impl ExecutorConfig {
             lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),
             executor_id: None,
             token: Token::none(),
+            tls: Tls::none(),
         }
     }
 }

@@ -11,6 +11,9 @@ pub enum ExecutorError {
         #[source]
         source: std::io::Error,
     },
+    /// The TLS certificate or key cannot be used.
+    #[error("{0}")]
+    Tls(String),
     #[error("cannot reach the coordinator at {url}: {message}")]
     CoordinatorUnreachable { url: String, message: String },
     #[error("the coordinator rejected this executor: {0}")]

@@ -67,6 +67,7 @@ impl Executor {
             flight: Arc::new(FlightClients::new(
                 config.max_message_size,
                 config.token.clone(),
+                config.tls.clone(),
             )),
         });
 
@@ -119,13 +120,25 @@ impl Executor {
         let require = config.token.require();
         let grpc = InterceptedService::new(grpc, require.clone());
         let flight = InterceptedService::new(flight, require);
+        let server = || {
+            config
+                .tls
+                .serve(tonic::transport::Server::builder().tcp_nodelay(true))
+                .map_err(ExecutorError::Tls)
+        };
         let servers = vec![
-            serve(grpc_listener, shutdown_rx.clone(), move |router| {
-                router.add_service(grpc)
-            }),
-            serve(flight_listener, shutdown_rx.clone(), move |router| {
-                router.add_service(flight)
-            }),
+            serve(
+                server()?,
+                grpc_listener,
+                shutdown_rx.clone(),
+                move |router| router.add_service(grpc),
+            ),
+            serve(
+                server()?,
+                flight_listener,
+                shutdown_rx.clone(),
+                move |router| router.add_service(flight),
+            ),
         ];
 
         membership.join().await?;
@@ -177,12 +190,16 @@ async fn bind(host: &str, port: u16) -> Result<TcpListener> {
         .map_err(|e| ExecutorError::io(format!("binding {host}:{port}"), e))
 }
 
-/// Serves one gRPC service on `listener` until `shutdown` turns true.
-fn serve<F>(listener: TcpListener, mut shutdown: watch::Receiver<bool>, add: F) -> JoinHandle<()>
+/// Serves one gRPC service with `server` on `listener` until `shutdown` turns true.
+fn serve<F>(
+    mut server: tonic::transport::Server,
+    listener: TcpListener,
+    mut shutdown: watch::Receiver<bool>,
+    add: F,
+) -> JoinHandle<()>
 where
     F: FnOnce(&mut tonic::transport::Server) -> tonic::transport::server::Router,
 {
-    let mut server = tonic::transport::Server::builder().tcp_nodelay(true);
     let router = add(&mut server);
     tokio::spawn(async move {
         let stop = async move {

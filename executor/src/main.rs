@@ -7,6 +7,7 @@ use clap::Parser;
 use kiln_core::auth::Token;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
 use kiln_core::state::StateStoreArgs;
+use kiln_core::tls::TlsArgs;
 use kiln_executor::{Executor, ExecutorConfig};
 
 /// Runs Kiln tasks sent by the leading coordinator and serves their shuffle output over Arrow
@@ -51,6 +52,8 @@ struct Args {
     /// When set, every call to this process must carry it, and it sends it on its own calls.
     #[arg(long, env = "KILN_TOKEN_FILE")]
     token_file: Option<PathBuf>,
+    #[command(flatten)]
+    tls: TlsArgs,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "KILN_LOG_JSON")]
     log_json: bool,
@@ -72,9 +75,9 @@ async fn main() {
     config.max_message_size = args.max_message_size;
     config.lease_ttl = args.state.lease_ttl();
     config.executor_id = args.executor_id;
-    config.token = match Token::load(args.token_file.as_deref()) {
-        Ok(token) => token,
-        Err(e) => {
+    (config.token, config.tls) = match (Token::load(args.token_file.as_deref()), args.tls.load()) {
+        (Ok(token), Ok(tls)) => (token, tls),
+        (Err(e), _) | (_, Err(e)) => {
             eprintln!("kiln-executor: {e}");
             std::process::exit(2);
         }

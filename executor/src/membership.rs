@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use kiln_core::auth::{AuthChannel, Token};
 use kiln_core::state::{Registration, StateStore, keys};
+use kiln_core::tls::Tls;
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::scheduler_service_client::SchedulerServiceClient;
 use prost::Message;
 use tonic::Code;
-use tonic::transport::Endpoint;
 
 use crate::{ExecutorConfig, ExecutorError, Result};
 
@@ -27,6 +27,7 @@ pub(crate) struct Membership {
     lease_ttl: Duration,
     max_message_size: usize,
     token: Token,
+    tls: Tls,
     /// The leader's URL and a client for it, once found.
     leader: Mutex<Option<(String, SchedulerServiceClient<AuthChannel>)>>,
     registration: Mutex<Option<Registration>>,
@@ -44,6 +45,7 @@ impl Membership {
             lease_ttl: config.lease_ttl,
             max_message_size: config.max_message_size,
             token: config.token.clone(),
+            tls: config.tls.clone(),
             leader: Mutex::new(None),
             registration: Mutex::new(None),
         }
@@ -55,10 +57,12 @@ impl Membership {
             return Ok(known);
         }
         let url = self.store.leader().await?.ok_or(ExecutorError::NoLeader)?;
-        let channel = Endpoint::from_shared(url.clone())
-            .map_err(|e| ExecutorError::CoordinatorUnreachable {
+        let channel = self
+            .tls
+            .endpoint(&url)
+            .map_err(|message| ExecutorError::CoordinatorUnreachable {
                 url: url.clone(),
-                message: e.to_string(),
+                message,
             })?
             .connect_timeout(Duration::from_secs(5))
             .tcp_nodelay(true)

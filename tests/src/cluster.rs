@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kiln_client::{Client, Token};
+use kiln_client::{Client, ConnectOptions, Tls, Token};
 use kiln_core::config::DEFAULT_ETCD_PREFIX;
 use kiln_core::state::{EtcdOptions, EtcdStore, StateStore};
 
-use crate::etcd::Etcd;
+use crate::etcd::{Etcd, TlsFiles};
 
 /// The directory holding the workspace's built binaries: `target/<profile>`, found from the
 /// running executable (a test in `target/<profile>/deps`, or a binary like `kiln-bench`).
@@ -53,6 +53,8 @@ pub struct TestCluster {
     executors: Vec<Option<Child>>,
     work_dir: tempfile::TempDir,
     options: ClusterOptions,
+    /// The CA and the certificate every process serves with, when `options.tls`.
+    pub tls_files: Option<TlsFiles>,
 }
 
 /// Settings for a [`TestCluster`].
@@ -68,6 +70,8 @@ pub struct ClusterOptions {
     pub env: Vec<(String, String)>,
     /// The cluster's bearer token, when it requires one.
     pub token: Option<String>,
+    /// Serve TLS everywhere, with certificates of a CA made for the cluster.
+    pub tls: bool,
 }
 
 impl Default for ClusterOptions {
@@ -80,6 +84,7 @@ impl Default for ClusterOptions {
             lease_ttl_secs: 3,
             env: vec![],
             token: None,
+            tls: false,
         }
     }
 }
@@ -100,6 +105,7 @@ impl TestCluster {
             executors: vec![],
             work_dir,
             options: options.clone(),
+            tls_files: None,
         };
         if let Some(token) = &options.token {
             cluster
@@ -107,12 +113,27 @@ impl TestCluster {
                 .env
                 .push((kiln_core::auth::TOKEN_ENV.into(), token.clone()));
         }
+        if options.tls {
+            let dir = cluster.work_dir.path().join("tls");
+            std::fs::create_dir_all(&dir).expect("a directory for certificates");
+            let files = TlsFiles::generate(&dir);
+            for (name, path) in [
+                ("KILN_TLS_CERT_FILE", &files.cert),
+                ("KILN_TLS_KEY_FILE", &files.key),
+                (kiln_core::tls::CA_FILE_ENV, &files.ca),
+            ] {
+                let path = path.display().to_string();
+                cluster.options.env.push((name.into(), path));
+            }
+            cluster.tls_files = Some(files);
+        }
+        let scheme = if options.tls { "https" } else { "http" };
         for index in 0..options.coordinators.max(1) {
             let (port, child) = cluster.spawn_coordinator(index, free_port());
             cluster.coordinators.push(Some(child));
             cluster
                 .coordinator_urls
-                .push(format!("http://127.0.0.1:{port}"));
+                .push(format!("{scheme}://127.0.0.1:{port}"));
         }
         cluster.coordinator_url = cluster.coordinator_urls.join(",");
         for _ in 0..options.executors {
@@ -243,11 +264,17 @@ impl TestCluster {
     pub async fn client(&self) -> Client {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let token = match &self.options.token {
-                Some(secret) => Token::new(secret).expect("a valid test token"),
-                None => Token::none(),
+            let options = ConnectOptions {
+                token: match &self.options.token {
+                    Some(secret) => Token::new(secret).expect("a valid test token"),
+                    None => Token::none(),
+                },
+                tls: match &self.tls_files {
+                    Some(files) => Tls::load(None, None, Some(&files.ca)).expect("the test CA"),
+                    None => Tls::none(),
+                },
             };
-            match Client::connect_with_token(self.coordinator_url.clone(), token).await {
+            match Client::connect_with(self.coordinator_url.clone(), options).await {
                 Ok(client) => return client,
                 Err(e) if Instant::now() > deadline => panic!("coordinator never came up: {e}"),
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,

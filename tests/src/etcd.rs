@@ -27,7 +27,7 @@ pub struct TlsFiles {
 
 impl TlsFiles {
     /// Generates them in `dir` with the `openssl` command.
-    fn generate(dir: &std::path::Path) -> TlsFiles {
+    pub fn generate(dir: &std::path::Path) -> TlsFiles {
         let run = |args: &[&str]| {
             let output = Command::new("openssl")
                 .args(args)

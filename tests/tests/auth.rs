@@ -1,12 +1,13 @@
 //! A cluster with a bearer token: calls without it (or with a wrong one) are refused on the
 //! coordinator's gRPC services, the executors' gRPC service and the executors' Flight
-//! service; with it, a multi-stage job runs and its result streams back.
+//! service; with it, a multi-stage job runs and its result streams back. A cluster serving
+//! TLS does the same over `https://`, and clients that do not trust its CA cannot connect.
 
 use arrow_flight::{FlightClient, Ticket};
 use futures::TryStreamExt;
 use kiln_client::proto::executor_service_client::ExecutorServiceClient;
 use kiln_client::proto::scheduler_service_client::SchedulerServiceClient;
-use kiln_client::{Client, ClientError, Token, proto};
+use kiln_client::{Client, ClientError, ConnectOptions, Tls, Token, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::{TestCluster, sql_job};
 use tonic::Code;
@@ -43,9 +44,12 @@ async fn every_endpoint_refuses_calls_without_the_token() {
     let anonymous = Client::connect(cluster.coordinator_url.clone())
         .await
         .unwrap();
-    let wrong = Client::connect_with_token(
+    let wrong = Client::connect_with(
         cluster.coordinator_url.clone(),
-        Token::new("not-the-token").unwrap(),
+        ConnectOptions {
+            token: Token::new("not-the-token").unwrap(),
+            ..Default::default()
+        },
     )
     .await
     .unwrap();
@@ -106,4 +110,78 @@ async fn every_endpoint_refuses_calls_without_the_token() {
             .is_err(),
         "results cannot be fetched without the token"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tls_cluster_speaks_https_everywhere_and_refuses_clients_that_do_not() {
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 2,
+        token: Some(TOKEN.into()),
+        tls: true,
+        ..ClusterOptions::default()
+    })
+    .await;
+    assert!(cluster.coordinator_url.starts_with("https://"));
+
+    // A shuffle between executors and the result's fetch, all over TLS.
+    let client = cluster.client().await;
+    let sql = "SELECT k, count(*) AS n FROM (VALUES (1), (2), (1), (3)) AS t(k) GROUP BY k";
+    let status = kiln_tests::run_to_success(&client, sql_job("over-tls", &[], sql)).await;
+    assert!(status.stages.len() > 1, "a job with a shuffle");
+    let result = status.result.as_ref().unwrap();
+    assert!(
+        result
+            .partitions
+            .iter()
+            .all(|p| p.flight_endpoint.starts_with("https://")),
+        "{result:?}"
+    );
+    let rows: usize = client
+        .results(&status)
+        .unwrap()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap()
+        .iter()
+        .map(|b| b.num_rows())
+        .sum();
+    assert_eq!(rows, 3);
+
+    // The CLI finds the CA and the token in its environment.
+    let files = cluster.tls_files.as_ref().unwrap();
+    let listed = std::process::Command::new(kiln_tests::cluster::binary("kiln"))
+        .args(["executors", "--output", "json"])
+        .env("KILN_COORDINATOR", &cluster.coordinator_url)
+        .env("KILN_TOKEN", TOKEN)
+        .env("KILN_TLS_CA_FILE", &files.ca)
+        .output()
+        .unwrap();
+    assert!(listed.status.success(), "{listed:?}");
+    let executors: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(executors.as_array().map(Vec::len), Some(2), "{executors}");
+
+    // A client that does not trust the cluster's CA cannot connect, and says why.
+    let untrusting = Client::connect_with(
+        cluster.coordinator_url.clone(),
+        ConnectOptions {
+            token: Token::new(TOKEN).unwrap(),
+            tls: Tls::none(),
+        },
+    )
+    .await;
+    match untrusting {
+        Err(ClientError::Connect { message, .. }) => {
+            assert!(message.contains("certificate"), "{message}")
+        }
+        Err(other) => panic!("expected a connect error, got {other}"),
+        Ok(_) => panic!("connected without trusting the CA"),
+    }
+
+    // Plain HTTP to a TLS port gets nowhere.
+    let plain_url = cluster.coordinator_url.replace("https://", "http://");
+    let plain = match Client::connect(plain_url).await {
+        Ok(plain) => plain.list(None, 0).await.err(),
+        Err(error) => Some(error),
+    };
+    assert!(plain.is_some(), "plain HTTP was answered");
 }
