@@ -1,7 +1,6 @@
 //! `kiln`: run Kiln jobs on an embedded cluster, or submit and follow them on a real one.
 
 mod config;
-mod embedded;
 mod output;
 mod progress;
 mod sql;
@@ -13,8 +12,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use kiln_client::{Client, ClientError, ConnectOptions, proto};
 
-use crate::embedded::EmbeddedCluster;
 use crate::output::Format;
+use kiln_embedded::EmbeddedCluster;
 
 /// Exit codes, distinct per outcome so scripts can react.
 mod exit {

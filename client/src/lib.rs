@@ -1,12 +1,18 @@
 //! The Kiln client SDK: submit jobs to a Kiln coordinator, follow them, cancel them, and read
 //! query results as a stream of Arrow record batches.
 //!
-//! ```no_run
-//! # async fn example() -> Result<(), kiln_client::ClientError> {
+//! Every example here runs (as a doc test) against an embedded cluster, a whole cluster in
+//! the test's process (`kiln-embedded`); `cluster.url()` stands for your coordinator's URL.
+//!
+//! ```
+//! # #[tokio::main(flavor = "multi_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+//! use arrow::array::AsArray;
 //! use futures::TryStreamExt;
 //! use kiln_client::{Client, proto};
 //!
-//! let client = Client::connect("http://127.0.0.1:50050").await?;
+//! let client = Client::connect(cluster.url()).await?;
 //! let spec = proto::JobSpec {
 //!     name: "answer".into(),
 //!     steps: vec![proto::StepSpec { name: "q".into(), sql: "SELECT 42 AS answer".into() }],
@@ -15,6 +21,9 @@
 //! let job_id = client.submit(spec).await?;
 //! let status = client.wait(&job_id).await?;
 //! let batches: Vec<_> = client.results(&status)?.try_collect().await?;
+//! let answer = batches[0].column(0).as_primitive::<arrow::datatypes::Int64Type>();
+//! assert_eq!(answer.value(0), 42);
+//! # cluster.stop().await;
 //! # Ok(()) }
 //! ```
 
@@ -168,6 +177,21 @@ impl Coordinators {
 impl Client {
     /// Connects to a Kiln coordinator at `url` (e.g. `http://127.0.0.1:50050`), or to the
     /// first reachable of several comma-separated URLs.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// use kiln_client::{Client, ClientError};
+    ///
+    /// let client = Client::connect(cluster.url()).await?;
+    /// assert_eq!(client.executors().await?.len(), 1);
+    ///
+    /// let nobody = Client::connect("http://127.0.0.1:1").await;
+    /// assert!(matches!(nobody, Err(ClientError::Connect { .. })));
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn connect(url: impl Into<String>) -> Result<Client> {
         Self::connect_with(url, ConnectOptions::default()).await
     }
@@ -175,15 +199,24 @@ impl Client {
     /// Connects like [`Client::connect`] to a cluster that requires a token or serves TLS
     /// (`https://` URLs).
     ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), kiln_client::ClientError> {
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
     /// use kiln_client::{Client, ConnectOptions, Tls, Token};
     ///
+    /// // What the `kiln` command does: the token from KILN_TOKEN (or the file
+    /// // KILN_TOKEN_FILE names) and the CA from KILN_TLS_CA_FILE, when they are set.
+    /// let client = Client::connect_with(cluster.url(), ConnectOptions::from_env()?).await?;
+    /// assert_eq!(client.executors().await?.len(), 1);
+    ///
+    /// // Or explicitly, e.g. for https://kiln.example.com:50050 with a private CA:
     /// let options = ConnectOptions {
-    ///     token: Token::load(None).expect("KILN_TOKEN is set"),
-    ///     tls: Tls::load(None, None, Some("ca.pem".as_ref())).expect("the CA file reads"),
+    ///     token: Token::new("s3cret")?,
+    ///     tls: Tls::load(None, None, None)?, // Some(Path::new("ca.pem")) for a private CA
     /// };
-    /// let client = Client::connect_with("https://kiln.example.com:50050", options).await?;
+    /// # drop(options);
+    /// # cluster.stop().await;
     /// # Ok(()) }
     /// ```
     pub async fn connect_with(url: impl Into<String>, options: ConnectOptions) -> Result<Client> {
@@ -230,6 +263,30 @@ impl Client {
 
     /// Submits a job; returns its id. A job the coordinator cannot run is rejected with
     /// [`ClientError::InvalidJob`] saying why.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// use kiln_client::ClientError;
+    ///
+    /// let job_id = client.submit(query("one", "SELECT 1 AS one")).await?;
+    /// assert!(job_id.starts_with("job-"));
+    ///
+    /// let typo = client.submit(query("typo", "SELEC 1")).await;
+    /// assert!(matches!(typo, Err(ClientError::InvalidJob(message)) if message.contains("SELEC")));
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn submit(&self, spec: proto::JobSpec) -> Result<String> {
         let request = proto::SubmitRequest {
             spec: Some(spec),
@@ -250,8 +307,11 @@ impl Client {
     /// `params` or the text's `[params]` defaults. A text that does not parse is rejected with
     /// [`ClientError::InvalidJob`] naming the line and field, before anything is sent.
     ///
-    /// ```no_run
-    /// # async fn example(client: kiln_client::Client) -> Result<(), kiln_client::ClientError> {
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
     /// let job = r#"
     /// name = "daily"
     /// [[step]]
@@ -260,6 +320,8 @@ impl Client {
     /// "#;
     /// let params = [("day".to_string(), "2026-11-23".to_string())].into();
     /// let job_id = client.submit_toml(job, &params).await?;
+    /// assert_eq!(client.wait(&job_id).await?.name, "daily");
+    /// # cluster.stop().await;
     /// # Ok(()) }
     /// ```
     pub async fn submit_toml(
@@ -273,6 +335,28 @@ impl Client {
     }
 
     /// Checks a job fully (sources reachable, SQL plans, sink fits) without running it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// client.validate(query("ok", "SELECT 1")).await?;
+    /// let missing = client.validate(query("missing", "SELECT * FROM no_such_table")).await;
+    /// assert!(missing.unwrap_err().to_string().contains("no_such_table"));
+    /// // Nothing ran.
+    /// assert!(client.list(None, 0).await?.is_empty());
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn validate(&self, spec: proto::JobSpec) -> Result<()> {
         let request = proto::SubmitRequest {
             spec: Some(spec),
@@ -288,6 +372,27 @@ impl Client {
     }
 
     /// The current status of a job.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// let job_id = client.submit(query("status", "SELECT 1")).await?;
+    /// let status = client.get(&job_id).await?;
+    /// assert_eq!(status.name, "status");
+    /// assert!(client.get("job-unknown").await.is_err());
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn get(&self, job_id: &str) -> Result<proto::JobStatus> {
         let request = proto::GetJobRequest {
             job_id: job_id.to_string(),
@@ -302,6 +407,35 @@ impl Client {
 
     /// Status snapshots of a job as it changes, ending with its final state. The stream
     /// resumes on the new leader when the coordinator it follows goes away.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// use futures::StreamExt;
+    ///
+    /// let job_id = client.submit(query("watched", "SELECT sum(value) FROM generate_series(1, 1000)")).await?;
+    /// let mut updates = Box::pin(client.watch(&job_id).await?);
+    /// let mut last = None;
+    /// while let Some(status) = updates.next().await {
+    ///     let status = status?;
+    ///     let done: u32 = status.stages.iter().map(|s| s.tasks_succeeded).sum();
+    ///     println!("{} tasks done", done);
+    ///     last = Some(status);
+    /// }
+    /// assert_eq!(kiln_client::state_name(last.unwrap().state), "SUCCEEDED");
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn watch(
         &self,
         job_id: &str,
@@ -354,6 +488,27 @@ impl Client {
     }
 
     /// Waits for a job to end and returns its final status, whatever the state.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// let job_id = client.submit(query("fails", "SELECT CAST(CAST(value AS VARCHAR) || 'x' AS INT) FROM generate_series(1, 3)")).await?;
+    /// let status = client.wait(&job_id).await?;
+    /// assert_eq!(kiln_client::state_name(status.state), "FAILED");
+    /// assert!(status.error.contains("Cannot cast"), "{}", status.error);
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn wait(&self, job_id: &str) -> Result<proto::JobStatus> {
         let mut updates = Box::pin(self.watch(job_id).await?);
         let mut last = None;
@@ -367,6 +522,27 @@ impl Client {
     }
 
     /// Cancels a job; returns its state afterwards.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// let slow = "SELECT sum(length(sha256(CAST(value AS VARCHAR)))) FROM generate_series(1, 1000000000)";
+    /// let job_id = client.submit(query("slow", slow)).await?;
+    /// assert_eq!(client.cancel(&job_id).await?, proto::JobState::Cancelled);
+    /// assert_eq!(kiln_client::state_name(client.wait(&job_id).await?.state), "CANCELLED");
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn cancel(&self, job_id: &str) -> Result<proto::JobState> {
         let request = proto::CancelJobRequest {
             job_id: job_id.to_string(),
@@ -382,6 +558,30 @@ impl Client {
     }
 
     /// Jobs, newest first; only those in `state` when given; at most `limit` (0: all).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// let first = client.submit(query("first", "SELECT 1")).await?;
+    /// client.wait(&first).await?;
+    /// let second = client.submit(query("second", "SELECT 2")).await?;
+    /// client.wait(&second).await?;
+    /// let jobs = client.list(Some(proto::JobState::Succeeded), 10).await?;
+    /// let names: Vec<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
+    /// assert_eq!(names, ["second", "first"]);
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn list(
         &self,
         state: Option<proto::JobState>,
@@ -400,12 +600,65 @@ impl Client {
 
     /// A job's task attempts (every attempt of every task, by stage, partition and attempt):
     /// where and when each ran, how it ended, rows and bytes out, and the error of a failed one.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// let sql = "SELECT value % 3 AS k, count(*) FROM generate_series(1, 100) GROUP BY k";
+    /// let job_id = client.submit(query("grouped", sql)).await?;
+    /// client.wait(&job_id).await?;
+    /// let attempts = client.tasks(&job_id).await?;
+    /// assert!(attempts.len() > 1, "a scan task and aggregate tasks");
+    /// for a in &attempts {
+    ///     assert_eq!(a.state, proto::TaskAttemptState::Succeeded as i32);
+    ///     println!("stage {} task {} on {}: {} ms, {} rows",
+    ///         a.stage_id, a.partition, a.executor_id, a.ended_at_ms - a.started_at_ms, a.rows_out);
+    /// }
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn tasks(&self, job_id: &str) -> Result<Vec<proto::TaskAttemptStatus>> {
         self.attempts(job_id, None, None, false).await
     }
 
     /// Like [`Client::tasks`], with each attempt's log lines; only the attempts of stage
-    /// `task.0`, partition `task.1` when `task` is given.
+    /// `task.0`, partition `task.1` when `task` is given. (Executors capture the lines logged
+    /// while a task runs; in your own process, install that capture as `kiln` does.)
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// # kiln_executor::task_log::init_logging(false, "off");
+    /// let job_id = client.submit(query("fails", "SELECT CAST(CAST(value AS VARCHAR) || 'x' AS INT) FROM generate_series(1, 3)")).await?;
+    /// client.wait(&job_id).await?;
+    /// let attempts = client.logs(&job_id, Some((0, 0))).await?;
+    /// for attempt in &attempts {
+    ///     assert_eq!(attempt.state, proto::TaskAttemptState::Failed as i32);
+    ///     assert!(attempt.log.iter().any(|line| line.contains("Cannot cast")), "{:?}", attempt.log);
+    /// }
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn logs(
         &self,
         job_id: &str,
@@ -439,6 +692,18 @@ impl Client {
     }
 
     /// The executors in the cluster.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// let executors = client.executors().await?;
+    /// assert_eq!(executors.len(), 1);
+    /// assert_eq!(executors[0].slots, 2);
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub async fn executors(&self) -> Result<Vec<proto::ExecutorStatus>> {
         let response = self
             .coordinators
@@ -449,6 +714,33 @@ impl Client {
 
     /// The result of a succeeded query job, streamed partition by partition from the
     /// executors that hold it; never gathered whole in memory.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// use futures::TryStreamExt;
+    ///
+    /// let job_id = client.submit(query("rows", "SELECT value FROM generate_series(1, 100000)")).await?;
+    /// let status = client.wait(&job_id).await?;
+    /// let mut batches = client.results(&status)?;
+    /// let mut rows = 0;
+    /// while let Some(batch) = batches.try_next().await? {
+    ///     rows += batch.num_rows();
+    /// }
+    /// assert_eq!(rows, 100_000);
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub fn results(
         &self,
         status: &proto::JobStatus,
@@ -479,6 +771,28 @@ impl Client {
     }
 
     /// The Arrow schema of a succeeded query job's result.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "multi_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
+    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
+    /// # use kiln_client::proto;
+    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
+    /// #     proto::JobSpec {
+    /// #         name: name.into(),
+    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
+    /// #         ..Default::default()
+    /// #     }
+    /// # }
+    /// let job_id = client.submit(query("schema", "SELECT 1 AS id, 'a' AS name")).await?;
+    /// let status = client.wait(&job_id).await?;
+    /// let schema = kiln_client::Client::result_schema(&status)?;
+    /// let names: Vec<&String> = schema.fields().iter().map(|f| f.name()).collect();
+    /// assert_eq!(names, ["id", "name"]);
+    /// # cluster.stop().await;
+    /// # Ok(()) }
+    /// ```
     pub fn result_schema(status: &proto::JobStatus) -> Result<arrow::datatypes::Schema> {
         let result = status
             .result
@@ -494,6 +808,15 @@ impl Client {
 }
 
 /// Whether a status is final (succeeded, failed, cancelled or timed out).
+///
+/// ```
+/// use kiln_client::{is_finished, proto};
+///
+/// let running = proto::JobStatus { state: proto::JobState::Running as i32, ..Default::default() };
+/// assert!(!is_finished(&running));
+/// let failed = proto::JobStatus { state: proto::JobState::Failed as i32, ..Default::default() };
+/// assert!(is_finished(&failed));
+/// ```
 pub fn is_finished(status: &proto::JobStatus) -> bool {
     !matches!(
         proto::JobState::try_from(status.state),
@@ -502,6 +825,10 @@ pub fn is_finished(status: &proto::JobStatus) -> bool {
 }
 
 /// A job state's name as users see it: `SUCCEEDED`, `FAILED`, ...
+///
+/// ```
+/// assert_eq!(kiln_client::state_name(kiln_client::proto::JobState::TimedOut as i32), "TIMED_OUT");
+/// ```
 pub fn state_name(state: i32) -> &'static str {
     proto::JobState::try_from(state)
         .map(|s| s.as_str_name().trim_start_matches("JOB_STATE_"))
@@ -509,6 +836,13 @@ pub fn state_name(state: i32) -> &'static str {
 }
 
 /// The job state named `name` (`running`, `SUCCEEDED`, `timed_out`, ...), if there is one.
+///
+/// ```
+/// use kiln_client::{parse_state, proto::JobState};
+///
+/// assert_eq!(parse_state("timed_out"), Some(JobState::TimedOut));
+/// assert_eq!(parse_state("finished"), None);
+/// ```
 pub fn parse_state(name: &str) -> Option<proto::JobState> {
     proto::JobState::from_str_name(&format!("JOB_STATE_{}", name.to_ascii_uppercase()))
         .filter(|s| *s != proto::JobState::Unspecified)

@@ -18,12 +18,13 @@ use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::util::SubscriberInitExt;
 
 /// Sets up logging for a process that runs tasks: stderr as
-/// [`kiln_core::runtime::log_output`] says, and every task attempt's own log.
+/// [`kiln_core::runtime::log_output`] says, and every task attempt's own log. Does nothing
+/// when the process has set up logging already.
 pub fn init_logging(json: bool, default: &str) {
-    tracing_subscriber::registry()
+    let _ = tracing_subscriber::registry()
         .with(kiln_core::runtime::log_output(json, default))
         .with(TaskLogLayer.with_filter(LevelFilter::INFO))
-        .init();
+        .try_init();
 }
 
 /// The most lines an attempt's log keeps; beyond it the oldest go, and the log says so.

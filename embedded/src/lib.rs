@@ -1,6 +1,15 @@
-//! A whole Kiln cluster inside the `kiln` process: one coordinator and N executors talking
-//! gRPC and Flight over loopback, with an in-memory state store instead of etcd. `kiln run` and
-//! `kiln sql` use it by default.
+//! A whole Kiln cluster inside one process: one coordinator and N executors talking gRPC and
+//! Flight over loopback, with an in-memory state store instead of etcd. `kiln run` and
+//! `kiln sql` use it by default; the SDK's examples run against it.
+//!
+//! ```
+//! # #[tokio::main(flavor = "multi_thread")]
+//! # async fn main() -> Result<(), String> {
+//! let cluster = kiln_embedded::EmbeddedCluster::start(2, 2).await?;
+//! assert!(cluster.url().starts_with("http://127.0.0.1:"));
+//! cluster.stop().await;
+//! # Ok(()) }
+//! ```
 
 use std::sync::Arc;
 use std::time::Duration;
