@@ -31,7 +31,6 @@ use kiln_proto::v1 as pb;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::interceptor::InterceptedService;
 
 use crate::api::{JobApi, SchedulerApi};
@@ -79,7 +78,7 @@ impl Coordinator {
         );
         let lease_ttl = config.lease_ttl;
         let require = config.token.require();
-        let server = config
+        let mut server = config
             .tls
             .serve(tonic::transport::Server::builder())
             .map_err(CoordinatorError::Tls)?;
@@ -96,7 +95,6 @@ impl Coordinator {
         .max_encoding_message_size(max);
         let (stop, stopped) = oneshot::channel::<()>();
         let router = server
-            .tcp_nodelay(true)
             .add_service(InterceptedService::new(jobs, require.clone()))
             .add_service(InterceptedService::new(executors, require));
         let server = tokio::spawn(async move {
@@ -104,7 +102,7 @@ impl Coordinator {
                 let _ = stopped.await;
             };
             if let Err(e) = router
-                .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+                .serve_with_incoming_shutdown(kiln_core::runtime::incoming(listener), shutdown)
                 .await
             {
                 tracing::error!(error = %e, "coordinator server failed");

@@ -1,4 +1,5 @@
-//! Process plumbing shared by Kiln's binaries: logging and shutdown signals.
+//! Process plumbing shared by Kiln's binaries: logging, shutdown signals, accepting
+//! connections.
 
 use tracing_subscriber::layer::{Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
@@ -25,6 +26,14 @@ pub fn init_logging(json: bool, default: &str) {
     tracing_subscriber::registry()
         .with(log_output(json, default))
         .init();
+}
+
+/// The connections a gRPC or Flight server accepts on `listener`, with Nagle's algorithm off:
+/// small replies (task launches, status reports, the end of a Flight stream) go out at once
+/// instead of waiting up to 40 ms for a delayed ACK. (tonic sets this only on listeners it
+/// binds itself.)
+pub fn incoming(listener: tokio::net::TcpListener) -> tonic::transport::server::TcpIncoming {
+    tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true))
 }
 
 /// Resolves when the process receives SIGTERM or SIGINT.

@@ -33,7 +33,6 @@ use kiln_proto::v1 as pb;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::interceptor::InterceptedService;
 
 use crate::executor_service::ExecutorGrpc;
@@ -123,7 +122,7 @@ impl Executor {
         let server = || {
             config
                 .tls
-                .serve(tonic::transport::Server::builder().tcp_nodelay(true))
+                .serve(tonic::transport::Server::builder())
                 .map_err(ExecutorError::Tls)
         };
         let servers = vec![
@@ -206,7 +205,7 @@ where
             let _ = shutdown.wait_for(|stop| *stop).await;
         };
         if let Err(e) = router
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), stop)
+            .serve_with_incoming_shutdown(kiln_core::runtime::incoming(listener), stop)
             .await
         {
             tracing::error!(error = %e, "gRPC server failed");
