@@ -13,6 +13,7 @@
 mod api;
 pub mod checkpoint;
 pub mod config;
+mod encodable;
 pub mod error;
 pub mod job;
 pub mod journal;

@@ -111,6 +111,7 @@ pub async fn plan_job(
     let plan = df
         .create_physical_plan()
         .await
+        .and_then(crate::encodable::make_encodable)
         .map_err(|e| invalid(format!("step '{}'", last.name), e))?;
     let Some(sink) = &spec.sink else {
         return Ok(PlannedJob {
