@@ -664,7 +664,7 @@ impl Scheduler {
     pub fn schedule(self: &Arc<Self>) {
         let effects = {
             let state = &mut *self.lock();
-            let effects = assign_tasks(state);
+            let effects = assign_tasks(state, self.config.max_message_size);
             record_milestones(state);
             effects
         };
@@ -971,7 +971,15 @@ fn end_job(
 }
 
 /// Fills free slots round-robin across jobs, oldest job first in each round.
-fn assign_tasks(state: &mut State) -> Vec<Effect> {
+/// Launch requests carry at most this share of the message limit, leaving room for framing.
+const LAUNCH_REQUEST_SHARE: f64 = 0.9;
+
+/// Assigns launchable tasks to free slots. Each task carries only its own stage's plan, and a
+/// launch request holds as many tasks as fit under the message limit (`max_message_size`), so
+/// a job whose whole plan is over the limit still runs; a task plan that is over it alone
+/// fails its job, saying so.
+fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
+    let request_limit = (max_message_size as f64 * LAUNCH_REQUEST_SHARE) as usize;
     let mut launches: BTreeMap<String, Vec<pb::TaskDefinition>> = BTreeMap::new();
     let mut queues: Vec<(String, VecDeque<(u32, u32)>)> = state
         .order
@@ -982,6 +990,8 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
         })
         .collect();
     let mut plans: HashMap<(String, u32, Option<u32>), Vec<u8>> = HashMap::new();
+    // Jobs that failed here: their running tasks are stopped and their files removed below.
+    let mut failed = vec![];
     while !queues.is_empty() {
         if state.executors.values().all(|e| e.free_slots() == 0) {
             break;
@@ -1004,6 +1014,22 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
             let plan = match plans.get(&key) {
                 Some(plan) => plan.clone(),
                 None => match job.resolved_plan(stage, partition).and_then(encode_plan) {
+                    Ok(plan) if plan.len() > request_limit => {
+                        job.finish(
+                            pb::JobState::Failed,
+                            format!(
+                                "the plan of a stage {stage} task is {} bytes, over the \
+                                 cluster's gRPC message limit of {max_message_size} bytes: \
+                                 raise --max-message-size (KILN_MAX_MESSAGE_SIZE) on every \
+                                 coordinator and executor, or shrink the query's literals",
+                                plan.len()
+                            ),
+                        );
+                        job.touch();
+                        queue.clear();
+                        failed.push(job_id.clone());
+                        continue;
+                    }
                     Ok(plan) => {
                         plans.insert(key, plan.clone());
                         plan
@@ -1015,6 +1041,7 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
                         );
                         job.touch();
                         queue.clear();
+                        failed.push(job_id.clone());
                         continue;
                     }
                 },
@@ -1049,14 +1076,50 @@ fn assign_tasks(state: &mut State) -> Vec<Effect> {
         }
         queues.retain(|(_, q)| !q.is_empty());
     }
-    launches
-        .into_iter()
-        .map(|(executor_id, tasks)| Effect::Launch {
-            client: state.executors[&executor_id].client.clone(),
-            executor_id,
-            tasks,
-        })
-        .collect()
+    let mut effects = vec![];
+    for job_id in &failed {
+        if let Some(job) = state.jobs.get_mut(job_id) {
+            end_job(&mut state.executors, job, &mut effects);
+        }
+    }
+    for (executor_id, mut tasks) in launches {
+        tasks.retain(|t| {
+            t.task_id
+                .as_ref()
+                .is_none_or(|id| !failed.contains(&id.job_id))
+        });
+        if tasks.is_empty() {
+            continue;
+        }
+        for tasks in under_limit(tasks, request_limit) {
+            effects.push(Effect::Launch {
+                client: state.executors[&executor_id].client.clone(),
+                executor_id: executor_id.clone(),
+                tasks,
+            });
+        }
+    }
+    effects
+}
+
+/// `tasks` in groups whose launch requests each encode to at most `limit` bytes (a task
+/// larger than that alone gets a group of its own).
+fn under_limit(tasks: Vec<pb::TaskDefinition>, limit: usize) -> Vec<Vec<pb::TaskDefinition>> {
+    let mut groups: Vec<Vec<pb::TaskDefinition>> = vec![];
+    let mut size = 0;
+    for task in tasks {
+        // The field's tag and length prefix come on top of the task itself.
+        let task_size = task.encoded_len() + 16;
+        match groups.last_mut() {
+            Some(group) if size + task_size <= limit => group.push(task),
+            _ => {
+                groups.push(vec![task]);
+                size = 0;
+            }
+        }
+        size += task_size;
+    }
+    groups
 }
 
 /// The executor a task should run on: the one holding its input if it has a free slot,
@@ -1141,6 +1204,30 @@ fn record_milestones(state: &mut State) {
                     .write(keys::job(&job.id), job.record().encode_to_vec()),
             );
             leader.recorded.insert(job.id.clone(), milestone);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(plan_bytes: usize) -> pb::TaskDefinition {
+        pb::TaskDefinition {
+            plan: vec![7; plan_bytes],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn launch_requests_stay_under_the_message_limit() {
+        let tasks = vec![task(400), task(400), task(400), task(2000), task(10)];
+        let groups = under_limit(tasks, 1000);
+        let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [2, 1, 1, 1]);
+        for group in groups.into_iter().filter(|g| g.len() > 1) {
+            let request = pb::LaunchTasksRequest { tasks: group };
+            assert!(request.encoded_len() <= 1000, "{}", request.encoded_len());
         }
     }
 }
