@@ -68,6 +68,7 @@ fn is_setup(statement: &Statement) -> bool {
         Statement::Statement(inner) => matches!(
             inner.as_ref(),
             SqlStatement::CreateView { .. }
+                | SqlStatement::Set(_)
                 | SqlStatement::Drop { .. }
                 | SqlStatement::CreateSchema { .. }
                 | SqlStatement::CreateDatabase { .. }
@@ -84,12 +85,14 @@ mod tests {
     fn ddl_is_replayed_before_each_query() {
         let jobs = script_to_jobs(
             "CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION '/tmp/t'; \
-             SELECT count(*) FROM t; CREATE VIEW v AS SELECT 1 AS x; SELECT * FROM v",
+             SELECT count(*) FROM t; CREATE VIEW v AS SELECT 1 AS x; \
+             SET datafusion.execution.batch_size = 1024; SELECT * FROM v",
         )
         .unwrap();
         assert_eq!(jobs.len(), 2);
         assert_eq!(jobs[0].setup_sql.len(), 1);
-        assert_eq!(jobs[1].setup_sql.len(), 2);
+        assert_eq!(jobs[1].setup_sql.len(), 3);
+        assert!(jobs[1].setup_sql[2].starts_with("SET "));
         assert!(jobs[1].steps[0].sql.contains("FROM v"));
     }
 

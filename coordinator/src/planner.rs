@@ -12,7 +12,7 @@ use datafusion::datasource::file_format::file_compression_type::FileCompressionT
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::error::DataFusionError;
 use datafusion::execution::runtime_env::RuntimeEnv;
-use datafusion::logical_expr::LogicalPlan;
+use datafusion::logical_expr::{LogicalPlan, Statement};
 use datafusion::physical_expr::Partitioning;
 use datafusion::physical_expr::expressions::col;
 use datafusion::physical_plan::ExecutionPlan;
@@ -54,7 +54,6 @@ pub async fn plan_job(
         n => n as usize,
     };
     let config = distributed_session_config(partitions);
-    let session_config = non_default_settings(config.options());
     let ctx = SessionContext::new_with_config_rt(config, runtime);
     {
         let state = ctx.state_ref();
@@ -78,10 +77,13 @@ pub async fn plan_job(
             .create_logical_plan(sql)
             .await
             .map_err(|e| invalid(format!("setup statement {}", i + 1), e))?;
-        if !matches!(plan, LogicalPlan::Ddl(_)) {
+        if !matches!(
+            plan,
+            LogicalPlan::Ddl(_) | LogicalPlan::Statement(Statement::SetVariable(_))
+        ) {
             return Err(CoordinatorError::InvalidJob(format!(
                 "setup statement {} must be a DDL statement (CREATE EXTERNAL TABLE, CREATE VIEW, \
-                 DROP ...), got: {}",
+                 DROP ...) or SET of a DataFusion setting, got: {}",
                 i + 1,
                 first_line(sql)
             )));
@@ -90,6 +92,9 @@ pub async fn plan_job(
             .await
             .map_err(|e| invalid(format!("setup statement {}", i + 1), e))?;
     }
+
+    // What tasks run with: the distributed defaults and the job's own SETs.
+    let session_config = non_default_settings(ctx.state().config().options());
 
     let Some((last, earlier)) = spec.steps.split_last() else {
         return Err(CoordinatorError::InvalidJob(

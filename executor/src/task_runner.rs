@@ -216,6 +216,7 @@ impl TaskRunner {
             }
             failure
         })?;
+        log_spills(&plan);
         Ok((stats, RecordCounts::of(&plan)))
     }
 
@@ -278,6 +279,23 @@ impl RecordCounts {
             Ok(TreeNodeRecursion::Continue)
         });
         counts
+    }
+}
+
+/// Says in the attempt's log how much its operators spilled to disk, if they did.
+fn log_spills(plan: &Arc<dyn ExecutionPlan>) {
+    let (mut files, mut bytes) = (0, 0);
+    let _ = plan.apply(|node| {
+        if let Some(metrics) = node.metrics() {
+            files += metrics.spill_count().unwrap_or(0);
+            bytes += metrics.spilled_bytes().unwrap_or(0);
+        }
+        Ok(TreeNodeRecursion::Continue)
+    });
+    if files > 0 {
+        tracing::info!(
+            "spilled {bytes} byte(s) to disk in {files} file(s): its memory limit was reached"
+        );
     }
 }
 

@@ -1,7 +1,10 @@
-//! Failures on a real cluster: a killed executor, a corrupt input file, bad jobs at submit.
+//! Failures on a real cluster: a killed executor, a corrupt input file, bad jobs at submit,
+//! tasks over their memory limit (failing, or spilling).
 
 use std::time::{Duration, Instant};
 
+use arrow::array::AsArray;
+use arrow::datatypes::Int64Type;
 use futures::TryStreamExt;
 use kiln_client::{Client, ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
@@ -225,5 +228,49 @@ async fn a_task_over_its_jobs_memory_per_task_fails_with_the_limit_named() {
         status.error.contains("memory_per_task") && status.error.contains("1048576"),
         "the error names the limit: {}",
         status.error
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sort_over_its_memory_limit_spills_and_returns_every_row_in_order() {
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let rows = 1_000_000i64;
+    let mut job = sql_job(
+        "spilling-sort",
+        // The sort's merge reservation must fit under the task's limit too.
+        &["SET datafusion.execution.sort_spill_reservation_bytes = 131072".into()],
+        &format!(
+            "SELECT value, (value * 7919) % 1000003 AS k FROM generate_series(1, {rows}) ORDER BY k"
+        ),
+    );
+    job.options = Some(proto::JobOptions {
+        memory_per_task_bytes: 1024 * 1024,
+        max_task_attempts: 1,
+        ..Default::default()
+    });
+    let status = kiln_tests::run_to_success(&client, job).await;
+
+    let batches = fetch(&client, &status).await;
+    let (mut count, mut sum, mut last) = (0i64, 0i64, i64::MIN);
+    for batch in &batches {
+        let values = batch.column(0).as_primitive::<Int64Type>();
+        let keys = batch.column(1).as_primitive::<Int64Type>();
+        for (value, key) in values.values().iter().zip(keys.values()) {
+            assert!(*key >= last, "out of order: {key} after {last}");
+            last = *key;
+            count += 1;
+            sum += value;
+        }
+    }
+    assert_eq!(count, rows);
+    assert_eq!(sum, rows * (rows + 1) / 2, "every row once");
+
+    let attempts = client.logs(&status.job_id, None).await.unwrap();
+    assert!(
+        attempts
+            .iter()
+            .any(|a| a.log.iter().any(|line| line.contains("spilled"))),
+        "no task log says it spilled: {attempts:?}"
     );
 }
