@@ -140,6 +140,8 @@ pub struct Job {
     pub sink: Option<pb::SinkSpec>,
     /// True while the sink commits; no task runs then.
     pub committing: bool,
+    /// The most final-stage tasks that may run at once (a table sink's `max_connections`).
+    pub max_sink_tasks: Option<u32>,
     /// The `(partition, attempt)`s being committed, while `committing`.
     pub winners: Vec<(u32, u32)>,
     /// Attempts of this job's tasks are numbered from here (see `JobRecord.attempt_base`).
@@ -188,6 +190,9 @@ impl Job {
             started_at_ms: 0,
             ended_at_ms: 0,
             stages,
+            max_sink_tasks: sink
+                .as_ref()
+                .and_then(|s| kiln_jobs::sink::table::max_connections(s).ok().flatten()),
             sink,
             committing: false,
             winners: vec![],
@@ -244,9 +249,22 @@ impl Job {
             if !self.is_needed(id) || !self.is_runnable(id) {
                 continue;
             }
+            // Loads into a table hold a connection each: at most max_sink_tasks run at once.
+            let mut budget = match self.max_sink_tasks {
+                Some(cap) if id == self.final_stage() && self.sink.is_some() => {
+                    let running = stage
+                        .tasks
+                        .iter()
+                        .filter(|t| matches!(t.state, TaskState::Running { .. }))
+                        .count();
+                    (cap as usize).saturating_sub(running)
+                }
+                _ => usize::MAX,
+            };
             for (partition, task) in stage.tasks.iter().enumerate() {
-                if matches!(task.state, TaskState::Pending) {
+                if budget > 0 && matches!(task.state, TaskState::Pending) {
                     tasks.push((id, partition as u32));
+                    budget -= 1;
                 }
             }
         }

@@ -281,3 +281,46 @@ async fn bad_targets_fail_at_submit_with_the_cause_and_quickly() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_connections_caps_the_loads_running_at_once() {
+    let db = TestDatabase::create();
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let sql = "SELECT value % 1000 AS id, count(*) AS n FROM generate_series(1, 40000) GROUP BY 1";
+
+    let mut sink = pg_sink(&db, "capped", proto::SaveMode::Append);
+    sink.options.insert("create_table".into(), "true".into());
+    sink.options.insert("max_connections".into(), "1".into());
+    let status = run_to_success(&client, sink_job(vec![], sql, sink.clone())).await;
+    assert_eq!(
+        db.psql("SELECT count(*), sum(n) FROM capped").trim(),
+        "1000|40000"
+    );
+
+    // The loads (the final stage's tasks) ran one after another.
+    let final_stage = status.stages.last().unwrap().stage_id;
+    let mut loads: Vec<_> = client
+        .tasks(&status.job_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.stage_id == final_stage)
+        .collect();
+    assert!(loads.len() >= 2, "several load tasks: {loads:?}");
+    loads.sort_by_key(|a| a.started_at_ms);
+    for pair in loads.windows(2) {
+        assert!(
+            pair[1].started_at_ms >= pair[0].ended_at_ms,
+            "two loads overlapped: {pair:?}"
+        );
+    }
+
+    sink.options.insert("max_connections".into(), "0".into());
+    match client.submit(sink_job(vec![], sql, sink)).await {
+        Err(ClientError::InvalidJob(message)) => {
+            assert!(message.contains("max_connections"), "{message}")
+        }
+        other => panic!("expected the job to be rejected, got {other:?}"),
+    }
+}

@@ -26,7 +26,9 @@ use kiln_proto::v1 as pb;
 use mysql_async::Conn;
 use mysql_async::prelude::Queryable;
 
-use super::table::{CREATE_TABLE, OPTIONS, check_mode, check_options, staging_prefix, write_into};
+use super::table::{
+    CREATE_TABLE, OPTIONS, check_mode, check_options, max_connections, staging_prefix, write_into,
+};
 use crate::mysql::{connect, load_data};
 use crate::sql_names::{TableName, quote_mysql_ident};
 use crate::sql_types::{canonical_batch, canonical_type, mysql_type};
@@ -138,6 +140,7 @@ fn compatible(target: &str, from: &DataType) -> bool {
 pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
     let target = target(sink)?;
     check_options("mysql sink", &sink.options, OPTIONS)?;
+    max_connections(sink)?;
     check_mode(sink, schema)?;
     let columns = columns(schema)?;
     column_definitions(&columns)?;

@@ -28,7 +28,9 @@ use kiln_core::sink::SinkTask;
 use kiln_proto::v1 as pb;
 use tokio_postgres::Client;
 
-use super::table::{CREATE_TABLE, OPTIONS, check_mode, check_options, staging_prefix, write_into};
+use super::table::{
+    CREATE_TABLE, OPTIONS, check_mode, check_options, max_connections, staging_prefix, write_into,
+};
 use crate::postgres::copy;
 use crate::postgres::{TableName, connect, error_text, quote_ident};
 use crate::sql_types::{canonical_batch, canonical_type, postgres_type};
@@ -135,6 +137,7 @@ async fn table_exists(
 pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
     let target = target(sink)?;
     check_options("postgres sink", &sink.options, OPTIONS)?;
+    max_connections(sink)?;
     check_mode(sink, schema)?;
     let definitions = column_definitions(schema)?;
     let mut client = connect(&sink.path, &sink.options).await?;

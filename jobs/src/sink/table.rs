@@ -9,11 +9,17 @@ use kiln_proto::v1 as pb;
 
 /// Table sink option: create the target table from the job's columns when it does not exist.
 pub const CREATE_TABLE: &str = "create_table";
+/// Table sink option: the most connections a job loads through at once.
+pub const MAX_CONNECTIONS: &str = "max_connections";
 /// The options a table sink takes, and what each means.
 pub const OPTIONS: &[(&str, &str)] = &[
     (
         CREATE_TABLE,
         "\"true\" creates a missing table from the job's columns",
+    ),
+    (
+        MAX_CONNECTIONS,
+        "the most load tasks (each with one connection) running at once",
     ),
     (
         crate::secrets::PASSWORD_ENV,
@@ -37,6 +43,20 @@ pub fn check_options(
                 known.join(", ")
             )))
         }
+    }
+}
+
+/// A table sink's `max_connections`: how many of its load tasks may run at once, each holding
+/// one connection. None: as many as there are free slots.
+pub fn max_connections(sink: &pb::SinkSpec) -> Result<Option<u32>> {
+    let Some(value) = sink.options.get(MAX_CONNECTIONS) else {
+        return Ok(None);
+    };
+    match value.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(DataFusionError::Plan(format!(
+            "sink option {MAX_CONNECTIONS} must be a positive integer, not '{value}'"
+        ))),
     }
 }
 
