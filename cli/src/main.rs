@@ -496,6 +496,7 @@ async fn run_query(
     format: Format,
     out: Option<&std::path::Path>,
 ) -> Result<u8, Failure> {
+    let inserts = spec.steps.iter().any(|s| sql::is_insert(&s.sql));
     let job_id = client.submit(spec).await?;
     let status = client.wait(&job_id).await?;
     if exit_code(&status) != 0 {
@@ -504,6 +505,16 @@ async fn run_query(
             kiln_client::state_name(status.state),
             status.error
         );
+    } else if inserts {
+        // Each load task reports its own count: print their sum.
+        let rows = output::rows_written(client.results(&status)?)
+            .await
+            .map_err(|message| Failure {
+                code: exit::FAILED,
+                message,
+            })?;
+        println!("inserted {rows} rows");
+        return Ok(0);
     }
     print_if_succeeded(client, &status, format, out).await
 }

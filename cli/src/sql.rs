@@ -62,6 +62,13 @@ fn split_statements(script: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// Whether `sql` is an `INSERT` (its job's result is the row count of each load task).
+pub fn is_insert(sql: &str) -> bool {
+    DFParser::parse_sql(sql).is_ok_and(|parsed| {
+        matches!(parsed.front(), Some(Statement::Statement(s)) if matches!(s.as_ref(), SqlStatement::Insert(_)))
+    })
+}
+
 fn is_setup(statement: &Statement) -> bool {
     match statement {
         Statement::CreateExternalTable(_) => true,
@@ -116,6 +123,8 @@ mod tests {
     #[test]
     fn syntax_errors_are_reported() {
         assert!(script_to_jobs("SELEC 1").is_err());
+        assert!(is_insert("INSERT INTO t SELECT 1"));
+        assert!(!is_insert("SELECT 1 AS insert"));
         assert!(script_to_jobs("CREATE VIEW v AS SELECT 1").is_err());
     }
 }

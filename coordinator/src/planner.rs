@@ -118,13 +118,19 @@ pub async fn plan_job(
         .await
         .and_then(crate::encodable::make_encodable)
         .map_err(|e| invalid(format!("step '{}'", last.name), e))?;
-    let Some(sink) = &spec.sink else {
-        return Ok(PlannedJob {
-            plan,
-            session_config,
-            sink: None,
-        });
+    // The sink: the job's, or the table an INSERT INTO statement loads.
+    let (plan, sink) = match (&spec.sink, plan.downcast_ref::<SinkWriterExec>()) {
+        (Some(sink), _) => (plan, sink.clone()),
+        (None, Some(insert)) => (Arc::clone(insert.children()[0]), insert.sink().clone()),
+        (None, None) => {
+            return Ok(PlannedJob {
+                plan,
+                session_config,
+                sink: None,
+            });
+        }
     };
+    let sink = &sink;
     let what = format!("sink ({} {})", sink.format, redact_password(&sink.path));
     let writes = kiln_jobs::sink::validate(sink, &plan.schema(), &ctx.runtime_env())
         .await

@@ -188,3 +188,69 @@ async fn a_postgres_table_is_queryable_from_sql() {
         .to_string();
     assert!(text.contains("| 5000 | 12502500 | n999 |"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn insert_into_a_postgres_table_in_sql_loads_exactly_once() {
+    let db = TestDatabase::create();
+    db.psql(
+        r#"CREATE TABLE src (id bigint, "User" text, amount numeric(12, 2));
+           INSERT INTO src SELECT i, 'user ' || i, i * 0.5 FROM generate_series(1, 5000) AS i;
+           CREATE TABLE "Dest Table" (id bigint, "User" text, amount numeric(12, 2));
+           INSERT INTO "Dest Table" VALUES (0, 'kept', 0)"#,
+    );
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let declare = |name: &str, table: &str| {
+        format!(
+            "CREATE EXTERNAL TABLE {name} STORED AS POSTGRES LOCATION '{}' \
+             OPTIONS ('table' '{table}', 'partition_column' 'id', 'partitions' '3')",
+            db.url()
+        )
+    };
+    let setup = [
+        declare("src", "public.src"),
+        declare("dest", r#"public."Dest Table""#),
+    ];
+
+    let insert = "INSERT INTO dest SELECT id, \"User\", amount FROM src WHERE id % 2 = 0";
+    let status = run_to_success(&client, kiln_tests::sql_job("insert", &setup, insert)).await;
+    assert_eq!(status.state, proto::JobState::Succeeded as i32);
+    assert_eq!(
+        db.psql(r#"SELECT count(*), sum(amount) FROM "Dest Table""#)
+            .trim(),
+        "2501|3126250.00",
+        "the kept row and every even row once"
+    );
+    assert_eq!(
+        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+
+    // INSERT OVERWRITE replaces what the table held.
+    let overwrite = "INSERT OVERWRITE dest SELECT id, \"User\", amount FROM src WHERE id <= 10";
+    run_to_success(&client, kiln_tests::sql_job("overwrite", &setup, overwrite)).await;
+    assert_eq!(
+        db.psql(r#"SELECT count(*), min(id) FROM "Dest Table""#)
+            .trim(),
+        "10|1"
+    );
+
+    // A table declared by a query cannot be inserted into: rejected at submit.
+    let by_query = format!(
+        "CREATE EXTERNAL TABLE q STORED AS POSTGRES LOCATION '{}' OPTIONS ('query' 'SELECT 1 AS x')",
+        db.url()
+    );
+    match client
+        .submit(kiln_tests::sql_job(
+            "bad",
+            &[by_query],
+            "INSERT INTO q VALUES (2)",
+        ))
+        .await
+    {
+        Err(ClientError::InvalidJob(message)) => assert!(message.contains("query"), "{message}"),
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}

@@ -14,15 +14,18 @@ use datafusion::catalog::{Session, TableProvider};
 use datafusion::datasource::TableType;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::Expr;
+use datafusion::logical_expr::dml::InsertOp;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{ExecutionPlan, SendableRecordBatchStream};
 use futures::StreamExt;
+use kiln_core::sink::SinkWriterExec;
 use kiln_core::source::DatabaseScanExec;
 use kiln_proto::v1 as pb;
 use tokio_postgres::types::Type;
 
 use crate::postgres::copy_out::{CopyDecoder, arrow_type};
 use crate::postgres::{connect, error_text, quote_ident};
+use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE};
 use crate::sink::table::check_options;
 use crate::sql_names::TableName;
 
@@ -276,6 +279,49 @@ impl TableProvider for PostgresTable {
             queries,
             schema,
         )))
+    }
+
+    /// `INSERT INTO t SELECT ...` (append) and `INSERT OVERWRITE t ...` load through the
+    /// PostgreSQL sink, with its exactly-once commit; the coordinator fills in the job id.
+    async fn insert_into(
+        &self,
+        _state: &dyn Session,
+        input: Arc<dyn ExecutionPlan>,
+        op: InsertOp,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let mode = match op {
+            InsertOp::Append => pb::SaveMode::Append,
+            InsertOp::Overwrite => pb::SaveMode::Overwrite,
+            InsertOp::Replace => {
+                return Err(DataFusionError::Plan(
+                    "REPLACE INTO is not supported for postgres tables; use INSERT or \
+                     INSERT OVERWRITE"
+                        .into(),
+                ));
+            }
+        };
+        let Some(table) = self.source.options.get("table") else {
+            return Err(DataFusionError::Plan(format!(
+                "cannot insert into '{}': it reads a query; declare it with the option table",
+                self.source.name
+            )));
+        };
+        let options = self
+            .source
+            .options
+            .iter()
+            .filter(|(k, _)| [PASSWORD_ENV, PASSWORD_FILE].contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let sink = pb::SinkSpec {
+            format: "postgres".into(),
+            path: self.source.path.clone(),
+            table: table.clone(),
+            mode: mode as i32,
+            options,
+            ..Default::default()
+        };
+        Ok(Arc::new(SinkWriterExec::new(String::new(), sink, input)))
     }
 }
 
