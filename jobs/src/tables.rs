@@ -27,7 +27,7 @@ use datafusion::logical_expr::CreateExternalTable;
 pub struct DatabaseTableFactory;
 
 /// The database formats `STORED AS` takes.
-pub const DATABASE_FORMATS: &[&str] = &["POSTGRES"];
+pub const DATABASE_FORMATS: &[&str] = &["POSTGRES", "MYSQL"];
 
 #[async_trait]
 impl TableProviderFactory for DatabaseTableFactory {

@@ -25,8 +25,8 @@ use tokio_postgres::types::Type;
 
 use crate::postgres::copy_out::{CopyDecoder, arrow_type};
 use crate::postgres::{connect, error_text, quote_ident};
-use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE};
 use crate::sink::table::check_options;
+use crate::source::{insert_mode, insert_sink, key_ranges, partitions_option};
 use crate::sql_names::TableName;
 
 /// The source format name.
@@ -138,14 +138,7 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
             )));
         }
     };
-    let partitions = match option("partitions") {
-        Some(n) => n.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            DataFusionError::Plan(format!(
-                "option partitions: expected a positive number, got '{n}'"
-            ))
-        })?,
-        None => default_partitions.max(1),
-    };
+    let partitions = partitions_option(source, default_partitions)?;
     let client = connect(&source.path, &source.options).await?;
     let described = client
         .prepare(&format!("SELECT * FROM ({base}) AS _kiln_source LIMIT 0"))
@@ -200,7 +193,9 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
                 bounds.get::<_, Option<i64>>(0),
                 bounds.get::<_, Option<i64>>(1),
             ) {
-                (Some(low), Some(high)) => key_ranges(&column, kind, low, high, partitions),
+                (Some(low), Some(high)) => {
+                    key_ranges(&column, |v| kind.literal(v), low, high, partitions)
+                }
                 _ => vec!["TRUE".to_string()],
             }
         }
@@ -212,29 +207,6 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
         base,
         ranges,
     })
-}
-
-/// WHERE conditions splitting [low, high] into at most `partitions` ranges that together cover
-/// every row, nulls included (in the first).
-fn key_ranges(column: &str, kind: KeyKind, low: i64, high: i64, partitions: usize) -> Vec<String> {
-    let span = (high as i128 - low as i128 + 1) as u128;
-    let partitions = (partitions as u128).min(span).max(1);
-    let stride = span.div_ceil(partitions);
-    (0..partitions)
-        .map(|i| {
-            let start = (low as i128 + (i * stride) as i128) as i64;
-            let end = low as i128 + ((i + 1) * stride) as i128;
-            let lower = (i > 0).then(|| format!("{column} >= {}", kind.literal(start)));
-            let upper =
-                (i + 1 < partitions).then(|| format!("{column} < {}", kind.literal(end as i64)));
-            match (lower, upper) {
-                (Some(l), Some(u)) => format!("{l} AND {u}"),
-                (Some(l), None) => l,
-                (None, Some(u)) => format!("({u} OR {column} IS NULL)"),
-                (None, None) => "TRUE".to_string(),
-            }
-        })
-        .collect()
 }
 
 #[async_trait]
@@ -289,38 +261,7 @@ impl TableProvider for PostgresTable {
         input: Arc<dyn ExecutionPlan>,
         op: InsertOp,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let mode = match op {
-            InsertOp::Append => pb::SaveMode::Append,
-            InsertOp::Overwrite => pb::SaveMode::Overwrite,
-            InsertOp::Replace => {
-                return Err(DataFusionError::Plan(
-                    "REPLACE INTO is not supported for postgres tables; use INSERT or \
-                     INSERT OVERWRITE"
-                        .into(),
-                ));
-            }
-        };
-        let Some(table) = self.source.options.get("table") else {
-            return Err(DataFusionError::Plan(format!(
-                "cannot insert into '{}': it reads a query; declare it with the option table",
-                self.source.name
-            )));
-        };
-        let options = self
-            .source
-            .options
-            .iter()
-            .filter(|(k, _)| [PASSWORD_ENV, PASSWORD_FILE].contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let sink = pb::SinkSpec {
-            format: "postgres".into(),
-            path: self.source.path.clone(),
-            table: table.clone(),
-            mode: mode as i32,
-            options,
-            ..Default::default()
-        };
+        let sink = insert_sink(&self.source, insert_mode(op)?)?;
         Ok(Arc::new(SinkWriterExec::new(String::new(), sink, input)))
     }
 }
@@ -386,24 +327,4 @@ fn async_stream(
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_ranges_cover_everything_once() {
-        let ranges = key_ranges("\"id\"", KeyKind::Integer, 1, 10, 3);
-        assert_eq!(
-            ranges,
-            [
-                "(\"id\" < 5 OR \"id\" IS NULL)",
-                "\"id\" >= 5 AND \"id\" < 9",
-                "\"id\" >= 9"
-            ]
-        );
-        // Never more ranges than values.
-        assert_eq!(key_ranges("c", KeyKind::Integer, 7, 7, 8), ["TRUE"]);
-    }
 }
