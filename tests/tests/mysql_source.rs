@@ -25,19 +25,21 @@ fn create_orders(db: &TestDatabase) {
            (2, -3, 0, -2.25, -0.05, FALSE, '', '1970-01-01', '1999-12-31 23:59:59',
             '2000-01-01 00:00:00', '', '-01:00:00'),
            (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-         INSERT INTO `Order` (id, small, price, note)
-           SELECT seq, seq % 100, seq * 0.25, CONCAT('order ', seq) FROM seq_4_to_3003;",
+         INSERT INTO `Order` (id, small, price, note, day, at)
+           SELECT seq, seq % 100, seq * 0.25, CONCAT('order ', seq),
+                  DATE '2024-01-01' + INTERVAL seq HOUR, TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq MINUTE
+           FROM seq_4_to_3003;",
     );
 }
 
-fn mysql_source(db: &TestDatabase) -> proto::SourceSpec {
+fn mysql_source(db: &TestDatabase, partition_column: &str) -> proto::SourceSpec {
     proto::SourceSpec {
         name: "orders".into(),
         format: "mysql".into(),
         path: db.url(),
         options: [
             ("table", "\"Order\""),
-            ("partition_column", "id"),
+            ("partition_column", partition_column),
             ("partitions", "3"),
         ]
         .into_iter()
@@ -77,7 +79,7 @@ async fn a_mariadb_table_reads_in_key_ranges_with_its_types_intact() {
         .collect();
     let spec = proto::JobSpec {
         name: "typed".into(),
-        sources: vec![mysql_source(&db)],
+        sources: vec![mysql_source(&db, "id")],
         steps: vec![proto::StepSpec {
             name: "q".into(),
             sql: format!(
@@ -106,24 +108,32 @@ async fn a_mariadb_table_reads_in_key_ranges_with_its_types_intact() {
         ]
     );
 
-    // Every row once across the ranges: the same count and sums as MariaDB's.
-    let spec = proto::JobSpec {
-        name: "totals".into(),
-        sources: vec![mysql_source(&db)],
-        steps: vec![proto::StepSpec {
-            name: "q".into(),
-            sql: "SELECT concat_ws('|', count(*), sum(id), sum(price), count(note)) AS line \
-                  FROM orders"
-                .into(),
-        }],
-        ..Default::default()
-    };
-    let status = run_to_success(&client, spec).await;
+    // Every row once across the ranges of an integer, a date and a datetime column (NULL keys
+    // included): the same count and sums as MariaDB's.
     let expected = db
         .sql("SELECT CONCAT_WS('|', count(*), sum(id), sum(price), count(note)) FROM `Order`")
         .trim()
         .to_string();
-    assert_eq!(lines(&client, &status).await, [expected]);
+    for key in ["id", "day", "at"] {
+        let spec = proto::JobSpec {
+            name: format!("totals-by-{key}"),
+            sources: vec![mysql_source(&db, key)],
+            steps: vec![proto::StepSpec {
+                name: "q".into(),
+                sql: "SELECT concat_ws('|', count(*), sum(id), sum(price), count(note)) AS line \
+                      FROM orders"
+                    .into(),
+            }],
+            ..Default::default()
+        };
+        let status = run_to_success(&client, spec).await;
+        assert_eq!(status.stages[0].tasks_total, 3, "three {key} ranges");
+        assert_eq!(
+            lines(&client, &status).await,
+            [expected.clone()],
+            "split on {key}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

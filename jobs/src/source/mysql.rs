@@ -36,7 +36,10 @@ pub const FORMAT: &str = "mysql";
 const OPTIONS: &[(&str, &str)] = &[
     ("table", "the table to read, e.g. shop.orders"),
     ("query", "a SELECT to read instead of a table"),
-    ("partition_column", "an integer column to split the read on"),
+    (
+        "partition_column",
+        "an integer, date, datetime or timestamp column to split the read on",
+    ),
     ("partitions", "how many key ranges to read in parallel"),
     (
         crate::secrets::PASSWORD_ENV,
@@ -119,6 +122,49 @@ fn arrow_type(column: &Column) -> Option<DataType> {
     })
 }
 
+/// The kinds of column a read can be split on, each counted as a bigint.
+#[derive(Clone, Copy)]
+enum KeyKind {
+    Integer,
+    /// Days since 1970.
+    Date,
+    /// Microseconds since 1970 (sessions run in UTC).
+    DateTime,
+}
+
+impl KeyKind {
+    fn of(data_type: &DataType) -> Option<Self> {
+        match data_type {
+            t if t.is_integer() => Some(Self::Integer),
+            DataType::Date32 => Some(Self::Date),
+            DataType::Timestamp(..) => Some(Self::DateTime),
+            _ => None,
+        }
+    }
+
+    /// An aggregate over `column` as a bigint.
+    fn as_bigint(self, aggregate: &str, column: &str) -> String {
+        match self {
+            Self::Integer => format!("CAST({aggregate}({column}) AS SIGNED)"),
+            Self::Date => format!("DATEDIFF({aggregate}({column}), '1970-01-01')"),
+            Self::DateTime => {
+                format!("TIMESTAMPDIFF(MICROSECOND, '1970-01-01', {aggregate}({column}))")
+            }
+        }
+    }
+
+    /// A literal of the column's type for the bigint `value`.
+    fn literal(self, value: i64) -> String {
+        match self {
+            Self::Integer => value.to_string(),
+            Self::Date => format!("DATE_ADD(DATE '1970-01-01', INTERVAL {value} DAY)"),
+            Self::DateTime => {
+                format!("TIMESTAMPADD(MICROSECOND, {value}, TIMESTAMP '1970-01-01 00:00:00')")
+            }
+        }
+    }
+}
+
 /// Plans a source: its columns come from the database, its key ranges from the partition
 /// column's bounds.
 pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<MysqlTable> {
@@ -150,7 +196,7 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
             None => format!("CAST({quoted} AS CHAR)"),
         });
         if option("partition_column") == Some(name.as_str()) {
-            key = Some((quoted, data_type.as_ref().is_some_and(DataType::is_integer)));
+            key = Some((quoted, data_type.as_ref().and_then(KeyKind::of)));
         }
         fields.push(Field::new(name, data_type.unwrap_or(DataType::Utf8), true));
     }
@@ -162,23 +208,27 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
                 format!("partition_column '{name}' is not a column"),
             ));
         }
-        (Some(name), Some((_, false))) => {
+        (Some(name), Some((_, None))) => {
             return Err(failure(
                 source,
-                format!("partition_column '{name}' must be an integer column"),
+                format!(
+                    "partition_column '{name}' must be an integer, date, datetime or timestamp \
+                     column"
+                ),
             ));
         }
-        (Some(_), Some((column, true))) => {
+        (Some(_), Some((column, Some(kind)))) => {
             let bounds: Option<(Option<i64>, Option<i64>)> = conn
                 .query_first(format!(
-                    "SELECT CAST(MIN({column}) AS SIGNED), CAST(MAX({column}) AS SIGNED) \
-                     FROM ({base}) AS _kiln_source"
+                    "SELECT {}, {} FROM ({base}) AS _kiln_source",
+                    kind.as_bigint("MIN", &column),
+                    kind.as_bigint("MAX", &column)
                 ))
                 .await
                 .map_err(|e| failure(source, e))?;
             match bounds {
                 Some((Some(low), Some(high))) => {
-                    key_ranges(&column, |v| v.to_string(), low, high, partitions)
+                    key_ranges(&column, |v| kind.literal(v), low, high, partitions)
                 }
                 _ => vec!["TRUE".to_string()],
             }
