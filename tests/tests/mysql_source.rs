@@ -130,7 +130,7 @@ async fn a_mariadb_table_reads_in_key_ranges_with_its_types_intact() {
         assert_eq!(status.stages[0].tasks_total, 3, "three {key} ranges");
         assert_eq!(
             lines(&client, &status).await,
-            [expected.clone()],
+            vec![expected.clone()],
             "split on {key}"
         );
     }
