@@ -151,13 +151,35 @@ async fn stored_as_mysql_tables_are_read_and_loaded_in_sql() {
         )
     };
     let setup = [declare("orders", "\"Order\""), declare("big", "big_orders")];
-    let insert = "INSERT INTO big SELECT id, note, price FROM orders WHERE price >= 500";
-    run_to_success(&client, sql_job("load", &setup, insert)).await;
+    // Ids are integers: that filter is read in the database; prices are decimals: not pushed.
+    let insert = "INSERT INTO big SELECT id, note, price FROM orders \
+                  WHERE price >= 500 AND id IN (2, 2500, 2501, 3000, 3001, 3002) AND note = 'order 2501'";
+    let status = run_to_success(&client, sql_job("load", &setup, insert)).await;
+    let reads: Vec<String> = client
+        .logs(&status.job_id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .flat_map(|a| a.log)
+        .filter(|line| line.contains("reading mysql source 'orders'"))
+        .collect();
+    assert!(!reads.is_empty());
+    for read in &reads {
+        assert!(
+            read.contains("`id` IN (2, 2500, 2501, 3000, 3001, 3002)")
+                && read.contains("`note` = 'order 2501'")
+                && !read.contains("`price` >="),
+            "{read}"
+        );
+    }
     assert_eq!(
         db.sql("SELECT count(*), min(id), max(id), sum(price) FROM big_orders")
             .trim(),
-        db.sql("SELECT count(*), min(id), max(id), sum(price) FROM `Order` WHERE price >= 500")
-            .trim()
+        db.sql(
+            "SELECT count(*), min(id), max(id), sum(price) FROM `Order` WHERE price >= 500 \
+             AND id IN (2, 2500, 2501, 3000, 3001, 3002) AND note = 'order 2501'"
+        )
+        .trim()
     );
     assert_eq!(
         db.sql(

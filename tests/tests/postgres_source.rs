@@ -72,6 +72,22 @@ async fn a_postgres_subset_lands_on_s3_as_partitioned_parquet() {
         status.stages[0].tasks_total, 4,
         "the table is read in 4 key ranges"
     );
+    // The subset is chosen in the database: each range's query carries the filter.
+    let reads: Vec<String> = client
+        .logs(&status.job_id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .flat_map(|a| a.log)
+        .filter(|line| line.contains("reading postgres source"))
+        .collect();
+    assert_eq!(reads.len(), 4, "{reads:?}");
+    assert!(
+        reads
+            .iter()
+            .all(|r| r.contains(r#"AND "status" = 'shipped'"#)),
+        "{reads:?}"
+    );
 
     let local = tempfile::tempdir().unwrap();
     s3.download_prefix("lake", "order_info/", ".parquet", local.path());

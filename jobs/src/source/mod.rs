@@ -1,6 +1,7 @@
 //! Database sources: tables DataFusion plans like any other, read by executors in parallel,
 //! one key range per partition (Spark's partitioned JDBC read).
 
+mod filters;
 pub mod mysql;
 pub mod postgres;
 
@@ -11,6 +12,7 @@ use datafusion::catalog::TableProvider;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::logical_expr::dml::InsertOp;
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use kiln_core::source::PartitionSource;
 use kiln_proto::v1 as pb;
@@ -57,6 +59,41 @@ fn unknown(format: &str) -> DataFusionError {
         "unknown database source format '{format}' (expected {})",
         FORMATS.join(", ")
     ))
+}
+
+/// The WHERE condition of each partition's read: its key range, and the pushed filters.
+pub(crate) fn range_conditions(
+    ranges: &[String],
+    filters: &[Expr],
+    column: &dyn Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let dialect = filters::Dialect { column };
+    let pushed: Vec<String> = filters.iter().filter_map(|f| dialect.sql(f)).collect();
+    ranges
+        .iter()
+        .map(|range| {
+            std::iter::once(range.clone())
+                .chain(pushed.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" AND ")
+        })
+        .collect()
+}
+
+/// How DataFusion may push `filters` into a database read: the ones the database evaluates
+/// the same way are pushed (and still checked by DataFusion), the rest are not.
+pub(crate) fn pushdown(
+    filters: &[&Expr],
+    column: &dyn Fn(&str) -> Option<String>,
+) -> Vec<TableProviderFilterPushDown> {
+    let dialect = filters::Dialect { column };
+    filters
+        .iter()
+        .map(|f| match dialect.sql(f) {
+            Some(_) => TableProviderFilterPushDown::Inexact,
+            None => TableProviderFilterPushDown::Unsupported,
+        })
+        .collect()
 }
 
 /// A database source's `partitions` option (how many key ranges to read in parallel), else

@@ -13,8 +13,8 @@ use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
 use datafusion::datasource::TableType;
 use datafusion::error::{DataFusionError, Result};
-use datafusion::logical_expr::Expr;
 use datafusion::logical_expr::dml::InsertOp;
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{ExecutionPlan, SendableRecordBatchStream};
 use futures::StreamExt;
@@ -27,7 +27,9 @@ use mysql_async::{Column, Row, Value};
 
 use crate::mysql::connect;
 use crate::sink::table::check_options;
-use crate::source::{insert_mode, insert_sink, key_ranges, partitions_option};
+use crate::source::{
+    insert_mode, insert_sink, key_ranges, partitions_option, pushdown, range_conditions,
+};
 use crate::sql_names::{TableName, quote_mysql_ident};
 
 /// The source format name.
@@ -243,6 +245,15 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
     })
 }
 
+impl MysqlTable {
+    /// The quoted name of a column read in its own type (not as text), for pushed filters.
+    fn native_column(&self, name: &str) -> Option<String> {
+        let index = self.schema.index_of(name).ok()?;
+        let select = &self.select[index];
+        (!select.starts_with("CAST(")).then(|| select.clone())
+    }
+}
+
 #[async_trait]
 impl TableProvider for MysqlTable {
     fn schema(&self) -> SchemaRef {
@@ -253,11 +264,18 @@ impl TableProvider for MysqlTable {
         TableType::Base
     }
 
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> Result<Vec<TableProviderFilterPushDown>> {
+        Ok(pushdown(filters, &|name| self.native_column(name)))
+    }
+
     async fn scan(
         &self,
         _state: &dyn Session,
         projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
+        filters: &[Expr],
         _limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
         let columns: Vec<usize> = match projection {
@@ -274,8 +292,8 @@ impl TableProvider for MysqlTable {
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        let queries = self
-            .ranges
+        let conditions = range_conditions(&self.ranges, filters, &|name| self.native_column(name));
+        let queries = conditions
             .iter()
             .map(|range| {
                 format!(
@@ -306,6 +324,7 @@ impl TableProvider for MysqlTable {
 
 /// Streams one partition's rows, read on a task of their own.
 pub fn scan(source: pb::SourceSpec, query: String, schema: SchemaRef) -> SendableRecordBatchStream {
+    tracing::info!("reading mysql source '{}': {query}", source.name);
     let (sender, receiver) = tokio::sync::mpsc::channel(2);
     let reader_schema = Arc::clone(&schema);
     tokio::spawn(async move {

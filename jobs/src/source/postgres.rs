@@ -13,8 +13,8 @@ use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
 use datafusion::datasource::TableType;
 use datafusion::error::{DataFusionError, Result};
-use datafusion::logical_expr::Expr;
 use datafusion::logical_expr::dml::InsertOp;
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{ExecutionPlan, SendableRecordBatchStream};
 use futures::StreamExt;
@@ -26,7 +26,9 @@ use tokio_postgres::types::Type;
 use crate::postgres::copy_out::{CopyDecoder, arrow_type};
 use crate::postgres::{connect, error_text, quote_ident};
 use crate::sink::table::check_options;
-use crate::source::{insert_mode, insert_sink, key_ranges, partitions_option};
+use crate::source::{
+    insert_mode, insert_sink, key_ranges, partitions_option, pushdown, range_conditions,
+};
 use crate::sql_names::TableName;
 
 /// The source format name.
@@ -209,6 +211,15 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
     })
 }
 
+impl PostgresTable {
+    /// The quoted name of a column read in its own type (not as text), for pushed filters.
+    fn native_column(&self, name: &str) -> Option<String> {
+        let index = self.schema.index_of(name).ok()?;
+        let select = &self.select[index];
+        (!select.ends_with("::text")).then(|| select.clone())
+    }
+}
+
 #[async_trait]
 impl TableProvider for PostgresTable {
     fn schema(&self) -> SchemaRef {
@@ -219,11 +230,18 @@ impl TableProvider for PostgresTable {
         TableType::Base
     }
 
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> Result<Vec<TableProviderFilterPushDown>> {
+        Ok(pushdown(filters, &|name| self.native_column(name)))
+    }
+
     async fn scan(
         &self,
         _state: &dyn Session,
         projection: Option<&Vec<usize>>,
-        _filters: &[Expr],
+        filters: &[Expr],
         _limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
         let columns: Vec<usize> = match projection {
@@ -236,8 +254,8 @@ impl TableProvider for PostgresTable {
             .map(|&i| self.select[i].clone())
             .collect::<Vec<_>>()
             .join(", ");
-        let queries = self
-            .ranges
+        let conditions = range_conditions(&self.ranges, filters, &|name| self.native_column(name));
+        let queries = conditions
             .iter()
             .map(|range| {
                 format!(
@@ -293,6 +311,7 @@ fn async_stream(
         let mut reading = match state {
             State::Done => return Ok(None),
             State::Start(source, query, schema) => {
+                tracing::info!("reading postgres source '{}': {query}", source.name);
                 let client = connect(&source.path, &source.options).await?;
                 let stream = client
                     .copy_out(&format!("COPY ({query}) TO STDOUT (FORMAT binary)"))
