@@ -132,3 +132,28 @@ fn sql_writes_results_to_a_file_in_the_format_its_name_asks_for() {
         assert_eq!(rows, stores, "{name}: one row per store");
     }
 }
+
+#[test]
+fn the_sqlite_example_loads_every_order_once() {
+    let job = example("sales_to_sqlite/job.toml");
+    let db = example("sales_to_sqlite/out/sales.db");
+    // Twice: overwrite replaces the rows instead of adding to them.
+    for _ in 0..2 {
+        let output = kiln().arg("run").arg(&job).output().expect("running kiln");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let read = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\
+             'SELECT sum(orders), count(DISTINCT store_id) FROM daily_revenue').fetchall())",
+        ])
+        .arg(&db)
+        .output()
+        .expect("python3 reads the SQLite file");
+    assert_eq!(String::from_utf8_lossy(&read.stdout).trim(), "[(5000, 12)]");
+}

@@ -140,7 +140,7 @@ pub struct Job {
     pub sink: Option<pb::SinkSpec>,
     /// True while the sink commits; no task runs then.
     pub committing: bool,
-    /// The most final-stage tasks that may run at once (a table sink's `max_connections`).
+    /// The most final-stage tasks that may run at once (see `kiln_jobs::sink::concurrent_loads`).
     pub max_sink_tasks: Option<u32>,
     /// The `(partition, attempt)`s being committed, while `committing`.
     pub winners: Vec<(u32, u32)>,
@@ -190,9 +190,7 @@ impl Job {
             started_at_ms: 0,
             ended_at_ms: 0,
             stages,
-            max_sink_tasks: sink
-                .as_ref()
-                .and_then(|s| kiln_jobs::sink::table::max_connections(s).ok().flatten()),
+            max_sink_tasks: sink.as_ref().and_then(kiln_jobs::sink::concurrent_loads),
             sink,
             committing: false,
             winners: vec![],

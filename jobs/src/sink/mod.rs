@@ -10,6 +10,7 @@
 pub mod files;
 pub mod mysql;
 pub mod postgres;
+pub mod sqlite;
 pub mod table;
 
 use std::sync::Arc;
@@ -40,6 +41,7 @@ impl PartitionSink for KilnSinks {
                 SinkKind::Files => files::write_attempt(&task, data, ctx).await,
                 SinkKind::Postgres => postgres::write_attempt(&task, data, ctx).await,
                 SinkKind::Mysql => mysql::write_attempt(&task, data, ctx).await,
+                SinkKind::Sqlite => sqlite::write_attempt(&task, data, ctx).await,
             }
         }
         .boxed()
@@ -50,6 +52,7 @@ enum SinkKind {
     Files,
     Postgres,
     Mysql,
+    Sqlite,
 }
 
 fn kind(sink: &pb::SinkSpec) -> Result<SinkKind> {
@@ -57,13 +60,24 @@ fn kind(sink: &pb::SinkSpec) -> Result<SinkKind> {
         format if files::FORMATS.contains(&format) => Ok(SinkKind::Files),
         postgres::FORMAT => Ok(SinkKind::Postgres),
         mysql::FORMAT => Ok(SinkKind::Mysql),
+        sqlite::FORMAT => Ok(SinkKind::Sqlite),
         other => Err(DataFusionError::Plan(format!(
-            "unknown sink format '{other}' (expected {}, {} or {})",
+            "unknown sink format '{other}' (expected {}, {}, {} or {})",
             files::FORMATS.join(", "),
             postgres::FORMAT,
-            mysql::FORMAT
+            mysql::FORMAT,
+            sqlite::FORMAT
         ))),
     }
+}
+
+/// How many of a sink's load tasks may run at once: a table sink's `max_connections`; one for
+/// SQLite, which takes one writer at a time; else no limit.
+pub fn concurrent_loads(sink: &pb::SinkSpec) -> Option<u32> {
+    table::max_connections(sink)
+        .ok()
+        .flatten()
+        .or((sink.format == sqlite::FORMAT).then_some(1))
 }
 
 /// Checks `sink` for rows of `schema` at submit. Returns false when the save mode says to write
@@ -73,6 +87,7 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema, runtime: &RuntimeEnv
         SinkKind::Files => files::validate(sink, schema, runtime).await,
         SinkKind::Postgres => postgres::validate(sink, schema).await,
         SinkKind::Mysql => mysql::validate(sink, schema).await,
+        SinkKind::Sqlite => sqlite::validate(sink, schema).await,
     }
 }
 
@@ -90,6 +105,7 @@ pub async fn commit(
             .map(|_| ()),
         SinkKind::Postgres => postgres::commit(sink, job_id, winners).await,
         SinkKind::Mysql => mysql::commit(sink, job_id, winners).await,
+        SinkKind::Sqlite => sqlite::commit(sink, job_id, winners).await,
     }
 }
 
@@ -99,5 +115,6 @@ pub async fn abort(sink: &pb::SinkSpec, job_id: &str, runtime: &RuntimeEnv) -> R
         SinkKind::Files => files::abort(sink, job_id, runtime).await,
         SinkKind::Postgres => postgres::abort(sink, job_id).await,
         SinkKind::Mysql => mysql::abort(sink, job_id).await,
+        SinkKind::Sqlite => sqlite::abort(sink, job_id).await,
     }
 }
