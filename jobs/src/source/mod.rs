@@ -8,19 +8,38 @@ pub mod postgres;
 use std::sync::Arc;
 
 use arrow::datatypes::SchemaRef;
-use datafusion::catalog::TableProvider;
+use async_trait::async_trait;
+use datafusion::catalog::{Session, TableProvider};
+use datafusion::datasource::TableType;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::logical_expr::dml::InsertOp;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
-use datafusion::physical_plan::SendableRecordBatchStream;
-use kiln_core::source::PartitionSource;
+use datafusion::physical_plan::{ExecutionPlan, SendableRecordBatchStream};
+use kiln_core::sink::SinkWriterExec;
+use kiln_core::source::{DatabaseScanExec, PartitionSource};
 use kiln_proto::v1 as pb;
 
 use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE};
 
 /// The source formats served by database connectors.
 pub const FORMATS: &[&str] = &[postgres::FORMAT, mysql::FORMAT];
+
+/// The options a database source takes, and what each means.
+pub(crate) const OPTIONS: &[(&str, &str)] = &[
+    ("table", "the table to read, e.g. shop.orders"),
+    ("query", "a SELECT to read instead of a table"),
+    (
+        "partition_column",
+        "an integer, date or timestamp column to split the read on",
+    ),
+    ("partitions", "how many key ranges to read in parallel"),
+    (
+        crate::secrets::PASSWORD_ENV,
+        "the environment variable holding the password",
+    ),
+    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
+];
 
 /// The source connectors executors run tasks with.
 #[derive(Debug, Default)]
@@ -39,6 +58,98 @@ impl PartitionSource for KilnSources {
             mysql::FORMAT => Ok(mysql::scan(source.clone(), query.to_string(), schema)),
             other => Err(unknown(other)),
         }
+    }
+}
+
+/// A database table or query as DataFusion sees it, read one key range per partition. The
+/// connectors fill it in by asking the database; reading, filter pushdown and `INSERT` work
+/// the same for all of them.
+#[derive(Debug)]
+pub struct DatabaseTable {
+    pub(crate) source: pb::SourceSpec,
+    pub(crate) schema: SchemaRef,
+    /// Per column: how the SELECT list reads it, and whether in its own type (false: read as
+    /// text, so filters on it are not pushed).
+    pub(crate) select: Vec<(String, bool)>,
+    /// The table or query everything reads from.
+    pub(crate) base: String,
+    /// One WHERE condition per partition.
+    pub(crate) ranges: Vec<String>,
+}
+
+impl DatabaseTable {
+    /// The quoted name of a column read in its own type, for pushed filters.
+    fn native_column(&self, name: &str) -> Option<String> {
+        let (select, native) = &self.select[self.schema.index_of(name).ok()?];
+        native.then(|| select.clone())
+    }
+}
+
+#[async_trait]
+impl TableProvider for DatabaseTable {
+    fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.schema)
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> Result<Vec<TableProviderFilterPushDown>> {
+        Ok(pushdown(filters, &|name| self.native_column(name)))
+    }
+
+    async fn scan(
+        &self,
+        _state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        _limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let columns: Vec<usize> = match projection {
+            Some(p) => p.clone(),
+            None => (0..self.schema.fields().len()).collect(),
+        };
+        let schema = Arc::new(self.schema.project(&columns)?);
+        // A scan that needs no column (count(*)) still reads one row per row.
+        let list = match columns.is_empty() {
+            true => "1".to_string(),
+            false => columns
+                .iter()
+                .map(|&i| self.select[i].0.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let conditions = range_conditions(&self.ranges, filters, &|name| self.native_column(name));
+        let queries = conditions
+            .iter()
+            .map(|range| {
+                format!(
+                    "SELECT {list} FROM ({}) AS _kiln_source WHERE {range}",
+                    self.base
+                )
+            })
+            .collect();
+        Ok(Arc::new(DatabaseScanExec::new(
+            self.source.clone(),
+            queries,
+            schema,
+        )))
+    }
+
+    /// `INSERT INTO t SELECT ...` and `INSERT OVERWRITE t ...` load through the database's
+    /// sink, with its exactly-once commit; the coordinator fills in the job id.
+    async fn insert_into(
+        &self,
+        _state: &dyn Session,
+        input: Arc<dyn ExecutionPlan>,
+        op: InsertOp,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let sink = insert_sink(&self.source, insert_mode(op)?)?;
+        Ok(Arc::new(SinkWriterExec::new(String::new(), sink, input)))
     }
 }
 
@@ -62,7 +173,7 @@ fn unknown(format: &str) -> DataFusionError {
 }
 
 /// The WHERE condition of each partition's read: its key range, and the pushed filters.
-pub(crate) fn range_conditions(
+fn range_conditions(
     ranges: &[String],
     filters: &[Expr],
     column: &dyn Fn(&str) -> Option<String>,
@@ -82,7 +193,7 @@ pub(crate) fn range_conditions(
 
 /// How DataFusion may push `filters` into a database read: the ones the database evaluates
 /// the same way are pushed (and still checked by DataFusion), the rest are not.
-pub(crate) fn pushdown(
+fn pushdown(
     filters: &[&Expr],
     column: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<TableProviderFilterPushDown> {
@@ -111,7 +222,7 @@ pub(crate) fn partitions_option(source: &pb::SourceSpec, default: usize) -> Resu
 
 /// The sink an `INSERT` into a database table loads through: the same database, the table the
 /// source names (a source read from a query cannot take rows), its password options.
-pub(crate) fn insert_sink(source: &pb::SourceSpec, mode: pb::SaveMode) -> Result<pb::SinkSpec> {
+fn insert_sink(source: &pb::SourceSpec, mode: pb::SaveMode) -> Result<pb::SinkSpec> {
     let Some(table) = source.options.get("table") else {
         return Err(DataFusionError::Plan(format!(
             "cannot insert into '{}': it reads a query; declare it with the option table",
@@ -135,7 +246,7 @@ pub(crate) fn insert_sink(source: &pb::SourceSpec, mode: pb::SaveMode) -> Result
 }
 
 /// The save mode of `INSERT INTO` (append) or `INSERT OVERWRITE`.
-pub(crate) fn insert_mode(op: InsertOp) -> Result<pb::SaveMode> {
+fn insert_mode(op: InsertOp) -> Result<pb::SaveMode> {
     match op {
         InsertOp::Append => Ok(pb::SaveMode::Append),
         InsertOp::Overwrite => Ok(pb::SaveMode::Overwrite),

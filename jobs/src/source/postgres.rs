@@ -9,60 +9,23 @@
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use async_trait::async_trait;
-use datafusion::catalog::{Session, TableProvider};
-use datafusion::datasource::TableType;
 use datafusion::error::{DataFusionError, Result};
-use datafusion::logical_expr::dml::InsertOp;
-use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
+use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
-use datafusion::physical_plan::{ExecutionPlan, SendableRecordBatchStream};
 use futures::StreamExt;
-use kiln_core::sink::SinkWriterExec;
-use kiln_core::source::DatabaseScanExec;
 use kiln_proto::v1 as pb;
 use tokio_postgres::types::Type;
 
 use crate::postgres::copy_out::{CopyDecoder, arrow_type};
 use crate::postgres::{connect, error_text, quote_ident};
 use crate::sink::table::check_options;
-use crate::source::{
-    insert_mode, insert_sink, key_ranges, partitions_option, pushdown, range_conditions,
-};
+use crate::source::{DatabaseTable, OPTIONS, key_ranges, partitions_option};
 use crate::sql_names::TableName;
 
 /// The source format name.
 pub const FORMAT: &str = "postgres";
-/// The options a postgres source takes, and what each means.
-const OPTIONS: &[(&str, &str)] = &[
-    ("table", "the table to read, e.g. public.orders"),
-    ("query", "a SELECT to read instead of a table"),
-    (
-        "partition_column",
-        "an integer, date or timestamp column to split the read on",
-    ),
-    ("partitions", "how many key ranges to read in parallel"),
-    (
-        crate::secrets::PASSWORD_ENV,
-        "the environment variable holding the password",
-    ),
-    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
-];
 /// Rows per record batch.
 const BATCH_ROWS: usize = 8192;
-
-/// A PostgreSQL table or query, read one key range per partition.
-#[derive(Debug)]
-pub struct PostgresTable {
-    source: pb::SourceSpec,
-    schema: SchemaRef,
-    /// Per column: how the SELECT list reads it (`"c"`, or `"c"::text` for types read as text).
-    select: Vec<String>,
-    /// The table or query everything reads from.
-    base: String,
-    /// One WHERE condition per partition.
-    ranges: Vec<String>,
-}
 
 fn failure(source: &pb::SourceSpec, message: impl std::fmt::Display) -> DataFusionError {
     DataFusionError::Execution(format!(
@@ -121,7 +84,7 @@ impl KeyKind {
 
 /// Plans a source: its columns come from the database, its key ranges from the partition
 /// column's bounds.
-pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<PostgresTable> {
+pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<DatabaseTable> {
     let option = |key: &str| source.options.get(key).map(String::as_str);
     check_options("postgres source", &source.options, OPTIONS)?;
     let base = match (option("table"), option("query")) {
@@ -153,8 +116,8 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
         let quoted = quote_ident(column.name());
         let data_type = arrow_type(column.type_(), column.type_modifier());
         select.push(match data_type {
-            Some(_) => quoted.clone(),
-            None => format!("{quoted}::text"),
+            Some(_) => (quoted.clone(), true),
+            None => (format!("{quoted}::text"), false),
         });
         fields.push(Field::new(
             column.name(),
@@ -202,86 +165,13 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
             }
         }
     };
-    Ok(PostgresTable {
+    Ok(DatabaseTable {
         source: source.clone(),
         schema: Arc::new(Schema::new(fields)),
         select,
         base,
         ranges,
     })
-}
-
-impl PostgresTable {
-    /// The quoted name of a column read in its own type (not as text), for pushed filters.
-    fn native_column(&self, name: &str) -> Option<String> {
-        let index = self.schema.index_of(name).ok()?;
-        let select = &self.select[index];
-        (!select.ends_with("::text")).then(|| select.clone())
-    }
-}
-
-#[async_trait]
-impl TableProvider for PostgresTable {
-    fn schema(&self) -> SchemaRef {
-        Arc::clone(&self.schema)
-    }
-
-    fn table_type(&self) -> TableType {
-        TableType::Base
-    }
-
-    fn supports_filters_pushdown(
-        &self,
-        filters: &[&Expr],
-    ) -> Result<Vec<TableProviderFilterPushDown>> {
-        Ok(pushdown(filters, &|name| self.native_column(name)))
-    }
-
-    async fn scan(
-        &self,
-        _state: &dyn Session,
-        projection: Option<&Vec<usize>>,
-        filters: &[Expr],
-        _limit: Option<usize>,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        let columns: Vec<usize> = match projection {
-            Some(p) => p.clone(),
-            None => (0..self.schema.fields().len()).collect(),
-        };
-        let schema = Arc::new(self.schema.project(&columns)?);
-        let list = columns
-            .iter()
-            .map(|&i| self.select[i].clone())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let conditions = range_conditions(&self.ranges, filters, &|name| self.native_column(name));
-        let queries = conditions
-            .iter()
-            .map(|range| {
-                format!(
-                    "SELECT {list} FROM ({}) AS _kiln_source WHERE {range}",
-                    self.base
-                )
-            })
-            .collect();
-        Ok(Arc::new(DatabaseScanExec::new(
-            self.source.clone(),
-            queries,
-            schema,
-        )))
-    }
-
-    /// `INSERT INTO t SELECT ...` (append) and `INSERT OVERWRITE t ...` load through the
-    /// PostgreSQL sink, with its exactly-once commit; the coordinator fills in the job id.
-    async fn insert_into(
-        &self,
-        _state: &dyn Session,
-        input: Arc<dyn ExecutionPlan>,
-        op: InsertOp,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        let sink = insert_sink(&self.source, insert_mode(op)?)?;
-        Ok(Arc::new(SinkWriterExec::new(String::new(), sink, input)))
-    }
 }
 
 /// Streams one partition's rows: `COPY (query) TO STDOUT` in binary, decoded into batches.
