@@ -11,6 +11,7 @@
 //! - `api`: the gRPC services (`JobService` for clients, `SchedulerService` for executors)
 
 mod api;
+mod balance;
 pub mod checkpoint;
 pub mod config;
 mod encodable;

@@ -117,6 +117,7 @@ pub async fn plan_job(
         .create_physical_plan()
         .await
         .and_then(crate::encodable::make_encodable)
+        .and_then(crate::balance::balance_parquet_scans)
         .map_err(|e| invalid(format!("step '{}'", last.name), e))?;
     // The sink: the job's, or the table an INSERT INTO statement loads.
     let (plan, sink) = match (&spec.sink, plan.downcast_ref::<SinkWriterExec>()) {
