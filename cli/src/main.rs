@@ -244,6 +244,14 @@ impl From<ClientError> for Failure {
     }
 }
 
+/// A failure of the job or of printing its result (exit code 1).
+fn failed(message: String) -> Failure {
+    Failure {
+        code: exit::FAILED,
+        message,
+    }
+}
+
 fn usage(message: impl std::fmt::Display) -> Failure {
     Failure {
         code: exit::USAGE,
@@ -451,10 +459,7 @@ where
     });
     let embedded = EmbeddedCluster::start(cluster.executors, slots)
         .await
-        .map_err(|message| Failure {
-            code: exit::FAILED,
-            message: format!("starting the embedded cluster: {message}"),
-        })?;
+        .map_err(|message| failed(format!("starting the embedded cluster: {message}")))?;
     let outcome = match Client::connect(embedded.url()).await {
         Ok(client) => body(client).await,
         Err(e) => Err(e.into()),
@@ -473,10 +478,7 @@ async fn run_job(client: &Client, spec: proto::JobSpec, format: Format) -> Resul
         Some(sink) if exit_code(&status) == 0 => {
             let rows = output::rows_written(client.results(&status)?)
                 .await
-                .map_err(|message| Failure {
-                    code: exit::FAILED,
-                    message,
-                })?;
+                .map_err(failed)?;
             let target = if sink.table.is_empty() {
                 sink.path
             } else {
@@ -509,10 +511,7 @@ async fn run_query(
         // Each load task reports its own count: print their sum.
         let rows = output::rows_written(client.results(&status)?)
             .await
-            .map_err(|message| Failure {
-                code: exit::FAILED,
-                message,
-            })?;
+            .map_err(failed)?;
         println!("inserted {rows} rows");
         return Ok(0);
     }
@@ -531,10 +530,7 @@ async fn print_if_succeeded(
         let batches = client.results(status)?;
         output::print_results(std::sync::Arc::new(schema), batches, format, out)
             .await
-            .map_err(|message| Failure {
-                code: exit::FAILED,
-                message,
-            })?;
+            .map_err(failed)?;
     }
     Ok(code)
 }

@@ -45,3 +45,15 @@ pub async fn run_to_success(
     );
     status
 }
+
+/// The lines a job's task attempts logged that contain `needle`.
+pub async fn logged_lines(client: &kiln_client::Client, job_id: &str, needle: &str) -> Vec<String> {
+    client
+        .logs(job_id, None)
+        .await
+        .expect("fetching the job's task logs")
+        .into_iter()
+        .flat_map(|attempt| attempt.log)
+        .filter(|line| line.contains(needle))
+        .collect()
+}

@@ -155,14 +155,8 @@ async fn stored_as_mysql_tables_are_read_and_loaded_in_sql() {
     let insert = "INSERT INTO big SELECT id, note, price FROM orders \
                   WHERE price >= 500 AND id IN (2, 2500, 2501, 3000, 3001, 3002) AND note = 'order 2501'";
     let status = run_to_success(&client, sql_job("load", &setup, insert)).await;
-    let reads: Vec<String> = client
-        .logs(&status.job_id, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .flat_map(|a| a.log)
-        .filter(|line| line.contains("reading mysql source 'orders'"))
-        .collect();
+    let reads =
+        kiln_tests::logged_lines(&client, &status.job_id, "reading mysql source 'orders'").await;
     assert!(!reads.is_empty());
     for read in &reads {
         assert!(

@@ -73,14 +73,7 @@ async fn a_postgres_subset_lands_on_s3_as_partitioned_parquet() {
         "the table is read in 4 key ranges"
     );
     // The subset is chosen in the database: each range's query carries the filter.
-    let reads: Vec<String> = client
-        .logs(&status.job_id, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .flat_map(|a| a.log)
-        .filter(|line| line.contains("reading postgres source"))
-        .collect();
+    let reads = kiln_tests::logged_lines(&client, &status.job_id, "reading postgres source").await;
     assert_eq!(reads.len(), 4, "{reads:?}");
     assert!(
         reads
