@@ -21,6 +21,7 @@ use kiln_core::source::{DatabaseScanExec, PartitionSource};
 use kiln_proto::v1 as pb;
 
 use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE};
+use crate::sql_names::TableName;
 
 /// The source formats served by database connectors.
 pub const FORMATS: &[&str] = &[postgres::FORMAT, mysql::FORMAT];
@@ -207,6 +208,32 @@ fn pushdown(
         .collect()
 }
 
+/// What a database source reads: its `table` (quoted by `quote`) or its `query`, exactly one.
+pub(crate) fn base_query(
+    source: &pb::SourceSpec,
+    quote: impl Fn(&TableName) -> String,
+) -> Result<String> {
+    let option = |key: &str| source.options.get(key);
+    match (option("table"), option("query")) {
+        (Some(table), None) => Ok(format!(
+            "SELECT * FROM {}",
+            quote(&TableName::parse(table)?)
+        )),
+        (None, Some(query)) => Ok(query.trim().trim_end_matches(';').to_string()),
+        _ => Err(DataFusionError::Plan(format!(
+            "{} source '{}': give exactly one of the options table or query (got: {})",
+            source.format,
+            source.name,
+            source
+                .options
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
 /// A database source's `partitions` option (how many key ranges to read in parallel), else
 /// `default`.
 pub(crate) fn partitions_option(source: &pb::SourceSpec, default: usize) -> Result<usize> {
@@ -259,14 +286,16 @@ fn insert_mode(op: InsertOp) -> Result<pb::SaveMode> {
 
 /// WHERE conditions splitting [low, high] of `column` into at most `partitions` ranges that
 /// together cover every row, nulls included (in the first); `literal` writes a key value in
-/// the column's type.
+/// the column's type. Without bounds (no rows, or only NULL keys) one read takes everything.
 pub(crate) fn key_ranges(
     column: &str,
     literal: impl Fn(i64) -> String,
-    low: i64,
-    high: i64,
+    bounds: Option<(i64, i64)>,
     partitions: usize,
 ) -> Vec<String> {
+    let Some((low, high)) = bounds else {
+        return vec!["TRUE".to_string()];
+    };
     let span = (high as i128 - low as i128 + 1) as u128;
     let partitions = (partitions as u128).min(span).max(1);
     let stride = span.div_ceil(partitions);
@@ -292,7 +321,7 @@ mod tests {
 
     #[test]
     fn key_ranges_cover_everything_once() {
-        let ranges = key_ranges("\"id\"", |v| v.to_string(), 1, 10, 3);
+        let ranges = key_ranges("\"id\"", |v| v.to_string(), Some((1, 10)), 3);
         assert_eq!(
             ranges,
             [
@@ -302,6 +331,9 @@ mod tests {
             ]
         );
         // Never more ranges than values.
-        assert_eq!(key_ranges("c", |v| v.to_string(), 7, 7, 8), ["TRUE"]);
+        assert_eq!(
+            key_ranges("c", |v| v.to_string(), Some((7, 7)), 8),
+            ["TRUE"]
+        );
     }
 }

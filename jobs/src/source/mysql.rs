@@ -20,7 +20,7 @@ use mysql_async::{Column, Row, Value};
 
 use crate::mysql::connect;
 use crate::sink::table::check_options;
-use crate::source::{DatabaseTable, OPTIONS, key_ranges, partitions_option};
+use crate::source::{DatabaseTable, OPTIONS, base_query, key_ranges, partitions_option};
 use crate::sql_names::{TableName, quote_mysql_ident};
 
 /// The source format name.
@@ -134,16 +134,7 @@ impl KeyKind {
 pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<DatabaseTable> {
     let option = |key: &str| source.options.get(key).map(String::as_str);
     check_options("mysql source", &source.options, OPTIONS)?;
-    let base = match (option("table"), option("query")) {
-        (Some(table), None) => format!("SELECT * FROM {}", TableName::parse(table)?.mysql_quoted()),
-        (None, Some(query)) => query.trim().trim_end_matches(';').to_string(),
-        _ => {
-            return Err(failure(
-                source,
-                "give exactly one of the options table or query",
-            ));
-        }
-    };
+    let base = base_query(source, TableName::mysql_quoted)?;
     let partitions = partitions_option(source, default_partitions)?;
     let mut conn = connect(&source.path, &source.options).await?;
     let described = conn
@@ -190,12 +181,8 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
                 ))
                 .await
                 .map_err(|e| failure(source, e))?;
-            match bounds {
-                Some((Some(low), Some(high))) => {
-                    key_ranges(&column, |v| kind.literal(v), low, high, partitions)
-                }
-                _ => vec!["TRUE".to_string()],
-            }
+            let bounds = bounds.and_then(|(low, high)| low.zip(high));
+            key_ranges(&column, |v| kind.literal(v), bounds, partitions)
         }
     };
     Ok(DatabaseTable {

@@ -19,7 +19,7 @@ use tokio_postgres::types::Type;
 use crate::postgres::copy_out::{CopyDecoder, arrow_type};
 use crate::postgres::{connect, error_text, quote_ident};
 use crate::sink::table::check_options;
-use crate::source::{DatabaseTable, OPTIONS, key_ranges, partitions_option};
+use crate::source::{DatabaseTable, OPTIONS, base_query, key_ranges, partitions_option};
 use crate::sql_names::TableName;
 
 /// The source format name.
@@ -87,22 +87,7 @@ impl KeyKind {
 pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<DatabaseTable> {
     let option = |key: &str| source.options.get(key).map(String::as_str);
     check_options("postgres source", &source.options, OPTIONS)?;
-    let base = match (option("table"), option("query")) {
-        (Some(table), None) => format!("SELECT * FROM {}", TableName::parse(table)?.quoted()),
-        (None, Some(query)) => query.trim().trim_end_matches(';').to_string(),
-        _ => {
-            return Err(DataFusionError::Plan(format!(
-                "postgres source '{}': give exactly one of the options table or query (got: {})",
-                source.name,
-                source
-                    .options
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-    };
+    let base = base_query(source, TableName::quoted)?;
     let partitions = partitions_option(source, default_partitions)?;
     let client = connect(&source.path, &source.options).await?;
     let described = client
@@ -154,15 +139,10 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
                 )
                 .await
                 .map_err(|e| failure(source, error_text(&e)))?;
-            match (
-                bounds.get::<_, Option<i64>>(0),
-                bounds.get::<_, Option<i64>>(1),
-            ) {
-                (Some(low), Some(high)) => {
-                    key_ranges(&column, |v| kind.literal(v), low, high, partitions)
-                }
-                _ => vec!["TRUE".to_string()],
-            }
+            let bounds = bounds
+                .get::<_, Option<i64>>(0)
+                .zip(bounds.get::<_, Option<i64>>(1));
+            key_ranges(&column, |v| kind.literal(v), bounds, partitions)
         }
     };
     Ok(DatabaseTable {
