@@ -386,12 +386,14 @@ impl Job {
         });
         tasks
             .flat_map(|(_, task)| &task.attempts)
-            .map(|attempt| {
-                let mut attempt = attempt.clone();
-                if !with_logs {
-                    attempt.log.clear();
-                }
-                attempt
+            .map(|attempt| match with_logs {
+                true => attempt.clone(),
+                false => pb::TaskAttemptStatus {
+                    log: vec![],
+                    error: attempt.error.clone(),
+                    executor_id: attempt.executor_id.clone(),
+                    ..*attempt
+                },
             })
             .collect()
     }
