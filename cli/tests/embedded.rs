@@ -137,6 +137,8 @@ fn sql_writes_results_to_a_file_in_the_format_its_name_asks_for() {
 fn the_sqlite_example_loads_every_order_once() {
     let job = example("sales_to_sqlite/job.toml");
     let db = example("sales_to_sqlite/out/sales.db");
+    // From a fresh file, as on a new checkout.
+    let _ = std::fs::remove_file(&db);
     // Twice: overwrite replaces the rows instead of adding to them.
     for _ in 0..2 {
         let output = kiln().arg("run").arg(&job).output().expect("running kiln");
@@ -156,4 +158,26 @@ fn the_sqlite_example_loads_every_order_once() {
         .output()
         .expect("python3 reads the SQLite file");
     assert_eq!(String::from_utf8_lossy(&read.stdout).trim(), "[(5000, 12)]");
+
+    // Read back with the SQLite source: one best day per store, the dates typed again.
+    let output = kiln()
+        .args(["run", "--format", "csv"])
+        .arg(example("sales_to_sqlite/best_days.toml"))
+        .output()
+        .expect("running kiln");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "store_id,day,revenue");
+    assert_eq!(lines.len(), 1 + 12, "{stdout}");
+    assert!(
+        lines[1..]
+            .iter()
+            .all(|l| l.split(',').nth(1).is_some_and(|d| d.starts_with("2026-"))),
+        "{stdout}"
+    );
 }

@@ -383,8 +383,14 @@ fn regex_escape(text: &str) -> String {
     escaped
 }
 
+/// A job rejected because of `what`. Messages Kiln's connectors wrote say what is wrong
+/// themselves, without DataFusion's "Execution error: " in front.
 fn invalid(what: impl std::fmt::Display, error: DataFusionError) -> CoordinatorError {
-    CoordinatorError::InvalidJob(format!("{what}: {}", error.strip_backtrace()))
+    let message = match error {
+        DataFusionError::Execution(message) | DataFusionError::Plan(message) => message,
+        other => other.strip_backtrace(),
+    };
+    CoordinatorError::InvalidJob(format!("{what}: {message}"))
 }
 
 fn first_line(sql: &str) -> &str {

@@ -33,6 +33,7 @@ pub mod source;
 mod spec;
 pub mod sql_names;
 pub mod sql_types;
+pub mod sqlite;
 pub mod tables;
 
 pub use spec::{JobFile, load_job_file, parse_job};

@@ -21,13 +21,14 @@ use datafusion::execution::context::SessionState;
 use datafusion::logical_expr::CreateExternalTable;
 
 /// `CREATE EXTERNAL TABLE t STORED AS POSTGRES LOCATION 'postgres://user@host/db'
-/// OPTIONS ('table' 'public.orders')`: a database table (or `'query'`) as a SQL table, read in
-/// parallel like a job's database source, with the same options.
+/// OPTIONS ('table' 'public.orders')` (likewise `STORED AS MYSQL`, and `STORED AS SQLITE` with
+/// the database file as the location): a database table (or `'query'`) as a SQL table, read
+/// in parallel like a job's database source, with the same options.
 #[derive(Debug, Default)]
 pub struct DatabaseTableFactory;
 
 /// The database formats `STORED AS` takes.
-pub const DATABASE_FORMATS: &[&str] = &["POSTGRES", "MYSQL"];
+pub const DATABASE_FORMATS: &[&str] = &["POSTGRES", "MYSQL", "SQLITE"];
 
 #[async_trait]
 impl TableProviderFactory for DatabaseTableFactory {

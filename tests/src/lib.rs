@@ -9,6 +9,7 @@ pub mod mysql;
 pub mod postgres;
 pub mod s3;
 pub mod sinks;
+pub mod sqlite;
 pub mod tpch;
 
 pub use cluster::TestCluster;

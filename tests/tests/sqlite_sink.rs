@@ -3,27 +3,12 @@
 //! staging tables left behind.
 
 use std::path::Path;
-use std::process::Command;
 
 use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::sinks::{TYPED_CSV, TYPED_SQL, load_with_an_executor_killed, sink_job};
+use kiln_tests::sqlite::{execute, query as sqlite};
 use kiln_tests::{TestCluster, run_to_success};
-
-/// Runs a query with Python's sqlite3 and returns the rows as Python prints them.
-fn sqlite(db: &Path, sql: &str) -> String {
-    let output = Command::new("python3")
-        .args([
-            "-c",
-            "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall())",
-        ])
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("python3 is needed to read SQLite files back: apt-get install -y python3");
-    assert!(output.status.success(), "{output:?}");
-    String::from_utf8(output.stdout).unwrap().trim().to_string()
-}
 
 fn sqlite_sink(db: &Path, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
     proto::SinkSpec {
@@ -98,16 +83,8 @@ async fn csv_loads_into_sqlite_with_every_type_and_mode() {
     // Overwrite replaces every row; upsert updates by key and inserts the rest.
     let keep_one =
         "SELECT CAST(id AS INT) AS id, CAST(note AS VARCHAR) AS note FROM raw WHERE id = '1'";
-    let sqlite_cmd = |sql: &str| {
-        let status = Command::new("python3")
-            .args(["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()"])
-            .arg(&db)
-            .arg(sql)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
-    sqlite_cmd(
+    execute(
+        &db,
         "CREATE TABLE keyed (id INTEGER PRIMARY KEY, note TEXT); INSERT INTO keyed VALUES (1, 'old'), (9, 'other');",
     );
     let mut upsert = sqlite_sink(&db, "keyed", proto::SaveMode::Upsert);

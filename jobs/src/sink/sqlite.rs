@@ -8,7 +8,6 @@
 //! synchronous: its work runs on tokio's blocking threads.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use arrow::datatypes::{DataType, Schema};
 use datafusion::error::{DataFusionError, Result};
@@ -18,7 +17,7 @@ use futures::StreamExt;
 use kiln_core::sink::SinkTask;
 use kiln_proto::v1 as pb;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::table::{
     CREATE_TABLE, MAX_CONNECTIONS, check_mode, check_options, max_connections, staging_prefix,
@@ -26,6 +25,7 @@ use super::table::{
 };
 use crate::sql_names::{TableName, quote_ident};
 use crate::sql_types::{CanonicalColumn, CanonicalValues, canonical_batch, canonical_type};
+use crate::sqlite::{self, Access, blocking};
 
 /// The sink format name.
 pub const FORMAT: &str = "sqlite";
@@ -40,8 +40,6 @@ const OPTIONS: &[(&str, &str)] = &[
         "the most load tasks (each with one connection) running at once",
     ),
 ];
-/// How long a writer waits for another to release the database file.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 fn failure(sink: &pb::SinkSpec, message: impl std::fmt::Display) -> DataFusionError {
     DataFusionError::Execution(format!(
@@ -65,46 +63,41 @@ fn target(sink: &pb::SinkSpec) -> Result<TableName> {
     TableName::parse(&sink.table)
 }
 
-/// Opens the database file `path` names (`/data/app.db` or `sqlite:///data/app.db`), creating
-/// it only when `create` is set.
+/// Opens the sink's database file, creating it only when `create` is set.
 fn open(sink: &pb::SinkSpec, create: bool) -> Result<Connection> {
-    let path = sink.path.strip_prefix("sqlite://").unwrap_or(&sink.path);
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if create {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
-        if let Some(dir) = std::path::Path::new(path).parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| failure(sink, format!("creating {}: {e}", dir.display())))?;
-        }
-    }
-    let conn = Connection::open_with_flags(path, flags).map_err(db_failure(sink, "opening"))?;
-    conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(db_failure(sink, "setting the busy timeout"))?;
+    let access = if create {
+        Access::Create
+    } else {
+        Access::ReadWrite
+    };
+    let conn = sqlite::open(
+        &sink.path,
+        access,
+        &format!("sqlite sink table {}", sink.table),
+    )?;
     // Readers keep reading the old table while a commit writes the new one.
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(db_failure(sink, "switching to WAL"))?;
     Ok(conn)
 }
 
-/// Runs `work` on a blocking thread.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| DataFusionError::Execution(format!("sqlite work panicked: {e}")))?
-}
-
 fn staging_table(target: &TableName, job_id: &str, partition: u32, attempt: u32) -> TableName {
     target.sibling(format!("{}{partition}_{attempt}", staging_prefix(job_id)))
 }
 
-/// The SQLite type of a canonical Arrow type. Decimals are text, so no digit is lost.
+/// The SQLite type a column of a canonical Arrow type is declared with. The names say what the
+/// values are, so the SQLite source (and other tools) read them back as such; decimals are
+/// text, so no digit is lost (a `DECIMAL` column would round them to floats).
 fn sqlite_type(data_type: &DataType) -> &'static str {
     match data_type {
-        DataType::Boolean | DataType::Int16 | DataType::Int32 | DataType::Int64 => "INTEGER",
+        DataType::Boolean => "BOOLEAN",
+        DataType::Int16 | DataType::Int32 | DataType::Int64 => "INTEGER",
         DataType::Float32 | DataType::Float64 => "REAL",
         DataType::Binary => "BLOB",
+        DataType::Date32 => "DATE",
+        DataType::Timestamp(_, None) => "TIMESTAMP",
+        DataType::Timestamp(_, Some(_)) => "TIMESTAMPTZ",
+        DataType::Time64(_) => "TIME",
         _ => "TEXT",
     }
 }

@@ -11,10 +11,24 @@
 use datafusion::common::ScalarValue;
 use datafusion::logical_expr::{BinaryExpr, Expr, Operator};
 
-/// How one database writes SQL: its quoted name for a column read natively (None for columns
-/// read as text or unknown).
+/// A table's quoted name for a column read natively (None for columns read as text or
+/// unknown).
+pub(crate) type ColumnLookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
+/// How one database writes SQL: the table's columns, and how it writes literals.
 pub(crate) struct Dialect<'a> {
-    pub column: &'a dyn Fn(&str) -> Option<String>,
+    pub column: ColumnLookup<'a>,
+    pub literals: Literals,
+}
+
+/// How a database reads literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Literals {
+    /// Typed literals (`DATE '2024-01-01'`, `TRUE`): PostgreSQL, MySQL, MariaDB.
+    Typed,
+    /// SQLite: dates are ISO 8601 text and compare as text; booleans are not pushed, since a
+    /// `BOOLEAN` column may hold `1` or `'true'`.
+    Sqlite,
 }
 
 impl Dialect<'_> {
@@ -40,7 +54,7 @@ impl Dialect<'_> {
                         (None, Some(column)) => (column, left, op.swap()?),
                         _ => return None,
                     };
-                    let value = literal_sql(literal, op == Operator::Eq)?;
+                    let value = self.literal(literal, op == Operator::Eq)?;
                     Some(format!("{column} {op} {value}"))
                 }
                 _ => None,
@@ -52,7 +66,7 @@ impl Dialect<'_> {
                 let values = in_list
                     .list
                     .iter()
-                    .map(|v| literal_sql(v, true))
+                    .map(|v| self.literal(v, true))
                     .collect::<Option<Vec<_>>>()?;
                 Some(format!("{column} IN ({})", values.join(", ")))
             }
@@ -66,13 +80,24 @@ impl Dialect<'_> {
             _ => None,
         }
     }
+
+    /// A literal as SQL the database reads as DataFusion does; strings only where `equality`
+    /// holds.
+    fn literal(&self, expr: &Expr, equality: bool) -> Option<String> {
+        let Expr::Literal(value, _) = expr else {
+            return None;
+        };
+        match (value, self.literals) {
+            (ScalarValue::Boolean(_), Literals::Sqlite) => None,
+            (ScalarValue::Date32(Some(_)), Literals::Sqlite) => Some(format!("'{value}'")),
+            _ => literal_sql(value, equality),
+        }
+    }
 }
 
-/// A literal as SQL both databases read the same way; strings only where `equality` holds.
-fn literal_sql(expr: &Expr, equality: bool) -> Option<String> {
-    let Expr::Literal(value, _) = expr else {
-        return None;
-    };
+/// A literal as SQL PostgreSQL and MySQL read the same way; strings only where `equality`
+/// holds.
+fn literal_sql(value: &ScalarValue, equality: bool) -> Option<String> {
     match value {
         ScalarValue::Int8(Some(v)) => Some(v.to_string()),
         ScalarValue::Int16(Some(v)) => Some(v.to_string()),
@@ -100,9 +125,17 @@ mod tests {
     use super::*;
     use datafusion::prelude::{col, lit};
 
-    fn pushed(filter: Expr) -> Option<String> {
+    fn pushed_as(literals: Literals, filter: Expr) -> Option<String> {
         let column = |name: &str| (name != "as_text").then(|| format!("\"{name}\""));
-        Dialect { column: &column }.sql(&filter)
+        Dialect {
+            column: Box::new(column),
+            literals,
+        }
+        .sql(&filter)
+    }
+
+    fn pushed(filter: Expr) -> Option<String> {
+        pushed_as(Literals::Typed, filter)
     }
 
     #[test]
@@ -126,6 +159,20 @@ mod tests {
         assert_eq!(
             pushed(col("region").in_list(vec![lit("north"), lit("south")], false)),
             Some("\"region\" IN ('north', 'south')".into())
+        );
+    }
+
+    #[test]
+    fn sqlite_compares_dates_as_text_and_keeps_booleans() {
+        let day = col("day").gt_eq(lit(ScalarValue::Date32(Some(19782))));
+        assert_eq!(
+            pushed_as(Literals::Sqlite, day),
+            Some("\"day\" >= '2024-02-29'".into())
+        );
+        assert_eq!(pushed_as(Literals::Sqlite, col("flag").eq(lit(true))), None);
+        assert_eq!(
+            pushed_as(Literals::Sqlite, col("id").lt(lit(3i64))),
+            Some("\"id\" < 3".into())
         );
     }
 

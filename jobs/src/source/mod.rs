@@ -4,6 +4,7 @@
 mod filters;
 pub mod mysql;
 pub mod postgres;
+pub mod sqlite;
 
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE};
 use crate::sql_names::TableName;
 
 /// The source formats served by database connectors.
-pub const FORMATS: &[&str] = &[postgres::FORMAT, mysql::FORMAT];
+pub const FORMATS: &[&str] = &[postgres::FORMAT, mysql::FORMAT, sqlite::FORMAT];
 
 /// The options a database source takes, and what each means.
 pub(crate) const OPTIONS: &[(&str, &str)] = &[
@@ -57,6 +58,7 @@ impl PartitionSource for KilnSources {
         match source.format.as_str() {
             postgres::FORMAT => Ok(postgres::scan(source.clone(), query.to_string(), schema)),
             mysql::FORMAT => Ok(mysql::scan(source.clone(), query.to_string(), schema)),
+            sqlite::FORMAT => Ok(sqlite::scan(source.clone(), query.to_string(), schema)),
             other => Err(unknown(other)),
         }
     }
@@ -84,6 +86,17 @@ impl DatabaseTable {
         let (select, native) = &self.select[self.schema.index_of(name).ok()?];
         native.then(|| select.clone())
     }
+
+    /// How filters pushed into this table's reads are written.
+    fn dialect(&self) -> filters::Dialect<'_> {
+        filters::Dialect {
+            column: Box::new(|name| self.native_column(name)),
+            literals: match self.source.format.as_str() {
+                sqlite::FORMAT => filters::Literals::Sqlite,
+                _ => filters::Literals::Typed,
+            },
+        }
+    }
 }
 
 #[async_trait]
@@ -100,7 +113,7 @@ impl TableProvider for DatabaseTable {
         &self,
         filters: &[&Expr],
     ) -> Result<Vec<TableProviderFilterPushDown>> {
-        Ok(pushdown(filters, &|name| self.native_column(name)))
+        Ok(pushdown(filters, &self.dialect()))
     }
 
     async fn scan(
@@ -124,7 +137,7 @@ impl TableProvider for DatabaseTable {
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        let conditions = range_conditions(&self.ranges, filters, &|name| self.native_column(name));
+        let conditions = range_conditions(&self.ranges, filters, &self.dialect());
         let queries = conditions
             .iter()
             .map(|range| {
@@ -162,6 +175,7 @@ pub async fn table(
     match source.format.as_str() {
         postgres::FORMAT => Ok(Arc::new(postgres::table(source, default_partitions).await?)),
         mysql::FORMAT => Ok(Arc::new(mysql::table(source, default_partitions).await?)),
+        sqlite::FORMAT => Ok(Arc::new(sqlite::table(source, default_partitions).await?)),
         other => Err(unknown(other)),
     }
 }
@@ -177,9 +191,8 @@ fn unknown(format: &str) -> DataFusionError {
 fn range_conditions(
     ranges: &[String],
     filters: &[Expr],
-    column: &dyn Fn(&str) -> Option<String>,
+    dialect: &filters::Dialect<'_>,
 ) -> Vec<String> {
-    let dialect = filters::Dialect { column };
     let pushed: Vec<String> = filters.iter().filter_map(|f| dialect.sql(f)).collect();
     ranges
         .iter()
@@ -194,11 +207,7 @@ fn range_conditions(
 
 /// How DataFusion may push `filters` into a database read: the ones the database evaluates
 /// the same way are pushed (and still checked by DataFusion), the rest are not.
-fn pushdown(
-    filters: &[&Expr],
-    column: &dyn Fn(&str) -> Option<String>,
-) -> Vec<TableProviderFilterPushDown> {
-    let dialect = filters::Dialect { column };
+fn pushdown(filters: &[&Expr], dialect: &filters::Dialect<'_>) -> Vec<TableProviderFilterPushDown> {
     filters
         .iter()
         .map(|f| match dialect.sql(f) {
