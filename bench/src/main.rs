@@ -45,6 +45,9 @@ enum Command {
         /// Task slots per executor.
         #[arg(long, default_value_t = 1)]
         slots: usize,
+        /// The executors' --shuffle-compression (lz4, zstd or none).
+        #[arg(long, default_value = "lz4")]
+        shuffle_compression: String,
         /// Runs per query and engine; the fastest counts.
         #[arg(long, default_value_t = 2)]
         runs: usize,
@@ -110,10 +113,18 @@ async fn main() {
             files,
             partitions,
             slots,
+            shuffle_compression,
             runs,
             data_dir,
             out,
-        } => tpch::run(scale, files, partitions, slots, runs, data_dir, out).await,
+        } => {
+            let cluster = tpch::KilnCluster {
+                partitions,
+                slots,
+                shuffle_compression,
+            };
+            tpch::run(scale, files, cluster, runs, data_dir, out).await
+        }
         Command::Load {
             rows,
             partitions,

@@ -11,16 +11,30 @@ use kiln_tests::TestCluster;
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::tpch;
 
+/// How the Kiln cluster of the comparison is set up.
+pub struct KilnCluster {
+    /// Partitions per shuffle (and DataFusion's target partitions).
+    pub partitions: usize,
+    /// Task slots per executor.
+    pub slots: usize,
+    /// The executors' `--shuffle-compression`.
+    pub shuffle_compression: String,
+}
+
 /// Runs the TPC-H comparison and writes its report.
 pub async fn run(
     scale: f64,
     files: usize,
-    partitions: usize,
-    slots: usize,
+    kiln: KilnCluster,
     runs: usize,
     data_dir: PathBuf,
     out: Option<PathBuf>,
 ) {
+    let KilnCluster {
+        partitions,
+        slots,
+        shuffle_compression,
+    } = kiln;
     let data = data_dir.join(format!("tpch-sf{scale}-{files}files"));
     if !data.join("_COMPLETE").exists() {
         eprintln!("generating TPC-H SF{scale} into {}", data.display());
@@ -48,6 +62,7 @@ pub async fn run(
         slots,
         shuffle_partitions: partitions,
         lease_ttl_secs: 30,
+        shuffle_compression: vec![shuffle_compression.clone()],
         ..ClusterOptions::default()
     })
     .await;
@@ -80,7 +95,8 @@ pub async fn run(
     let mut report = format!(
         "# TPC-H SF{scale}: Kiln cluster vs single-process DataFusion\n\n\
          - machine: {} cores; release build; data: tpchgen, Parquet, {files} files per large table\n\
-         - Kiln: 1 coordinator + 2 executor processes, {slots} slot(s) each, {partitions} partitions per shuffle\n\
+         - Kiln: 1 coordinator + 2 executor processes, {slots} slot(s) each, {partitions} partitions per shuffle, \
+         shuffle compression {shuffle_compression}\n\
          - DataFusion: one SessionContext, target_partitions = {partitions}, same files, same run\n\
          - \"DataFusion, Kiln's settings\": the same single process planning with the settings Kiln plans with \
          (`distributed_session_config`), to tell what those cost apart from the cluster\n\

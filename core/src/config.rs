@@ -22,6 +22,11 @@ pub const DEFAULT_LEASE_TTL_SECS: u64 = 10;
 /// The default prefix of a Kiln cluster's keys in etcd.
 pub const DEFAULT_ETCD_PREFIX: &str = "/kiln/";
 
+/// The largest estimated build side (bytes) of a join planned as a broadcast.
+pub const BROADCAST_JOIN_MAX_BYTES: usize = 16 * 1024 * 1024;
+/// The largest estimated build side (rows) of a join planned as a broadcast.
+pub const BROADCAST_JOIN_MAX_ROWS: usize = 1024 * 1024;
+
 /// The DataFusion settings Kiln plans distributed queries with.
 ///
 /// Some single-process optimizations assume that every partition of a plan runs in one
@@ -53,5 +58,7 @@ pub fn distributed_session_config(shuffle_partitions: usize) -> SessionConfig {
     options
         .optimizer
         .enable_physical_uncorrelated_scalar_subquery = false;
+    options.optimizer.hash_join_single_partition_threshold = BROADCAST_JOIN_MAX_BYTES;
+    options.optimizer.hash_join_single_partition_threshold_rows = BROADCAST_JOIN_MAX_ROWS;
     config
 }

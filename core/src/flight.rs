@@ -2,15 +2,15 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use arrow::array::RecordBatch;
 use arrow::error::ArrowError;
 use arrow::ipc::reader::StreamReader;
-use arrow_flight::FlightClient;
 use arrow_flight::flight_service_client::FlightServiceClient;
+use arrow_flight::{FlightClient, FlightData};
 use futures::Stream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Channel;
@@ -100,15 +100,38 @@ impl FlightClients {
 pub fn read_ipc_file(
     path: PathBuf,
 ) -> impl Stream<Item = std::result::Result<RecordBatch, ArrowError>> + Send + 'static {
+    read_blocking(path, |file| StreamReader::try_new(file, None))
+}
+
+/// Streams the messages of an Arrow IPC stream file as Flight messages, without decoding
+/// them: the schema, then dictionary and record batches with their bodies as written (still
+/// compressed when the file is). A shuffle file goes over the network as it lies on disk, and
+/// only the reader decodes it.
+pub fn read_ipc_messages(
+    path: PathBuf,
+) -> impl Stream<Item = std::result::Result<FlightData, ArrowError>> + Send + 'static {
+    read_blocking(path, |file| Ok(IpcMessages(file)))
+}
+
+/// Streams the items `open` reads from the file at `path`, on a blocking thread, at most two
+/// ahead of the consumer.
+fn read_blocking<T, I>(
+    path: PathBuf,
+    open: impl FnOnce(BufReader<File>) -> std::result::Result<I, ArrowError> + Send + 'static,
+) -> impl Stream<Item = std::result::Result<T, ArrowError>> + Send + 'static
+where
+    T: Send + 'static,
+    I: Iterator<Item = std::result::Result<T, ArrowError>>,
+{
     let (tx, rx) = tokio::sync::mpsc::channel(2);
     tokio::task::spawn_blocking(move || {
-        let reader = File::open(&path)
+        let items = File::open(&path)
             .map_err(|e| ArrowError::IoError(format!("{}: {e}", path.display()), e))
-            .and_then(|file| StreamReader::try_new(BufReader::new(file), None));
-        match reader {
-            Ok(reader) => {
-                for batch in reader {
-                    if tx.blocking_send(batch).is_err() {
+            .and_then(|file| open(BufReader::new(file)));
+        match items {
+            Ok(items) => {
+                for item in items {
+                    if tx.blocking_send(item).is_err() {
                         break;
                     }
                 }
@@ -119,4 +142,97 @@ pub fn read_ipc_file(
         }
     });
     ReceiverStream::new(rx)
+}
+
+/// The encapsulated messages of an IPC stream: `0xFFFFFFFF`, the metadata length, the
+/// metadata (a flatbuffer `Message`, which gives the body's length), the body; a zero length
+/// (or the end of the file) ends the stream.
+struct IpcMessages<R>(R);
+
+impl<R: Read> IpcMessages<R> {
+    fn read(&mut self) -> std::result::Result<Option<FlightData>, ArrowError> {
+        let mut length = [0u8; 4];
+        match self.0.read_exact(&mut length) {
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            result => result?,
+        }
+        if length == CONTINUATION_MARKER {
+            self.0.read_exact(&mut length)?;
+        }
+        let length = usize::try_from(i32::from_le_bytes(length))
+            .map_err(|_| ArrowError::ParseError("negative IPC metadata length".into()))?;
+        if length == 0 {
+            return Ok(None);
+        }
+        let mut header = vec![0; length];
+        self.0.read_exact(&mut header)?;
+        let message = arrow::ipc::root_as_message(&header)
+            .map_err(|e| ArrowError::ParseError(format!("invalid IPC message: {e}")))?;
+        let body_length = usize::try_from(message.bodyLength())
+            .map_err(|_| ArrowError::ParseError("negative IPC body length".into()))?;
+        let mut body = vec![0; body_length];
+        self.0.read_exact(&mut body)?;
+        Ok(Some(FlightData {
+            data_header: header.into(),
+            data_body: body.into(),
+            ..Default::default()
+        }))
+    }
+}
+
+impl<R: Read> Iterator for IpcMessages<R> {
+    type Item = std::result::Result<FlightData, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read().transpose()
+    }
+}
+
+/// What precedes each message's length in the IPC stream format.
+const CONTINUATION_MARKER: [u8; 4] = [0xff; 4];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{DictionaryArray, Int64Array, StringArray};
+    use arrow::datatypes::Int32Type;
+    use arrow::ipc::writer::{IpcWriteOptions, StreamWriter};
+    use futures::TryStreamExt;
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn messages_of_a_compressed_file_decode_as_its_batches() {
+        let words: DictionaryArray<Int32Type> = ["a", "b", "a"].into_iter().collect();
+        let batch = RecordBatch::try_from_iter([
+            ("n", Arc::new(Int64Array::from(vec![1, 2, 3])) as _),
+            (
+                "s",
+                Arc::new(StringArray::from(vec!["x", "yy", "zzz"])) as _,
+            ),
+            ("d", Arc::new(words) as _),
+        ])
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("part-0.arrow");
+        let options = IpcWriteOptions::default()
+            .try_with_compression(Some(arrow::ipc::CompressionType::ZSTD))
+            .unwrap();
+        let mut writer = StreamWriter::try_new_with_options(
+            File::create(&path).unwrap(),
+            &batch.schema(),
+            options,
+        )
+        .unwrap();
+        writer.write(&batch).unwrap();
+        writer.write(&batch.slice(1, 2)).unwrap();
+        writer.finish().unwrap();
+
+        let messages = read_ipc_messages(path).map_err(arrow_flight::error::FlightError::from);
+        let decoded: Vec<RecordBatch> =
+            arrow_flight::decode::FlightRecordBatchStream::new_from_flight_data(messages)
+                .try_collect()
+                .await
+                .unwrap();
+        assert_eq!(decoded, vec![batch.clone(), batch.slice(1, 2)]);
+    }
 }

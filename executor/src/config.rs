@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use kiln_core::auth::Token;
 use kiln_core::config::{DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE};
+use kiln_core::shuffle::ShuffleCompression;
 use kiln_core::tls::Tls;
 
 /// Everything an executor needs to start.
@@ -22,6 +23,8 @@ pub struct ExecutorConfig {
     pub slots: usize,
     /// Where shuffle and spill files go.
     pub work_dir: PathBuf,
+    /// How the shuffle files this executor writes are compressed.
+    pub shuffle_compression: ShuffleCompression,
     /// The memory all running tasks share; operators spill to disk beyond it. None: unbounded.
     pub memory_limit: Option<usize>,
     /// The gRPC message size limit, the same everywhere in the cluster.
@@ -51,6 +54,7 @@ impl ExecutorConfig {
                 .map(|n| n.get())
                 .unwrap_or(2),
             work_dir: work_dir.into(),
+            shuffle_compression: ShuffleCompression::default(),
             memory_limit: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),

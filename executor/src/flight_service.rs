@@ -1,10 +1,9 @@
-//! Serves shuffle files over Arrow Flight: `DoGet(ticket)` streams one file batch by batch.
+//! Serves shuffle files over Arrow Flight: `DoGet(ticket)` streams one file message by message,
+//! as written (the reader decodes and decompresses).
 //! The ticket names the file by ids only; the path is derived here and never taken from a peer.
 
 use std::sync::Arc;
 
-use arrow_flight::encode::FlightDataEncoderBuilder;
-use arrow_flight::error::FlightError;
 use arrow_flight::flight_service_server::FlightService;
 use arrow_flight::{
     Action, ActionType, Criteria, Empty, FlightData, FlightDescriptor, FlightInfo,
@@ -12,7 +11,7 @@ use arrow_flight::{
 };
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
-use kiln_core::flight::read_ipc_file;
+use kiln_core::flight::read_ipc_messages;
 use kiln_core::ids::is_safe_id;
 use kiln_core::shuffle::{ShuffleEnv, ShuffleFileId};
 use kiln_proto::v1 as pb;
@@ -73,11 +72,8 @@ impl FlightService for ShuffleFlightService {
                 ticket.output_partition
             )));
         }
-        let batches = read_ipc_file(path).map_err(FlightError::from);
-        let stream = FlightDataEncoderBuilder::new()
-            .build(batches)
-            .map_err(Status::from);
-        Ok(Response::new(stream.boxed()))
+        let messages = read_ipc_messages(path).map_err(|e| Status::internal(e.to_string()));
+        Ok(Response::new(messages.boxed()))
     }
 
     async fn handshake(

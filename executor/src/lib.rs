@@ -63,6 +63,7 @@ impl Executor {
         let env = Arc::new(ShuffleEnv {
             executor_id: id.clone(),
             work_dir: config.work_dir.clone(),
+            compression: config.shuffle_compression,
             flight: Arc::new(FlightClients::new(
                 config.max_message_size,
                 config.token.clone(),

@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::Parser;
 use kiln_core::auth::Token;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
+use kiln_core::shuffle::ShuffleCompression;
 use kiln_core::state::StateStoreArgs;
 use kiln_core::tls::TlsArgs;
 use kiln_executor::{Executor, ExecutorConfig};
@@ -36,6 +37,11 @@ struct Args {
     /// Where shuffle and spill files are written.
     #[arg(long, env = "KILN_WORK_DIR", default_value = "/tmp/kiln-executor")]
     work_dir: PathBuf,
+    /// How the shuffle files this executor writes are compressed: lz4 (the default) or zstd
+    /// to send fewer bytes over a network, none to spend the least CPU (executors on one
+    /// machine or a fast network). Executors of one cluster may differ.
+    #[arg(long, env = "KILN_SHUFFLE_COMPRESSION", value_enum, default_value_t)]
+    shuffle_compression: ShuffleCompression,
     /// Memory shared by all running tasks, in MiB; operators spill to disk beyond it.
     #[arg(long, env = "KILN_MEMORY_LIMIT_MB")]
     memory_limit_mb: Option<usize>,
@@ -71,6 +77,7 @@ async fn main() {
     if let Some(slots) = args.slots {
         config.slots = slots.max(1);
     }
+    config.shuffle_compression = args.shuffle_compression;
     config.memory_limit = args.memory_limit_mb.map(|mb| mb * 1024 * 1024);
     config.max_message_size = args.max_message_size;
     config.lease_ttl = args.state.lease_ttl();

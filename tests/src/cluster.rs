@@ -72,6 +72,9 @@ pub struct ClusterOptions {
     pub token: Option<String>,
     /// Serve TLS everywhere, with certificates of a CA made for the cluster.
     pub tls: bool,
+    /// The `--shuffle-compression` of each executor in turn (executor i takes entry
+    /// i % len); empty: the default.
+    pub shuffle_compression: Vec<String>,
 }
 
 impl Default for ClusterOptions {
@@ -85,6 +88,7 @@ impl Default for ClusterOptions {
             env: vec![],
             token: None,
             tls: false,
+            shuffle_compression: vec![],
         }
     }
 }
@@ -243,6 +247,11 @@ impl TestCluster {
             "--shutdown-grace-secs".to_string(),
             "5".to_string(),
         ];
+        let codecs = &self.options.shuffle_compression;
+        if !codecs.is_empty() {
+            args.push("--shuffle-compression".to_string());
+            args.push(codecs[index % codecs.len()].clone());
+        }
         args.extend(self.state_args());
         let child = spawn(
             "kiln-executor",

@@ -1,7 +1,8 @@
 //! The shuffle: how one stage's output becomes the next stage's input.
 //!
 //! A stage's root is a [`ShuffleWriterExec`]: each task runs one partition of the stage's plan
-//! and writes it as Arrow IPC stream files (LZ4-compressed) in the executor's work dir, either
+//! and writes it as Arrow IPC stream files (LZ4-compressed unless the executor's
+//! [`ShuffleCompression`] says otherwise) in the executor's work dir, either
 //! hash-partitioned into N files or as one file. A downstream stage's leaves are
 //! [`ShuffleReaderExec`]s that read those files back, from local disk when the file is on the
 //! same executor and over Arrow Flight otherwise.
@@ -31,6 +32,31 @@ pub struct ShuffleEnv {
     pub work_dir: PathBuf,
     /// Flight connections to other executors.
     pub flight: Arc<FlightClients>,
+    /// How this executor compresses the shuffle files it writes.
+    pub compression: ShuffleCompression,
+}
+
+/// How shuffle files are compressed. Readers take any: each IPC message says its codec.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShuffleCompression {
+    /// LZ4 frames: fast, about half the bytes on disk and on the network.
+    #[default]
+    Lz4,
+    /// Zstandard: fewer bytes, more CPU; for slow networks.
+    Zstd,
+    /// Uncompressed: the least CPU, for executors on one machine or a fast network.
+    None,
+}
+
+impl ShuffleCompression {
+    /// The IPC codec, if any.
+    pub fn codec(self) -> Option<arrow::ipc::CompressionType> {
+        match self {
+            Self::Lz4 => Some(arrow::ipc::CompressionType::LZ4_FRAME),
+            Self::Zstd => Some(arrow::ipc::CompressionType::ZSTD),
+            Self::None => None,
+        }
+    }
 }
 
 /// The attempt number of the task a plan runs as; part of every shuffle file's path so a retried

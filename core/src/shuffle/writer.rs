@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, AsArray, RecordBatch, UInt32Array, UInt64Array};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use arrow::ipc::CompressionType;
 use arrow::ipc::writer::{IpcWriteOptions, StreamWriter};
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::{DataFusionError, Result};
@@ -23,7 +22,7 @@ use datafusion::physical_plan::{
 };
 use futures::{StreamExt, TryStreamExt};
 
-use super::{ShuffleEnv, ShuffleFileId, TaskAttempt};
+use super::{ShuffleCompression, ShuffleEnv, ShuffleFileId, TaskAttempt};
 
 /// Rows and bytes written to one output partition by one task.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -128,7 +127,11 @@ impl ShuffleWriterExec {
             }
             let file = match &mut files[output] {
                 Some(file) => file,
-                slot => slot.insert(OutputFile::create(file_path(output), &schema)?),
+                slot => slot.insert(OutputFile::create(
+                    file_path(output),
+                    &schema,
+                    env.compression,
+                )?),
             };
             file.write(batch)
         };
@@ -166,7 +169,11 @@ struct OutputFile {
 }
 
 impl OutputFile {
-    fn create(path: std::path::PathBuf, schema: &SchemaRef) -> Result<Self> {
+    fn create(
+        path: std::path::PathBuf,
+        schema: &SchemaRef,
+        compression: ShuffleCompression,
+    ) -> Result<Self> {
         let io_err = |e: std::io::Error| {
             DataFusionError::Execution(format!("creating {}: {e}", path.display()))
         };
@@ -174,8 +181,7 @@ impl OutputFile {
             std::fs::create_dir_all(dir).map_err(io_err)?;
         }
         let file = File::create(&path).map_err(io_err)?;
-        let options =
-            IpcWriteOptions::default().try_with_compression(Some(CompressionType::LZ4_FRAME))?;
+        let options = IpcWriteOptions::default().try_with_compression(compression.codec())?;
         let writer = StreamWriter::try_new_with_options(BufWriter::new(file), schema, options)?;
         Ok(Self {
             path,
