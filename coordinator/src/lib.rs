@@ -2,6 +2,7 @@
 //! executors and tracks them to the end.
 //!
 //! - [`planner`]: job spec -> DataFusion physical plan (all user errors surface here, at submit)
+//! - `join_modes`: which joins run as broadcasts and which hash-partition both sides
 //! - [`stages`]: physical plan -> stages cut at every exchange
 //! - [`job`]: a job's stages and tasks, and the stage lifecycle
 //! - [`checkpoint`]: the part of a job written to the state store, and resuming from it
@@ -17,6 +18,7 @@ pub mod config;
 mod encodable;
 pub mod error;
 pub mod job;
+mod join_modes;
 pub mod journal;
 pub mod planner;
 pub mod scheduler;

@@ -11,6 +11,7 @@ use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::error::DataFusionError;
+use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::logical_expr::{LogicalPlan, Statement};
 use datafusion::physical_expr::Partitioning;
@@ -53,8 +54,13 @@ pub async fn plan_job(
         0 => DEFAULT_SHUFFLE_PARTITIONS,
         n => n as usize,
     };
-    let config = distributed_session_config(partitions);
-    let ctx = SessionContext::new_with_config_rt(config, runtime);
+    let state = SessionStateBuilder::new()
+        .with_config(distributed_session_config(partitions))
+        .with_runtime_env(runtime)
+        .with_default_features()
+        .with_physical_optimizer_rules(crate::join_modes::physical_optimizer_rules())
+        .build();
+    let ctx = SessionContext::new_with_state(state);
     {
         let state = ctx.state_ref();
         let mut state = state.write();

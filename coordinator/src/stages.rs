@@ -16,7 +16,6 @@
 
 use std::sync::Arc;
 
-use datafusion::common::JoinType;
 use datafusion::error::Result;
 use datafusion::physical_expr::Partitioning;
 use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
@@ -28,6 +27,8 @@ use datafusion::physical_plan::{
     ExecutionPlan, ExecutionPlanProperties, replace_children_if_necessary,
 };
 use kiln_core::shuffle::{ReadMode, ShuffleReaderExec, ShuffleWriterExec};
+
+use crate::join_modes::emits_build_rows;
 
 /// One stage of a job, as planned.
 #[derive(Debug)]
@@ -162,10 +163,11 @@ impl Splitter<'_> {
     }
 }
 
-/// A join that collects its build side once and emits the build rows that matched nothing
-/// (left, full, anti, semi, mark joins) relies on all probe partitions sharing one "visited"
-/// bitmap in one process. Across tasks each would emit those rows again, so such a join gets
-/// a single probe partition: it runs as one task.
+/// A broadcast join that emits rows of its build side relies on all probe partitions sharing
+/// one "visited" bitmap in one process (see `join_modes`, which plans the hash joins it can as
+/// partitioned joins instead). Across tasks each would emit those rows again, so such a join
+/// (a null-aware anti join, a nested-loop join) gets a single probe partition: it runs as one
+/// task.
 fn make_outer_joins_single_task(plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn ExecutionPlan>> {
     let children = plan
         .children()
@@ -180,17 +182,7 @@ fn make_outer_joins_single_task(plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn 
         plan.downcast_ref::<NestedLoopJoinExec>()
             .map(|join| *join.join_type())
     };
-    let emits_unmatched_build_rows = matches!(
-        join_type,
-        Some(
-            JoinType::Left
-                | JoinType::Full
-                | JoinType::LeftAnti
-                | JoinType::LeftSemi
-                | JoinType::LeftMark
-        )
-    );
-    if emits_unmatched_build_rows {
+    if join_type.is_some_and(emits_build_rows) {
         let children = plan.children();
         let (build, probe) = (children[0], children[1]);
         if probe.output_partitioning().partition_count() > 1 {
