@@ -62,7 +62,10 @@ pub async fn run(
         slots,
         shuffle_partitions: partitions,
         lease_ttl_secs: 30,
-        shuffle_compression: vec![shuffle_compression.clone()],
+        executor_flags: vec![vec![
+            "--shuffle-compression".into(),
+            shuffle_compression.clone(),
+        ]],
         ..ClusterOptions::default()
     })
     .await;

@@ -9,6 +9,9 @@ use datafusion::prelude::SessionConfig;
 /// size of the whole job graph.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 * 1024 * 1024;
 
+/// How much of its shuffle output (MiB) an executor keeps in memory unless told otherwise.
+pub const DEFAULT_SHUFFLE_MEMORY_MB: usize = 1024;
+
 /// How many partitions a shuffle has when a job does not say.
 pub const DEFAULT_SHUFFLE_PARTITIONS: usize = 8;
 

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use kiln_core::auth::Token;
-use kiln_core::config::{DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE};
+use kiln_core::config::{
+    DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_SHUFFLE_MEMORY_MB,
+};
 use kiln_core::shuffle::ShuffleCompression;
 use kiln_core::tls::Tls;
 
@@ -25,6 +27,8 @@ pub struct ExecutorConfig {
     pub work_dir: PathBuf,
     /// How the shuffle files this executor writes are compressed.
     pub shuffle_compression: ShuffleCompression,
+    /// The most bytes of shuffle outputs kept in memory; past it outputs are files.
+    pub shuffle_memory: usize,
     /// The memory all running tasks share; operators spill to disk beyond it. None: unbounded.
     pub memory_limit: Option<usize>,
     /// The gRPC message size limit, the same everywhere in the cluster.
@@ -55,6 +59,7 @@ impl ExecutorConfig {
                 .unwrap_or(2),
             work_dir: work_dir.into(),
             shuffle_compression: ShuffleCompression::default(),
+            shuffle_memory: DEFAULT_SHUFFLE_MEMORY_MB * 1024 * 1024,
             memory_limit: None,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),

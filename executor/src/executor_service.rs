@@ -1,5 +1,5 @@
 //! The executor's gRPC service: the coordinator launches and cancels tasks and removes a job's
-//! files through it.
+//! shuffle outputs through it.
 
 use std::sync::Arc;
 
@@ -55,6 +55,9 @@ impl pb::executor_service_server::ExecutorService for ExecutorGrpc {
         if request.keep_stage.is_none() {
             self.runner.cancel_job(&request.job_id);
         }
+        self.env
+            .memory
+            .remove_job(&request.job_id, request.keep_stage);
         let job_dir = self.env.job_dir(&request.job_id);
         let keep = request
             .keep_stage

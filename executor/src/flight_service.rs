@@ -1,9 +1,12 @@
-//! Serves shuffle files over Arrow Flight: `DoGet(ticket)` streams one file message by message,
-//! as written (the reader decodes and decompresses).
+//! Serves shuffle outputs over Arrow Flight: `DoGet(ticket)` streams one output batch by batch,
+//! encoded (and compressed as the executor's setting says) from memory, or message by message
+//! as written from its file (the reader decodes and decompresses).
 //! The ticket names the file by ids only; the path is derived here and never taken from a peer.
 
 use std::sync::Arc;
 
+use arrow::ipc::writer::IpcWriteOptions;
+use arrow_flight::encode::FlightDataEncoderBuilder;
 use arrow_flight::flight_service_server::FlightService;
 use arrow_flight::{
     Action, ActionType, Criteria, Empty, FlightData, FlightDescriptor, FlightInfo,
@@ -55,16 +58,29 @@ impl FlightService for ShuffleFlightService {
         if !is_safe_id(&ticket.job_id) {
             return Err(Status::invalid_argument("invalid job id in ticket"));
         }
-        let path = self.env.file_path(&ShuffleFileId {
+        let id = ShuffleFileId {
             job_id: &ticket.job_id,
             stage_id: ticket.stage_id,
             map_partition: ticket.map_partition,
             attempt: ticket.attempt,
             output_partition: ticket.output_partition,
-        });
+        };
+        if let Some(batches) = self.env.memory.get(&id) {
+            let options = IpcWriteOptions::default()
+                .try_with_compression(self.env.compression.codec())
+                .map_err(|e| Status::internal(e.to_string()))?;
+            let batches =
+                futures::stream::iter((0..batches.len()).map(move |i| Ok(batches[i].clone())));
+            let stream = FlightDataEncoderBuilder::new()
+                .with_options(options)
+                .build(batches)
+                .map_err(Status::from);
+            return Ok(Response::new(stream.boxed()));
+        }
+        let path = self.env.file_path(&id);
         if !path.exists() {
             return Err(Status::not_found(format!(
-                "no shuffle file for job {} stage {} map task {} attempt {} partition {} on this executor",
+                "no shuffle output for job {} stage {} map task {} attempt {} partition {} on this executor",
                 ticket.job_id,
                 ticket.stage_id,
                 ticket.map_partition,

@@ -26,7 +26,7 @@ use arrow_flight::flight_service_server::FlightServiceServer;
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use kiln_core::flight::FlightClients;
-use kiln_core::shuffle::ShuffleEnv;
+use kiln_core::shuffle::{MemoryOutputs, ShuffleEnv};
 use kiln_core::state::StateStore;
 use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_proto::v1 as pb;
@@ -64,6 +64,7 @@ impl Executor {
             executor_id: id.clone(),
             work_dir: config.work_dir.clone(),
             compression: config.shuffle_compression,
+            memory: MemoryOutputs::new(config.shuffle_memory),
             flight: Arc::new(FlightClients::new(
                 config.max_message_size,
                 config.token.clone(),

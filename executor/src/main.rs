@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use kiln_core::auth::Token;
-use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
+use kiln_core::config::{DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_SHUFFLE_MEMORY_MB};
 use kiln_core::shuffle::ShuffleCompression;
 use kiln_core::state::StateStoreArgs;
 use kiln_core::tls::TlsArgs;
@@ -42,6 +42,10 @@ struct Args {
     /// machine or a fast network). Executors of one cluster may differ.
     #[arg(long, env = "KILN_SHUFFLE_COMPRESSION", value_enum, default_value_t)]
     shuffle_compression: ShuffleCompression,
+    /// MiB of shuffle output kept in memory, where readers on this executor take it without
+    /// a copy; outputs past it are files in --work-dir (0: every output is a file).
+    #[arg(long, env = "KILN_SHUFFLE_MEMORY_MB", default_value_t = DEFAULT_SHUFFLE_MEMORY_MB)]
+    shuffle_memory_mb: usize,
     /// Memory shared by all running tasks, in MiB; operators spill to disk beyond it.
     #[arg(long, env = "KILN_MEMORY_LIMIT_MB")]
     memory_limit_mb: Option<usize>,
@@ -78,6 +82,7 @@ async fn main() {
         config.slots = slots.max(1);
     }
     config.shuffle_compression = args.shuffle_compression;
+    config.shuffle_memory = args.shuffle_memory_mb * 1024 * 1024;
     config.memory_limit = args.memory_limit_mb.map(|mb| mb * 1024 * 1024);
     config.max_message_size = args.max_message_size;
     config.lease_ttl = args.state.lease_ttl();

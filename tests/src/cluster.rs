@@ -72,9 +72,9 @@ pub struct ClusterOptions {
     pub token: Option<String>,
     /// Serve TLS everywhere, with certificates of a CA made for the cluster.
     pub tls: bool,
-    /// The `--shuffle-compression` of each executor in turn (executor i takes entry
-    /// i % len); empty: the default.
-    pub shuffle_compression: Vec<String>,
+    /// Extra flags of each executor in turn (executor i takes entry i % len), e.g.
+    /// `--shuffle-compression none`.
+    pub executor_flags: Vec<Vec<String>>,
 }
 
 impl Default for ClusterOptions {
@@ -88,7 +88,7 @@ impl Default for ClusterOptions {
             env: vec![],
             token: None,
             tls: false,
-            shuffle_compression: vec![],
+            executor_flags: vec![],
         }
     }
 }
@@ -247,10 +247,9 @@ impl TestCluster {
             "--shutdown-grace-secs".to_string(),
             "5".to_string(),
         ];
-        let codecs = &self.options.shuffle_compression;
-        if !codecs.is_empty() {
-            args.push("--shuffle-compression".to_string());
-            args.push(codecs[index % codecs.len()].clone());
+        let flags = &self.options.executor_flags;
+        if !flags.is_empty() {
+            args.extend(flags[index % flags.len()].iter().cloned());
         }
         args.extend(self.state_args());
         let child = spawn(

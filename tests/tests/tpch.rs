@@ -1,6 +1,7 @@
 //! All 22 TPC-H queries on a real cluster (one coordinator and two executor processes) return
-//! exactly what single-process DataFusion returns on the same files. The executors write their
-//! shuffle files differently (LZ4, the default, and uncompressed), and each reads the other's.
+//! exactly what single-process DataFusion returns on the same files. The executors keep their
+//! shuffle outputs differently, and each reads the other's: one in memory up to 1 MiB, then in
+//! LZ4-compressed files, the other in memory (the default budget), sent uncompressed.
 
 use datafusion::prelude::SessionContext;
 use futures::TryStreamExt;
@@ -18,13 +19,19 @@ async fn all_22_tpch_queries_match_single_process_datafusion() {
     }
 
     let cluster = TestCluster::start(ClusterOptions {
-        shuffle_compression: vec!["lz4".into(), "none".into()],
+        executor_flags: vec![
+            ["--shuffle-compression", "lz4", "--shuffle-memory-mb", "1"]
+                .map(String::from)
+                .to_vec(),
+            ["--shuffle-compression", "none"].map(String::from).to_vec(),
+        ],
         ..ClusterOptions::default()
     })
     .await;
     let client = cluster.client().await;
     let mut failures = vec![];
     let mut multi_stage = 0;
+    let mut moved_to_files = 0;
     for n in 1..=22 {
         let sql = tpch::query(n);
         let expected = match local.sql(&sql).await {
@@ -47,6 +54,9 @@ async fn all_22_tpch_queries_match_single_process_datafusion() {
         if status.stages.len() > 1 {
             multi_stage += 1;
         }
+        moved_to_files += kiln_tests::logged_lines(&client, &job_id, "shuffle memory is full")
+            .await
+            .len();
         let actual: Vec<_> = client
             .results(&status)
             .expect("results")
@@ -67,5 +77,9 @@ async fn all_22_tpch_queries_match_single_process_datafusion() {
     assert_eq!(
         multi_stage, 22,
         "every TPC-H query should run in several stages"
+    );
+    assert!(
+        moved_to_files > 0,
+        "the executor with 1 MiB of shuffle memory should have written files"
     );
 }

@@ -1,15 +1,18 @@
 //! The shuffle: how one stage's output becomes the next stage's input.
 //!
 //! A stage's root is a [`ShuffleWriterExec`]: each task runs one partition of the stage's plan
-//! and writes it as Arrow IPC stream files (LZ4-compressed unless the executor's
-//! [`ShuffleCompression`] says otherwise) in the executor's work dir, either
-//! hash-partitioned into N files or as one file. A downstream stage's leaves are
-//! [`ShuffleReaderExec`]s that read those files back, from local disk when the file is on the
-//! same executor and over Arrow Flight otherwise.
+//! and keeps its output, hash-partitioned into N outputs or as one: in the executor's memory
+//! while its budget allows ([`MemoryOutputs`]), else as Arrow IPC stream files
+//! (LZ4-compressed unless the executor's [`ShuffleCompression`] says otherwise) in its work
+//! dir. A downstream stage's leaves are [`ShuffleReaderExec`]s that read those outputs: as
+//! they are (memory) or from local disk when they are on the same executor, over Arrow Flight
+//! otherwise.
 
+mod memory;
 mod reader;
 mod writer;
 
+pub use memory::MemoryOutputs;
 pub use reader::{MapOutputLocation, ReadMode, ShuffleReaderExec};
 pub use writer::{OutputStats, ShuffleWriterExec};
 
@@ -34,6 +37,8 @@ pub struct ShuffleEnv {
     pub flight: Arc<FlightClients>,
     /// How this executor compresses the shuffle files it writes.
     pub compression: ShuffleCompression,
+    /// The outputs this executor keeps in memory rather than in files.
+    pub memory: MemoryOutputs,
 }
 
 /// How shuffle files are compressed. Readers take any: each IPC message says its codec.

@@ -144,7 +144,8 @@ impl ShuffleReaderExec {
 /// How many shuffle files one reader partition fetches at once.
 const CONCURRENT_FETCHES: usize = 4;
 
-/// Opens one shuffle file: from local disk when this executor wrote it, else over Flight.
+/// Opens one map output: from memory or local disk when this executor wrote it, else over
+/// Flight.
 async fn open_file(
     env: Arc<ShuffleEnv>,
     job_id: String,
@@ -171,11 +172,15 @@ async fn open_file(
         output_partition,
     };
     let stream = if location.executor_id == env.executor_id {
-        let path = env.file_path(&file);
-        if !path.exists() {
-            return Err(fetch_failed(format!("{} is gone", path.display())));
+        if let Some(batches) = env.memory.get(&file) {
+            futures::stream::iter((0..batches.len()).map(move |i| Ok(batches[i].clone()))).boxed()
+        } else {
+            let path = env.file_path(&file);
+            if !path.exists() {
+                return Err(fetch_failed(format!("{} is gone", path.display())));
+            }
+            read_ipc_file(path).boxed()
         }
-        read_ipc_file(path).boxed()
     } else {
         let ticket = pb::ShuffleTicket {
             job_id: job_id.clone(),

@@ -107,33 +107,26 @@ impl ShuffleWriterExec {
             .get_extension::<TaskAttempt>()
             .map(|a| a.0)
             .unwrap_or(0);
-        let file_path = |output: usize| {
-            env.file_path(&ShuffleFileId {
-                job_id: &self.job_id,
-                stage_id: self.stage_id,
-                map_partition: partition as u32,
-                attempt,
-                output_partition: output as u32,
-            })
+        let output_id = |output: usize| ShuffleFileId {
+            job_id: &self.job_id,
+            stage_id: self.stage_id,
+            map_partition: partition as u32,
+            attempt,
+            output_partition: output as u32,
         };
         let schema = self.input.schema();
-        // Files are created for output partitions that get rows; readers are only sent to
-        // those (the task reports rows per output partition).
-        let mut files: Vec<Option<OutputFile>> =
-            (0..self.output_partitions).map(|_| None).collect();
+        // Outputs are kept for partitions that get rows; readers are only sent to those (the
+        // task reports rows per output partition).
+        let mut outputs: Vec<Option<Output>> = (0..self.output_partitions).map(|_| None).collect();
         let mut write = |output: usize, batch: &RecordBatch| -> Result<()> {
             if batch.num_rows() == 0 {
                 return Ok(());
             }
-            let file = match &mut files[output] {
-                Some(file) => file,
-                slot => slot.insert(OutputFile::create(
-                    file_path(output),
-                    &schema,
-                    env.compression,
-                )?),
-            };
-            file.write(batch)
+            let slot =
+                outputs[output].get_or_insert_with(|| Output::Memory(MemoryOutput::new(&env)));
+            slot.write(&compact_views(batch)?, || {
+                OutputFile::create(env.file_path(&output_id(output)), &schema, env.compression)
+            })
         };
 
         let mut input = self.input.execute(partition, ctx)?;
@@ -154,10 +147,110 @@ impl ShuffleWriterExec {
                 }
             }
         }
-        files
+        outputs
             .into_iter()
-            .map(|file| file.map_or(Ok(OutputStats::default()), OutputFile::finish))
+            .enumerate()
+            .map(|(i, output)| match output {
+                None => Ok(OutputStats::default()),
+                Some(Output::Memory(memory)) => Ok(memory.store(&output_id(i))),
+                Some(Output::File(file)) => file.finish(),
+            })
             .collect()
+    }
+}
+
+/// One output partition being written: in memory while the executor's budget allows, then as
+/// a file.
+enum Output {
+    Memory(MemoryOutput),
+    File(OutputFile),
+}
+
+impl Output {
+    /// Adds a batch; `create_file` makes the file when the batches no longer fit in memory.
+    fn write(
+        &mut self,
+        batch: &RecordBatch,
+        create_file: impl FnOnce() -> Result<OutputFile>,
+    ) -> Result<()> {
+        match self {
+            Self::File(file) => file.write(batch),
+            Self::Memory(memory) => {
+                if memory.push(batch) {
+                    return Ok(());
+                }
+                let mut file = create_file()?;
+                tracing::info!(
+                    "the executor's shuffle memory is full: this output continues in {}",
+                    file.path.display()
+                );
+                for earlier in memory.take() {
+                    file.write(&earlier)?;
+                }
+                file.write(batch)?;
+                *self = Self::File(file);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Batches held in memory, their bytes reserved in the executor's budget until they are
+/// stored or dropped.
+struct MemoryOutput {
+    env: Arc<ShuffleEnv>,
+    batches: Vec<RecordBatch>,
+    rows: u64,
+    bytes: usize,
+}
+
+impl MemoryOutput {
+    fn new(env: &Arc<ShuffleEnv>) -> Self {
+        Self {
+            env: Arc::clone(env),
+            batches: vec![],
+            rows: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Keeps `batch` if its bytes fit the budget.
+    fn push(&mut self, batch: &RecordBatch) -> bool {
+        let bytes = batch.get_array_memory_size();
+        if !self.env.memory.reserve(bytes) {
+            return false;
+        }
+        self.bytes += bytes;
+        self.rows += batch.num_rows() as u64;
+        self.batches.push(batch.clone());
+        true
+    }
+
+    /// The batches, their reservation given back.
+    fn take(&mut self) -> Vec<RecordBatch> {
+        self.env.memory.release(std::mem::take(&mut self.bytes));
+        self.rows = 0;
+        std::mem::take(&mut self.batches)
+    }
+
+    /// Hands the batches and their reservation to the executor's outputs.
+    fn store(mut self, id: &ShuffleFileId<'_>) -> OutputStats {
+        let stats = OutputStats {
+            rows: self.rows,
+            bytes: self.bytes as u64,
+        };
+        let bytes = std::mem::take(&mut self.bytes);
+        self.env
+            .memory
+            .insert(id, std::mem::take(&mut self.batches), bytes);
+        stats
+    }
+}
+
+impl Drop for MemoryOutput {
+    /// An output never stored (its task failed or was cancelled) frees its reservation.
+    fn drop(&mut self) {
+        self.env.memory.release(self.bytes);
     }
 }
 
@@ -191,7 +284,7 @@ impl OutputFile {
     }
 
     fn write(&mut self, batch: &RecordBatch) -> Result<()> {
-        self.writer.write(&compact_views(batch)?)?;
+        self.writer.write(batch)?;
         self.rows += batch.num_rows() as u64;
         Ok(())
     }
@@ -214,9 +307,9 @@ impl OutputFile {
 
 /// Copies the strings of view columns into buffers of their own when they point at much more
 /// data than they use. A view array cut out of a larger one (by a join's `take` or the
-/// partitioner) still points at all of the original data buffers, and IPC writes every buffer
-/// it points at: without this, a shuffle of a few thousand rows can write the whole scanned
-/// file again. Compact arrays are written as they are.
+/// partitioner) still points at all of the original data buffers, which IPC writes and memory
+/// keeps alive: without this, a shuffle of a few thousand rows can hold or write the whole
+/// scanned file again. Compact arrays are kept as they are.
 fn compact_views(batch: &RecordBatch) -> Result<RecordBatch> {
     fn bloated(buffers: &[arrow::buffer::Buffer], used: usize) -> bool {
         buffers.iter().map(|b| b.len()).sum::<usize>() > 2 * used + 64 * 1024
