@@ -163,7 +163,7 @@ impl ShuffleWriterExec {
 /// a file.
 enum Output {
     Memory(MemoryOutput),
-    File(OutputFile),
+    File(Box<OutputFile>),
 }
 
 impl Output {
@@ -188,7 +188,7 @@ impl Output {
                     file.write(&earlier)?;
                 }
                 file.write(batch)?;
-                *self = Self::File(file);
+                *self = Self::File(Box::new(file));
                 Ok(())
             }
         }
