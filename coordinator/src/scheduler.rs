@@ -388,9 +388,11 @@ impl Scheduler {
     pub async fn submit(self: &Arc<Self>, spec: pb::JobSpec) -> Result<String> {
         let fence = self.require_leader().await?;
         let job_id = kiln_core::ids::new_job_id();
+        let planning = std::time::Instant::now();
         let (planned, stages) = self.plan(&job_id, &spec).await?;
+        let planned_in_ms = planning.elapsed().as_millis() as u64;
         let max_attempts = self.max_attempts(&spec);
-        tracing::info!(%job_id, name = %spec.name, stages = stages.len(), "job accepted");
+        tracing::info!(%job_id, name = %spec.name, stages = stages.len(), planned_in_ms, "job accepted");
         for stage in &stages {
             tracing::debug!(%job_id, stage = stage.id, inputs = ?stage.inputs, plan = %displayable(stage.plan.as_ref()).indent(true), "stage planned");
         }

@@ -9,6 +9,9 @@ use tonic::{Request, Response, Status};
 
 use crate::scheduler::Scheduler;
 
+/// How long a watch gathers progress into one update; a job's end is sent at once.
+const PROGRESS_WINDOW: std::time::Duration = std::time::Duration::from_millis(20);
+
 pub(crate) struct JobApi {
     scheduler: Arc<Scheduler>,
 }
@@ -80,12 +83,19 @@ impl pb::job_service_server::JobService for JobApi {
                     return;
                 }
                 // Coalesce bursts of progress into one snapshot, but send the end at once.
-                let ended = scheduler
-                    .current_status(&job_id)
-                    .map(|s| is_final(&s))
-                    .unwrap_or(true);
-                if !ended {
-                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                let ended = || {
+                    scheduler
+                        .current_status(&job_id)
+                        .map(|s| is_final(&s))
+                        .unwrap_or(true)
+                };
+                let window = tokio::time::Instant::now() + PROGRESS_WINDOW;
+                while !ended() {
+                    match tokio::time::timeout_at(window, changes.changed()).await {
+                        Err(_) => break,
+                        Ok(Err(_)) => return,
+                        Ok(Ok(())) => {}
+                    }
                 }
             }
         });
