@@ -85,7 +85,24 @@ fn timed(mut command: Command) -> Duration {
     started.elapsed()
 }
 
-async fn kiln_load(cluster: &TestCluster, partitions: usize, sink: proto::SinkSpec) -> Duration {
+/// How the Kiln jobs of the comparison load.
+pub struct KilnLoad {
+    /// Partitions of each job.
+    pub partitions: usize,
+    /// The PostgreSQL sink's `max_connections`.
+    pub postgres_connections: u32,
+    /// The MySQL sink's `max_connections`.
+    pub mysql_connections: u32,
+}
+
+async fn kiln_load(
+    cluster: &TestCluster,
+    partitions: usize,
+    connections: u32,
+    mut sink: proto::SinkSpec,
+) -> Duration {
+    sink.options
+        .insert("max_connections".into(), connections.to_string());
     let client = cluster.client().await;
     let spec = proto::JobSpec {
         name: format!("load-{}", sink.format),
@@ -112,7 +129,8 @@ async fn kiln_load(cluster: &TestCluster, partitions: usize, sink: proto::SinkSp
 }
 
 /// Runs the comparison and writes its report to `out`.
-pub async fn run(rows: usize, partitions: usize, data_dir: &Path, out: &Path) {
+pub async fn run(rows: usize, kiln: KilnLoad, data_dir: &Path, out: &Path) {
+    let partitions = kiln.partitions;
     std::fs::create_dir_all(data_dir).expect("creating the data dir");
     let csv = std::path::absolute(data_dir.join(format!("trips-{rows}.csv"))).unwrap();
     if !csv.exists() {
@@ -150,6 +168,7 @@ pub async fn run(rows: usize, partitions: usize, data_dir: &Path, out: &Path) {
     let kiln_pg = kiln_load(
         &cluster,
         partitions,
+        kiln.postgres_connections,
         proto::SinkSpec {
             format: "postgres".into(),
             path: pg.url(),
@@ -191,6 +210,7 @@ pub async fn run(rows: usize, partitions: usize, data_dir: &Path, out: &Path) {
     let kiln_my = kiln_load(
         &cluster,
         partitions,
+        kiln.mysql_connections,
         proto::SinkSpec {
             format: "mysql".into(),
             path: my.url(),
@@ -219,14 +239,18 @@ pub async fn run(rows: usize, partitions: usize, data_dir: &Path, out: &Path) {
          - {rows} rows, {:.0} MB of taxi-like CSV; Kiln reads it from an s3s-fs server, the bulk \
          tools read the same file from local disk\n\
          - machine: {} cores shared by the databases, the S3 server and Kiln; release build\n\
-         - Kiln: 1 coordinator + 2 executors x 2 slots, {partitions} partitions; time from submit to \
-         SUCCEEDED, including the exactly-once publish (staging tables -> target in one transaction)\n\
+         - Kiln: 1 coordinator + 2 executors x 2 slots, {partitions} partitions, at most {} (PostgreSQL) \
+         and {} (MariaDB) loading at once (`max_connections`); time from submit to SUCCEEDED, including \
+         the exactly-once publish (staging tables -> target in one transaction, partitions published \
+         as they finish)\n\
          - one run each, same run, into identical empty tables\n\n\
          | target | bulk tool (s) | Kiln (s) | Kiln throughput / bulk tool |\n|---|---|---|---|\n{}{}",
         bytes as f64 / 1e6,
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(0),
+        kiln.postgres_connections,
+        kiln.mysql_connections,
         line("PostgreSQL (psql \\copy csv)", psql_time, kiln_pg),
         line("MariaDB (LOAD DATA LOCAL INFILE)", mariadb_time, kiln_my),
     );

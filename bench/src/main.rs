@@ -63,9 +63,15 @@ enum Command {
         /// Rows of taxi-like CSV (about 100 bytes each).
         #[arg(long, default_value_t = 10_000_000)]
         rows: usize,
-        /// Partitions (parallel loads) of the Kiln job.
-        #[arg(long, default_value_t = 4)]
+        /// Partitions of the Kiln job: the database publishes each as soon as it is loaded.
+        #[arg(long, default_value_t = 16)]
         partitions: usize,
+        /// The PostgreSQL sink's max_connections (loads at once).
+        #[arg(long, default_value_t = 2)]
+        postgres_connections: u32,
+        /// The MySQL sink's max_connections (loads at once).
+        #[arg(long, default_value_t = 1)]
+        mysql_connections: u32,
         /// Where the data goes.
         #[arg(long, default_value = "bench/data")]
         data_dir: PathBuf,
@@ -128,9 +134,18 @@ async fn main() {
         Command::Load {
             rows,
             partitions,
+            postgres_connections,
+            mysql_connections,
             data_dir,
             out,
-        } => load::run(rows, partitions, &data_dir, &out).await,
+        } => {
+            let kiln = load::KilnLoad {
+                partitions,
+                postgres_connections,
+                mysql_connections,
+            };
+            load::run(rows, kiln, &data_dir, &out).await
+        }
         Command::Latency { runs, out } => latency::run(runs, &out).await,
         Command::State { runs, out } => state::run(runs, &out).await,
         Command::Logs { mb, data_dir, out } => logs::run(mb, &data_dir, &out).await,

@@ -26,6 +26,7 @@ use kiln_core::codec::encode_plan;
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::state::{Fence, Leadership, StateStore, WatchEvent, keys};
 use kiln_jobs::object_stores::KilnObjectStores;
+use kiln_jobs::sink::Publisher;
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
@@ -83,9 +84,15 @@ enum Effect {
         job_id: String,
         sink: pb::SinkSpec,
         winners: Vec<(u32, u32)>,
+        /// What the job published of them already, uncommitted.
+        publisher: Option<Publisher>,
     },
     /// Remove the uncommitted output of a sink job that ended without committing.
-    AbortSink { job_id: String, sink: pb::SinkSpec },
+    AbortSink {
+        job_id: String,
+        sink: pb::SinkSpec,
+        publisher: Option<Publisher>,
+    },
 }
 
 #[derive(Default)]
@@ -266,6 +273,7 @@ impl Scheduler {
                         job_id: job.id.clone(),
                         sink,
                         winners: job.winners.clone(),
+                        publisher: None,
                     });
                 }
                 state.jobs.insert(job.id.clone(), job);
@@ -707,18 +715,42 @@ impl Scheduler {
                         job_id,
                         sink,
                         winners,
+                        publisher,
                     } => {
-                        // The decision is stored before anything is published, so only one
+                        // The decision is stored before anything is committed, so only one
                         // leader ever commits a job, and a successor finishes the same commit.
                         if !this.record_commit(&job_id).await {
                             tracing::warn!(%job_id, "not committing: this coordinator no longer leads");
+                            if let Some(publisher) = publisher {
+                                publisher.abandon().await;
+                            }
                             return;
                         }
-                        let result =
-                            kiln_jobs::sink::commit(&sink, &job_id, &winners, &this.runtime).await;
+                        let published = match publisher {
+                            Some(publisher) => publisher.commit(&winners).await,
+                            None => false,
+                        };
+                        let result = match published {
+                            true => {
+                                tracing::info!(%job_id, partitions = winners.len(), "committed the partitions published while the job ran");
+                                Ok(())
+                            }
+                            false => {
+                                kiln_jobs::sink::commit(&sink, &job_id, &winners, &this.runtime)
+                                    .await
+                            }
+                        };
                         this.commit_finished(&job_id, result);
                     }
-                    Effect::AbortSink { job_id, sink } => {
+                    Effect::AbortSink {
+                        job_id,
+                        sink,
+                        publisher,
+                    } => {
+                        // Its transaction ends before the staging tables it read go.
+                        if let Some(publisher) = publisher {
+                            publisher.abandon().await;
+                        }
                         if let Err(error) =
                             kiln_jobs::sink::abort(&sink, &job_id, &this.runtime).await
                         {
@@ -860,6 +892,7 @@ fn apply_status(
                         job_id: job.id.clone(),
                         sink,
                         winners,
+                        publisher: job.publisher.take(),
                     });
                 }
             }
@@ -967,6 +1000,7 @@ fn end_job(
         effects.push(Effect::AbortSink {
             job_id: job.id.clone(),
             sink: sink.clone(),
+            publisher: job.publisher.take(),
         });
     }
     job.touch();

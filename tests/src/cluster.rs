@@ -34,6 +34,20 @@ pub fn binary(name: &str) -> PathBuf {
     path
 }
 
+/// A log line without its ANSI color codes (`ESC [ ... m`).
+fn without_colors(line: &str) -> String {
+    let mut text = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            text.push(c);
+        }
+    }
+    text
+}
+
 /// A free loopback port.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -342,6 +356,25 @@ impl TestCluster {
     }
 
     /// The processes' logs so far, for failure messages.
+    /// Every line of the processes' logs (whole files, colors removed) that contains `needle`.
+    pub fn log_lines_containing(&self, needle: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.work_dir.path()) else {
+            return vec![];
+        };
+        entries
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
+            .flat_map(|e| {
+                std::fs::read_to_string(e.path())
+                    .unwrap_or_default()
+                    .lines()
+                    .map(without_colors)
+                    .filter(|l| l.contains(needle))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
     pub fn logs(&self) -> String {
         let mut text = String::new();
         if let Ok(entries) = std::fs::read_dir(self.work_dir.path()) {

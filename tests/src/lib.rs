@@ -58,3 +58,33 @@ pub async fn logged_lines(client: &kiln_client::Client, job_id: &str, needle: &s
         .filter(|line| line.contains(needle))
         .collect()
 }
+
+/// Runs a query over and over on a thread while a job runs, collecting every answer: what a
+/// concurrent reader of a sink's target sees.
+pub struct Reader {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<std::collections::BTreeSet<String>>,
+}
+
+impl Reader {
+    /// Starts reading with `read` (e.g. a `count(*)` through the database's own client).
+    pub fn start(read: impl Fn() -> String + Send + 'static) -> Reader {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let running = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut seen = std::collections::BTreeSet::new();
+            while !running.load(std::sync::atomic::Ordering::SeqCst) {
+                seen.insert(read().trim().to_string());
+            }
+            seen
+        });
+        Reader { stop, thread }
+    }
+
+    /// Stops reading; returns every distinct answer seen.
+    pub fn finish(self) -> std::collections::BTreeSet<String> {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.join().expect("the reader thread")
+    }
+}

@@ -2,14 +2,12 @@
 //! server loaded with every type intact, save modes with hostile names and a reader that never
 //! sees a half-done overwrite, exactly-once under an executor kill, and clear failures.
 
-use std::time::Duration;
-
 use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::mysql::TestDatabase;
 use kiln_tests::s3::S3Server;
 use kiln_tests::sinks::{TYPED_CSV, TYPED_SQL, load_with_an_executor_killed, sink_job};
-use kiln_tests::{TestCluster, run_to_success};
+use kiln_tests::{Reader, TestCluster, run_to_success};
 
 fn mysql_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
     proto::SinkSpec {
@@ -119,30 +117,13 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
     );
 
     // overwrite, with a reader counting rows all along: it sees 50000, then 30000, nothing else.
-    let reader_db = db.name.clone();
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let reader_stop = std::sync::Arc::clone(&stop);
-    let reader = std::thread::spawn(move || {
-        let mut seen = std::collections::BTreeSet::new();
-        while !reader_stop.load(std::sync::atomic::Ordering::SeqCst) {
-            let out = std::process::Command::new("mariadb")
-                .args(["-h", "127.0.0.1", "-u", "root", "-N", "-B", "-e"])
-                .arg("SELECT COUNT(*) FROM `Order`")
-                .arg(&reader_db)
-                .output()
-                .expect("mariadb");
-            seen.insert(String::from_utf8_lossy(&out.stdout).trim().to_string());
-        }
-        seen
-    });
+    let reader = count_reader(&db);
     run_to_success(
         &client,
         load(hostile_rows(1, 30_000, "b"), proto::SaveMode::Overwrite),
     )
     .await;
-    std::thread::sleep(Duration::from_millis(200));
-    stop.store(true, std::sync::atomic::Ordering::SeqCst);
-    let seen = reader.join().unwrap();
+    let seen = reader.finish();
     assert!(
         seen.iter().all(|c| c == "50000" || c == "30000") && seen.contains("30000"),
         "a reader saw {seen:?}"
@@ -172,12 +153,56 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
         db.sql("SELECT `user`, `Quoted\"Col`, `with space` FROM `Order` WHERE id = 29001"),
         "c29001\tq\t14500.5\n"
     );
+    // append, published partition by partition while the job runs, in one transaction: the
+    // reader sees 31000, then 91000, nothing else.
+    let reader = count_reader(&db);
     run_to_success(
         &client,
-        load(hostile_rows(40_001, 40_100, "d"), proto::SaveMode::Append),
+        load(
+            format!(
+                "SELECT DISTINCT * FROM ({})",
+                hostile_rows(40_001, 100_000, "d")
+            ),
+            proto::SaveMode::Append,
+        ),
     )
     .await;
-    assert_eq!(db.sql("SELECT COUNT(*) FROM `Order`"), "31100\n");
+    let seen = reader.finish();
+    assert!(
+        seen.iter().all(|c| c == "31000" || c == "91000") && seen.contains("91000"),
+        "a reader saw {seen:?}"
+    );
+    assert_eq!(db.sql("SELECT COUNT(*) FROM `Order`"), "91000\n");
+    // Every mode but overwrite commits what it published early (the append: 4 partitions of a
+    // DISTINCT); overwrite publishes at commit.
+    let early =
+        cluster.log_lines_containing("committed the partitions published while the job ran");
+    assert_eq!(
+        early.len(),
+        3,
+        "error_if_exists, upsert and append: {early:?}"
+    );
+    assert!(early[2].ends_with("partitions=4"), "{early:?}");
+    assert_eq!(
+        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
+/// Counts the rows of `Order` with the mariadb client, over and over.
+fn count_reader(db: &TestDatabase) -> Reader {
+    let name = db.name.clone();
+    Reader::start(move || {
+        let out = std::process::Command::new("mariadb")
+            .args(["-h", "127.0.0.1", "-u", "root", "-N", "-B", "-e"])
+            .arg("SELECT COUNT(*) FROM `Order`")
+            .arg(&name)
+            .output()
+            .expect("mariadb");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

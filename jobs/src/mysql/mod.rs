@@ -1,7 +1,7 @@
-//! MySQL and MariaDB plumbing: connecting with a password from the environment, and the text
-//! format `LOAD DATA LOCAL INFILE` reads.
+//! MySQL and MariaDB plumbing: connecting with a password from the environment, and rows as
+//! the parameters of prepared multi-row `INSERT`s.
 
-pub mod load_data;
+pub mod insert;
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -108,43 +108,59 @@ fn put_bytes(buf: &mut BytesMut, bytes: &[u8]) -> Result<()> {
 /// NUMERIC's binary form: base-10000 digits with a weight (the power of the first digit),
 /// a sign and the display scale.
 fn encode_numeric(value: i128, scale: i8, buf: &mut BytesMut) {
-    let scale = scale.max(0) as usize;
-    let digits = value.unsigned_abs().to_string();
-    let (int_part, frac_part) = if digits.len() > scale {
-        digits.split_at(digits.len() - scale)
-    } else {
-        ("", digits.as_str())
-    };
-    // Pad to whole groups of four digits: zeros on the left of the integer part, between the
-    // point and a short fraction, and on the right of the fraction.
-    let int_padded = format!("{}{int_part}", "0".repeat((4 - int_part.len() % 4) % 4));
-    let frac_full = format!("{}{frac_part}", "0".repeat(scale - frac_part.len()));
-    let frac_padded = format!("{frac_full}{}", "0".repeat((4 - frac_full.len() % 4) % 4));
-    let group = |s: &str| -> Vec<i16> {
-        s.as_bytes()
-            .chunks(4)
-            .map(|c| std::str::from_utf8(c).unwrap().parse().unwrap())
-            .collect()
-    };
-    let mut groups = group(&int_padded);
-    let mut weight = groups.len() as i16 - 1;
-    groups.extend(group(&frac_padded));
-    while groups.first() == Some(&0) {
-        groups.remove(0);
+    let scale = scale.max(0) as u32;
+    let magnitude = value.unsigned_abs();
+    let unit = 10u128.pow(scale);
+    let (mut int_part, frac_part) = (magnitude / unit, magnitude % unit);
+    // Base-10000 groups, most significant first: the integer part's, then the fraction's,
+    // whose last group is padded with zeros on the right (a fraction of `scale` digits takes
+    // ceil(scale / 4) groups).
+    let mut groups = [0i16; 24];
+    let frac_groups = scale.div_ceil(4) as usize;
+    let pad = frac_groups as u32 * 4 - scale;
+    let mut frac = frac_part;
+    for i in (0..frac_groups).rev() {
+        let group = match i + 1 == frac_groups {
+            true => {
+                let digits = 10u128.pow(4 - pad);
+                let group = (frac % digits) * 10u128.pow(pad);
+                frac /= digits;
+                group
+            }
+            false => {
+                let group = frac % 10_000;
+                frac /= 10_000;
+                group
+            }
+        };
+        groups[12 + i] = group as i16;
+    }
+    let mut int_groups = 0;
+    while int_part > 0 {
+        int_groups += 1;
+        groups[12 - int_groups] = (int_part % 10_000) as i16;
+        int_part /= 10_000;
+    }
+    let mut first = 12 - int_groups;
+    let mut last = 12 + frac_groups;
+    let mut weight = int_groups as i16 - 1;
+    while first < last && groups[first] == 0 {
+        first += 1;
         weight -= 1;
     }
-    while groups.last() == Some(&0) {
-        groups.pop();
+    while last > first && groups[last - 1] == 0 {
+        last -= 1;
     }
-    if groups.is_empty() {
+    if first == last {
         weight = 0;
     }
-    buf.put_i32(8 + 2 * groups.len() as i32);
-    buf.put_i16(groups.len() as i16);
+    let digits = &groups[first..last];
+    buf.put_i32(8 + 2 * digits.len() as i32);
+    buf.put_i16(digits.len() as i16);
     buf.put_i16(weight);
     buf.put_u16(if value < 0 { 0x4000 } else { 0 });
     buf.put_i16(scale as i16);
-    for g in groups {
+    for &g in digits {
         buf.put_i16(g);
     }
 }
@@ -175,5 +191,14 @@ mod tests {
         assert_eq!(numeric(10000, 0), (1, 1, 0, 0, vec![1]));
         // 0.00001
         assert_eq!(numeric(1, 5), (1, -2, 0, 5, vec![1000]));
+        // 750.00, 0.5, 1.23456789 and the largest Decimal128 at scale 38 and 0
+        assert_eq!(numeric(75000, 2), (1, 0, 0, 2, vec![750]));
+        assert_eq!(numeric(5, 1), (1, -1, 0, 1, vec![5000]));
+        assert_eq!(numeric(123456789, 8), (3, 0, 0, 8, vec![1, 2345, 6789]));
+        let max = 10i128.pow(38) - 1;
+        let (n, weight, _, _, digits) = numeric(max, 38);
+        assert_eq!((n, weight, digits[0], digits[9]), (10, -1, 9999, 9900));
+        let (n, weight, _, _, digits) = numeric(-max, 0);
+        assert_eq!((n, weight, digits[0], digits[9]), (10, 9, 99, 9999));
     }
 }

@@ -10,6 +10,7 @@
 pub mod files;
 pub mod mysql;
 pub mod postgres;
+mod publisher;
 pub mod sqlite;
 pub mod table;
 
@@ -24,6 +25,8 @@ use futures::FutureExt;
 use futures::future::BoxFuture;
 use kiln_core::sink::{PartitionSink, SinkTask};
 use kiln_proto::v1 as pb;
+
+pub use publisher::Publisher;
 
 /// The sink connectors executors run tasks with.
 #[derive(Debug, Default)]

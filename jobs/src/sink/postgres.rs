@@ -29,7 +29,8 @@ use kiln_proto::v1 as pb;
 use tokio_postgres::Client;
 
 use super::table::{
-    CREATE_TABLE, OPTIONS, check_mode, check_options, max_connections, staging_prefix, write_into,
+    CREATE_TABLE, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
+    staging_table, write_into,
 };
 use crate::postgres::copy;
 use crate::postgres::{TableName, connect, error_text, quote_ident};
@@ -63,10 +64,6 @@ fn target(sink: &pb::SinkSpec) -> Result<TableName> {
         ));
     }
     TableName::parse(&sink.table)
-}
-
-fn staging_table(target: &TableName, job_id: &str, partition: u32, attempt: u32) -> TableName {
-    target.sibling(format!("{}{partition}_{attempt}", staging_prefix(job_id)))
 }
 
 /// `CREATE ... TABLE name (columns)` for rows of `schema`.
@@ -243,67 +240,144 @@ pub async fn write_attempt(
 /// Publishes the winning staging tables in one transaction, then drops the rest.
 pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -> Result<()> {
     let target = target(sink)?;
-    let mut client = connect(&sink.path, &sink.options).await?;
-    let tx = client
-        .transaction()
-        .await
-        .map_err(db_failure(sink, "starting the commit"))?;
-    let mut staged = vec![];
+    let Some(first) = winners.first() else {
+        return Ok(());
+    };
+    let mut publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
+    let mut staged = 0;
     for (partition, attempt) in winners {
         let staging = staging_table(&target, job_id, *partition, *attempt);
-        if table_exists_tx(&tx, &staging)
+        if table_exists(&publishing.client, &staging)
             .await
             .map_err(db_failure(sink, "looking up staging tables"))?
         {
-            staged.push(staging);
+            staged += 1;
         }
     }
-    if !staged.is_empty() && staged.len() < winners.len() {
+    if staged > 0 && staged < winners.len() {
         return Err(failure(
             sink,
             format!(
-                "only {} of {} staging tables exist: the job's loads were removed before commit",
-                staged.len(),
+                "only {staged} of {} staging tables exist: the job's loads were removed before commit",
                 winners.len()
             ),
         ));
     }
     // None left: an earlier run of this commit published them.
-    if let Some(first) = staged.first() {
-        let columns: Vec<String> = tx
+    if staged > 0 {
+        if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
+            publishing
+                .client
+                .batch_execute(&format!("TRUNCATE {target}"))
+                .await
+                .map_err(db_failure(sink, "emptying the table for overwrite"))?;
+        }
+        for (partition, attempt) in winners {
+            publishing.publish_one(*partition, *attempt).await?;
+        }
+    }
+    super::publisher::Publishing::commit(Box::new(publishing)).await
+}
+
+/// The publishing transaction of a job's sink, for a [`Publisher`](super::publisher::Publisher).
+pub(crate) async fn open_publishing(
+    sink: pb::SinkSpec,
+    job_id: String,
+    first: (u32, u32),
+) -> Result<Box<dyn super::publisher::Publishing>> {
+    Ok(Box::new(Publishing::begin(sink, job_id, first).await?))
+}
+
+/// A transaction publishing a job's staging tables into its target, one partition at a time;
+/// each staging table is dropped in the same transaction, so after it commits their absence
+/// says the rows are published.
+struct Publishing {
+    client: Client,
+    sink: pb::SinkSpec,
+    job_id: String,
+    target: TableName,
+    /// The staging tables' columns (all alike).
+    columns: Vec<String>,
+}
+
+impl Publishing {
+    /// Opens the transaction; the target is created (when asked) like the staging table of
+    /// partition `first`, and the columns are read from it.
+    async fn begin(sink: pb::SinkSpec, job_id: String, first: (u32, u32)) -> Result<Self> {
+        let target = target(&sink)?;
+        let client = connect(&sink.path, &sink.options).await?;
+        client
+            .batch_execute("BEGIN")
+            .await
+            .map_err(db_failure(&sink, "starting the commit"))?;
+        let first = staging_table(&target, &job_id, first.0, first.1);
+        let columns: Vec<String> = client
             .query(
-                "SELECT attname::text FROM pg_attribute WHERE attrelid = $1::text::regclass \
+                "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass($1) \
                  AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
                 &[&first.quoted()],
             )
             .await
-            .map_err(db_failure(sink, "reading the staging table's columns"))?
+            .map_err(db_failure(&sink, "reading the staging table's columns"))?
             .iter()
             .map(|row| row.get(0))
             .collect();
-        if sink.options.get(CREATE_TABLE).map(String::as_str) == Some("true") {
-            tx.batch_execute(&format!(
-                "CREATE TABLE IF NOT EXISTS {target} (LIKE {first})"
-            ))
-            .await
-            .map_err(db_failure(sink, "creating the table"))?;
-        }
-        if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
-            tx.batch_execute(&format!("TRUNCATE {target}"))
+        if !columns.is_empty() && sink.options.get(CREATE_TABLE).map(String::as_str) == Some("true")
+        {
+            client
+                .batch_execute(&format!(
+                    "CREATE TABLE IF NOT EXISTS {target} (LIKE {first})"
+                ))
                 .await
-                .map_err(db_failure(sink, "emptying the table for overwrite"))?;
+                .map_err(db_failure(&sink, "creating the table"))?;
         }
-        for staging in &staged {
-            tx.batch_execute(&format!(
+        Ok(Self {
+            client,
+            sink,
+            job_id,
+            target,
+            columns,
+        })
+    }
+
+    async fn publish_one(&mut self, partition: u32, attempt: u32) -> Result<()> {
+        let staging = staging_table(&self.target, &self.job_id, partition, attempt);
+        if self.columns.is_empty() {
+            return Err(failure(
+                &self.sink,
+                format!("staging table {staging} is missing"),
+            ));
+        }
+        self.client
+            .batch_execute(&format!(
                 "{}; DROP TABLE {staging}",
-                publish_sql(sink, &target, staging, &columns)
+                publish_sql(&self.sink, &self.target, &staging, &self.columns)
             ))
             .await
-            .map_err(db_failure(sink, "publishing the rows"))?;
-        }
+            .map_err(db_failure(&self.sink, "publishing the rows"))
     }
-    tx.commit().await.map_err(db_failure(sink, "committing"))?;
-    drop_staging_tables(&client, sink, &target, job_id).await
+}
+
+#[async_trait::async_trait]
+impl super::publisher::Publishing for Publishing {
+    async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()> {
+        self.publish_one(partition, attempt).await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<()> {
+        self.client
+            .batch_execute("COMMIT")
+            .await
+            .map_err(db_failure(&self.sink, "committing"))?;
+        drop_staging_tables(&self.client, &self.sink, &self.target, &self.job_id).await
+    }
+
+    async fn rollback(self: Box<Self>) -> Result<()> {
+        self.client
+            .batch_execute("ROLLBACK")
+            .await
+            .map_err(db_failure(&self.sink, "rolling back"))
+    }
 }
 
 /// Drops every staging table of a job that will not commit.
@@ -311,16 +385,6 @@ pub async fn abort(sink: &pb::SinkSpec, job_id: &str) -> Result<()> {
     let target = target(sink)?;
     let client = connect(&sink.path, &sink.options).await?;
     drop_staging_tables(&client, sink, &target, job_id).await
-}
-
-async fn table_exists_tx(
-    tx: &tokio_postgres::Transaction<'_>,
-    table: &TableName,
-) -> std::result::Result<bool, tokio_postgres::Error> {
-    let row = tx
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table.quoted()])
-        .await?;
-    Ok(row.get(0))
 }
 
 async fn drop_staging_tables(

@@ -21,7 +21,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use super::table::{
     CREATE_TABLE, MAX_CONNECTIONS, check_mode, check_options, max_connections, staging_prefix,
-    write_into,
+    staging_table, write_into,
 };
 use crate::sql_names::{TableName, quote_ident};
 use crate::sql_types::{CanonicalColumn, CanonicalValues, canonical_batch, canonical_type};
@@ -79,10 +79,6 @@ fn open(sink: &pb::SinkSpec, create: bool) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(db_failure(sink, "switching to WAL"))?;
     Ok(conn)
-}
-
-fn staging_table(target: &TableName, job_id: &str, partition: u32, attempt: u32) -> TableName {
-    target.sibling(format!("{}{partition}_{attempt}", staging_prefix(job_id)))
 }
 
 /// The SQLite type a column of a canonical Arrow type is declared with. The names say what the

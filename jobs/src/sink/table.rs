@@ -7,6 +7,8 @@ use arrow::datatypes::Schema;
 use datafusion::error::{DataFusionError, Result};
 use kiln_proto::v1 as pb;
 
+use crate::sql_names::TableName;
+
 /// Table sink option: create the target table from the job's columns when it does not exist.
 pub const CREATE_TABLE: &str = "create_table";
 /// Table sink option: the most connections a job loads through at once.
@@ -106,4 +108,9 @@ pub fn write_into(sink: &pb::SinkSpec, has_rows: bool) -> Result<bool> {
 /// The name prefix of one job's staging tables.
 pub fn staging_prefix(job_id: &str) -> String {
     format!("_kiln_{job_id}_")
+}
+
+/// The staging table of one task attempt, next to the target.
+pub fn staging_table(target: &TableName, job_id: &str, partition: u32, attempt: u32) -> TableName {
+    target.sibling(format!("{}{partition}_{attempt}", staging_prefix(job_id)))
 }

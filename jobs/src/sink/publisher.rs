@@ -1,0 +1,242 @@
+//! Publishing a database sink's partitions while its job still runs.
+//!
+//! A database sink publishes its winning staging tables in one transaction (see `postgres` and
+//! `mysql`). That transaction inserts every row again, on one database connection, so run at
+//! job commit it leaves the cluster idle while the database works alone. A [`Publisher`]
+//! opens the transaction when the first partition's load succeeds and publishes each partition
+//! as soon as its winning attempt is known, while the other partitions still load. Nothing is
+//! visible until the transaction commits, and it commits only at job commit, after the
+//! winners are recorded, and only if it published exactly those winners. Otherwise (a
+//! partition ran again, a database error, another coordinator took over) it is rolled back and
+//! the job's commit runs whole, as it does without a publisher. Either way each row is
+//! published once.
+
+use async_trait::async_trait;
+use datafusion::error::Result;
+use kiln_proto::v1 as pb;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+/// A sink's publishing transaction, one partition at a time.
+#[async_trait]
+pub(crate) trait Publishing: Send {
+    /// Publishes the rows of one partition's winning attempt in the transaction.
+    async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()>;
+    /// Commits the transaction and removes the job's staging tables.
+    async fn commit(self: Box<Self>) -> Result<()>;
+    /// Rolls the transaction back.
+    async fn rollback(self: Box<Self>) -> Result<()>;
+}
+
+/// Opens a sink's publishing transaction, given the first partition to publish.
+type Open = Box<
+    dyn Fn(
+            pb::SinkSpec,
+            String,
+            (u32, u32),
+        ) -> futures::future::BoxFuture<'static, Result<Box<dyn Publishing>>>
+        + Send
+        + Sync,
+>;
+
+enum Command {
+    Publish(u32, u32),
+    Commit(Vec<(u32, u32)>, oneshot::Sender<bool>),
+}
+
+/// Publishes a job's partitions as their winners are known (see the module docs).
+#[derive(Debug)]
+pub struct Publisher {
+    commands: mpsc::UnboundedSender<Command>,
+    worker: JoinHandle<()>,
+}
+
+impl Publisher {
+    /// A publisher for `sink`, if it publishes partitions early: PostgreSQL and MySQL sinks
+    /// whose mode adds rows. `overwrite` empties the table first, which would lock readers out
+    /// for the whole load, so it publishes at commit only.
+    pub fn start(sink: &pb::SinkSpec, job_id: &str) -> Option<Publisher> {
+        if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
+            return None;
+        }
+        let open: Open = match sink.format.as_str() {
+            super::postgres::FORMAT => Box::new(|sink, job_id, first| {
+                Box::pin(super::postgres::open_publishing(sink, job_id, first))
+            }),
+            super::mysql::FORMAT => Box::new(|sink, job_id, first| {
+                Box::pin(super::mysql::open_publishing(sink, job_id, first))
+            }),
+            _ => return None,
+        };
+        Some(Self::spawn(open, sink.clone(), job_id.to_string()))
+    }
+
+    fn spawn(open: Open, sink: pb::SinkSpec, job_id: String) -> Publisher {
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let worker = tokio::spawn(run(open, sink, job_id, receiver));
+        Publisher { commands, worker }
+    }
+
+    /// Publishes partition `partition`'s winning attempt `attempt`, in the background.
+    pub fn publish(&self, partition: u32, attempt: u32) {
+        let _ = self.commands.send(Command::Publish(partition, attempt));
+    }
+
+    /// Commits what was published if it is exactly `winners`; false when the job's commit must
+    /// publish them itself.
+    pub async fn commit(self, winners: &[(u32, u32)]) -> bool {
+        let (reply, answer) = oneshot::channel();
+        let _ = self.commands.send(Command::Commit(winners.to_vec(), reply));
+        answer.await.unwrap_or(false)
+    }
+
+    /// Rolls back what was published, and waits until the database has.
+    pub async fn abandon(self) {
+        drop(self.commands);
+        let _ = self.worker.await;
+    }
+}
+
+async fn run(
+    open: Open,
+    sink: pb::SinkSpec,
+    job_id: String,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+) {
+    let mut publishing: Option<Box<dyn Publishing>> = None;
+    let mut published = vec![];
+    let mut failed = false;
+    while let Some(command) = commands.recv().await {
+        match command {
+            Command::Publish(partition, attempt) if !failed => {
+                let step = match publishing.as_mut() {
+                    Some(publishing) => publishing.publish(partition, attempt).await,
+                    None => match open(sink.clone(), job_id.clone(), (partition, attempt)).await {
+                        Ok(mut opened) => {
+                            let step = opened.publish(partition, attempt).await;
+                            publishing = Some(opened);
+                            step
+                        }
+                        Err(e) => Err(e),
+                    },
+                };
+                match step {
+                    Ok(()) => published.push((partition, attempt)),
+                    Err(error) => {
+                        tracing::warn!(%job_id, %error, "publishing partition {partition} early failed; the commit publishes every partition");
+                        failed = true;
+                    }
+                }
+            }
+            Command::Publish(..) => {}
+            Command::Commit(mut winners, reply) => {
+                published.sort_unstable();
+                winners.sort_unstable();
+                let committed = match publishing.take() {
+                    Some(publishing) if !failed && published == winners => {
+                        match publishing.commit().await {
+                            Ok(()) => true,
+                            Err(error) => {
+                                tracing::warn!(%job_id, %error, "committing the early publishing failed; the commit runs whole");
+                                false
+                            }
+                        }
+                    }
+                    Some(publishing) => {
+                        let _ = publishing.rollback().await;
+                        false
+                    }
+                    None => false,
+                };
+                let _ = reply.send(committed);
+                return;
+            }
+        }
+    }
+    // Abandoned: the job ends without committing.
+    if let Some(publishing) = publishing {
+        let _ = publishing.rollback().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::error::DataFusionError;
+    use std::sync::{Arc, Mutex};
+
+    /// A transaction that records what it is asked to do; publishing partition 9 fails.
+    struct Recorded(Arc<Mutex<Vec<String>>>);
+
+    #[async_trait]
+    impl Publishing for Recorded {
+        async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()> {
+            if partition == 9 {
+                return Err(DataFusionError::Execution("no staging table".into()));
+            }
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("publish {partition}.{attempt}"));
+            Ok(())
+        }
+        async fn commit(self: Box<Self>) -> Result<()> {
+            self.0.lock().unwrap().push("commit".into());
+            Ok(())
+        }
+        async fn rollback(self: Box<Self>) -> Result<()> {
+            self.0.lock().unwrap().push("rollback".into());
+            Ok(())
+        }
+    }
+
+    fn recording() -> (Publisher, Arc<Mutex<Vec<String>>>) {
+        let log = Arc::new(Mutex::new(vec![]));
+        let shared = Arc::clone(&log);
+        let open: Open = Box::new(move |_, _, first| {
+            let log = Arc::clone(&shared);
+            Box::pin(async move {
+                log.lock()
+                    .unwrap()
+                    .push(format!("open at {}.{}", first.0, first.1));
+                Ok(Box::new(Recorded(log)) as Box<dyn Publishing>)
+            })
+        });
+        (
+            Publisher::spawn(open, pb::SinkSpec::default(), "j".into()),
+            log,
+        )
+    }
+
+    #[tokio::test]
+    async fn commits_only_exactly_the_winners_it_published() {
+        let (publisher, log) = recording();
+        publisher.publish(1, 0);
+        publisher.publish(0, 3);
+        assert!(publisher.commit(&[(0, 3), (1, 0)]).await);
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["open at 1.0", "publish 1.0", "publish 0.3", "commit"]
+        );
+
+        // A partition published twice (it ran again): the winners differ, nothing commits.
+        let (publisher, log) = recording();
+        publisher.publish(0, 0);
+        publisher.publish(0, 1);
+        assert!(!publisher.commit(&[(0, 1)]).await);
+        assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
+
+        // A failed publish leaves every partition to the commit.
+        let (publisher, log) = recording();
+        publisher.publish(9, 0);
+        publisher.publish(1, 0);
+        assert!(!publisher.commit(&[(1, 0), (9, 0)]).await);
+        assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
+
+        // A job that ends without committing rolls back.
+        let (publisher, log) = recording();
+        publisher.publish(0, 0);
+        publisher.abandon().await;
+        assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
+    }
+}
