@@ -73,6 +73,24 @@ fn generate(path: &Path, rows: usize) {
     out.flush().unwrap();
 }
 
+/// Waits (up to a minute) until InnoDB has written its dirty pages, so a load does not pay for
+/// the one before it: MariaDB's counterpart of PostgreSQL's CHECKPOINT.
+fn settle_mariadb(db: &kiln_tests::mysql::TestDatabase) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let status = db.sql("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'");
+        let dirty: u64 = status
+            .split_whitespace()
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if dirty < 100 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
 fn timed(mut command: Command) -> Duration {
     let started = Instant::now();
     let output = command.output().expect("running the bulk loader");
@@ -162,8 +180,12 @@ pub async fn run(rows: usize, kiln: KilnLoad, data_dir: &Path, out: &Path) {
             "\\copy by_psql FROM '{}' WITH (FORMAT csv, HEADER)",
             csv.display()
         ));
+    // Each load starts with the writes of the one before on disk, so neither pays for the
+    // other's checkpoint.
+    pg.psql("CHECKPOINT");
     eprintln!("psql \\copy");
     let psql_time = timed(psql);
+    pg.psql("CHECKPOINT");
     eprintln!("kiln -> postgres");
     let kiln_pg = kiln_load(
         &cluster,
@@ -204,8 +226,10 @@ pub async fn run(rows: usize, kiln: KilnLoad, data_dir: &Path, out: &Path) {
              LINES TERMINATED BY '\\n' IGNORE 1 LINES",
             csv.display()
         ));
+    settle_mariadb(&my);
     eprintln!("mariadb LOAD DATA LOCAL INFILE");
     let mariadb_time = timed(mariadb);
+    settle_mariadb(&my);
     eprintln!("kiln -> mariadb");
     let kiln_my = kiln_load(
         &cluster,
