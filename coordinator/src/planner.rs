@@ -4,11 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use std::str::FromStr;
-
 use datafusion::config::ConfigOptions;
 use datafusion::datasource::file_format::FileFormat;
-use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::error::DataFusionError;
 use datafusion::execution::SessionStateBuilder;
@@ -19,7 +16,7 @@ use datafusion::physical_expr::expressions::col;
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::empty::EmptyExec;
 use datafusion::physical_plan::repartition::RepartitionExec;
-use datafusion::prelude::{CsvReadOptions, JsonReadOptions, SessionContext};
+use datafusion::prelude::SessionContext;
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
 use kiln_jobs::secrets::redact_password;
@@ -211,15 +208,8 @@ async fn register_source(
             .map_err(|e| invalid(what, e));
     }
     let result = match format.as_str() {
-        "csv" => {
-            let read = csv_options(source, &what)?;
-            ctx.register_csv(&source.name, &source.path, read.options())
-                .await
-        }
-        "json" => {
-            ctx.register_json(&source.name, &source.path, JsonReadOptions::default())
-                .await
-        }
+        "csv" => kiln_jobs::source::text_files::register_csv(ctx, source).await,
+        "json" => kiln_jobs::source::text_files::register_json(ctx, source).await,
         other => {
             return Err(CoordinatorError::InvalidJob(format!(
                 "{what}: unknown format '{other}' (expected csv, json, parquet, log or {})",
@@ -228,165 +218,6 @@ async fn register_source(
         }
     };
     result.map_err(|e| invalid(what, e))
-}
-
-/// The CSV options a source takes, and what each means.
-const CSV_OPTIONS: &[(&str, &str)] = &[
-    ("header", "\"false\" when the first line is data"),
-    ("delimiter", "one character, default ,"),
-    ("quote", "one character, default \""),
-    (
-        "escape",
-        "one character before a quote inside a quoted field",
-    ),
-    ("comment", "one character that starts a comment line"),
-    ("null_value", "the text that means null, e.g. \\N or NULL"),
-    (
-        "newlines_in_values",
-        "\"true\" when quoted fields contain line breaks",
-    ),
-    (
-        "compression",
-        "gzip, zstd, bzip2 or xz (default: from the file extension)",
-    ),
-];
-
-/// A CSV source's read options, owning what `CsvReadOptions` borrows.
-struct CsvSource {
-    has_header: bool,
-    delimiter: Option<u8>,
-    quote: Option<u8>,
-    escape: Option<u8>,
-    comment: Option<u8>,
-    null_regex: Option<String>,
-    newlines_in_values: bool,
-    compression: FileCompressionType,
-    extension: String,
-}
-
-impl CsvSource {
-    fn options(&self) -> CsvReadOptions<'_> {
-        let mut read = CsvReadOptions::new()
-            .has_header(self.has_header)
-            .newlines_in_values(self.newlines_in_values)
-            .null_regex(self.null_regex.clone())
-            .file_compression_type(self.compression)
-            .file_extension(&self.extension);
-        if let Some(delimiter) = self.delimiter {
-            read = read.delimiter(delimiter);
-        }
-        if let Some(quote) = self.quote {
-            read = read.quote(quote);
-        }
-        if let Some(escape) = self.escape {
-            read = read.escape(escape);
-        }
-        if let Some(comment) = self.comment {
-            read = read.comment(comment);
-        }
-        read
-    }
-}
-
-fn csv_options(source: &pb::SourceSpec, what: &str) -> Result<CsvSource> {
-    let bad = |message: String| CoordinatorError::InvalidJob(format!("{what}: {message}"));
-    if let Some(unknown) = source
-        .options
-        .keys()
-        .find(|k| !CSV_OPTIONS.iter().any(|(o, _)| o == k))
-    {
-        let known: Vec<String> = CSV_OPTIONS
-            .iter()
-            .map(|(o, m)| format!("{o} ({m})"))
-            .collect();
-        return Err(bad(format!(
-            "unknown csv option '{unknown}'; expected one of: {}",
-            known.join(", ")
-        )));
-    }
-    let option = |key: &str| source.options.get(key).map(String::as_str);
-    let byte = |key: &str| -> Result<Option<u8>> {
-        match option(key) {
-            None => Ok(None),
-            Some(value) => match value.as_bytes() {
-                [byte] => Ok(Some(*byte)),
-                _ => Err(bad(format!(
-                    "option {key} must be one character, got '{value}'"
-                ))),
-            },
-        }
-    };
-    let flag = |key: &str, default: bool| -> Result<bool> {
-        match option(key) {
-            None => Ok(default),
-            Some("true") => Ok(true),
-            Some("false") => Ok(false),
-            Some(other) => Err(bad(format!(
-                "option {key} must be true or false, got '{other}'"
-            ))),
-        }
-    };
-    // Compression from the option, else from the path's extension (orders.csv.gz).
-    const SUFFIXES: [(&str, &str); 4] = [
-        ("gzip", ".gz"),
-        ("zstd", ".zst"),
-        ("bzip2", ".bz2"),
-        ("xz", ".xz"),
-    ];
-    let path = source.path.trim_end_matches('/');
-    let by_extension = SUFFIXES
-        .into_iter()
-        .find(|(_, suffix)| path.ends_with(suffix))
-        .map(|(name, _)| name);
-    let (compression, suffix) = match option("compression").or(by_extension) {
-        None | Some("none") | Some("uncompressed") => (FileCompressionType::UNCOMPRESSED, ""),
-        Some(name) => {
-            let suffix = SUFFIXES
-                .into_iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, s)| s);
-            let parsed = FileCompressionType::from_str(name).ok().zip(suffix);
-            parsed.ok_or_else(|| {
-                bad(format!(
-                    "option compression: expected gzip, zstd, bzip2 or xz, got '{name}'"
-                ))
-            })?
-        }
-    };
-    // A directory's files end in .csv (plus the compression suffix); a named file is read
-    // whatever its name.
-    let extension = if source.path.ends_with('/') {
-        format!(".csv{suffix}")
-    } else {
-        std::path::Path::new(path)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.find('.').map(|i| n[i..].to_string()))
-            .unwrap_or_default()
-    };
-    Ok(CsvSource {
-        has_header: flag("header", true)?,
-        delimiter: byte("delimiter")?,
-        quote: byte("quote")?,
-        escape: byte("escape")?,
-        comment: byte("comment")?,
-        null_regex: option("null_value").map(|v| format!("^{}$", regex_escape(v))),
-        newlines_in_values: flag("newlines_in_values", false)?,
-        compression,
-        extension,
-    })
-}
-
-/// Escapes regex metacharacters so a literal null marker like `\N` matches itself.
-fn regex_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$".contains(c) {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 /// A job rejected because of `what`. Messages Kiln's connectors wrote say what is wrong

@@ -1,26 +1,38 @@
 //! Ships physical plans between processes: datafusion-proto for DataFusion's own nodes, plus
 //! Kiln's extension codec for the shuffle, sink and database-scan nodes and log scans.
 
+use std::str::FromStr;
 use std::sync::Arc;
 
 use arrow::datatypes::Schema;
 use arrow::ipc::convert::IpcSchemaEncoder;
 use arrow::ipc::writer::DictionaryTracker;
+use datafusion::common::parsers::CompressionTypeVariant;
+use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
+use datafusion::datasource::physical_plan::{
+    CsvSource, FileScanConfig, FileScanConfigBuilder, JsonSource,
+};
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
-use datafusion::physical_expr::LexOrdering;
+use datafusion::physical_expr::{LexOrdering, PhysicalExpr};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion_proto::physical_plan::from_proto::{
     parse_physical_sort_expr, parse_protobuf_file_scan_config, parse_table_schema_from_proto,
 };
+use datafusion_proto::physical_plan::to_proto::serialize_physical_expr_with_converter;
 use datafusion_proto::physical_plan::to_proto::{
     serialize_file_scan_config, serialize_physical_sort_expr,
 };
 use datafusion_proto::physical_plan::{
-    PhysicalExtensionCodec, PhysicalPlanDecodeContext, PhysicalProtoConverterExtension,
+    PhysicalExtensionCodec, PhysicalPlanDecodeContext, PhysicalPlanNodeExt,
+    PhysicalProtoConverterExtension,
 };
-use datafusion_proto::protobuf::{FileScanExecConf, PhysicalExprNode, PhysicalSortExprNode};
+use datafusion_proto::protobuf::physical_plan_node::PhysicalPlanType;
+use datafusion_proto::protobuf::{
+    FileScanExecConf, PhysicalExprNode, PhysicalExtensionNode, PhysicalPlanNode,
+    PhysicalSortExprNode,
+};
 use kiln_logs::{LogOptions, LogSource};
 use kiln_proto::v1 as pb;
 use prost::Message;
@@ -32,9 +44,84 @@ use crate::source::DatabaseScanExec;
 /// Encodes a plan (which may contain Kiln's shuffle nodes) as bytes.
 pub fn encode_plan(plan: Arc<dyn ExecutionPlan>) -> Result<Vec<u8>> {
     Ok(
-        datafusion_proto::bytes::physical_plan_to_bytes_with_extension_codec(plan, &KilnCodec)?
-            .to_vec(),
+        datafusion_proto::bytes::physical_plan_to_bytes_with_proto_converter(
+            plan,
+            &KilnCodec,
+            &KilnProtoConverter,
+        )?
+        .to_vec(),
     )
+}
+
+/// datafusion-proto's conversion, but for compressed CSV and JSON scans, which it would send
+/// without their compression: those go as Kiln's `CompressedFileScanNode`.
+struct KilnProtoConverter;
+
+impl PhysicalProtoConverterExtension for KilnProtoConverter {
+    fn proto_to_execution_plan(
+        &self,
+        proto: &PhysicalPlanNode,
+        ctx: &PhysicalPlanDecodeContext<'_>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        self.default_proto_to_execution_plan(proto, ctx)
+    }
+
+    fn execution_plan_to_proto(
+        &self,
+        plan: &Arc<dyn ExecutionPlan>,
+        codec: &dyn PhysicalExtensionCodec,
+    ) -> Result<PhysicalPlanNode> {
+        let compression = plan
+            .downcast_ref::<DataSourceExec>()
+            .and_then(|exec| exec.data_source().downcast_ref::<FileScanConfig>())
+            .filter(|config| {
+                let source = config.file_source();
+                source.downcast_ref::<CsvSource>().is_some()
+                    || source.downcast_ref::<JsonSource>().is_some()
+            })
+            .map(|config| config.file_compression_type)
+            .filter(|compression| compression.is_compressed());
+        let Some(compression) = compression else {
+            return PhysicalPlanNode::try_from_physical_plan_with_converter(
+                Arc::clone(plan),
+                codec,
+                self,
+            );
+        };
+        let scan =
+            PhysicalPlanNode::try_from_physical_plan_with_converter(Arc::clone(plan), codec, self)?;
+        let node = pb::KilnPlanNode {
+            node: Some(pb::kiln_plan_node::Node::CompressedFileScan(
+                pb::CompressedFileScanNode {
+                    scan: scan.encode_to_vec(),
+                    compression: compression.get_variant().to_string(),
+                },
+            )),
+        };
+        Ok(PhysicalPlanNode {
+            physical_plan_type: Some(PhysicalPlanType::Extension(PhysicalExtensionNode {
+                node: node.encode_to_vec(),
+                inputs: vec![],
+            })),
+        })
+    }
+
+    fn proto_to_physical_expr(
+        &self,
+        proto: &PhysicalExprNode,
+        input_schema: &Schema,
+        ctx: &PhysicalPlanDecodeContext<'_>,
+    ) -> Result<Arc<dyn PhysicalExpr>> {
+        self.default_proto_to_physical_expr(proto, input_schema, ctx)
+    }
+
+    fn physical_expr_to_proto(
+        &self,
+        expr: &Arc<dyn PhysicalExpr>,
+        codec: &dyn PhysicalExtensionCodec,
+    ) -> Result<PhysicalExprNode> {
+        serialize_physical_expr_with_converter(expr, codec, self)
+    }
 }
 
 /// Decodes a plan encoded by [`encode_plan`], resolving tables and functions against `ctx`.
@@ -182,6 +269,21 @@ impl PhysicalExtensionCodec for KilnCodec {
                     Arc::new(source),
                 )?;
                 Ok(DataSourceExec::from_data_source(conf))
+            }
+            Some(pb::kiln_plan_node::Node::CompressedFileScan(scan)) => {
+                let node = PhysicalPlanNode::decode(scan.scan.as_slice())
+                    .map_err(|e| decode_error("compressed file scan", e))?;
+                let plan = proto_converter.proto_to_execution_plan(&node, &decode_ctx)?;
+                let compression = CompressionTypeVariant::from_str(&scan.compression)
+                    .map_err(|e| decode_error("compressed file scan", e))?;
+                let config = plan
+                    .downcast_ref::<DataSourceExec>()
+                    .and_then(|exec| exec.data_source().downcast_ref::<FileScanConfig>())
+                    .ok_or_else(|| decode_error("compressed file scan", "not a file scan"))?;
+                let config = FileScanConfigBuilder::from(config.clone())
+                    .with_file_compression_type(FileCompressionType::from(compression))
+                    .build();
+                Ok(DataSourceExec::from_data_source(config))
             }
             None => Err(decode_error("Kiln plan node", "empty node")),
         }

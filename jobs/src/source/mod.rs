@@ -1,10 +1,12 @@
-//! Database sources: tables DataFusion plans like any other, read by executors in parallel,
-//! one key range per partition (Spark's partitioned JDBC read).
+//! Sources that need more than DataFusion's own tables: database tables, read by executors in
+//! parallel, one key range per partition (Spark's partitioned JDBC read), and the CSV and JSON
+//! options of `text_files`.
 
 mod filters;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
+pub mod text_files;
 
 use std::sync::Arc;
 
