@@ -1,5 +1,6 @@
 //! File sinks on a real cluster: CSV on a real S3 server -> partitioned Parquet on S3, save
-//! modes, and exactly-once output when an executor is killed while it writes.
+//! modes, writer options (compression, row groups, rows per file; CSV and JSON output), and
+//! exactly-once output when an executor is killed while it writes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -280,4 +281,112 @@ fn text(batches: &[arrow::array::RecordBatch]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// Every file under `dir` whose name ends with `suffix`.
+fn files_ending(dir: &Path, suffix: &str) -> Vec<std::path::PathBuf> {
+    let mut found = vec![];
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_ending(&path, suffix));
+        } else if path.to_string_lossy().ends_with(suffix) {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writer_options_shape_the_files() {
+    let out = tempfile::tempdir().unwrap();
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let rows = "SELECT value AS id, 'row ' || CAST(value AS VARCHAR) AS note \
+                FROM generate_series(1, 100000)";
+    let sink = |format: &str, options: &[(&str, &str)]| proto::SinkSpec {
+        format: format.into(),
+        path: format!("{}/{format}/", out.path().display()),
+        mode: proto::SaveMode::ErrorIfExists as i32,
+        options: options
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    };
+
+    // Parquet: zstd, row groups of at most 5000 rows, a new file once one passes 20000 rows
+    // (checked between batches of 8192 rows).
+    let parquet = sink(
+        "parquet",
+        &[
+            ("compression", "zstd(3)"),
+            ("max_row_group_size", "5000"),
+            ("rows_per_file", "20000"),
+        ],
+    );
+    run_to_success(&client, sink_job(vec![], rows, parquet)).await;
+    let files = files_ending(&out.path().join("parquet"), ".parquet");
+    assert!(
+        files.len() >= 4,
+        "100000 rows in files of about 20000: {files:?}"
+    );
+    let mut total = 0;
+    for file in &files {
+        let reader =
+            parquet::file::reader::SerializedFileReader::new(std::fs::File::open(file).unwrap())
+                .unwrap();
+        let metadata = parquet::file::reader::FileReader::metadata(&reader);
+        let rows = metadata.file_metadata().num_rows();
+        assert!(rows <= 20000 + 8192, "{} has {rows} rows", file.display());
+        for group in metadata.row_groups() {
+            assert!(
+                group.num_rows() <= 5000,
+                "a row group of {}",
+                group.num_rows()
+            );
+            assert!(matches!(
+                group.column(0).compression(),
+                parquet::basic::Compression::ZSTD(_)
+            ));
+        }
+        total += rows;
+    }
+    assert_eq!(total, 100000);
+
+    // CSV, gzipped (named .csv.gz), and JSON lines: every row once, read back independently.
+    run_to_success(
+        &client,
+        sink_job(vec![], rows, sink("csv", &[("compression", "gzip")])),
+    )
+    .await;
+    let mut lines = vec![];
+    for file in files_ending(&out.path().join("csv"), ".csv.gz") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(std::fs::File::open(file).unwrap()),
+            &mut text,
+        )
+        .unwrap();
+        lines.extend(text.lines().filter(|l| *l != "id,note").map(String::from));
+    }
+    lines.sort_by_key(|l| l.split(',').next().unwrap().parse::<u64>().unwrap());
+    assert_eq!(lines.len(), 100000);
+    assert_eq!(
+        (lines[0].as_str(), lines[99999].as_str()),
+        ("1,row 1", "100000,row 100000")
+    );
+
+    run_to_success(&client, sink_job(vec![], rows, sink("json", &[]))).await;
+    let objects: usize = files_ending(&out.path().join("json"), ".json")
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .inspect(|l| assert!(l.starts_with("{\"id\":"), "{l}"))
+                .count()
+        })
+        .sum();
+    assert_eq!(objects, 100000);
 }
