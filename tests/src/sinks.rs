@@ -127,3 +127,66 @@ pub async fn load_with_an_executor_killed(sql: &str, sink: proto::SinkSpec) {
         cluster.logs()
     );
 }
+
+/// Runs `sql` over table `t` (the 900,000 rows of [`load_with_an_executor_killed`]) into
+/// `sink` in 6 partitions, calling `inject` every 20 ms while the job runs until it says it
+/// broke a running load (e.g. by killing the database connection of one), and checks that the
+/// job still succeeds, the broken attempt retried. The caller checks the target.
+pub async fn load_with_a_failure(
+    sql: &str,
+    sink: proto::SinkSpec,
+    mut inject: impl FnMut() -> bool,
+) {
+    let input = tempfile::tempdir().expect("a temp dir");
+    write_numbered_parquet(input.path(), 6, 150_000).await;
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 2,
+        slots: 2,
+        shuffle_partitions: 6,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let mut spec = sink_job(
+        vec![proto::SourceSpec {
+            name: "t".into(),
+            format: "parquet".into(),
+            path: format!("{}/", input.path().display()),
+            options: Default::default(),
+        }],
+        sql,
+        sink,
+    );
+    spec.options = Some(proto::JobOptions {
+        parallelism: 6,
+        ..Default::default()
+    });
+    let job_id = client.submit(spec).await.expect("submitting");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !inject() {
+        let status = client.get(&job_id).await.unwrap();
+        assert!(
+            status.state == proto::JobState::Running as i32
+                || status.state == proto::JobState::Queued as i32,
+            "the job ended before a load could be broken: {status:?}"
+        );
+        assert!(Instant::now() < deadline, "never found a load to break");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let status = tokio::time::timeout(Duration::from_secs(120), client.wait(&job_id))
+        .await
+        .expect("the job finishes within two minutes")
+        .expect("waiting");
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{} {}",
+        status.error,
+        cluster.logs()
+    );
+    let failures: u32 = status.stages.iter().map(|s| s.task_failures).sum();
+    assert!(
+        failures >= 1,
+        "the broken attempt should have failed: {status:?}"
+    );
+}

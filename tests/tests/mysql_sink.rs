@@ -6,7 +6,9 @@ use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::mysql::TestDatabase;
 use kiln_tests::s3::S3Server;
-use kiln_tests::sinks::{TYPED_CSV, TYPED_SQL, load_with_an_executor_killed, sink_job};
+use kiln_tests::sinks::{
+    TYPED_CSV, TYPED_SQL, load_with_a_failure, load_with_an_executor_killed, sink_job,
+};
 use kiln_tests::{Reader, TestCluster, run_to_success};
 
 fn mysql_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
@@ -203,6 +205,40 @@ fn count_reader(db: &TestDatabase) -> Reader {
             .expect("mariadb");
         String::from_utf8_lossy(&out.stdout).into_owned()
     })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_whose_connection_is_killed_is_retried_and_each_row_lands_once() {
+    let db = TestDatabase::create();
+    let mut sink = mysql_sink(&db, "loaded", proto::SaveMode::Append);
+    sink.options.insert("create_table".into(), "true".into());
+    // The server ends one task's connection while it inserts into its staging table; the task
+    // fails and runs again.
+    let find = format!(
+        "SELECT id FROM information_schema.processlist WHERE db = '{}' \
+         AND info LIKE 'INSERT INTO `\\_kiln\\_%' LIMIT 1",
+        db.name
+    );
+    load_with_a_failure("SELECT id, pad FROM t", sink, || {
+        match db.sql(&find).trim() {
+            "" => false,
+            id => {
+                db.sql(&format!("KILL CONNECTION {id}"));
+                true
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        db.sql("SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM loaded"),
+        "900000\t900000\t900000\n"
+    );
+    assert_eq!(
+        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,9 @@ use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::postgres::TestDatabase;
 use kiln_tests::s3::S3Server;
-use kiln_tests::sinks::{TYPED_CSV, TYPED_SQL, load_with_an_executor_killed, sink_job};
+use kiln_tests::sinks::{
+    TYPED_CSV, TYPED_SQL, load_with_a_failure, load_with_an_executor_killed, sink_job,
+};
 use kiln_tests::{Reader, TestCluster, run_to_success};
 
 fn pg_sink(db: &TestDatabase, table: &str, mode: proto::SaveMode) -> proto::SinkSpec {
@@ -226,6 +228,34 @@ async fn an_executor_killed_mid_load_leaves_each_row_once() {
     let mut sink = pg_sink(&db, "loaded", proto::SaveMode::Append);
     sink.options.insert("create_table".into(), "true".into());
     load_with_an_executor_killed("SELECT id, pad FROM t", sink).await;
+    assert_eq!(
+        db.psql("SELECT count(*), count(DISTINCT id), max(id) FROM loaded"),
+        "900000|900000|900000\n"
+    );
+    assert_eq!(
+        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_whose_connection_is_killed_is_retried_and_each_row_lands_once() {
+    let db = TestDatabase::create();
+    let mut sink = pg_sink(&db, "loaded", proto::SaveMode::Append);
+    sink.options.insert("create_table".into(), "true".into());
+    // The database ends one task's COPY into its staging table, as a failover or an
+    // administrator would; the task fails and runs again.
+    let kill = format!(
+        "SELECT count(pg_terminate_backend(pid)) FROM (SELECT pid FROM pg_stat_activity \
+         WHERE datname = '{}' AND query LIKE 'COPY %_kiln_%' AND state = 'active' LIMIT 1) AS one",
+        db.name
+    );
+    load_with_a_failure("SELECT id, pad FROM t", sink, || {
+        db.psql(&kill).trim() == "1"
+    })
+    .await;
     assert_eq!(
         db.psql("SELECT count(*), count(DISTINCT id), max(id) FROM loaded"),
         "900000|900000|900000\n"

@@ -9,7 +9,7 @@ use datafusion::prelude::SessionContext;
 use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::s3::S3Server;
-use kiln_tests::sinks::{load_with_an_executor_killed, sink_job};
+use kiln_tests::sinks::{load_with_a_failure, load_with_an_executor_killed, sink_job};
 use kiln_tests::{TestCluster, compare, run_to_success};
 
 fn csv_source(name: &str, path: &str) -> proto::SourceSpec {
@@ -268,6 +268,51 @@ async fn an_executor_killed_while_writing_leaves_each_row_once() {
     assert!(out.join("_SUCCESS").exists());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_that_fails_midway_is_retried_and_each_row_lands_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let moved = dir.path().join("moved");
+    let mut sink = parquet_sink(out.to_str().unwrap(), &[], proto::SaveMode::ErrorIfExists);
+    sink.options.insert("rows_per_file".into(), "10000".into());
+    // Once an attempt has written a file, its directory is taken away and a plain file put in
+    // its place: the attempt's next file cannot be created, so it fails midway, as on a disk
+    // or store error, and runs again.
+    load_with_a_failure("SELECT id, pad FROM t", sink, || {
+        let Some(attempt) = first_attempt_with_files(&out.join("_temporary")) else {
+            return false;
+        };
+        std::fs::rename(&attempt, &moved).unwrap();
+        std::fs::write(&attempt, b"not a directory").unwrap();
+        true
+    })
+    .await;
+    let counts = query_parquet_dir(
+        &out,
+        "SELECT count(*) AS n, count(DISTINCT id) AS ids, min(id) AS lo, max(id) AS hi FROM t",
+    )
+    .await;
+    assert_eq!(text(&counts), [["900000", "900000", "1", "900000"]]);
+    assert!(
+        !out.join("_temporary").exists(),
+        "temporary files left behind"
+    );
+}
+
+/// The first `_temporary/JOB/part-P-attempt-A` directory holding a written file.
+fn first_attempt_with_files(temporary: &Path) -> Option<std::path::PathBuf> {
+    let jobs = std::fs::read_dir(temporary).ok()?;
+    jobs.flatten()
+        .flat_map(|job| {
+            std::fs::read_dir(job.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|attempt| attempt.path())
+        .find(|attempt| !files_ending(attempt, ".parquet").is_empty())
+}
+
 /// Every cell as text.
 fn text(batches: &[arrow::array::RecordBatch]) -> Vec<Vec<String>> {
     compare::rows(batches)
@@ -286,7 +331,11 @@ fn text(batches: &[arrow::array::RecordBatch]) -> Vec<Vec<String>> {
 /// Every file under `dir` whose name ends with `suffix`.
 fn files_ending(dir: &Path, suffix: &str) -> Vec<std::path::PathBuf> {
     let mut found = vec![];
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+    // A directory being written may go away between listing and reading it.
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             found.extend(files_ending(&path, suffix));

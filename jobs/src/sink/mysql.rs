@@ -267,7 +267,8 @@ pub async fn write_attempt(
         Ok::<_, DataFusionError>(())
     };
     let table = staging.mysql_quoted();
-    let inserter = async {
+    // It owns the receiver: when an insert fails, the encoder stops at once.
+    let inserter = async move {
         let full = conn
             .prep(insert::statement(&table, &names, per_statement))
             .await
