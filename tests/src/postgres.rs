@@ -78,3 +78,138 @@ fn psql_in(database: &str, sql: &str) -> String {
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// A private PostgreSQL server that requires a password (SCRAM) over TCP, for tests of how
+/// Kiln sends one: the machine's server trusts loopback and ignores passwords. It is started
+/// with `initdb` and `pg_ctl` from the installed PostgreSQL 15 in a temp dir, as user
+/// `postgres` when the test runs as root (PostgreSQL refuses to run as root), on a free port,
+/// and stopped when dropped.
+pub struct PasswordServer {
+    dir: tempfile::TempDir,
+    pub port: u16,
+    pub password: String,
+}
+
+/// Where Debian's PostgreSQL 15 keeps `initdb` and `pg_ctl`.
+const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+impl PasswordServer {
+    /// Starts a server whose superuser `postgres` has `password`.
+    pub fn start(password: &str) -> PasswordServer {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let pwfile = dir.path().join("password");
+        std::fs::write(&pwfile, format!("{password}\n")).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let server = PasswordServer {
+            dir,
+            port,
+            password: password.to_string(),
+        };
+        if is_root() {
+            let owner = Command::new("id").args(["-u", "postgres"]).output();
+            let uid: u32 = owner
+                .ok()
+                .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+                .unwrap_or_else(|| panic!("no user postgres; {INSTALL_HINT}"));
+            for path in [server.dir.path(), &pwfile] {
+                std::os::unix::fs::chown(path, Some(uid), None).unwrap();
+            }
+        }
+        let data = server.dir.path().join("data");
+        server.run(
+            "initdb",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-U".as_ref(),
+                "postgres".as_ref(),
+                "--auth=scram-sha-256".as_ref(),
+                format!("--pwfile={}", pwfile.display()).as_ref(),
+                "-N".as_ref(),
+            ],
+        );
+        let settings = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            server.dir.path().display()
+        );
+        let log = server.dir.path().join("log");
+        server.run(
+            "pg_ctl",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-l".as_ref(),
+                log.as_os_str(),
+                "-w".as_ref(),
+                "-o".as_ref(),
+                settings.as_ref(),
+                "start".as_ref(),
+            ],
+        );
+        server
+    }
+
+    /// Runs SQL on database `postgres` with psql, giving the password; returns the unaligned
+    /// output.
+    pub fn psql(&self, sql: &str) -> String {
+        let output = Command::new("psql")
+            .env("PGPASSWORD", &self.password)
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(["-U", "postgres", "-d", "postgres", "-X", "-q", "-A", "-t"])
+            .args(["-v", "ON_ERROR_STOP=1", "-c", sql])
+            .output()
+            .unwrap_or_else(|e| panic!("running psql: {e}; {INSTALL_HINT}"));
+        assert!(
+            output.status.success(),
+            "psql failed on `{sql}`: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Runs one of PostgreSQL's programs and checks that it succeeded.
+    fn run(&self, program: &str, args: &[&std::ffi::OsStr]) {
+        let output = pg_program(program)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("running {program}: {e}; {INSTALL_HINT}"));
+        assert!(
+            output.status.success(),
+            "{program} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+impl Drop for PasswordServer {
+    fn drop(&mut self) {
+        let _ = pg_program("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "stop"])
+            .output();
+    }
+}
+
+/// A command running one of PostgreSQL's programs, as user postgres when this is root.
+fn pg_program(program: &str) -> Command {
+    let path = format!("{PG_BIN}/{program}");
+    if is_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--", &path]);
+        command
+    } else {
+        Command::new(path)
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}

@@ -1,12 +1,13 @@
 //! The PostgreSQL sink on a real cluster against the machine's PostgreSQL: CSV on a real S3
 //! server loaded with every type intact, save modes (with a reader that never sees a half-done
-//! overwrite), hostile names, exactly-once under an executor kill, and clear failures.
+//! overwrite), hostile names, exactly-once under an executor kill, clear failures, and
+//! passwords from the environment or a file against a server that requires one.
 
 use std::time::{Duration, Instant};
 
 use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
-use kiln_tests::postgres::TestDatabase;
+use kiln_tests::postgres::{PasswordServer, TestDatabase};
 use kiln_tests::s3::S3Server;
 use kiln_tests::sinks::{
     TYPED_CSV, TYPED_SQL, load_with_a_failure, load_with_an_executor_killed, sink_job,
@@ -336,6 +337,79 @@ async fn bad_targets_fail_at_submit_with_the_cause_and_quickly() {
             "{expected}: too slow"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_come_from_the_environment_or_a_file_and_a_wrong_one_is_named() {
+    let server = PasswordServer::start("right-pw");
+    server.psql("CREATE TABLE numbers (n integer)");
+    let secrets = tempfile::tempdir().unwrap();
+    let password_file = secrets.path().join("pg-password");
+    std::fs::write(&password_file, "right-pw\n").unwrap();
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        env: vec![
+            ("KILN_TEST_RIGHT_PW".into(), "right-pw".into()),
+            ("KILN_TEST_WRONG_PW".into(), "wrong-pw".into()),
+        ],
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let sink = |option: &str, value: &str| proto::SinkSpec {
+        format: "postgres".into(),
+        path: format!("postgres://postgres@127.0.0.1:{}/postgres", server.port),
+        table: "numbers".into(),
+        mode: proto::SaveMode::Append as i32,
+        options: [(option.to_string(), value.to_string())].into(),
+        ..Default::default()
+    };
+    let started = Instant::now();
+    match client
+        .submit(sink_job(
+            vec![],
+            "SELECT 1 AS n",
+            sink("password_env", "KILN_TEST_WRONG_PW"),
+        ))
+        .await
+    {
+        Err(ClientError::InvalidJob(message)) => {
+            assert!(
+                message.contains("password authentication failed"),
+                "{message}"
+            );
+            assert!(
+                !message.contains("wrong-pw"),
+                "a password leaked: {message}"
+            );
+        }
+        other => panic!("expected the wrong password to be rejected, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(15), "too slow");
+    run_to_success(
+        &client,
+        sink_job(
+            vec![],
+            "SELECT 7 AS n",
+            sink("password_env", "KILN_TEST_RIGHT_PW"),
+        ),
+    )
+    .await;
+    run_to_success(
+        &client,
+        sink_job(
+            vec![],
+            "SELECT 8 AS n",
+            sink("password_file", password_file.to_str().unwrap()),
+        ),
+    )
+    .await;
+    assert_eq!(server.psql("SELECT n FROM numbers ORDER BY n"), "7\n8\n");
+    let logs = cluster.logs();
+    assert!(
+        !logs.contains("right-pw") && !logs.contains("wrong-pw"),
+        "a password reached the logs"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
