@@ -1,5 +1,5 @@
 //! Shared fixtures of the sink tests: a CSV with every type and awkward text, one-step sink
-//! jobs, and loading with an executor killed midway.
+//! jobs, and loading with an executor killed or a load broken midway.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -75,15 +75,57 @@ async fn write_numbered_parquet(dir: &Path, files: usize, rows_per_file: usize) 
 /// files) into `sink` on three single-slot executors, SIGKILLs one of them while all three
 /// run tasks, and checks the job still succeeds. The caller checks the target.
 pub async fn load_with_an_executor_killed(sql: &str, sink: proto::SinkSpec) {
-    let input = tempfile::tempdir().expect("a temp dir");
-    write_numbered_parquet(input.path(), 6, 150_000).await;
-    let mut cluster = TestCluster::start(ClusterOptions {
+    let options = ClusterOptions {
         executors: 3,
         slots: 1,
         shuffle_partitions: 6,
         ..ClusterOptions::default()
+    };
+    load_breaking_it(options, sql, sink, |cluster, status| {
+        let all_busy = status.stages.iter().any(|s| s.tasks_running >= 3);
+        if all_busy {
+            cluster.kill_executor(0);
+        }
+        all_busy
     })
     .await;
+}
+
+/// Runs `sql` over table `t` (the rows of [`load_with_an_executor_killed`]) into `sink` in 6
+/// partitions, calling `inject` while the job runs until it says it broke a running load (e.g.
+/// by killing the database connection of one), and checks that the job still succeeds, the
+/// broken attempt retried. The caller checks the target.
+pub async fn load_with_a_failure(
+    sql: &str,
+    sink: proto::SinkSpec,
+    mut inject: impl FnMut() -> bool,
+) {
+    let options = ClusterOptions {
+        executors: 2,
+        slots: 2,
+        shuffle_partitions: 6,
+        ..ClusterOptions::default()
+    };
+    let status = load_breaking_it(options, sql, sink, |_, _| inject()).await;
+    let failures: u32 = status.stages.iter().map(|s| s.task_failures).sum();
+    assert!(
+        failures >= 1,
+        "the broken attempt should have failed: {status:?}"
+    );
+}
+
+/// Loads the 900,000 numbered rows through `sql` into `sink` in 6 partitions on a cluster
+/// started with `options`, calling `break_it` every 20 ms with the job's status until it says
+/// it broke something, then checks that the job succeeds and returns its final status.
+async fn load_breaking_it(
+    options: ClusterOptions,
+    sql: &str,
+    sink: proto::SinkSpec,
+    mut break_it: impl FnMut(&mut TestCluster, &proto::JobStatus) -> bool,
+) -> proto::JobStatus {
+    let input = tempfile::tempdir().expect("a temp dir");
+    write_numbered_parquet(input.path(), 6, 150_000).await;
+    let mut cluster = TestCluster::start(options).await;
     let client = cluster.client().await;
     let mut spec = sink_job(
         vec![proto::SourceSpec {
@@ -103,74 +145,18 @@ pub async fn load_with_an_executor_killed(sql: &str, sink: proto::SinkSpec) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let status = client.get(&job_id).await.unwrap();
-        if status.stages.iter().any(|s| s.tasks_running >= 3) {
+        if break_it(&mut cluster, &status) {
             break;
         }
         assert!(
             status.state == proto::JobState::Running as i32
                 || status.state == proto::JobState::Queued as i32,
-            "the job ended before 3 tasks ran at once: {status:?}"
+            "the job ended before it could be broken: {status:?}"
         );
-        assert!(Instant::now() < deadline, "never saw 3 running tasks");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    cluster.kill_executor(0);
-    let status = tokio::time::timeout(Duration::from_secs(120), client.wait(&job_id))
-        .await
-        .expect("the job finishes within two minutes")
-        .expect("waiting");
-    assert_eq!(
-        status.state,
-        proto::JobState::Succeeded as i32,
-        "{} {}",
-        status.error,
-        cluster.logs()
-    );
-}
-
-/// Runs `sql` over table `t` (the 900,000 rows of [`load_with_an_executor_killed`]) into
-/// `sink` in 6 partitions, calling `inject` every 20 ms while the job runs until it says it
-/// broke a running load (e.g. by killing the database connection of one), and checks that the
-/// job still succeeds, the broken attempt retried. The caller checks the target.
-pub async fn load_with_a_failure(
-    sql: &str,
-    sink: proto::SinkSpec,
-    mut inject: impl FnMut() -> bool,
-) {
-    let input = tempfile::tempdir().expect("a temp dir");
-    write_numbered_parquet(input.path(), 6, 150_000).await;
-    let cluster = TestCluster::start(ClusterOptions {
-        executors: 2,
-        slots: 2,
-        shuffle_partitions: 6,
-        ..ClusterOptions::default()
-    })
-    .await;
-    let client = cluster.client().await;
-    let mut spec = sink_job(
-        vec![proto::SourceSpec {
-            name: "t".into(),
-            format: "parquet".into(),
-            path: format!("{}/", input.path().display()),
-            options: Default::default(),
-        }],
-        sql,
-        sink,
-    );
-    spec.options = Some(proto::JobOptions {
-        parallelism: 6,
-        ..Default::default()
-    });
-    let job_id = client.submit(spec).await.expect("submitting");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !inject() {
-        let status = client.get(&job_id).await.unwrap();
         assert!(
-            status.state == proto::JobState::Running as i32
-                || status.state == proto::JobState::Queued as i32,
-            "the job ended before a load could be broken: {status:?}"
+            Instant::now() < deadline,
+            "never found a moment to break it"
         );
-        assert!(Instant::now() < deadline, "never found a load to break");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let status = tokio::time::timeout(Duration::from_secs(120), client.wait(&job_id))
@@ -184,9 +170,5 @@ pub async fn load_with_a_failure(
         status.error,
         cluster.logs()
     );
-    let failures: u32 = status.stages.iter().map(|s| s.task_failures).sum();
-    assert!(
-        failures >= 1,
-        "the broken attempt should have failed: {status:?}"
-    );
+    status
 }

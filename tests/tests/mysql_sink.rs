@@ -207,6 +207,21 @@ fn count_reader(db: &TestDatabase) -> Reader {
     })
 }
 
+/// Checks that table `loaded` holds the 900,000 numbered rows once each and that no staging
+/// table is left.
+fn assert_loaded_once(db: &TestDatabase) {
+    assert_eq!(
+        db.sql("SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM loaded"),
+        "900000\t900000\t900000\n"
+    );
+    assert_eq!(
+        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_load_whose_connection_is_killed_is_retried_and_each_row_lands_once() {
     let db = TestDatabase::create();
@@ -229,16 +244,7 @@ async fn a_load_whose_connection_is_killed_is_retried_and_each_row_lands_once() 
         }
     })
     .await;
-    assert_eq!(
-        db.sql("SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM loaded"),
-        "900000\t900000\t900000\n"
-    );
-    assert_eq!(
-        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
-            .trim(),
-        "0",
-        "staging tables left behind"
-    );
+    assert_loaded_once(&db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -247,16 +253,7 @@ async fn an_executor_killed_mid_load_leaves_each_row_once() {
     let mut sink = mysql_sink(&db, "loaded", proto::SaveMode::Append);
     sink.options.insert("create_table".into(), "true".into());
     load_with_an_executor_killed("SELECT id, pad FROM t", sink).await;
-    assert_eq!(
-        db.sql("SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM loaded"),
-        "900000\t900000\t900000\n"
-    );
-    assert_eq!(
-        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
-            .trim(),
-        "0",
-        "staging tables left behind"
-    );
+    assert_loaded_once(&db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -255,17 +255,7 @@ async fn an_executor_killed_while_writing_leaves_each_row_once() {
         parquet_sink(out.to_str().unwrap(), &[], proto::SaveMode::ErrorIfExists),
     )
     .await;
-    let counts = query_parquet_dir(
-        &out,
-        "SELECT count(*) AS n, count(DISTINCT id) AS ids, min(id) AS lo, max(id) AS hi FROM t",
-    )
-    .await;
-    assert_eq!(text(&counts), [["900000", "900000", "1", "900000"]]);
-    assert!(
-        !out.join("_temporary").exists(),
-        "temporary files left behind"
-    );
-    assert!(out.join("_SUCCESS").exists());
+    assert_written_once(&out).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,8 +277,14 @@ async fn a_write_that_fails_midway_is_retried_and_each_row_lands_once() {
         true
     })
     .await;
+    assert_written_once(&out).await;
+}
+
+/// Checks that `out` holds the 900,000 numbered rows once each, committed (`_SUCCESS`), with
+/// no temporary files left.
+async fn assert_written_once(out: &Path) {
     let counts = query_parquet_dir(
-        &out,
+        out,
         "SELECT count(*) AS n, count(DISTINCT id) AS ids, min(id) AS lo, max(id) AS hi FROM t",
     )
     .await;
@@ -297,6 +293,7 @@ async fn a_write_that_fails_midway_is_retried_and_each_row_lands_once() {
         !out.join("_temporary").exists(),
         "temporary files left behind"
     );
+    assert!(out.join("_SUCCESS").exists());
 }
 
 /// The first `_temporary/JOB/part-P-attempt-A` directory holding a written file.
