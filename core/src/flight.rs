@@ -35,6 +35,17 @@ pub const KEEP_ALIVE_INTERVAL: std::time::Duration = std::time::Duration::from_s
 /// How long an unanswered ping waits before the connection counts as dead.
 pub const KEEP_ALIVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How many bytes of one Flight stream may arrive ahead of its reader: the back-pressure of
+/// each stream.
+const STREAM_WINDOW: u32 = 2 << 20;
+
+/// The HTTP/2 window of a whole connection: the protocol's largest, so only the streams'
+/// windows apply. Tasks share a connection per executor and leave streams they opened unread
+/// for a while (a reader fetches several outputs ahead; a hash join reads its build side
+/// first); with a smaller connection window, such streams could take all of it and starve the
+/// stream being read, which then never ends.
+const CONNECTION_WINDOW: u32 = (1 << 31) - 1;
+
 impl FlightClients {
     /// A pool whose clients accept messages up to `max_message_size` bytes, send `token`,
     /// and verify `https://` endpoints as `tls` says.
@@ -60,6 +71,8 @@ impl FlightClients {
                         .map_err(KilnError::InvalidMessage)?
                         .connect_timeout(std::time::Duration::from_secs(5))
                         .tcp_nodelay(true)
+                        .initial_stream_window_size(STREAM_WINDOW)
+                        .initial_connection_window_size(CONNECTION_WINDOW)
                         // A frozen or partitioned executor fails the fetch instead of
                         // hanging it: unanswered pings close the connection.
                         .http2_keep_alive_interval(KEEP_ALIVE_INTERVAL)

@@ -162,3 +162,106 @@ impl FlightService for ShuffleFlightService {
         only_do_get()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Int64Array, RecordBatch};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use arrow::ipc::writer::StreamWriter;
+    use arrow_flight::flight_service_server::FlightServiceServer;
+    use kiln_core::auth::Token;
+    use kiln_core::flight::FlightClients;
+    use kiln_core::shuffle::{MemoryOutputs, ShuffleCompression};
+    use kiln_core::tls::Tls;
+    use std::time::Duration;
+
+    const ROWS_PER_OUTPUT: usize = 1_000_000;
+
+    /// Writes map output `map` of job `j` stage 0: 8 MB of uncompressed int64s.
+    fn write_output(env: &ShuffleEnv, map: u32) {
+        let path = env.file_path(&ShuffleFileId {
+            job_id: "j",
+            stage_id: 0,
+            map_partition: map,
+            attempt: 0,
+            output_partition: 0,
+        });
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let schema = Arc::new(Schema::new(vec![Field::new("v", DataType::Int64, false)]));
+        let mut writer =
+            StreamWriter::try_new(std::fs::File::create(path).unwrap(), &schema).unwrap();
+        for chunk in 0..10 {
+            let values =
+                (0..ROWS_PER_OUTPUT / 10).map(|i| (chunk * ROWS_PER_OUTPUT / 10 + i) as i64);
+            let column = Arc::new(Int64Array::from_iter_values(values));
+            writer
+                .write(&RecordBatch::try_new(Arc::clone(&schema), vec![column]).unwrap())
+                .unwrap();
+        }
+        writer.finish().unwrap();
+    }
+
+    fn ticket(map: u32) -> Ticket {
+        let ticket = pb::ShuffleTicket {
+            job_id: "j".into(),
+            stage_id: 0,
+            map_partition: map,
+            attempt: 0,
+            output_partition: 0,
+        };
+        Ticket::new(ticket.encode_to_vec())
+    }
+
+    /// Readers share one connection per executor, and a reader may leave a stream it opened
+    /// unread for a while (a task fetches several outputs ahead and reads them in order; two
+    /// tasks share the connection). Such streams must not take the connection's whole flow
+    /// control window and starve the stream being read: that hung a TPC-H query.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn streams_left_unread_do_not_starve_another_on_the_same_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let flight = Arc::new(FlightClients::new(64 << 20, Token::none(), Tls::none()));
+        let env = Arc::new(ShuffleEnv {
+            executor_id: "server".into(),
+            work_dir: dir.path().to_path_buf(),
+            flight: Arc::clone(&flight),
+            compression: ShuffleCompression::None,
+            memory: MemoryOutputs::new(0),
+        });
+        for map in 0..5 {
+            write_output(&env, map);
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let service = FlightServiceServer::new(ShuffleFlightService::new(env));
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .add_service(service)
+                .serve_with_incoming(kiln_core::runtime::incoming(listener)),
+        );
+
+        let mut unread = vec![];
+        for map in 0..4 {
+            let mut client = flight.client(&endpoint).unwrap();
+            unread.push(client.do_get(ticket(map)).await.unwrap());
+        }
+        // Let the unread streams fill whatever window they get.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let mut client = flight.client(&endpoint).unwrap();
+        let read = async {
+            let batches: Vec<RecordBatch> = client
+                .do_get(ticket(4))
+                .await
+                .unwrap()
+                .try_collect()
+                .await
+                .unwrap();
+            batches.iter().map(|b| b.num_rows()).sum::<usize>()
+        };
+        let rows = tokio::time::timeout(Duration::from_secs(20), read)
+            .await
+            .expect("the read stream is starved by the unread ones");
+        assert_eq!(rows, ROWS_PER_OUTPUT);
+        drop(unread);
+    }
+}
