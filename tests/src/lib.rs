@@ -47,6 +47,27 @@ pub async fn run_to_success(
     status
 }
 
+/// The first column of a succeeded query job's result as text, one entry per row.
+pub async fn first_column(client: &kiln_client::Client, status: &proto::JobStatus) -> Vec<String> {
+    use arrow::array::AsArray;
+    use futures::TryStreamExt;
+    let batches: Vec<arrow::array::RecordBatch> = client
+        .results(status)
+        .expect("the job's results")
+        .try_collect()
+        .await
+        .expect("fetching results");
+    batches
+        .iter()
+        .flat_map(|b| {
+            let column = arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Utf8)
+                .expect("a column that casts to text");
+            let column = column.as_string::<i32>().clone();
+            (0..b.num_rows()).map(move |i| column.value(i).to_string())
+        })
+        .collect()
+}
+
 /// The lines a job's task attempts logged that contain `needle`.
 pub async fn logged_lines(client: &kiln_client::Client, job_id: &str, needle: &str) -> Vec<String> {
     client

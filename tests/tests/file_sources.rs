@@ -7,8 +7,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use arrow::array::{AsArray, RecordBatch};
-use futures::TryStreamExt;
 use kiln_client::{Client, ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::{TestCluster, run_to_success};
@@ -46,22 +44,7 @@ fn job(source: proto::SourceSpec, sql: &str) -> proto::JobSpec {
 /// The first column of a job's result, one line per row.
 async fn lines(client: &Client, spec: proto::JobSpec) -> Vec<String> {
     let status = run_to_success(client, spec).await;
-    let batches: Vec<RecordBatch> = client
-        .results(&status)
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
-    batches
-        .iter()
-        .flat_map(|b| {
-            let column = arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Utf8)
-                .unwrap()
-                .as_string::<i32>()
-                .clone();
-            (0..b.num_rows()).map(move |i| column.value(i).to_string())
-        })
-        .collect()
+    kiln_tests::first_column(client, &status).await
 }
 
 const CSV_DIALECT: &[(&str, &str)] = &[

@@ -70,12 +70,7 @@ async fn s3_csv_loads_into_mariadb_with_every_type_intact() {
          WHEN 3 THEN 'ünïcødé ✓ 日本' END FROM typed ORDER BY id",
     );
     assert_eq!(notes, "1\t1\n2\t1\n3\t1\n");
-    assert_eq!(
-        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
-            .trim(),
-        "0",
-        "staging tables left behind"
-    );
+    assert_no_staging_tables(&db);
 }
 
 /// A table whose name and columns need quoting everywhere.
@@ -185,12 +180,7 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
         "error_if_exists, upsert and append: {early:?}"
     );
     assert!(early[2].ends_with("partitions=4"), "{early:?}");
-    assert_eq!(
-        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
-            .trim(),
-        "0",
-        "staging tables left behind"
-    );
+    assert_no_staging_tables(&db);
 }
 
 /// Counts the rows of `Order` with the mariadb client, over and over.
@@ -207,6 +197,16 @@ fn count_reader(db: &TestDatabase) -> Reader {
     })
 }
 
+/// Checks that no staging table of any job is left in the database.
+fn assert_no_staging_tables(db: &TestDatabase) {
+    assert_eq!(
+        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
 /// Checks that table `loaded` holds the 900,000 numbered rows once each and that no staging
 /// table is left.
 fn assert_loaded_once(db: &TestDatabase) {
@@ -214,12 +214,7 @@ fn assert_loaded_once(db: &TestDatabase) {
         db.sql("SELECT COUNT(*), COUNT(DISTINCT id), MAX(id) FROM loaded"),
         "900000\t900000\t900000\n"
     );
-    assert_eq!(
-        db.sql("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE '\\_kiln\\_job%'")
-            .trim(),
-        "0",
-        "staging tables left behind"
-    );
+    assert_no_staging_tables(db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

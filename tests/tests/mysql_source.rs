@@ -1,12 +1,10 @@
 //! MariaDB tables as sources: read in parallel key ranges with every common type mapped to
 //! Arrow, and declared in SQL (`STORED AS MYSQL`) to be read and loaded with `INSERT INTO`.
 
-use arrow::array::{AsArray, RecordBatch};
-use futures::TryStreamExt;
-use kiln_client::{Client, proto};
+use kiln_client::proto;
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::mysql::TestDatabase;
-use kiln_tests::{TestCluster, run_to_success, sql_job};
+use kiln_tests::{TestCluster, first_column, run_to_success, sql_job};
 
 const COLUMNS: &[&str] = &[
     "id", "small", "big", "ratio", "price", "flag", "note", "day", "at", "at_utc", "bin", "t",
@@ -48,20 +46,6 @@ fn mysql_source(db: &TestDatabase, partition_column: &str) -> proto::SourceSpec 
     }
 }
 
-async fn lines(client: &Client, status: &proto::JobStatus) -> Vec<String> {
-    let batches: Vec<RecordBatch> = client.results(status).unwrap().try_collect().await.unwrap();
-    batches
-        .iter()
-        .flat_map(|b| {
-            let column = arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Utf8)
-                .unwrap()
-                .as_string::<i32>()
-                .clone();
-            (0..b.num_rows()).map(move |i| column.value(i).to_string())
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mariadb_table_reads_in_key_ranges_with_its_types_intact() {
     let db = TestDatabase::create();
@@ -94,7 +78,7 @@ async fn a_mariadb_table_reads_in_key_ranges_with_its_types_intact() {
     assert_eq!(status.stages[0].tasks_total, 3, "one task per key range");
     let types = "UInt64|Decimal128(12, 2)|Timestamp(µs, \"+00:00\")";
     assert_eq!(
-        lines(&client, &status).await,
+        first_column(&client, &status).await,
         [
             format!(
                 "{types}|1|7|18446744073709551615|0.5|12.34|1|ünïcødé ✓ \"q\"\ttab|2024-02-29|\
@@ -129,7 +113,7 @@ async fn a_mariadb_table_reads_in_key_ranges_with_its_types_intact() {
         let status = run_to_success(&client, spec).await;
         assert_eq!(status.stages[0].tasks_total, 3, "three {key} ranges");
         assert_eq!(
-            lines(&client, &status).await,
+            first_column(&client, &status).await,
             vec![expected.clone()],
             "split on {key}"
         );

@@ -75,12 +75,7 @@ async fn s3_csv_loads_into_postgres_with_every_type_intact() {
          WHEN 3 THEN 'ünïcødé ✓ 日本' END FROM typed ORDER BY id",
     );
     assert_eq!(notes, "1|t\n2|t\n3|t\n");
-    assert_eq!(
-        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
-            .trim(),
-        "0",
-        "staging tables left behind"
-    );
+    assert_no_staging_tables(&db);
 }
 
 /// A table whose name and columns need quoting everywhere.
@@ -193,12 +188,7 @@ async fn save_modes_with_hostile_names_and_a_reader_that_never_sees_a_partial_ta
         "error_if_exists, upsert and append: {early:?}"
     );
     assert!(early[2].ends_with("partitions=4"), "{early:?}");
-    assert_eq!(
-        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
-            .trim(),
-        "0",
-        "staging tables left behind"
-    );
+    assert_no_staging_tables(&db);
 }
 
 /// Counts the rows of `"Order"` with psql, over and over.
@@ -223,6 +213,16 @@ fn count_reader(db: &TestDatabase) -> Reader {
     })
 }
 
+/// Checks that no staging table of any job is left in the database.
+fn assert_no_staging_tables(db: &TestDatabase) {
+    assert_eq!(
+        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
+            .trim(),
+        "0",
+        "staging tables left behind"
+    );
+}
+
 /// Checks that table `loaded` holds the 900,000 numbered rows once each and that no staging
 /// table is left.
 fn assert_loaded_once(db: &TestDatabase) {
@@ -230,12 +230,7 @@ fn assert_loaded_once(db: &TestDatabase) {
         db.psql("SELECT count(*), count(DISTINCT id), max(id) FROM loaded"),
         "900000|900000|900000\n"
     );
-    assert_eq!(
-        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
-            .trim(),
-        "0",
-        "staging tables left behind"
-    );
+    assert_no_staging_tables(db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

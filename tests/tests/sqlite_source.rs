@@ -4,13 +4,11 @@
 
 use std::path::Path;
 
-use arrow::array::{AsArray, RecordBatch};
-use futures::TryStreamExt;
-use kiln_client::{Client, ClientError, proto};
+use kiln_client::{ClientError, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::sinks::{TYPED_CSV, TYPED_SQL, sink_job};
 use kiln_tests::sqlite::{execute, query};
-use kiln_tests::{TestCluster, run_to_success, sql_job};
+use kiln_tests::{TestCluster, first_column, run_to_success, sql_job};
 
 /// The table `Order`: three rows with every type (the third all NULL), then 3000 more.
 fn create_orders(db: &Path) {
@@ -56,21 +54,6 @@ fn one_step(name: &str, source: proto::SourceSpec, sql: &str) -> proto::JobSpec 
         }],
         ..Default::default()
     }
-}
-
-/// The first column of a job's result, as text, one line per row.
-async fn lines(client: &Client, status: &proto::JobStatus) -> Vec<String> {
-    let batches: Vec<RecordBatch> = client.results(status).unwrap().try_collect().await.unwrap();
-    batches
-        .iter()
-        .flat_map(|b| {
-            let column = arrow::compute::cast(b.column(0), &arrow::datatypes::DataType::Utf8)
-                .unwrap()
-                .as_string::<i32>()
-                .clone();
-            (0..b.num_rows()).map(move |i| column.value(i).to_string())
-        })
-        .collect()
 }
 
 /// Every listed column as text, NULL spelled out, joined by `|`.
@@ -125,7 +108,7 @@ async fn a_sqlite_table_reads_in_key_ranges_with_its_types_intact() {
     assert_eq!(status.stages[0].tasks_total, 3, "one task per key range");
     let types = "Int64|Decimal128(12, 2)|Boolean|Date32|Timestamp(µs, \"+00:00\")|Time64(µs)";
     assert_eq!(
-        lines(&client, &status).await,
+        first_column(&client, &status).await,
         [
             format!(
                 "{types}|1|7|0.5|12.34|true|ünïcødé ✓ \"q\"\ttab|2024-02-29|\
@@ -164,7 +147,7 @@ async fn a_sqlite_table_reads_in_key_ranges_with_its_types_intact() {
         let status = run_to_success(&client, one_step(&format!("by-{key}"), source, sql)).await;
         assert_eq!(status.stages[0].tasks_total, 3, "three {key} ranges");
         assert_eq!(
-            format!("[('{}',)]", lines(&client, &status).await.join(",")),
+            format!("[('{}',)]", first_column(&client, &status).await.join(",")),
             expected,
             "split on {key}"
         );
@@ -212,9 +195,9 @@ async fn rows_loaded_by_the_sqlite_sink_read_back_as_they_were() {
         ..sqlite_source(&db, &[("table", "typed")])
     };
     let read_back = run_to_success(&client, one_step("read-back", source, &line)).await;
-    let expected = lines(&client, &original).await;
+    let expected = first_column(&client, &original).await;
     assert_eq!(expected.len(), 3);
-    assert_eq!(lines(&client, &read_back).await, expected);
+    assert_eq!(first_column(&client, &read_back).await, expected);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
