@@ -81,8 +81,9 @@ impl MemoryOutputs {
             batches: batches.into(),
             bytes,
         };
-        if let Some(replaced) = self.state().outputs.insert(key(id), output) {
-            self.release(replaced.bytes);
+        let mut state = self.state();
+        if let Some(replaced) = state.outputs.insert(key(id), output) {
+            state.used = state.used.saturating_sub(replaced.bytes);
         }
     }
 
@@ -138,6 +139,10 @@ mod tests {
         outputs.insert(&id("j1", 1), vec![], 40);
         assert_eq!(outputs.used(), 100);
         assert!(outputs.get(&id("j1", 1)).is_some());
+        // The same output stored again gives back what the one it replaces held.
+        outputs.insert(&id("j1", 1), vec![], 40);
+        assert_eq!(outputs.used(), 60);
+        assert!(outputs.reserve(40));
 
         outputs.remove_job("j1", Some(1));
         assert!(outputs.get(&id("j1", 0)).is_none());
