@@ -306,20 +306,14 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
     let Some(first) = winners.first() else {
         return Ok(());
     };
-    let mut publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
-    if !publishing.done {
-        if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
-            publishing
-                .conn
-                .query_drop(format!("DELETE FROM {}", publishing.target.mysql_quoted()))
-                .await
-                .map_err(db_failure(sink, "emptying the table for overwrite"))?;
-        }
-        for (partition, attempt) in winners {
-            publishing.publish_one(*partition, *attempt).await?;
-        }
+    let publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
+    // Recorded in the ledger: an earlier run of this commit published the rows.
+    let done = publishing.done;
+    let publishing: Box<dyn super::publisher::Publishing> = Box::new(publishing);
+    match done {
+        true => publishing.commit().await,
+        false => super::publisher::publish_all(publishing, sink, winners).await,
     }
-    super::publisher::Publishing::commit(Box::new(publishing)).await
 }
 
 /// The publishing transaction of a job's sink, for a [`Publisher`](super::publisher::Publisher);
@@ -441,6 +435,14 @@ impl Publishing {
 
 #[async_trait::async_trait]
 impl super::publisher::Publishing for Publishing {
+    async fn empty_target(&mut self) -> Result<()> {
+        // DELETE, not TRUNCATE (which commits): readers keep the old rows until the commit.
+        self.conn
+            .query_drop(format!("DELETE FROM {}", self.target.mysql_quoted()))
+            .await
+            .map_err(db_failure(&self.sink, "emptying the table for overwrite"))
+    }
+
     async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()> {
         self.publish_one(partition, attempt).await
     }

@@ -243,7 +243,7 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
     let Some(first) = winners.first() else {
         return Ok(());
     };
-    let mut publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
+    let publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
     let mut staged = 0;
     for (partition, attempt) in winners {
         let staging = staging_table(&target, job_id, *partition, *attempt);
@@ -263,20 +263,12 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
             ),
         ));
     }
-    // None left: an earlier run of this commit published them.
-    if staged > 0 {
-        if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
-            publishing
-                .client
-                .batch_execute(&format!("TRUNCATE {target}"))
-                .await
-                .map_err(db_failure(sink, "emptying the table for overwrite"))?;
-        }
-        for (partition, attempt) in winners {
-            publishing.publish_one(*partition, *attempt).await?;
-        }
+    let publishing: Box<dyn super::publisher::Publishing> = Box::new(publishing);
+    match staged {
+        // None left: an earlier run of this commit published them.
+        0 => publishing.commit().await,
+        _ => super::publisher::publish_all(publishing, sink, winners).await,
     }
-    super::publisher::Publishing::commit(Box::new(publishing)).await
 }
 
 /// The publishing transaction of a job's sink, for a [`Publisher`](super::publisher::Publisher).
@@ -360,6 +352,13 @@ impl Publishing {
 
 #[async_trait::async_trait]
 impl super::publisher::Publishing for Publishing {
+    async fn empty_target(&mut self) -> Result<()> {
+        self.client
+            .batch_execute(&format!("TRUNCATE {}", self.target))
+            .await
+            .map_err(db_failure(&self.sink, "emptying the table for overwrite"))
+    }
+
     async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()> {
         self.publish_one(partition, attempt).await
     }
