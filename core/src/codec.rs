@@ -81,26 +81,22 @@ impl PhysicalProtoConverterExtension for KilnProtoConverter {
             })
             .map(|config| config.file_compression_type)
             .filter(|compression| compression.is_compressed());
-        let Some(compression) = compression else {
-            return PhysicalPlanNode::try_from_physical_plan_with_converter(
-                Arc::clone(plan),
-                codec,
-                self,
-            );
-        };
-        let scan =
+        let node =
             PhysicalPlanNode::try_from_physical_plan_with_converter(Arc::clone(plan), codec, self)?;
-        let node = pb::KilnPlanNode {
+        let Some(compression) = compression else {
+            return Ok(node);
+        };
+        let wrapped = pb::KilnPlanNode {
             node: Some(pb::kiln_plan_node::Node::CompressedFileScan(
                 pb::CompressedFileScanNode {
-                    scan: scan.encode_to_vec(),
+                    scan: node.encode_to_vec(),
                     compression: compression.get_variant().to_string(),
                 },
             )),
         };
         Ok(PhysicalPlanNode {
             physical_plan_type: Some(PhysicalPlanType::Extension(PhysicalExtensionNode {
-                node: node.encode_to_vec(),
+                node: wrapped.encode_to_vec(),
                 inputs: vec![],
             })),
         })

@@ -120,20 +120,15 @@ fn encode_numeric(value: i128, scale: i8, buf: &mut BytesMut) {
     let pad = frac_groups as u32 * 4 - scale;
     let mut frac = frac_part;
     for i in (0..frac_groups).rev() {
-        let group = match i + 1 == frac_groups {
-            true => {
-                let digits = 10u128.pow(4 - pad);
-                let group = (frac % digits) * 10u128.pow(pad);
-                frac /= digits;
-                group
-            }
-            false => {
-                let group = frac % 10_000;
-                frac /= 10_000;
-                group
-            }
+        // The last group holds the fraction's last 4 - pad digits, shifted left by pad (the
+        // fraction itself is not shifted: at scale 38 that would overflow).
+        let (digits, shift) = match i + 1 == frac_groups {
+            true => (4 - pad, pad),
+            false => (4, 0),
         };
-        groups[12 + i] = group as i16;
+        let base = 10u128.pow(digits);
+        groups[12 + i] = ((frac % base) * 10u128.pow(shift)) as i16;
+        frac /= base;
     }
     let mut int_groups = 0;
     while int_part > 0 {

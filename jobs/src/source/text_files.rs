@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::common::ScalarValue;
+use datafusion::common::file_options::file_type::GetExt;
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::{DdlStatement, LogicalPlan, cast, ident, lit, when};
@@ -142,35 +143,26 @@ async fn declared_schema(
 /// and the extension its files have: for a directory, `.<format>` plus the compression's
 /// suffix; a named file is read whatever its name.
 fn compression(source: &pb::SourceSpec, format: &str) -> Result<(FileCompressionType, String)> {
-    const SUFFIXES: [(&str, &str); 4] = [
-        ("gzip", ".gz"),
-        ("zstd", ".zst"),
-        ("bzip2", ".bz2"),
-        ("xz", ".xz"),
-    ];
     let path = source.path.trim_end_matches('/');
-    let by_extension = SUFFIXES
+    let compression = match source.options.get(COMPRESSION).map(String::as_str) {
+        None => [
+            FileCompressionType::GZIP,
+            FileCompressionType::ZSTD,
+            FileCompressionType::BZIP2,
+            FileCompressionType::XZ,
+        ]
         .into_iter()
-        .find(|(_, suffix)| path.ends_with(suffix))
-        .map(|(name, _)| name);
-    let chosen = source.options.get(COMPRESSION).map(String::as_str);
-    let (compression, suffix) = match chosen.or(by_extension) {
-        None | Some("none") | Some("uncompressed") => (FileCompressionType::UNCOMPRESSED, ""),
-        Some(name) => {
-            let suffix = SUFFIXES
-                .into_iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, s)| s);
-            let parsed = FileCompressionType::from_str(name).ok().zip(suffix);
-            parsed.ok_or_else(|| {
-                DataFusionError::Plan(format!(
-                    "option {COMPRESSION}: expected gzip, zstd, bzip2 or xz, got '{name}'"
-                ))
-            })?
-        }
+        .find(|c| path.ends_with(&c.get_ext()))
+        .unwrap_or(FileCompressionType::UNCOMPRESSED),
+        Some("none") => FileCompressionType::UNCOMPRESSED,
+        Some(name) => FileCompressionType::from_str(name).map_err(|_| {
+            DataFusionError::Plan(format!(
+                "option {COMPRESSION}: expected gzip, zstd, bzip2 or xz, got '{name}'"
+            ))
+        })?,
     };
     let extension = if source.path.ends_with('/') {
-        format!(".{format}{suffix}")
+        format!(".{format}{}", compression.get_ext())
     } else {
         std::path::Path::new(path)
             .file_name()
