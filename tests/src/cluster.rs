@@ -355,40 +355,40 @@ impl TestCluster {
         child.wait().expect("waiting for the executor")
     }
 
-    /// The processes' logs so far, for failure messages.
-    /// Every line of the processes' logs (whole files, colors removed) that contains `needle`.
-    pub fn log_lines_containing(&self, needle: &str) -> Vec<String> {
+    /// Each process's log file and its whole text so far.
+    fn log_files(&self) -> Vec<(PathBuf, String)> {
         let Ok(entries) = std::fs::read_dir(self.work_dir.path()) else {
             return vec![];
         };
         entries
             .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
-            .flat_map(|e| {
-                std::fs::read_to_string(e.path())
-                    .unwrap_or_default()
-                    .lines()
-                    .map(without_colors)
-                    .filter(|l| l.contains(needle))
-                    .collect::<Vec<_>>()
+            .map(|e| e.path())
+            .filter(|path| path.extension().is_some_and(|x| x == "log"))
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                (path, text)
             })
             .collect()
     }
 
+    /// Every line of the processes' logs (whole files, colors removed) that contains `needle`.
+    pub fn log_lines_containing(&self, needle: &str) -> Vec<String> {
+        self.log_files()
+            .iter()
+            .flat_map(|(_, text)| text.lines().map(without_colors))
+            .filter(|l| l.contains(needle))
+            .collect()
+    }
+
+    /// The last lines of each process's log, for failure messages.
     pub fn logs(&self) -> String {
         let mut text = String::new();
-        if let Ok(entries) = std::fs::read_dir(self.work_dir.path()) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "log") {
-                    let log = std::fs::read_to_string(&path).unwrap_or_default();
-                    let tail: Vec<&str> = log.lines().rev().take(30).collect();
-                    text.push_str(&format!("--- {}\n", path.display()));
-                    for line in tail.into_iter().rev() {
-                        text.push_str(line);
-                        text.push('\n');
-                    }
-                }
+        for (path, log) in self.log_files() {
+            let tail: Vec<&str> = log.lines().rev().take(30).collect();
+            text.push_str(&format!("--- {}\n", path.display()));
+            for line in tail.into_iter().rev() {
+                text.push_str(line);
+                text.push('\n');
             }
         }
         text
