@@ -55,20 +55,17 @@ impl Drop for TestDatabase {
 }
 
 fn psql_in(database: &str, sql: &str) -> String {
-    let output = Command::new("psql")
-        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", database])
-        .args([
-            "-X",
-            "-q",
-            "-A",
-            "-t",
-            "-F",
-            "|",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-c",
-            sql,
-        ])
+    let mut psql = Command::new("psql");
+    psql.args(["-h", "127.0.0.1", "-U", "postgres", "-d", database]);
+    run_psql(psql, sql)
+}
+
+/// Runs `sql` with `psql` (a psql command naming the server and database) and returns its
+/// unaligned output (`|` between fields, one line per row); panics with the error otherwise.
+fn run_psql(mut psql: Command, sql: &str) -> String {
+    let output = psql
+        .args(["-X", "-q", "-A", "-t", "-F", "|"])
+        .args(["-v", "ON_ERROR_STOP=1", "-c", sql])
         .output()
         .unwrap_or_else(|e| panic!("running psql: {e}; {INSTALL_HINT}"));
     assert!(
@@ -99,10 +96,7 @@ impl PasswordServer {
         let dir = tempfile::tempdir().expect("a temp dir");
         let pwfile = dir.path().join("password");
         std::fs::write(&pwfile, format!("{password}\n")).unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = crate::cluster::free_port();
         let server = PasswordServer {
             dir,
             port,
@@ -155,19 +149,11 @@ impl PasswordServer {
     /// Runs SQL on database `postgres` with psql, giving the password; returns the unaligned
     /// output.
     pub fn psql(&self, sql: &str) -> String {
-        let output = Command::new("psql")
-            .env("PGPASSWORD", &self.password)
+        let mut psql = Command::new("psql");
+        psql.env("PGPASSWORD", &self.password)
             .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
-            .args(["-U", "postgres", "-d", "postgres", "-X", "-q", "-A", "-t"])
-            .args(["-v", "ON_ERROR_STOP=1", "-c", sql])
-            .output()
-            .unwrap_or_else(|e| panic!("running psql: {e}; {INSTALL_HINT}"));
-        assert!(
-            output.status.success(),
-            "psql failed on `{sql}`: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+            .args(["-U", "postgres", "-d", "postgres"]);
+        run_psql(psql, sql)
     }
 
     /// Runs one of PostgreSQL's programs and checks that it succeeded.
@@ -208,8 +194,6 @@ fn pg_program(program: &str) -> Command {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
