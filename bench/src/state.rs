@@ -12,7 +12,7 @@ use kiln_client::Client;
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
 use kiln_core::config::DEFAULT_ETCD_PREFIX;
 use kiln_core::state::{
-    Entry, EtcdOptions, EtcdStore, Fence, Leadership, MemoryStore, Registration, StateStore,
+    Batch, Entry, EtcdOptions, EtcdStore, Fence, Leadership, MemoryStore, Registration, StateStore,
     WatchEvent, keys,
 };
 use kiln_executor::{Executor, ExecutorConfig};
@@ -52,18 +52,14 @@ impl StateStore for CountingStore {
     async fn list(&self, prefix: &str) -> kiln_core::state::Result<Vec<Entry>> {
         self.inner.list(prefix).await
     }
-    async fn put(
-        &self,
-        key: &str,
-        value: Vec<u8>,
-        fence: Option<&Fence>,
-    ) -> kiln_core::state::Result<()> {
-        self.count(key);
-        self.inner.put(key, value, fence).await
-    }
-    async fn delete(&self, key: &str, fence: Option<&Fence>) -> kiln_core::state::Result<()> {
-        self.count(key);
-        self.inner.delete(key, fence).await
+    async fn apply(&self, batch: Batch, fence: Option<&Fence>) -> kiln_core::state::Result<()> {
+        for (key, _) in &batch.puts {
+            self.count(key);
+        }
+        for key in &batch.deletes {
+            self.count(key);
+        }
+        self.inner.apply(batch, fence).await
     }
     async fn register(
         &self,

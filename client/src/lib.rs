@@ -288,9 +288,12 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn submit(&self, spec: proto::JobSpec) -> Result<String> {
+        // One id for the submission, sent again with every retry: a retry after a lost reply
+        // finds the job the first attempt started instead of starting a second.
         let request = proto::SubmitRequest {
             spec: Some(spec),
             validate_only: false,
+            request_id: uuid::Uuid::new_v4().to_string(),
         };
         let response = self
             .coordinators
@@ -361,6 +364,7 @@ impl Client {
         let request = proto::SubmitRequest {
             spec: Some(spec),
             validate_only: true,
+            request_id: String::new(),
         };
         self.coordinators
             .call(|mut c| {

@@ -79,6 +79,7 @@ impl Job {
                 .filter(|_| self.committing)
                 .map(|&(partition, attempt)| pb::CommitWinner { partition, attempt })
                 .collect(),
+            request_id: self.request_id.clone(),
         }
     }
 

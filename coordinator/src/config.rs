@@ -35,7 +35,17 @@ pub struct CoordinatorConfig {
     pub token: Token,
     /// TLS: serve it (with `https://` URLs) and verify executors' certificates.
     pub tls: Tls,
+    /// How many finished jobs the cluster remembers (in etcd and the leader's memory); older
+    /// ones are forgotten, oldest first.
+    pub history_limit: usize,
+    /// How long a finished job is remembered at most.
+    pub history_max_age: Duration,
 }
+
+/// Finished jobs remembered by default.
+pub const DEFAULT_HISTORY_LIMIT: usize = 1000;
+/// How long a finished job is remembered by default: a week.
+pub const DEFAULT_HISTORY_MAX_AGE_SECS: u64 = 7 * 24 * 3600;
 
 impl Default for CoordinatorConfig {
     fn default() -> Self {
@@ -50,6 +60,8 @@ impl Default for CoordinatorConfig {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             token: Token::none(),
             tls: Tls::none(),
+            history_limit: DEFAULT_HISTORY_LIMIT,
+            history_max_age: Duration::from_secs(DEFAULT_HISTORY_MAX_AGE_SECS),
         }
     }
 }

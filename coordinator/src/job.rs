@@ -25,7 +25,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result as DfResult;
@@ -70,6 +70,10 @@ pub struct Task {
     pub avoid_executor: Option<String>,
     /// The error of the last failed attempt.
     pub last_error: Option<String>,
+    /// Attempts that could not fetch their input (these count against their own limit).
+    pub fetch_failures: u32,
+    /// The task does not start again before this (a backoff after a fetch failure).
+    pub not_before: Option<Instant>,
     /// Every attempt this leader started, oldest first, with how it ended and its log.
     pub attempts: Vec<pb::TaskAttemptStatus>,
 }
@@ -82,6 +86,8 @@ impl Task {
             next_attempt: first_attempt,
             avoid_executor: None,
             last_error: None,
+            fetch_failures: 0,
+            not_before: None,
             attempts: vec![],
         }
     }
@@ -154,6 +160,8 @@ pub struct Job {
     pub deadline: Option<Instant>,
     /// Bumped on every change, so watchers wake up.
     pub changes: watch::Sender<u64>,
+    /// The client's id for the submission (see `SubmitRequest.request_id`), or empty.
+    pub request_id: String,
 }
 
 impl Job {
@@ -203,6 +211,7 @@ impl Job {
             deadline: (timeout_ms > 0)
                 .then(|| Instant::now() + std::time::Duration::from_millis(timeout_ms)),
             changes: watch::channel(0).0,
+            request_id: String::new(),
         }
     }
 
@@ -262,8 +271,10 @@ impl Job {
                 }
                 _ => usize::MAX,
             };
+            let now = Instant::now();
             for (partition, task) in stage.tasks.iter().enumerate() {
-                if budget > 0 && matches!(task.state, TaskState::Pending) {
+                let backing_off = task.not_before.is_some_and(|t| now < t);
+                if budget > 0 && matches!(task.state, TaskState::Pending) && !backing_off {
                     tasks.push((id, partition as u32));
                     budget -= 1;
                 }
@@ -527,12 +538,34 @@ impl Job {
     }
 
     /// A task could not fetch its input from `executor_id`: every output of this job on that
-    /// executor is treated as lost, and the task runs again once they are recomputed.
-    pub fn fetch_failed(&mut self, stage: u32, partition: u32, executor_id: &str) {
+    /// executor is treated as lost, and the task runs again once they are recomputed, after a
+    /// backoff that doubles with each fetch failure. A task whose input cannot be fetched
+    /// [`MAX_FETCH_FAILURES`] times fails the job: the outputs keep being lost, and
+    /// recomputing them again would not end.
+    pub fn fetch_failed(
+        &mut self,
+        stage: u32,
+        partition: u32,
+        executor_id: &str,
+        message: &str,
+    ) -> FailureOutcome {
         let s = &mut self.stages[stage as usize];
         s.failures += 1;
-        s.tasks[partition as usize].state = TaskState::Pending;
+        let task = &mut s.tasks[partition as usize];
+        task.state = TaskState::Pending;
+        task.fetch_failures += 1;
+        task.not_before = Some(Instant::now() + fetch_backoff(task.fetch_failures));
+        if task.fetch_failures >= MAX_FETCH_FAILURES {
+            let error = format!(
+                "stage {stage} task {partition} could not fetch its input {} times, last from \
+                 executor {executor_id}: {message}",
+                task.fetch_failures
+            );
+            self.finish(pb::JobState::Failed, error.clone());
+            return FailureOutcome::JobFailed(error);
+        }
         self.forget_outputs_on(executor_id);
+        FailureOutcome::Retry
     }
 
     /// A task attempt was killed (its executor is shutting down): it runs again, uncounted.
@@ -625,7 +658,7 @@ impl Job {
             return;
         }
         self.state = state;
-        self.error = error;
+        self.error = bounded(error);
         self.ended_at_ms = kiln_core::ids::now_ms();
         for task in self.stages.iter_mut().flat_map(|s| &mut s.tasks) {
             if let TaskState::Running { attempt, .. } = task.state {
@@ -702,6 +735,7 @@ impl Job {
             labels: self.spec.labels.clone(),
             records_read,
             bad_records,
+            request_id: self.request_id.clone(),
         }
     }
 
@@ -757,6 +791,33 @@ fn end_attempt(task: &mut Task, attempt: u32, state: pb::TaskAttemptState) {
     }
 }
 
+/// Fetch failures of one task after which its job fails.
+pub const MAX_FETCH_FAILURES: u32 = 8;
+
+/// How long a task waits before running again after its `failures`-th fetch failure: 100 ms,
+/// doubling, at most 5 s, so an executor that drops its connections is not hammered.
+fn fetch_backoff(failures: u32) -> Duration {
+    let doubled = 100u64.saturating_mul(1 << failures.saturating_sub(1).min(16));
+    Duration::from_millis(doubled.min(5_000))
+}
+
+/// The longest error a job keeps: its final status is stored in the history, whose records
+/// must stay small.
+const MAX_ERROR_BYTES: usize = 16 * 1024;
+
+/// `error`, cut to [`MAX_ERROR_BYTES`] at a character boundary, saying so.
+fn bounded(mut error: String) -> String {
+    if error.len() > MAX_ERROR_BYTES {
+        let mut end = MAX_ERROR_BYTES;
+        while !error.is_char_boundary(end) {
+            end -= 1;
+        }
+        error.truncate(end);
+        error.push_str(" ... (cut)");
+    }
+    error
+}
+
 /// How many of a failed attempt's last log lines its job's error quotes.
 const LOG_TAIL_LINES: usize = 10;
 
@@ -772,4 +833,185 @@ fn log_tail(log: &[String]) -> String {
         text.push_str(line);
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::datatypes::{DataType, Field, Schema};
+    use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
+    use datafusion::physical_plan::empty::EmptyExec;
+
+    use crate::stages::split_into_stages;
+
+    /// A job of two stages: a scan of two tasks, gathered by a final stage of one.
+    fn two_stage_job(max_attempts: u32) -> Job {
+        let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)]));
+        let scan: Arc<dyn ExecutionPlan> = Arc::new(EmptyExec::new(schema).with_partitions(2));
+        let plan = Arc::new(CoalescePartitionsExec::new(scan));
+        let stages = split_into_stages("job-test", plan).unwrap();
+        assert_eq!(stages.len(), 2);
+        let spec = pb::JobSpec::default();
+        Job::new(
+            "job-test".into(),
+            spec,
+            stages,
+            None,
+            HashMap::new(),
+            max_attempts,
+            0,
+        )
+    }
+
+    fn output(executor_id: &str, attempt: u32) -> MapOutput {
+        MapOutput {
+            executor_id: executor_id.into(),
+            flight_endpoint: format!("http://{executor_id}"),
+            attempt,
+            stats: vec![OutputStats { rows: 1, bytes: 8 }],
+            records_read: 0,
+            bad_records: 0,
+        }
+    }
+
+    /// Starts every launchable task on `executor_id`; returns their (stage, partition, attempt).
+    fn start_all(job: &mut Job, executor_id: &str) -> Vec<(u32, u32, u32)> {
+        let launchable = job.launchable();
+        launchable
+            .into_iter()
+            .map(|(stage, partition)| {
+                let attempt = job.start_task(stage, partition, executor_id);
+                (stage, partition, attempt)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stages_run_in_order_and_the_job_succeeds_with_its_final_stage() {
+        let mut job = two_stage_job(3);
+        assert_eq!(job.launchable(), [(0, 0), (0, 1)], "only the scan can run");
+        let started = start_all(&mut job, "a");
+        assert_eq!(job.state, pb::JobState::Running);
+        assert!(
+            job.launchable().is_empty(),
+            "running tasks are not launched again"
+        );
+        let (_, _, first) = started[0];
+        assert!(matches!(
+            job.task_succeeded(0, 0, output("a", first)),
+            SuccessOutcome::Continue
+        ));
+        assert!(
+            job.launchable().is_empty(),
+            "the final stage waits for all its inputs"
+        );
+        job.task_succeeded(0, 1, output("a", started[1].2));
+        assert_eq!(job.launchable(), [(1, 0)]);
+        assert_eq!(job.preferred_executor(1, 0), Some("a"));
+        let attempt = job.start_task(1, 0, "a");
+        assert!(matches!(
+            job.task_succeeded(1, 0, output("a", attempt)),
+            SuccessOutcome::Succeeded
+        ));
+        assert_eq!(job.state, pb::JobState::Succeeded);
+        assert!(job.launchable().is_empty());
+        let status = job.status();
+        assert_eq!(status.stages[0].tasks_succeeded, 2);
+        assert_eq!(status.result.map(|r| r.rows), Some(1));
+    }
+
+    #[test]
+    fn a_task_failing_its_attempts_fails_the_job_and_retries_avoid_the_executor() {
+        let mut job = two_stage_job(2);
+        start_all(&mut job, "a");
+        assert!(matches!(
+            job.task_failed(0, 0, "a", "boom"),
+            FailureOutcome::Retry
+        ));
+        assert_eq!(job.launchable(), [(0, 0)], "the failed task runs again");
+        assert_eq!(job.stages[0].tasks[0].avoid_executor.as_deref(), Some("a"));
+        let retry = job.start_task(0, 0, "b");
+        assert!(
+            !job.is_current(0, 0, retry - 1),
+            "the old attempt's reports are ignored"
+        );
+        let FailureOutcome::JobFailed(error) = job.task_failed(0, 0, "b", "boom again") else {
+            panic!("the second failure reaches the limit of 2 attempts");
+        };
+        assert!(error.contains("stage 0 task 0 failed 2 time(s)"), "{error}");
+        assert_eq!(job.state, pb::JobState::Failed);
+        assert!(job.launchable().is_empty());
+    }
+
+    #[test]
+    fn fetch_failures_recompute_lost_outputs_after_a_backoff_and_are_bounded() {
+        let mut job = two_stage_job(3);
+        for (stage, partition, attempt) in start_all(&mut job, "a") {
+            job.task_succeeded(stage, partition, output("a", attempt));
+        }
+        job.start_task(1, 0, "b");
+        assert!(matches!(
+            job.fetch_failed(1, 0, "a", "connection refused"),
+            FailureOutcome::Retry
+        ));
+        assert_eq!(
+            job.launchable(),
+            [(0, 0), (0, 1)],
+            "the outputs on the executor that failed the fetch are recomputed"
+        );
+        assert!(
+            job.stages[1].tasks[0]
+                .not_before
+                .is_some_and(|t| t > Instant::now())
+        );
+        assert_eq!(job.stages[0].failures, 0, "the scan did not fail");
+        assert_eq!(fetch_backoff(1), Duration::from_millis(100));
+        assert_eq!(fetch_backoff(3), Duration::from_millis(400));
+        assert_eq!(fetch_backoff(40), Duration::from_secs(5));
+
+        for _ in 1..MAX_FETCH_FAILURES - 1 {
+            job.stages[1].tasks[0].state = TaskState::Running {
+                executor_id: "b".into(),
+                attempt: 9,
+            };
+            assert!(matches!(
+                job.fetch_failed(1, 0, "a", "refused"),
+                FailureOutcome::Retry
+            ));
+        }
+        let FailureOutcome::JobFailed(error) = job.fetch_failed(1, 0, "a", "refused") else {
+            panic!("fetch failures are bounded");
+        };
+        assert!(
+            error.contains(&format!(
+                "could not fetch its input {MAX_FETCH_FAILURES} times"
+            )),
+            "{error}"
+        );
+        assert_eq!(job.state, pb::JobState::Failed);
+    }
+
+    #[test]
+    fn a_lost_executor_s_running_tasks_and_outputs_are_redone() {
+        let mut job = two_stage_job(3);
+        let started = start_all(&mut job, "a");
+        job.task_succeeded(0, 0, output("a", started[0].2));
+        assert!(job.executor_lost("a"));
+        assert_eq!(job.launchable(), [(0, 0), (0, 1)]);
+        let lost = &job.stages[0].tasks[1].attempts[0];
+        assert_eq!(lost.state, pb::TaskAttemptState::Lost as i32);
+        assert_eq!(
+            job.stages[0].tasks[1].failed_attempts, 0,
+            "a lost attempt is not counted"
+        );
+        assert!(!job.executor_lost("a"), "nothing left to redo");
+    }
+
+    #[test]
+    fn long_errors_are_cut_to_a_bounded_size() {
+        let cut = bounded("é".repeat(MAX_ERROR_BYTES));
+        assert!(cut.len() <= MAX_ERROR_BYTES + 16);
+        assert!(cut.ends_with(" ... (cut)"));
+        assert_eq!(bounded("short".into()), "short");
+    }
 }

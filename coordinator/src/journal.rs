@@ -1,7 +1,8 @@
 //! The leader's background writer of job records.
 //!
-//! Scheduling never waits for the state store: records are queued here and written in the
-//! background, fenced by the leader's election, the latest value of each key winning. While
+//! Scheduling never waits for the state store: writes are queued here and applied in the
+//! background, fenced by the leader's election, the latest batch queued for each key winning
+//! (a job's record, or the batch that moves it to the history when it ends). While
 //! the store is unreachable the writes wait and retry, and running stages keep running; a
 //! refused (fenced) write means another coordinator leads, and ends this leadership. A caller
 //! that must know its record is stored (a sink about to commit) waits for the write's answer.
@@ -10,11 +11,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kiln_core::state::{Fence, StateError, StateStore};
+use kiln_core::state::{Batch, Fence, StateError, StateStore};
 use tokio::sync::{mpsc, oneshot, watch};
 
-/// A queued write and who waits for it.
-type Queued = (String, Vec<u8>, oneshot::Sender<bool>);
+/// A queued write, the key its newer writes replace it under, and who waits for it.
+type Queued = (String, Batch, oneshot::Sender<bool>);
 
 /// Queues fenced writes for the background writer.
 pub struct Journal {
@@ -32,8 +33,15 @@ impl Journal {
     /// Queues `key = value`. The answer turns true once this value (or a newer one for the
     /// same key) is stored, false if the fence refused it; callers that need not wait drop it.
     pub fn write(&self, key: String, value: Vec<u8>) -> oneshot::Receiver<bool> {
+        let batch = Batch::put(key.clone(), value);
+        self.apply(key, batch)
+    }
+
+    /// Queues `batch`, which replaces any batch queued under `key` and not yet applied. The
+    /// answer is as for [`Journal::write`].
+    pub fn apply(&self, key: String, batch: Batch) -> oneshot::Receiver<bool> {
         let (stored, answer) = oneshot::channel();
-        let _ = self.sender.send((key, value, stored));
+        let _ = self.sender.send((key, batch, stored));
         answer
     }
 }
@@ -44,11 +52,11 @@ async fn write_all(
     mut queue: mpsc::UnboundedReceiver<Queued>,
     deposed: watch::Sender<bool>,
 ) {
-    // The newest value of each key, and everyone waiting for that key.
-    let mut pending: BTreeMap<String, (Vec<u8>, Vec<oneshot::Sender<bool>>)> = BTreeMap::new();
-    let enqueue = |pending: &mut BTreeMap<_, _>, (key, value, waiter): Queued| {
-        let entry: &mut (Vec<u8>, Vec<_>) = pending.entry(key).or_default();
-        entry.0 = value;
+    // The newest batch of each key, and everyone waiting for that key.
+    let mut pending: BTreeMap<String, (Batch, Vec<oneshot::Sender<bool>>)> = BTreeMap::new();
+    let enqueue = |pending: &mut BTreeMap<_, _>, (key, batch, waiter): Queued| {
+        let entry: &mut (Batch, Vec<_>) = pending.entry(key).or_default();
+        entry.0 = batch;
         entry.1.push(waiter);
     };
     let mut outage = false;
@@ -62,8 +70,8 @@ async fn write_all(
         while let Ok(queued) = queue.try_recv() {
             enqueue(&mut pending, queued);
         }
-        let (key, (value, waiters)) = pending.pop_first().expect("pending is not empty");
-        match store.put(&key, value.clone(), Some(&fence)).await {
+        let (key, (batch, waiters)) = pending.pop_first().expect("pending is not empty");
+        match store.apply(batch.clone(), Some(&fence)).await {
             Ok(()) => {
                 for waiter in waiters {
                     let _ = waiter.send(true);
@@ -81,13 +89,21 @@ async fn write_all(
                 let _ = deposed.send(true);
                 return;
             }
+            Err(error @ StateError::TooLarge { .. }) => {
+                // Never stored, however often tried: the write is dropped, not retried. The
+                // scheduler fails a job before its record grows this large.
+                tracing::error!(%key, %error, "dropping a job record write");
+                for waiter in waiters {
+                    let _ = waiter.send(false);
+                }
+            }
             Err(error) => {
                 if !outage {
                     tracing::warn!(%error, "cannot write job records; retrying until the store is back");
                     outage = true;
                 }
                 // A newer value queued meanwhile wins; its waiters and these wait together.
-                let entry = pending.entry(key).or_insert((value, vec![]));
+                let entry = pending.entry(key).or_insert((batch, vec![]));
                 entry.1.extend(waiters);
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }

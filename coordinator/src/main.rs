@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+use kiln_coordinator::config::{DEFAULT_HISTORY_LIMIT, DEFAULT_HISTORY_MAX_AGE_SECS};
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
 use kiln_core::auth::Token;
 use kiln_core::config::{
@@ -39,6 +40,13 @@ struct Args {
     /// Seconds a finished query's result stays available for fetching.
     #[arg(long, env = "KILN_RESULT_TTL_SECS", default_value_t = 600)]
     result_ttl_secs: u64,
+    /// How many finished jobs the cluster remembers (`kiln jobs`, `kiln status`); older ones are
+    /// forgotten, oldest first, so etcd and the leader's memory stay bounded.
+    #[arg(long, env = "KILN_HISTORY_LIMIT", default_value_t = DEFAULT_HISTORY_LIMIT)]
+    history_limit: usize,
+    /// Seconds a finished job is remembered at most.
+    #[arg(long, env = "KILN_HISTORY_MAX_AGE_SECS", default_value_t = DEFAULT_HISTORY_MAX_AGE_SECS)]
+    history_max_age_secs: u64,
     /// The gRPC message size limit in bytes; must match the rest of the cluster.
     #[arg(long, env = "KILN_MAX_MESSAGE_SIZE", default_value_t = DEFAULT_MAX_MESSAGE_SIZE)]
     max_message_size: usize,
@@ -75,6 +83,8 @@ async fn main() {
         tls,
         result_ttl: Duration::from_secs(args.result_ttl_secs),
         max_message_size: args.max_message_size,
+        history_limit: args.history_limit,
+        history_max_age: Duration::from_secs(args.history_max_age_secs),
     };
     let store = match args.state.connect().await {
         Ok(store) => store,

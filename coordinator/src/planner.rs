@@ -37,6 +37,10 @@ pub struct PlannedJob {
     pub sink: Option<pb::SinkSpec>,
 }
 
+/// The most partitions per shuffle a job may ask for: each shuffle has parallelism² map
+/// outputs, all tracked by the leader and recorded in the job's checkpoint.
+pub const MAX_PARALLELISM: u32 = 10_000;
+
 /// Plans a job: registers its sources, runs its setup statements (DDL only), registers all but
 /// the last step as views, plans the last step and puts the sink, if any, on top.
 pub async fn plan_job(
@@ -46,6 +50,12 @@ pub async fn plan_job(
     runtime: Arc<RuntimeEnv>,
 ) -> Result<PlannedJob> {
     let options = spec.options.unwrap_or_default();
+    if options.parallelism > MAX_PARALLELISM {
+        return Err(CoordinatorError::InvalidJob(format!(
+            "options.parallelism = {} is over the limit of {MAX_PARALLELISM} partitions per shuffle",
+            options.parallelism
+        )));
+    }
     let partitions = match options.parallelism {
         0 if default_partitions > 0 => default_partitions,
         0 => DEFAULT_SHUFFLE_PARTITIONS,

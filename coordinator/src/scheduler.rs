@@ -24,7 +24,7 @@ use datafusion::physical_plan::displayable;
 use kiln_core::auth::AuthChannel;
 use kiln_core::codec::encode_plan;
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
-use kiln_core::state::{Fence, Leadership, StateStore, WatchEvent, keys};
+use kiln_core::state::{Batch, Fence, Leadership, StateStore, WatchEvent, keys};
 use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_jobs::sink::Publisher;
 use kiln_proto::v1 as pb;
@@ -99,13 +99,33 @@ enum Effect {
 struct State {
     executors: BTreeMap<String, ExecutorEntry>,
     jobs: HashMap<String, Job>,
-    /// Finished jobs of earlier leaders, as they recorded them.
+    /// Finished jobs known only by their final status: those of earlier leaders, and this
+    /// leader's once they leave the detailed window.
     archived: HashMap<String, pb::JobStatus>,
     /// Job ids, oldest first (for listing and for fair turns).
     order: VecDeque<String>,
+    /// Finished jobs, in the order they ended: the history window this leader keeps.
+    finished: VecDeque<String>,
+    /// The jobs of submissions with a request id, so a retried submission finds its job.
+    requests: HashMap<String, Request>,
     /// Set while this coordinator leads.
     leader: Option<LeaderState>,
 }
+
+/// How many finished jobs keep their tasks, attempts and logs in the leader's memory; older
+/// ones keep only their final status.
+const DETAILED_FINISHED_JOBS: usize = 100;
+
+/// A submission with a request id, as far as it got.
+enum Request {
+    /// Being planned and stored; the sender's value turns to the job id once it is accepted,
+    /// and it is dropped if the submission fails.
+    Pending(watch::Receiver<Option<String>>),
+    Accepted(String),
+}
+
+/// The longest request id a client may choose.
+const MAX_REQUEST_ID_LEN: usize = 128;
 
 /// What only the leader has.
 struct LeaderState {
@@ -191,8 +211,15 @@ impl Scheduler {
     ) -> Result<BoxStream<'static, WatchEvent>> {
         let (executors, events) = self.store.watch(keys::EXECUTORS).await?;
         let records = self.store.list(keys::JOBS).await?;
+        let history = self.store.list(keys::HISTORY).await?;
         let journal = Journal::start(Arc::clone(&self.store), leadership.fence.clone(), deposed);
         let mut archived = HashMap::new();
+        for (key, value) in history {
+            match pb::JobStatus::decode(value.as_slice()) {
+                Ok(status) => drop(archived.insert(status.job_id.clone(), status)),
+                Err(error) => tracing::error!(%key, %error, "skipping an unreadable job summary"),
+            }
+        }
         let mut resumed = vec![];
         for (key, value) in records {
             let record = match pb::JobRecord::decode(value.as_slice()) {
@@ -205,19 +232,23 @@ impl Scheduler {
             let status = record.status.clone().unwrap_or_default();
             let state = pb::JobState::try_from(status.state).unwrap_or_default();
             if !matches!(state, pb::JobState::Queued | pb::JobState::Running) {
+                // Ended, but not yet moved to the history (a leader died in between).
+                drop(journal.apply(key.clone(), to_history(&status)));
                 archived.insert(status.job_id.clone(), status);
                 continue;
             }
             let job = self.resume_job(record).await;
-            // Written before any task runs, so a later successor numbers its attempts above
-            // this leader's.
-            self.store
-                .put(
-                    &keys::job(&job.id),
-                    job.record().encode_to_vec(),
-                    Some(&leadership.fence),
-                )
-                .await?;
+            if !job.is_finished() {
+                // Written before any task runs, so a later successor numbers its attempts
+                // above this leader's.
+                self.store
+                    .put(
+                        &keys::job(&job.id),
+                        job.record().encode_to_vec(),
+                        Some(&leadership.fence),
+                    )
+                    .await?;
+            }
             resumed.push(job);
         }
         let mut effects = vec![];
@@ -226,8 +257,10 @@ impl Scheduler {
             state.leader = Some(LeaderState {
                 fence: leadership.fence.clone(),
                 journal,
+                // A job that could not resume has ended: its first write moves it to the history.
                 recorded: resumed
                     .iter()
+                    .filter(|job| !job.is_finished())
                     .map(|job| (job.id.clone(), job.milestone()))
                     .collect(),
             });
@@ -255,7 +288,21 @@ impl Scheduler {
                 .collect();
             ordered.sort();
             state.order = ordered.into_iter().map(|(_, id)| id).collect();
+            let mut ended: Vec<(u64, &String)> = archived
+                .values()
+                .map(|s| (s.ended_at_ms, &s.job_id))
+                .collect();
+            ended.sort();
+            state.finished = ended.into_iter().map(|(_, id)| id.clone()).collect();
+            state.requests = archived
+                .values()
+                .map(|s| (s.request_id.clone(), s.job_id.clone()))
+                .chain(resumed.iter().map(|j| (j.request_id.clone(), j.id.clone())))
+                .filter(|(request, _)| !request.is_empty())
+                .map(|(request, job)| (request, Request::Accepted(job)))
+                .collect();
             state.archived = archived;
+            prune_history(state, &self.config);
             for mut job in resumed {
                 let gone: Vec<String> = job
                     .output_executors()
@@ -315,6 +362,7 @@ impl Scheduler {
                 return job;
             }
         };
+        job.request_id = record.request_id.clone();
         if let Err(why) = job.resume(&record) {
             tracing::warn!(%job_id, %why, "starting the job over");
             job.attempt_base = record.attempt_base + 1000;
@@ -357,6 +405,8 @@ impl Scheduler {
         state.jobs.clear();
         state.archived.clear();
         state.order.clear();
+        state.finished.clear();
+        state.requests.clear();
         tracing::info!("stepped down; standing by");
     }
 
@@ -392,10 +442,78 @@ impl Scheduler {
     }
 
     /// Plans and accepts a job, recording it in the state store before answering; errors a
-    /// user can cause come back as `InvalidJob`.
-    pub async fn submit(self: &Arc<Self>, spec: pb::JobSpec) -> Result<String> {
+    /// user can cause come back as `InvalidJob`. A submission whose `request_id` names a job
+    /// the cluster remembers answers with that job (a client retrying a lost reply).
+    pub async fn submit(self: &Arc<Self>, spec: pb::JobSpec, request_id: String) -> Result<String> {
         let fence = self.require_leader().await?;
+        if request_id.len() > MAX_REQUEST_ID_LEN {
+            return Err(CoordinatorError::InvalidJob(format!(
+                "the request id is {} characters long; at most {MAX_REQUEST_ID_LEN} are allowed",
+                request_id.len()
+            )));
+        }
         let job_id = kiln_core::ids::new_job_id();
+        let reservation = match request_id.is_empty() {
+            true => None,
+            false => match self.reserve_request(&request_id, &job_id).await {
+                Ok(reservation) => Some(reservation),
+                Err(accepted) => return Ok(accepted),
+            },
+        };
+        let accepted = self.accept(spec, job_id, request_id.clone(), fence).await;
+        if let Some(reservation) = reservation {
+            let mut state = self.lock();
+            match &accepted {
+                Ok(job_id) => {
+                    state
+                        .requests
+                        .insert(request_id, Request::Accepted(job_id.clone()));
+                    let _ = reservation.send(Some(job_id.clone()));
+                }
+                Err(_) => drop(state.requests.remove(&request_id)),
+            }
+        }
+        accepted
+    }
+
+    /// Claims `request_id` for a new submission, or returns the job a submission with it
+    /// was accepted as (waiting for one under way to end).
+    async fn reserve_request(
+        &self,
+        request_id: &str,
+        job_id: &str,
+    ) -> Result<watch::Sender<Option<String>>, String> {
+        loop {
+            let mut pending = {
+                let mut state = self.lock();
+                match state.requests.get(request_id) {
+                    Some(Request::Accepted(job_id)) => return Err(job_id.clone()),
+                    Some(Request::Pending(pending)) => pending.clone(),
+                    None => {
+                        let (sender, receiver) = watch::channel(None);
+                        state
+                            .requests
+                            .insert(request_id.to_string(), Request::Pending(receiver));
+                        tracing::debug!(%job_id, %request_id, "submission reserved");
+                        return Ok(sender);
+                    }
+                }
+            };
+            // Accepted meanwhile: that job; failed: this submission takes its place.
+            if let Ok(accepted) = pending.wait_for(Option::is_some).await {
+                return Err(accepted.clone().expect("waited for a job id"));
+            }
+        }
+    }
+
+    /// Plans a job and stores it as accepted.
+    async fn accept(
+        self: &Arc<Self>,
+        spec: pb::JobSpec,
+        job_id: String,
+        request_id: String,
+        fence: Fence,
+    ) -> Result<String> {
         let planning = std::time::Instant::now();
         let (planned, stages) = self.plan(&job_id, &spec).await?;
         let planned_in_ms = planning.elapsed().as_millis() as u64;
@@ -404,7 +522,7 @@ impl Scheduler {
         for stage in &stages {
             tracing::debug!(%job_id, stage = stage.id, inputs = ?stage.inputs, plan = %displayable(stage.plan.as_ref()).indent(true), "stage planned");
         }
-        let job = Job::new(
+        let mut job = Job::new(
             job_id.clone(),
             spec,
             stages,
@@ -413,13 +531,18 @@ impl Scheduler {
             max_attempts,
             0,
         );
+        job.request_id = request_id;
         let milestone = job.milestone();
+        let record = job.record().encode_to_vec();
+        if record.len() > MAX_RECORD_BYTES {
+            return Err(CoordinatorError::InvalidJob(format!(
+                "the job is {} bytes as stored, over the cluster's limit of {MAX_RECORD_BYTES} \
+                 bytes for a job record: shorten its SQL or move literal data into a source",
+                record.len()
+            )));
+        }
         self.store
-            .put(
-                &keys::job(&job_id),
-                job.record().encode_to_vec(),
-                Some(&fence),
-            )
+            .put(&keys::job(&job_id), record, Some(&fence))
             .await?;
         {
             let mut state = self.lock();
@@ -674,8 +797,9 @@ impl Scheduler {
     pub fn schedule(self: &Arc<Self>) {
         let effects = {
             let state = &mut *self.lock();
-            let effects = assign_tasks(state, self.config.max_message_size);
-            record_milestones(state);
+            let mut effects = assign_tasks(state, self.config.max_message_size);
+            record_milestones(state, &mut effects);
+            prune_history(state, &self.config);
             effects
         };
         self.run_effects(effects);
@@ -901,7 +1025,16 @@ fn apply_status(
             Some(pb::task_failure::Reason::FetchFailed(fetch)) => {
                 tracing::warn!(job_id = %job.id, stage = id.stage_id, partition = id.partition,
                     lost_executor = %fetch.executor_id, "fetch failed; recomputing lost outputs");
-                job.fetch_failed(id.stage_id, id.partition, &fetch.executor_id);
+                let outcome = job.fetch_failed(
+                    id.stage_id,
+                    id.partition,
+                    &fetch.executor_id,
+                    &failure.message,
+                );
+                if let FailureOutcome::JobFailed(error) = outcome {
+                    tracing::warn!(job_id = %job.id, %error, "job failed");
+                    end_job(&mut state.executors, job, effects);
+                }
             }
             Some(pb::task_failure::Reason::Killed(_)) => {
                 job.task_killed(id.stage_id, id.partition);
@@ -1218,29 +1351,117 @@ fn add_executor(state: &mut State, info: pb::ExecutorInfo, config: &CoordinatorC
     state.executors.insert(info.executor_id, entry).is_some()
 }
 
-/// Queues a record write for every job that reached a milestone since its last write.
-fn record_milestones(state: &mut State) {
-    let Some(leader) = state.leader.as_mut() else {
+/// The most bytes a job's record may take in the state store, with room for its key.
+const MAX_RECORD_BYTES: usize = kiln_core::state::MAX_WRITE_BYTES - 1024;
+
+/// Queues a record write for every job that reached a milestone since its last write. A job
+/// that ended moves to the history: its final status replaces its record, in one write. A job
+/// whose checkpoint outgrew what the state store takes fails, saying so, instead of blocking
+/// every other job's writes.
+fn record_milestones(state: &mut State, effects: &mut Vec<Effect>) {
+    let State {
+        leader,
+        jobs,
+        executors,
+        finished,
+        ..
+    } = state;
+    let Some(leader) = leader.as_mut() else {
         return;
     };
-    for job in state.jobs.values() {
-        if leader
-            .recorded
-            .get(&job.id)
-            .is_some_and(Milestone::is_final)
-        {
+    for job in jobs.values_mut() {
+        let last = leader.recorded.get(&job.id);
+        if last.is_some_and(Milestone::is_final) {
             continue;
         }
         let milestone = job.milestone();
-        if leader.recorded.get(&job.id) != Some(&milestone) {
-            // Nobody waits for these: the next milestone supersedes them.
-            drop(
-                leader
-                    .journal
-                    .write(keys::job(&job.id), job.record().encode_to_vec()),
-            );
-            leader.recorded.insert(job.id.clone(), milestone);
+        if last == Some(&milestone) {
+            continue;
         }
+        if !milestone.is_final() {
+            let record = job.record().encode_to_vec();
+            if record.len() <= MAX_RECORD_BYTES {
+                // Nobody waits for these: the next milestone supersedes them.
+                drop(leader.journal.write(keys::job(&job.id), record));
+                leader.recorded.insert(job.id.clone(), milestone);
+                continue;
+            }
+            let error = format!(
+                "the job's checkpoint grew to {} bytes, over the cluster state store's limit of \
+                 {MAX_RECORD_BYTES} bytes ({} stages, {} tasks): run it with a lower parallelism",
+                record.len(),
+                job.stages.len(),
+                job.stages.iter().map(|s| s.tasks.len()).sum::<usize>(),
+            );
+            tracing::warn!(job_id = %job.id, %error, "job failed");
+            job.finish(pb::JobState::Failed, error);
+            end_job(executors, job, effects);
+        }
+        drop(
+            leader
+                .journal
+                .apply(keys::job(&job.id), to_history(&job.status())),
+        );
+        leader.recorded.insert(job.id.clone(), job.milestone());
+        finished.push_back(job.id.clone());
+    }
+}
+
+/// The write that moves an ended job from the running jobs to the history.
+fn to_history(status: &pb::JobStatus) -> Batch {
+    Batch {
+        puts: vec![(keys::history(&status.job_id), status.encode_to_vec())],
+        deletes: vec![keys::job(&status.job_id)],
+    }
+}
+
+/// Keeps the history window: finished jobs past `history_limit` or older than
+/// `history_max_age` are forgotten (in memory and in the state store), and those past the
+/// detailed window keep only their final status.
+fn prune_history(state: &mut State, config: &CoordinatorConfig) {
+    let Some(leader) = state.leader.as_mut() else {
+        return;
+    };
+    let now = kiln_core::ids::now_ms();
+    let max_age_ms = config.history_max_age.as_millis() as u64;
+    while let Some(oldest) = state.finished.front() {
+        let ended_at_ms = match state.jobs.get(oldest) {
+            Some(job) => job.ended_at_ms,
+            None => state.archived.get(oldest).map_or(0, |s| s.ended_at_ms),
+        };
+        let too_many = state.finished.len() > config.history_limit;
+        if !too_many && now.saturating_sub(ended_at_ms) <= max_age_ms {
+            break;
+        }
+        let id = state.finished.pop_front().expect("finished has a front");
+        let request_id = match state.jobs.remove(&id) {
+            Some(job) => job.request_id,
+            None => state
+                .archived
+                .get(&id)
+                .map(|s| s.request_id.clone())
+                .unwrap_or_default(),
+        };
+        state.requests.remove(&request_id);
+        state.archived.remove(&id);
+        leader.recorded.remove(&id);
+        if let Some(at) = state.order.iter().position(|o| *o == id) {
+            state.order.remove(at);
+        }
+        drop(
+            leader
+                .journal
+                .apply(keys::history(&id), Batch::delete(keys::history(&id))),
+        );
+    }
+    let summarised = state.finished.len().saturating_sub(DETAILED_FINISHED_JOBS);
+    // Each call moves at most the jobs that just left the window (they are the newest of the
+    // summarised ones), so this stays cheap however long the history is.
+    for id in state.finished.range(..summarised).rev() {
+        let Some(job) = state.jobs.remove(id) else {
+            break;
+        };
+        state.archived.insert(id.clone(), job.status());
     }
 }
 

@@ -51,6 +51,32 @@ pub struct Executor {
     servers: Vec<JoinHandle<()>>,
 }
 
+/// Removes what an earlier process left in the work dir: shuffle outputs of its jobs (whose
+/// attempts the coordinator has redone, since the process is gone) and spill files. Only
+/// Kiln's own entries go (job directories and `spill`), so a work dir shared with other
+/// files loses nothing else.
+fn remove_leftovers(work_dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(work_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours =
+            name == "spill" || (name.starts_with("job-") && kiln_core::ids::is_safe_id(&name));
+        if ours && entry.path().is_dir() {
+            match std::fs::remove_dir_all(entry.path()) {
+                Ok(()) => {
+                    tracing::info!(dir = %entry.path().display(), "removed an earlier process's shuffle files")
+                }
+                Err(error) => {
+                    tracing::warn!(dir = %entry.path().display(), %error, "cannot remove an earlier process's files")
+                }
+            }
+        }
+    }
+}
+
 impl Executor {
     /// Binds the ports, starts the servers and joins the cluster whose state is in `store`.
     pub async fn start(config: ExecutorConfig, store: Arc<dyn StateStore>) -> Result<Executor> {
@@ -60,6 +86,7 @@ impl Executor {
             .unwrap_or_else(kiln_core::ids::new_executor_id);
         std::fs::create_dir_all(&config.work_dir)
             .map_err(|e| ExecutorError::io(config.work_dir.display(), e))?;
+        remove_leftovers(&config.work_dir);
         let env = Arc::new(ShuffleEnv {
             executor_id: id.clone(),
             work_dir: config.work_dir.clone(),
@@ -213,4 +240,25 @@ where
             tracing::error!(error = %e, "gRPC server failed");
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_earlier_process_s_shuffle_and_spill_files_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["job-0123abcd/1/0", "spill/x", "other/keep"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        std::fs::write(dir.path().join("job-file-not-a-dir"), b"keep").unwrap();
+        remove_leftovers(dir.path());
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["job-file-not-a-dir", "other"]);
+    }
 }

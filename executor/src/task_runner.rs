@@ -2,6 +2,7 @@
 //! reports how it ended.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ use datafusion::execution::TaskContext;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::FutureExt;
 use kiln_core::codec::decode_plan;
 use kiln_core::error::find_fetch_failure;
 use kiln_core::shuffle::{
@@ -79,7 +81,7 @@ impl TaskRunner {
         let handle = tokio::spawn(async move {
             let started = Instant::now();
             let log = TaskLog::default();
-            let outcome = log.scope(this.attempt(&id, &task, started)).await;
+            let outcome = log.scope(guarded(this.attempt(&id, &task, started))).await;
             this.running
                 .lock()
                 .expect("running tasks poisoned")
@@ -346,6 +348,30 @@ fn input_files(plan: &Arc<dyn ExecutionPlan>, partition: usize) -> Vec<String> {
     files
 }
 
+/// Runs an attempt, turning a panic anywhere in it (DataFusion rethrows its operators' panics
+/// in the task that polls them) into a failed attempt, so the coordinator hears of it and
+/// retries, instead of waiting forever for a report that never comes.
+async fn guarded(
+    attempt: impl std::future::Future<Output = pb::task_status::Outcome>,
+) -> pb::task_status::Outcome {
+    AssertUnwindSafe(attempt)
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| {
+            let message = format!(
+                "the task panicked: {}",
+                kiln_core::error::panic_message(panic.as_ref())
+            );
+            tracing::error!("{message}");
+            pb::task_status::Outcome::Failed(pb::TaskFailure {
+                message,
+                reason: Some(pb::task_failure::Reason::ExecutionError(
+                    pb::ExecutionError {},
+                )),
+            })
+        })
+}
+
 /// The typed failure reason for an error: a lost input is a fetch failure, all else an
 /// execution error.
 fn failure(error: DataFusionError) -> pb::TaskFailure {
@@ -360,5 +386,23 @@ fn failure(error: DataFusionError) -> pb::TaskFailure {
     pb::TaskFailure {
         message: error.to_string(),
         reason: Some(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_attempt_is_reported_as_a_failed_one() {
+        let outcome = guarded(async { panic!("index out of bounds") }).await;
+        let pb::task_status::Outcome::Failed(failure) = outcome else {
+            panic!("a panic must fail the attempt: {outcome:?}");
+        };
+        assert_eq!(failure.message, "the task panicked: index out of bounds");
+        assert!(matches!(
+            failure.reason,
+            Some(pb::task_failure::Reason::ExecutionError(_))
+        ));
     }
 }

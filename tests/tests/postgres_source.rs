@@ -263,3 +263,100 @@ async fn insert_into_a_postgres_table_in_sql_loads_exactly_once() {
         other => panic!("expected a rejection, got {other:?}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_arrow_cannot_hold_fail_the_job_naming_the_column_and_row() {
+    let db = TestDatabase::create();
+    db.psql(
+        "CREATE TABLE readings (id bigint, day date, at timestamp, amount numeric);
+         INSERT INTO readings
+         SELECT i, DATE '2024-01-01' + i, TIMESTAMP '2024-01-01' + i * INTERVAL '1 hour', i
+         FROM generate_series(1, 1000) AS i;
+         INSERT INTO readings VALUES (1001, 'infinity', '2024-03-01', 1),
+                                     (1002, '2024-03-02', '-infinity', 2),
+                                     (1003, '2024-03-03', '2024-03-03', 1e30);",
+    );
+    let cluster = TestCluster::start(ClusterOptions::default()).await;
+    let client = cluster.client().await;
+    let job = |name: &str, source: proto::SourceSpec, sql: &str| proto::JobSpec {
+        name: name.into(),
+        sources: vec![source],
+        steps: vec![proto::StepSpec {
+            name: "q".into(),
+            sql: sql.into(),
+        }],
+        ..Default::default()
+    };
+    let failed = async |spec: proto::JobSpec| {
+        let started = std::time::Instant::now();
+        let job_id = client.submit(spec).await.expect("accepted at submit");
+        let status = client.wait(&job_id).await.expect("waiting");
+        assert_eq!(
+            status.state,
+            proto::JobState::Failed as i32,
+            "{}",
+            status.error
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the job took {:?} to fail",
+            started.elapsed()
+        );
+        status.error
+    };
+
+    // Infinite keys are outside the partition column's bounds but still read: the open first
+    // and last ranges hold them, and the read fails on them instead of losing them.
+    let keyed = pg_source(
+        &db,
+        &[
+            ("table", "readings"),
+            ("partition_column", "at"),
+            ("partitions", "4"),
+        ],
+    );
+    let error = failed(job("times", keyed, "SELECT id, at FROM readings")).await;
+    assert!(
+        error.contains("column 'at' of row") && error.contains("'-infinity'"),
+        "{error}"
+    );
+    let error = failed(job(
+        "days",
+        pg_source(&db, &[("table", "readings")]),
+        "SELECT id, day FROM readings",
+    ))
+    .await;
+    assert!(
+        error.contains("column 'day' of row 1001 read: 'infinity'"),
+        "{error}"
+    );
+    let error = failed(job(
+        "amounts",
+        pg_source(
+            &db,
+            &[("query", "SELECT id, amount FROM readings ORDER BY id")],
+        ),
+        "SELECT id, amount FROM readings",
+    ))
+    .await;
+    assert!(
+        error.contains("column 'amount' of row 1003 read")
+            && error.contains("does not fit DECIMAL(38, 18)"),
+        "{error}"
+    );
+
+    // What the errors advise works: the finite rows read, every one of them.
+    let finite = pg_source(
+        &db,
+        &[(
+            "query",
+            "SELECT id, day, at FROM readings WHERE isfinite(day) AND isfinite(at)",
+        )],
+    );
+    let status = run_to_success(
+        &client,
+        job("finite", finite, "SELECT count(*) AS n FROM readings"),
+    )
+    .await;
+    assert_eq!(kiln_tests::first_column(&client, &status).await, ["1001"]);
+}

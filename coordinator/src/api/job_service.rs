@@ -43,7 +43,7 @@ impl pb::job_service_server::JobService for JobApi {
             self.scheduler.validate(&spec).await?;
             return Ok(Response::new(pb::SubmitResponse::default()));
         }
-        let job_id = self.scheduler.submit(spec).await?;
+        let job_id = self.scheduler.submit(spec, request.request_id).await?;
         Ok(Response::new(pb::SubmitResponse { job_id }))
     }
 

@@ -19,7 +19,10 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::UnboundedReceiverStream;
 
-use super::{Entry, Fence, Leadership, Registration, Result, StateError, StateStore, WatchEvent};
+use super::{
+    Batch, Entry, Fence, Leadership, Registration, Result, StateError, StateStore, WatchEvent,
+    check_size,
+};
 
 /// How to reach etcd.
 #[derive(Debug, Clone)]
@@ -64,6 +67,12 @@ pub struct EtcdStore {
 
 fn unavailable(error: etcd_client::Error) -> StateError {
     StateError::Unavailable(error.to_string())
+}
+
+impl From<etcd_client::Error> for StateError {
+    fn from(error: etcd_client::Error) -> Self {
+        unavailable(error)
+    }
 }
 
 impl EtcdStore {
@@ -113,21 +122,46 @@ impl EtcdStore {
             .to_string()
     }
 
-    /// Lists under an absolute prefix; also returns the revision the listing is at.
+    /// Lists under a prefix page by page, all pages at the revision of the first (one
+    /// consistent snapshot); also returns that revision. A page too large for one response
+    /// is asked for again in halves.
     async fn list_at(&self, prefix: &str) -> Result<(Vec<Entry>, i64)> {
         let mut kv = self.client.kv_client();
-        let response = deadline(
-            self.timeout,
-            kv.get(self.absolute(prefix), Some(GetOptions::new().with_prefix())),
-        )
-        .await?;
-        let revision = response.header().map(|h| h.revision()).unwrap_or(0);
-        let entries = response
-            .kvs()
-            .iter()
-            .map(|kv| (self.relative(kv.key()), kv.value().to_vec()))
-            .collect();
-        Ok((entries, revision))
+        let end = range_end(self.absolute(prefix).as_bytes());
+        let mut start = self.absolute(prefix).into_bytes();
+        let mut entries = vec![];
+        let mut revision = 0;
+        let mut limit = LIST_PAGE_KEYS;
+        loop {
+            let mut options = GetOptions::new().with_range(end.clone()).with_limit(limit);
+            if revision > 0 {
+                options = options.with_revision(revision);
+            }
+            let response = match deadline(self.timeout, kv.get(start.clone(), Some(options))).await
+            {
+                Ok(response) => response,
+                Err(error) if limit > 1 && response_too_large(&error) => {
+                    limit = (limit / 2).max(1);
+                    continue;
+                }
+                Err(error) => return Err(unavailable(error)),
+            };
+            if revision == 0 {
+                revision = response.header().map(|h| h.revision()).unwrap_or(0);
+            }
+            let kvs = response.kvs();
+            entries.extend(
+                kvs.iter()
+                    .map(|kv| (self.relative(kv.key()), kv.value().to_vec())),
+            );
+            match kvs.last() {
+                Some(last) if response.more() => {
+                    start = last.key().to_vec();
+                    start.push(0);
+                }
+                _ => return Ok((entries, revision)),
+            }
+        }
     }
 
     async fn grant(&self, ttl: Duration) -> Result<i64> {
@@ -136,20 +170,52 @@ impl EtcdStore {
         Ok(deadline(self.timeout, lease.grant(ttl, None)).await?.id())
     }
 
-    async fn write(&self, key: &str, op: TxnOp, fence: Option<&Fence>) -> Result<()> {
+    async fn write(&self, batch: Batch, fence: Option<&Fence>) -> Result<()> {
+        check_size(&batch)?;
+        let key = batch.first_key();
         let mut kv = self.client.kv_client();
         let compares: Vec<Compare> = fence
             .iter()
             .map(|f| Compare::create_revision(f.key.clone(), CompareOp::Equal, f.revision))
             .collect();
-        let txn = Txn::new().when(compares).and_then([op]);
+        let puts = batch
+            .puts
+            .into_iter()
+            .map(|(key, value)| TxnOp::put(self.absolute(&key), value, None));
+        let deletes = batch
+            .deletes
+            .iter()
+            .map(|key| TxnOp::delete(self.absolute(key), None));
+        let ops: Vec<TxnOp> = puts.chain(deletes).collect();
+        let txn = Txn::new().when(compares).and_then(ops);
         let response = deadline(self.timeout, kv.txn(txn)).await?;
         if response.succeeded() {
             Ok(())
         } else {
-            Err(StateError::Fenced { key: key.into() })
+            Err(StateError::Fenced { key })
         }
     }
+}
+
+/// Keys a listing asks etcd for at once (fewer when a page is too large for one response).
+const LIST_PAGE_KEYS: i64 = 256;
+
+/// The end of the key range of everything under `prefix` (the prefix with its last byte
+/// raised, as etcd's own prefix option computes it).
+fn range_end(prefix: &[u8]) -> Vec<u8> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xff {
+            end.push(last + 1);
+            return end;
+        }
+    }
+    vec![0]
+}
+
+/// Whether etcd's answer was over the client's message size limit (a page to ask in halves).
+fn response_too_large(error: &etcd_client::Error) -> bool {
+    matches!(error, etcd_client::Error::GRpcStatus(status) if status.code() == tonic::Code::OutOfRange)
 }
 
 fn tls_options(options: &EtcdOptions) -> Result<Option<TlsOptions>> {
@@ -168,17 +234,19 @@ fn tls_options(options: &EtcdOptions) -> Result<Option<TlsOptions>> {
     Ok(Some(tls))
 }
 
-/// Runs an etcd call with a deadline.
+/// Runs an etcd call with a deadline; a call past it fails as a timeout.
 async fn deadline<T>(
     timeout: Duration,
     call: impl Future<Output = Result<T, etcd_client::Error>>,
-) -> Result<T> {
-    match tokio::time::timeout(timeout, call).await {
-        Ok(result) => result.map_err(unavailable),
-        Err(_) => Err(StateError::Unavailable(format!(
-            "etcd did not answer within {timeout:?}"
-        ))),
-    }
+) -> Result<T, etcd_client::Error> {
+    tokio::time::timeout(timeout, call)
+        .await
+        .unwrap_or_else(|_| {
+            Err(etcd_client::Error::IoError(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("etcd did not answer within {timeout:?}"),
+            )))
+        })
 }
 
 /// What a lease keeper does when its lease has expired.
@@ -352,14 +420,8 @@ impl StateStore for EtcdStore {
         Ok(self.list_at(prefix).await?.0)
     }
 
-    async fn put(&self, key: &str, value: Vec<u8>, fence: Option<&Fence>) -> Result<()> {
-        let op = TxnOp::put(self.absolute(key), value, None);
-        self.write(key, op, fence).await
-    }
-
-    async fn delete(&self, key: &str, fence: Option<&Fence>) -> Result<()> {
-        let op = TxnOp::delete(self.absolute(key), None);
-        self.write(key, op, fence).await
+    async fn apply(&self, batch: Batch, fence: Option<&Fence>) -> Result<()> {
+        self.write(batch, fence).await
     }
 
     async fn register(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<Registration> {

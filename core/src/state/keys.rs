@@ -6,10 +6,20 @@ pub const LEADER: &str = "leader";
 /// Prefix of the live executors, one key per executor bound to its lease.
 pub const EXECUTORS: &str = "executors/";
 
-/// Prefix of the job records. A record also holds the job's completed stages and, while its
+/// Prefix of the records of queued and running jobs. A record also holds the job's completed stages and, while its
 /// sink commits, the commit's decision (the winning attempts), so a successor resumes the job
 /// and finishes the same commit; there is no separate commit key.
 pub const JOBS: &str = "jobs/";
+
+/// Prefix of finished jobs: each job's final `JobStatus`, moved here from [`JOBS`] when it
+/// ends. A bounded window (by count and age) that the leader prunes, so neither etcd nor a new
+/// leader's take-over grows with the cluster's history.
+pub const HISTORY: &str = "history/";
+
+/// The key of one finished job's final `JobStatus`.
+pub fn history(job_id: &str) -> String {
+    format!("{HISTORY}{job_id}")
+}
 
 /// The key of one executor's `ExecutorInfo`.
 pub fn executor(executor_id: &str) -> String {

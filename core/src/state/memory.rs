@@ -10,7 +10,10 @@ use futures::stream::BoxStream;
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::UnboundedReceiverStream;
 
-use super::{Entry, Fence, Leadership, Registration, Result, StateError, StateStore, WatchEvent};
+use super::{
+    Batch, Entry, Fence, Leadership, Registration, Result, StateError, StateStore, WatchEvent,
+    check_size,
+};
 
 /// Cluster state held in memory; clones share it.
 #[derive(Clone, Default)]
@@ -116,18 +119,16 @@ impl StateStore for MemoryStore {
         Ok(self.lock().under(prefix))
     }
 
-    async fn put(&self, key: &str, value: Vec<u8>, fence: Option<&Fence>) -> Result<()> {
-        self.check(key, fence)?;
-        self.lock().apply(WatchEvent::Put {
-            key: key.into(),
-            value,
-        });
-        Ok(())
-    }
-
-    async fn delete(&self, key: &str, fence: Option<&Fence>) -> Result<()> {
-        self.check(key, fence)?;
-        self.lock().apply(WatchEvent::Delete { key: key.into() });
+    async fn apply(&self, batch: Batch, fence: Option<&Fence>) -> Result<()> {
+        check_size(&batch)?;
+        self.check(&batch.first_key(), fence)?;
+        let mut inner = self.lock();
+        for (key, value) in batch.puts {
+            inner.apply(WatchEvent::Put { key, value });
+        }
+        for key in batch.deletes {
+            inner.apply(WatchEvent::Delete { key });
+        }
         Ok(())
     }
 

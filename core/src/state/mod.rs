@@ -32,6 +32,15 @@ pub enum StateError {
     /// A fenced write was refused: the writer is no longer the leader.
     #[error("this coordinator is no longer the leader; its write to {key} was refused")]
     Fenced { key: String },
+    /// A write was larger than the store accepts in one request.
+    #[error(
+        "a write of {bytes} bytes to {key} is over the cluster state store's limit of {limit} bytes"
+    )]
+    TooLarge {
+        key: String,
+        bytes: usize,
+        limit: usize,
+    },
     /// A stored value could not be decoded.
     #[error("corrupt value at {key}: {message}")]
     Corrupt { key: String, message: String },
@@ -43,6 +52,10 @@ pub type Result<T, E = StateError> = std::result::Result<T, E>;
 /// A key and its value.
 pub type Entry = (String, Vec<u8>);
 
+/// The most bytes one write may carry: etcd refuses requests over 1.5 MiB by default, and Kiln
+/// keeps under it with room for the request's framing.
+pub const MAX_WRITE_BYTES: usize = 1024 * 1024;
+
 /// Proof of leadership that a fenced write carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fence {
@@ -50,6 +63,62 @@ pub struct Fence {
     key: String,
     /// The revision at which that key was created: it changes whenever leadership does.
     revision: i64,
+}
+
+/// Writes that apply together or not at all (one etcd transaction).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    /// Keys to write.
+    pub puts: Vec<Entry>,
+    /// Keys to delete.
+    pub deletes: Vec<String>,
+}
+
+impl Batch {
+    /// A batch that writes one key.
+    pub fn put(key: impl Into<String>, value: Vec<u8>) -> Self {
+        Self {
+            puts: vec![(key.into(), value)],
+            deletes: vec![],
+        }
+    }
+
+    /// A batch that deletes one key.
+    pub fn delete(key: impl Into<String>) -> Self {
+        Self {
+            puts: vec![],
+            deletes: vec![key.into()],
+        }
+    }
+
+    /// The bytes the batch sends (keys and values), to check against the store's request limit.
+    pub fn size(&self) -> usize {
+        let puts: usize = self.puts.iter().map(|(k, v)| k.len() + v.len()).sum();
+        puts + self.deletes.iter().map(String::len).sum::<usize>()
+    }
+
+    /// A key the batch touches, to name in errors.
+    fn first_key(&self) -> String {
+        self.puts
+            .first()
+            .map(|(k, _)| k.clone())
+            .or_else(|| self.deletes.first().cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// Refuses a batch over [`MAX_WRITE_BYTES`] before it is sent, so every backend has etcd's
+/// limit and the error names the key.
+fn check_size(batch: &Batch) -> Result<()> {
+    let bytes = batch.size();
+    if bytes > MAX_WRITE_BYTES {
+        return Err(StateError::TooLarge {
+            key: batch.first_key(),
+            bytes,
+            limit: MAX_WRITE_BYTES,
+        });
+    }
+    Ok(())
 }
 
 /// A change under a watched prefix.
@@ -85,14 +154,22 @@ pub trait StateStore: Send + Sync + 'static {
     /// Reads one key.
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>>;
 
-    /// Every key under `prefix`, with its value, in key order.
+    /// Every key under `prefix`, with its value, in key order. Read page by page, so no
+    /// single response of the store grows with the prefix.
     async fn list(&self, prefix: &str) -> Result<Vec<Entry>>;
 
+    /// Applies every write of `batch` or none; with a fence, only while that leadership holds.
+    async fn apply(&self, batch: Batch, fence: Option<&Fence>) -> Result<()>;
+
     /// Writes `key`; with a fence, only while that leadership holds.
-    async fn put(&self, key: &str, value: Vec<u8>, fence: Option<&Fence>) -> Result<()>;
+    async fn put(&self, key: &str, value: Vec<u8>, fence: Option<&Fence>) -> Result<()> {
+        self.apply(Batch::put(key, value), fence).await
+    }
 
     /// Deletes `key`; with a fence, only while that leadership holds.
-    async fn delete(&self, key: &str, fence: Option<&Fence>) -> Result<()>;
+    async fn delete(&self, key: &str, fence: Option<&Fence>) -> Result<()> {
+        self.apply(Batch::delete(key), fence).await
+    }
 
     /// Writes `key = value` and keeps it alive with a lease of `ttl` until the registration is
     /// dropped. Rewritten with a fresh lease if the old one expired during an outage.

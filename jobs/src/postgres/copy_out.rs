@@ -54,6 +54,8 @@ pub struct CopyDecoder {
     header_read: bool,
     finished: bool,
     rows: usize,
+    /// Rows decoded since the stream began, to name a bad one.
+    rows_read: u64,
 }
 
 fn malformed(what: &str) -> DataFusionError {
@@ -76,6 +78,7 @@ impl CopyDecoder {
             header_read: false,
             finished: false,
             rows: 0,
+            rows_read: 0,
         }
     }
 
@@ -108,13 +111,20 @@ impl CopyDecoder {
                 self.finished = true;
                 return Ok(());
             }
-            for builder in self.builders.iter_mut() {
+            self.rows_read += 1;
+            for (column, builder) in self.builders.iter_mut().enumerate() {
                 let size = tuple.get_i32();
                 if size < 0 {
                     builder.append_null();
                 } else {
                     let value = tuple.split_to(size as usize);
-                    builder.append_value(&value)?;
+                    builder.append_value(&value).map_err(|why| {
+                        DataFusionError::Execution(format!(
+                            "column '{}' of row {} read: {why}",
+                            self.schema.field(column).name(),
+                            self.rows_read
+                        ))
+                    })?;
                 }
             }
             self.rows += 1;
@@ -176,7 +186,7 @@ enum ColumnBuilder {
     Date32(Date32Builder),
     Timestamp(TimestampMicrosecondBuilder),
     Time64(Time64MicrosecondBuilder),
-    Decimal128(Decimal128Builder, i8),
+    Decimal128(Decimal128Builder, u8, i8),
 }
 
 impl ColumnBuilder {
@@ -197,6 +207,7 @@ impl ColumnBuilder {
             DataType::Time64(_) => Self::Time64(Time64MicrosecondBuilder::new()),
             DataType::Decimal128(precision, scale) => Self::Decimal128(
                 Decimal128Builder::new().with_data_type(DataType::Decimal128(*precision, *scale)),
+                *precision,
                 *scale,
             ),
             _ => Self::Utf8(StringBuilder::new()),
@@ -216,11 +227,12 @@ impl ColumnBuilder {
             Self::Date32(b) => b.append_null(),
             Self::Timestamp(b) => b.append_null(),
             Self::Time64(b) => b.append_null(),
-            Self::Decimal128(b, _) => b.append_null(),
+            Self::Decimal128(b, ..) => b.append_null(),
         }
     }
 
-    fn append_value(&mut self, mut value: &[u8]) -> Result<()> {
+    /// Appends one value in PostgreSQL's binary form; says why when Arrow cannot hold it.
+    fn append_value(&mut self, mut value: &[u8]) -> Result<(), BadValue> {
         match self {
             Self::Boolean(b) => b.append_value(value.first() == Some(&1)),
             Self::Int16(b) => b.append_value(value.get_i16()),
@@ -229,13 +241,27 @@ impl ColumnBuilder {
             Self::Float32(b) => b.append_value(value.get_f32()),
             Self::Float64(b) => b.append_value(value.get_f64()),
             Self::Utf8(b) => b.append_value(
-                std::str::from_utf8(value).map_err(|_| malformed("text that is not UTF-8"))?,
+                std::str::from_utf8(value).map_err(|_| BadValue::from("text that is not UTF-8"))?,
             ),
             Self::Binary(b) => b.append_value(value),
-            Self::Date32(b) => b.append_value(value.get_i32() + PG_EPOCH_DAYS),
-            Self::Timestamp(b) => b.append_value(value.get_i64() + PG_EPOCH_MICROS),
+            Self::Date32(b) => {
+                let days = value.get_i32();
+                infinite(days == i32::MAX, days == i32::MIN, "date")?;
+                b.append_value(
+                    days.checked_add(PG_EPOCH_DAYS)
+                        .ok_or("a date out of range")?,
+                )
+            }
+            Self::Timestamp(b) => {
+                let micros = value.get_i64();
+                infinite(micros == i64::MAX, micros == i64::MIN, "timestamp")?;
+                let micros = micros.checked_add(PG_EPOCH_MICROS);
+                b.append_value(micros.ok_or("a timestamp out of range")?)
+            }
             Self::Time64(b) => b.append_value(value.get_i64()),
-            Self::Decimal128(b, scale) => b.append_value(decode_numeric(value, *scale)?),
+            Self::Decimal128(b, precision, scale) => {
+                b.append_value(decode_numeric(value, *precision, *scale)?)
+            }
         }
         Ok(())
     }
@@ -253,46 +279,88 @@ impl ColumnBuilder {
             Self::Date32(b) => Arc::new(b.finish()),
             Self::Timestamp(b) => Arc::new(b.finish()),
             Self::Time64(b) => Arc::new(b.finish()),
-            Self::Decimal128(b, _) => Arc::new(b.finish()),
+            Self::Decimal128(b, ..) => Arc::new(b.finish()),
         }
     }
 }
 
-/// NUMERIC's binary form (base-10000 digits, weight, sign, scale) as an integer at `scale`.
-fn decode_numeric(mut value: &[u8], scale: i8) -> Result<i128> {
+/// Why a value cannot be read into its Arrow column.
+#[derive(Debug, PartialEq)]
+struct BadValue(String);
+
+impl From<&str> for BadValue {
+    fn from(why: &str) -> Self {
+        Self(why.to_string())
+    }
+}
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Refuses PostgreSQL's `'infinity'` and `'-infinity'`, which Arrow's `what`s cannot hold.
+fn infinite(positive: bool, negative: bool, what: &str) -> Result<(), BadValue> {
+    let sign = match (positive, negative) {
+        (true, _) => "",
+        (_, true) => "-",
+        _ => return Ok(()),
+    };
+    Err(BadValue(format!(
+        "'{sign}infinity', which an Arrow {what} cannot hold: filter it out of the source \
+         (a query with WHERE isfinite(column)) or map it to a value in the query"
+    )))
+}
+
+/// NUMERIC's binary form (base-10000 digits, weight, sign, scale) as an integer at `scale`,
+/// refused unless it fits `DECIMAL(precision, scale)`.
+fn decode_numeric(mut value: &[u8], precision: u8, scale: i8) -> Result<i128, BadValue> {
     let digits = value.get_i16();
     let weight = value.get_i16() as i32;
     let sign = value.get_u16();
     let _display_scale = value.get_i16();
-    if sign == 0xC000 {
-        return Err(DataFusionError::Execution(
-            "a NUMERIC value is NaN, which Arrow decimals cannot hold".into(),
-        ));
+    let special = match sign {
+        0xC000 => Some("NaN"),
+        0xD000 => Some("Infinity"),
+        0xF000 => Some("-Infinity"),
+        _ => None,
+    };
+    if let Some(special) = special {
+        return Err(BadValue(format!(
+            "a NUMERIC '{special}', which Arrow decimals cannot hold"
+        )));
     }
+    let overflow = || {
+        BadValue(format!(
+            "a NUMERIC value that does not fit DECIMAL({precision}, {scale}) (a NUMERIC \
+             declared without precision is read as DECIMAL(38, {DEFAULT_NUMERIC_SCALE})): \
+             declare the column NUMERIC(p, s) or cast it in a query source"
+        ))
+    };
     // value = sum(digit[i] * 10000^(weight - i)); scaled by 10^scale.
     let mut result: i128 = 0;
     let scale = scale as i32;
     for i in 0..digits as i32 {
         let digit = value.get_i16() as i128;
         let exponent = 4 * (weight - i) + scale;
-        if exponent >= 0 {
-            result = result
-                .checked_add(
-                    digit
-                        .checked_mul(10i128.pow(exponent as u32))
-                        .ok_or_else(overflow)?,
-                )
-                .ok_or_else(overflow)?;
+        let term = if exponent >= 0 {
+            10i128
+                .checked_pow(exponent as u32)
+                .and_then(|power| digit.checked_mul(power))
+                .ok_or_else(overflow)?
         } else if exponent > -4 {
             // Digits below the target scale are truncated.
-            result += digit / 10i128.pow((-exponent) as u32);
-        }
+            digit / 10i128.pow((-exponent) as u32)
+        } else {
+            0
+        };
+        result = result.checked_add(term).ok_or_else(overflow)?;
+    }
+    if result >= 10i128.pow(precision as u32) {
+        return Err(overflow());
     }
     Ok(if sign == 0x4000 { -result } else { result })
-}
-
-fn overflow() -> DataFusionError {
-    DataFusionError::Execution("a NUMERIC value does not fit a 38-digit decimal".into())
 }
 
 #[cfg(test)]
@@ -316,12 +384,66 @@ mod tests {
     fn numerics_decode_at_the_column_scale() {
         // 12345.6789 at scale 4
         assert_eq!(
-            decode_numeric(&numeric(&[1, 2345, 6789], 1, false), 4).unwrap(),
+            decode_numeric(&numeric(&[1, 2345, 6789], 1, false), 10, 4).unwrap(),
             123456789
         );
         // -0.05 at scale 2
-        assert_eq!(decode_numeric(&numeric(&[500], -1, true), 2).unwrap(), -5);
+        assert_eq!(
+            decode_numeric(&numeric(&[500], -1, true), 5, 2).unwrap(),
+            -5
+        );
         // 10000 at scale 0
-        assert_eq!(decode_numeric(&numeric(&[1], 1, false), 0).unwrap(), 10000);
+        assert_eq!(
+            decode_numeric(&numeric(&[1], 1, false), 5, 0).unwrap(),
+            10000
+        );
+    }
+
+    #[test]
+    fn numerics_that_do_not_fit_their_decimal_are_refused() {
+        // 1e30 at the default scale: 48 digits.
+        let huge = decode_numeric(&numeric(&[100], 7, false), 38, 18).unwrap_err();
+        assert!(huge.0.contains("does not fit DECIMAL(38, 18)"), "{huge}");
+        // 10000 needs 5 digits, not 4.
+        assert!(decode_numeric(&numeric(&[1], 1, false), 4, 0).is_err());
+        for (sign, name) in [
+            (0xC000u16, "NaN"),
+            (0xD000, "Infinity"),
+            (0xF000, "-Infinity"),
+        ] {
+            let mut value = numeric(&[], 0, false);
+            value[4..6].copy_from_slice(&sign.to_be_bytes());
+            let error = decode_numeric(&value, 38, 18).unwrap_err();
+            assert!(error.0.contains(&format!("'{name}'")), "{error}");
+        }
+    }
+
+    #[test]
+    fn infinite_dates_and_timestamps_name_their_column_and_row() {
+        use arrow::datatypes::{Field, Schema};
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("day", DataType::Date32, true),
+            Field::new("at", DataType::Timestamp(TimeUnit::Microsecond, None), true),
+        ]));
+        let mut stream = BytesMut::new();
+        stream.put_slice(b"PGCOPY\n\xff\r\n\0");
+        stream.put_i32(0);
+        stream.put_i32(0);
+        for (day, at) in [(1, 5i64), (2, i64::MIN)] {
+            stream.put_i16(2);
+            stream.put_i32(4);
+            stream.put_i32(day);
+            stream.put_i32(8);
+            stream.put_i64(at);
+        }
+        let mut decoder = CopyDecoder::new(schema);
+        let error = decoder.feed(&stream).unwrap_err().to_string();
+        assert!(
+            error.contains("column 'at' of row 2 read: '-infinity'"),
+            "{error}"
+        );
+        let mut day = ColumnBuilder::new(&DataType::Date32);
+        let error = day.append_value(&i32::MAX.to_be_bytes()).unwrap_err();
+        assert!(error.0.starts_with("'infinity'"), "{error}");
     }
 }

@@ -8,8 +8,10 @@ pub mod postgres;
 pub mod sqlite;
 pub mod text_files;
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
+use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
@@ -18,7 +20,9 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::logical_expr::dml::InsertOp;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{ExecutionPlan, SendableRecordBatchStream};
+use futures::FutureExt;
 use kiln_core::sink::SinkWriterExec;
 use kiln_core::source::{DatabaseScanExec, PartitionSource};
 use kiln_proto::v1 as pb;
@@ -298,6 +302,73 @@ fn insert_mode(op: InsertOp) -> Result<pb::SaveMode> {
 /// WHERE conditions splitting [low, high] of `column` into at most `partitions` ranges that
 /// together cover every row, nulls included (in the first); `literal` writes a key value in
 /// the column's type. Without bounds (no rows, or only NULL keys) one read takes everything.
+/// Where a database source's reader sends its batches.
+pub(crate) type BatchSender = tokio::sync::mpsc::Sender<Result<RecordBatch>>;
+
+/// Streams what `read` sends, reading on a task of its own (so the database is read ahead
+/// of the consumer). An error, or a panic of the reader, ends the stream with an error
+/// naming the source; it never ends as if the rows had run out.
+pub(crate) fn spawn_reader<F, Fut>(
+    source: pb::SourceSpec,
+    schema: SchemaRef,
+    read: F,
+) -> SendableRecordBatchStream
+where
+    F: FnOnce(pb::SourceSpec, BatchSender) -> Fut,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    let reading = AssertUnwindSafe(read(source.clone(), sender.clone())).catch_unwind();
+    tokio::spawn(async move {
+        if let Some(error) = reader_error(&source, reading.await) {
+            let _ = sender.send(Err(error)).await;
+        }
+    });
+    Box::pin(RecordBatchStreamAdapter::new(
+        schema,
+        tokio_stream::wrappers::ReceiverStream::new(receiver),
+    ))
+}
+
+/// [`spawn_reader`] for a reader that blocks (SQLite), on a thread of its own.
+pub(crate) fn spawn_blocking_reader<F>(
+    source: pb::SourceSpec,
+    schema: SchemaRef,
+    read: F,
+) -> SendableRecordBatchStream
+where
+    F: FnOnce(&pb::SourceSpec, &BatchSender) -> Result<()> + Send + 'static,
+{
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    tokio::task::spawn_blocking(move || {
+        let reading = std::panic::catch_unwind(AssertUnwindSafe(|| read(&source, &sender)));
+        if let Some(error) = reader_error(&source, reading) {
+            let _ = sender.blocking_send(Err(error));
+        }
+    });
+    Box::pin(RecordBatchStreamAdapter::new(
+        schema,
+        tokio_stream::wrappers::ReceiverStream::new(receiver),
+    ))
+}
+
+/// The error that ends a reader's stream: its own, or its panic's.
+fn reader_error(
+    source: &pb::SourceSpec,
+    reading: std::thread::Result<Result<()>>,
+) -> Option<DataFusionError> {
+    match reading {
+        Ok(result) => result.err(),
+        Err(panic) => Some(DataFusionError::Execution(format!(
+            "{} source '{}': the reader failed unexpectedly ({}); none of this key range's \
+             rows are kept",
+            source.format,
+            source.name,
+            kiln_core::error::panic_message(panic.as_ref())
+        ))),
+    }
+}
+
 pub(crate) fn key_ranges(
     column: &str,
     literal: impl Fn(i64) -> String,
@@ -329,6 +400,48 @@ pub(crate) fn key_ranges(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    async fn read_all(mut stream: SendableRecordBatchStream) -> Vec<Result<RecordBatch>> {
+        use futures::StreamExt;
+        let mut items = vec![];
+        while let Some(item) = stream.next().await {
+            items.push(item);
+        }
+        items
+    }
+
+    fn source() -> pb::SourceSpec {
+        pb::SourceSpec {
+            name: "orders".into(),
+            format: "mysql".into(),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_panics_fails_its_scan_instead_of_ending_it_early() {
+        let schema = Arc::new(arrow::datatypes::Schema::empty());
+        let batch = RecordBatch::new_empty(Arc::clone(&schema));
+        let sent = batch.clone();
+        let stream = spawn_reader(source(), Arc::clone(&schema), |_, sender| async move {
+            sender.send(Ok(sent)).await.unwrap();
+            panic!("a value the reader did not expect");
+        });
+        let items = read_all(stream).await;
+        assert_eq!(items.len(), 2, "the batch sent, then the error");
+        let error = items[1].as_ref().unwrap_err().to_string();
+        assert!(
+            error.contains("mysql source 'orders': the reader failed unexpectedly (a value the reader did not expect)"),
+            "{error}"
+        );
+        let stream = spawn_blocking_reader(source(), schema, move |_, sender| {
+            sender.blocking_send(Ok(batch)).unwrap();
+            panic!("{} went wrong", "something");
+        });
+        let items = read_all(stream).await;
+        let error = items.last().unwrap().as_ref().unwrap_err().to_string();
+        assert!(error.contains("(something went wrong)"), "{error}");
+    }
 
     #[test]
     fn key_ranges_cover_everything_once() {

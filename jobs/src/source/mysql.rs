@@ -11,7 +11,6 @@ use arrow::array::{
 use arrow::datatypes::{DataType, Decimal128Type, Field, Schema, SchemaRef, TimeUnit};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::physical_plan::SendableRecordBatchStream;
-use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use futures::StreamExt;
 use kiln_proto::v1 as pb;
 use mysql_async::consts::{ColumnFlags, ColumnType};
@@ -20,7 +19,9 @@ use mysql_async::{Column, Row, Value};
 
 use crate::mysql::connect;
 use crate::sink::table::check_options;
-use crate::source::{DatabaseTable, OPTIONS, base_query, key_ranges, partitions_option};
+use crate::source::{
+    BatchSender, DatabaseTable, OPTIONS, base_query, key_ranges, partitions_option, spawn_reader,
+};
 use crate::sql_names::{TableName, quote_mysql_ident};
 
 /// The source format name.
@@ -197,24 +198,17 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
 /// Streams one partition's rows, read on a task of their own.
 pub fn scan(source: pb::SourceSpec, query: String, schema: SchemaRef) -> SendableRecordBatchStream {
     tracing::info!("reading mysql source '{}': {query}", source.name);
-    let (sender, receiver) = tokio::sync::mpsc::channel(2);
     let reader_schema = Arc::clone(&schema);
-    tokio::spawn(async move {
-        if let Err(error) = read(&source, &query, reader_schema, &sender).await {
-            let _ = sender.send(Err(error)).await;
-        }
-    });
-    Box::pin(RecordBatchStreamAdapter::new(
-        schema,
-        tokio_stream::wrappers::ReceiverStream::new(receiver),
-    ))
+    spawn_reader(source, schema, |source, sender| async move {
+        read(&source, &query, reader_schema, &sender).await
+    })
 }
 
 async fn read(
     source: &pb::SourceSpec,
     query: &str,
     schema: SchemaRef,
-    sender: &tokio::sync::mpsc::Sender<Result<RecordBatch>>,
+    sender: &BatchSender,
 ) -> Result<()> {
     let mut conn = connect(&source.path, &source.options).await?;
     let mut rows = conn

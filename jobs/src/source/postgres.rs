@@ -55,12 +55,15 @@ impl KeyKind {
     }
 
     /// An aggregate over `column` as a bigint (days or microseconds since 1970 for times).
+    /// Times aggregate their finite values only: `'infinity'` has no bigint, and the first
+    /// and last key ranges are open-ended, so infinite keys are still read.
     fn as_bigint(self, aggregate: &str, column: &str) -> String {
+        let finite = format!("{aggregate}({column}) FILTER (WHERE isfinite({column}))");
         match self {
             Self::Integer => format!("{aggregate}({column})::bigint"),
-            Self::Date => format!("({aggregate}({column}) - DATE '1970-01-01')::bigint"),
+            Self::Date => format!("({finite} - DATE '1970-01-01')::bigint"),
             Self::Timestamp | Self::TimestampTz => {
-                format!("(extract(epoch FROM {aggregate}({column})) * 1000000)::bigint")
+                format!("(extract(epoch FROM {finite}) * 1000000)::bigint")
             }
         }
     }

@@ -22,12 +22,13 @@ use arrow::datatypes::{DataType, Decimal128Type, Field, Schema, SchemaRef, TimeU
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::physical_plan::SendableRecordBatchStream;
-use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use kiln_proto::v1 as pb;
 use rusqlite::types::ValueRef;
 
 use crate::sink::table::check_options;
-use crate::source::{DatabaseTable, base_query, key_ranges, partitions_option};
+use crate::source::{
+    BatchSender, DatabaseTable, base_query, key_ranges, partitions_option, spawn_blocking_reader,
+};
 use crate::sql_names::{TableName, quote_ident};
 use crate::sqlite::{Access, blocking, open};
 
@@ -205,24 +206,17 @@ pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result
 /// Streams one partition's rows, read on a blocking thread of their own.
 pub fn scan(source: pb::SourceSpec, query: String, schema: SchemaRef) -> SendableRecordBatchStream {
     tracing::info!("reading sqlite source '{}': {query}", source.name);
-    let (sender, receiver) = tokio::sync::mpsc::channel(2);
     let reader_schema = Arc::clone(&schema);
-    tokio::task::spawn_blocking(move || {
-        if let Err(error) = read(&source, &query, reader_schema, &sender) {
-            let _ = sender.blocking_send(Err(error));
-        }
-    });
-    Box::pin(RecordBatchStreamAdapter::new(
-        schema,
-        tokio_stream::wrappers::ReceiverStream::new(receiver),
-    ))
+    spawn_blocking_reader(source, schema, move |source, sender| {
+        read(source, &query, reader_schema, sender)
+    })
 }
 
 fn read(
     source: &pb::SourceSpec,
     query: &str,
     schema: SchemaRef,
-    sender: &tokio::sync::mpsc::Sender<Result<RecordBatch>>,
+    sender: &BatchSender,
 ) -> Result<()> {
     let conn = open(&source.path, Access::ReadOnly, &what(source))?;
     let mut statement = conn.prepare(query).map_err(|e| failure(source, e))?;
