@@ -9,9 +9,12 @@
 //! - `kiln-bench latency` times submit -> SUCCEEDED of a trivial job, with the SDK and the CLI.
 //! - `kiln-bench state` times submit -> first task and counts state-store writes per job, with
 //!   etcd and with the in-memory store.
+//! - `kiln-bench history` runs many finished jobs on etcd-backed processes and reports etcd's
+//!   size, the leader's memory and the failover time as the history grows.
 //! - `kiln-bench logs` parses combined-format access logs to Parquet: built-in parser on one
 //!   and all cores, as a Kiln job, and a regex baseline.
 
+mod history;
 mod latency;
 mod load;
 mod logs;
@@ -77,6 +80,18 @@ enum Command {
         data_dir: PathBuf,
         /// The results file.
         #[arg(long, default_value = "bench/results/load.md")]
+        out: PathBuf,
+    },
+    /// Job history: etcd size, leader memory and failover time as finished jobs accumulate.
+    History {
+        /// Finished jobs to run before the leader is killed.
+        #[arg(long, default_value_t = 1000)]
+        jobs: usize,
+        /// The coordinators' --history-limit.
+        #[arg(long, default_value_t = 250)]
+        history_limit: usize,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/history.md")]
         out: PathBuf,
     },
     /// Access logs -> Parquet: MB/s per core, against a regex parser.
@@ -149,5 +164,10 @@ async fn main() {
         Command::Latency { runs, out } => latency::run(runs, &out).await,
         Command::State { runs, out } => state::run(runs, &out).await,
         Command::Logs { mb, data_dir, out } => logs::run(mb, &data_dir, &out).await,
+        Command::History {
+            jobs,
+            history_limit,
+            out,
+        } => history::run(jobs, history_limit, &out).await,
     }
 }

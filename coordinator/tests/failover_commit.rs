@@ -67,6 +67,7 @@ async fn a_successor_finishes_the_commit_its_predecessor_began() {
             partition: 0,
             attempt: 7,
         }],
+        request_id: String::new(),
     };
     let store = Arc::new(MemoryStore::new());
     store
@@ -130,19 +131,19 @@ async fn a_successor_finishes_the_commit_its_predecessor_began() {
         .collect();
     assert_eq!(published.len(), 2, "{published:?}");
 
-    // The successor recorded the outcome.
-    let stored = store.get(&keys::job(job_id)).await.unwrap().unwrap();
+    // The successor recorded the outcome: the job moved from jobs/ to the history.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    let mut record = pb::JobRecord::decode(stored.as_slice()).unwrap();
-    while record.status.as_ref().unwrap().state != pb::JobState::Succeeded as i32 {
+    let summary = loop {
+        if let Some(stored) = store.get(&keys::history(job_id)).await.unwrap() {
+            break pb::JobStatus::decode(stored.as_slice()).unwrap();
+        }
         assert!(
             std::time::Instant::now() < deadline,
             "the outcome was never recorded"
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        let stored = store.get(&keys::job(job_id)).await.unwrap().unwrap();
-        record = pb::JobRecord::decode(stored.as_slice()).unwrap();
-    }
-    assert!(record.committing.is_empty());
+    };
+    assert_eq!(summary.state, pb::JobState::Succeeded as i32);
+    assert_eq!(store.get(&keys::job(job_id)).await.unwrap(), None);
     coordinator.shutdown().await;
 }

@@ -225,6 +225,11 @@ impl TestCluster {
         }
     }
 
+    /// The process id of coordinator `index`, while it runs (to read its memory use).
+    pub fn coordinator_pid(&self, index: usize) -> Option<u32> {
+        self.coordinators[index].as_ref().map(Child::id)
+    }
+
     /// Starts coordinator `index` again (after it was killed), on its old port.
     pub fn restart_coordinator(&mut self, index: usize) {
         assert!(

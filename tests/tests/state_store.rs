@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use kiln_core::state::{
-    EtcdOptions, EtcdStore, StateError, StateStore, StateStoreArgs, WatchEvent,
+    Batch, EtcdOptions, EtcdStore, StateError, StateStore, StateStoreArgs, WatchEvent,
 };
 use kiln_tests::etcd::Etcd;
 
@@ -248,4 +248,61 @@ async fn etcd_behind_tls_and_a_password_is_reached_with_the_configured_files() {
         args(Some("root"), None).connect().await.is_err(),
         "without the CA the TLS handshake fails"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prefix_larger_than_one_etcd_response_is_listed_whole_in_pages() {
+    let etcd = Etcd::start();
+    let store = store(&etcd, "/paging/").await;
+    // 60 values of 100 KB: 6 MB, over the 4 MiB a client accepts in one response.
+    let value = vec![7u8; 100_000];
+    for i in 0..60 {
+        store
+            .put(&format!("big/{i:03}"), value.clone(), None)
+            .await
+            .unwrap();
+    }
+    store.put("bigger", b"not under big/".to_vec(), None).await.unwrap();
+    let listed = store.list("big/").await.expect("listing in pages");
+    let keys: Vec<String> = listed.iter().map(|(k, _)| k.clone()).collect();
+    let expected: Vec<String> = (0..60).map(|i| format!("big/{i:03}")).collect();
+    assert_eq!(keys, expected);
+    assert!(listed.iter().all(|(_, v)| *v == value));
+
+    // A write over etcd's request limit is refused before it is sent, naming the key.
+    let refused = store.put("huge", vec![0; 2 << 20], None).await;
+    assert!(
+        matches!(&refused, Err(StateError::TooLarge { key, .. }) if key == "huge"),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_applies_whole_or_not_at_all() {
+    let etcd = Etcd::start();
+    let store = store(&etcd, "/batch/").await;
+    let ttl = Duration::from_secs(5);
+    let leading = store.campaign("http://first", ttl).await.unwrap();
+    let fence = leading.fence.clone();
+    store.put("jobs/a", b"running".to_vec(), None).await.unwrap();
+    let moved = Batch {
+        puts: vec![("history/a".into(), b"done".to_vec())],
+        deletes: vec!["jobs/a".into()],
+    };
+    store.apply(moved, Some(&fence)).await.unwrap();
+    assert_eq!(store.get("jobs/a").await.unwrap(), None);
+    assert_eq!(store.get("history/a").await.unwrap(), Some(b"done".to_vec()));
+
+    // Deposed, the same kind of batch changes nothing at all.
+    store.put("jobs/b", b"running".to_vec(), None).await.unwrap();
+    drop(leading);
+    let _successor = store.campaign("http://second", ttl).await.unwrap();
+    let refused = Batch {
+        puts: vec![("history/b".into(), b"done".to_vec())],
+        deletes: vec!["jobs/b".into()],
+    };
+    let result = store.apply(refused, Some(&fence)).await;
+    assert!(matches!(result, Err(StateError::Fenced { .. })), "{result:?}");
+    assert_eq!(store.get("jobs/b").await.unwrap(), Some(b"running".to_vec()));
+    assert_eq!(store.get("history/b").await.unwrap(), None);
 }
