@@ -40,8 +40,13 @@ async fn etcd_figures(cluster: &TestCluster) -> (i64, i64, i64) {
         .expect("connecting to etcd");
     let size = etcd.status().await.expect("etcd status").db_size();
     let mut count = async |prefix: &str| {
-        let options = etcd_client::GetOptions::new().with_prefix().with_count_only();
-        etcd.get(prefix, Some(options)).await.expect("counting").count()
+        let options = etcd_client::GetOptions::new()
+            .with_prefix()
+            .with_count_only();
+        etcd.get(prefix, Some(options))
+            .await
+            .expect("counting")
+            .count()
     };
     let running = count("/kiln/jobs/").await;
     let history = count("/kiln/history/").await;
@@ -76,7 +81,11 @@ pub async fn run(jobs: usize, history_limit: usize, out: &Path) {
     let killed = Instant::now();
     kiln_tests::run_to_success(&client, job(jobs)).await;
     let failover = killed.elapsed();
-    assert_eq!(cluster.leader_index().await, Some(1 - leader), "the standby leads");
+    assert_eq!(
+        cluster.leader_index().await,
+        Some(1 - leader),
+        "the standby leads"
+    );
 
     let mut text = format!(
         "# Job history: etcd size, leader memory and failover as finished jobs accumulate\n\n\

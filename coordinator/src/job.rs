@@ -150,8 +150,6 @@ pub struct Job {
     pub max_sink_tasks: Option<u32>,
     /// The `(partition, attempt)`s being committed, while `committing`.
     pub winners: Vec<(u32, u32)>,
-    /// Publishes a database sink's partitions as their winners are known, before the commit.
-    pub publisher: Option<kiln_jobs::sink::Publisher>,
     /// Attempts of this job's tasks are numbered from here (see `JobRecord.attempt_base`).
     pub attempt_base: u32,
     /// DataFusion settings tasks run with.
@@ -204,7 +202,6 @@ impl Job {
             sink,
             committing: false,
             winners: vec![],
-            publisher: None,
             attempt_base,
             session_config,
             max_attempts,
@@ -432,16 +429,6 @@ impl Job {
         partition: u32,
         output: MapOutput,
     ) -> SuccessOutcome {
-        if stage == self.final_stage()
-            && let Some(sink) = &self.sink
-        {
-            if self.publisher.is_none() {
-                self.publisher = kiln_jobs::sink::Publisher::start(sink, &self.id);
-            }
-            if let Some(publisher) = &self.publisher {
-                publisher.publish(partition, output.attempt);
-            }
-        }
         self.stages[stage as usize].tasks[partition as usize].state = TaskState::Done(output);
         let final_stage = &self.stages[self.final_stage() as usize];
         if !final_stage.is_complete() {

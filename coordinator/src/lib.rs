@@ -7,6 +7,7 @@
 //! - [`job`]: a job's stages and tasks, and the stage lifecycle
 //! - [`checkpoint`]: the part of a job written to the state store, and resuming from it
 //! - [`journal`]: the leader's background, fenced writer of job records
+//! - `commit`: a sink job's commit protocol, from its first winning partition to its end
 //! - [`scheduler`]: which task runs where; task outcomes; executors joining and leaving;
 //!   taking over as leader and stepping down
 //! - `api`: the gRPC services (`JobService` for clients, `SchedulerService` for executors)
@@ -14,6 +15,7 @@
 mod api;
 mod balance;
 pub mod checkpoint;
+mod commit;
 pub mod config;
 mod encodable;
 pub mod error;

@@ -26,13 +26,13 @@ use kiln_core::codec::encode_plan;
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::state::{Batch, Fence, Leadership, StateStore, WatchEvent, keys};
 use kiln_jobs::object_stores::KilnObjectStores;
-use kiln_jobs::sink::Publisher;
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
 use tokio::sync::watch;
 
 use crate::checkpoint::Milestone;
+use crate::commit::{CommitOutcome, Commits};
 use crate::config::CoordinatorConfig;
 use crate::error::{CoordinatorError, Result};
 use crate::job::{FailureOutcome, Job, MapOutput, SuccessOutcome};
@@ -79,20 +79,21 @@ enum Effect {
     },
     /// Remove a succeeded job's result files once clients had time to fetch them.
     ExpireResults { job_id: String },
+    /// Hand a final-stage winner to its job's publisher (see [`crate::commit`]).
+    Publish {
+        job_id: String,
+        sink: pb::SinkSpec,
+        partition: u32,
+        attempt: u32,
+    },
     /// Publish the winning attempts of a sink job, then end the job.
     Commit {
         job_id: String,
         sink: pb::SinkSpec,
         winners: Vec<(u32, u32)>,
-        /// What the job published of them already, uncommitted.
-        publisher: Option<Publisher>,
     },
     /// Remove the uncommitted output of a sink job that ended without committing.
-    AbortSink {
-        job_id: String,
-        sink: pb::SinkSpec,
-        publisher: Option<Publisher>,
-    },
+    AbortSink { job_id: String, sink: pb::SinkSpec },
 }
 
 #[derive(Default)]
@@ -142,6 +143,8 @@ pub struct Scheduler {
     store: Arc<dyn StateStore>,
     /// Object stores (from the environment) for planning and committing jobs.
     runtime: Arc<RuntimeEnv>,
+    /// The sink jobs' publishers; commits run there.
+    commits: Commits,
 }
 
 impl Scheduler {
@@ -155,6 +158,7 @@ impl Scheduler {
             config,
             store,
             runtime,
+            commits: Commits::default(),
         })
     }
 
@@ -320,7 +324,6 @@ impl Scheduler {
                         job_id: job.id.clone(),
                         sink,
                         winners: job.winners.clone(),
-                        publisher: None,
                     });
                 }
                 state.jobs.insert(job.id.clone(), job);
@@ -407,6 +410,7 @@ impl Scheduler {
         state.order.clear();
         state.finished.clear();
         state.requests.clear();
+        self.commits.abandon_all();
         tracing::info!("stepped down; standing by");
     }
 
@@ -807,6 +811,17 @@ impl Scheduler {
 
     fn run_effects(self: &Arc<Self>, effects: Vec<Effect>) {
         for effect in effects {
+            if let Effect::Publish {
+                job_id,
+                sink,
+                partition,
+                attempt,
+            } = &effect
+            {
+                // Handed over here, in order, before any later commit of the job starts.
+                self.commits.publish(job_id, sink, *partition, *attempt);
+                continue;
+            }
             let this = Arc::clone(self);
             tokio::spawn(async move {
                 match effect {
@@ -835,51 +850,23 @@ impl Scheduler {
                         let _ = client.remove_job_data(request).await;
                     }
                     Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
+                    Effect::Publish { .. } => unreachable!("publishing is handed over in order"),
                     Effect::Commit {
                         job_id,
                         sink,
                         winners,
-                        publisher,
                     } => {
                         // The decision is stored before anything is committed, so only one
                         // leader ever commits a job, and a successor finishes the same commit.
-                        if !this.record_commit(&job_id).await {
-                            tracing::warn!(%job_id, "not committing: this coordinator no longer leads");
-                            if let Some(publisher) = publisher {
-                                publisher.abandon().await;
-                            }
-                            return;
-                        }
-                        let published = match publisher {
-                            Some(publisher) => publisher.commit(&winners).await,
-                            None => false,
-                        };
-                        let result = match published {
-                            true => {
-                                tracing::info!(%job_id, partitions = winners.len(), "committed the partitions published while the job ran");
-                                Ok(())
-                            }
-                            false => {
-                                kiln_jobs::sink::commit(&sink, &job_id, &winners, &this.runtime)
-                                    .await
-                            }
-                        };
-                        this.commit_finished(&job_id, result);
+                        let recorded = this.record_commit(&job_id);
+                        let outcome = this
+                            .commits
+                            .commit(&job_id, &sink, &winners, recorded, &this.runtime)
+                            .await;
+                        this.commit_finished(&job_id, outcome);
                     }
-                    Effect::AbortSink {
-                        job_id,
-                        sink,
-                        publisher,
-                    } => {
-                        // Its transaction ends before the staging tables it read go.
-                        if let Some(publisher) = publisher {
-                            publisher.abandon().await;
-                        }
-                        if let Err(error) =
-                            kiln_jobs::sink::abort(&sink, &job_id, &this.runtime).await
-                        {
-                            tracing::warn!(%job_id, %error, "could not remove uncommitted output");
-                        }
+                    Effect::AbortSink { job_id, sink } => {
+                        this.commits.abort(&job_id, &sink, &this.runtime).await;
                     }
                 }
             });
@@ -903,27 +890,24 @@ impl Scheduler {
     }
 
     /// Ends a sink job once its commit has run.
-    fn commit_finished(self: &Arc<Self>, job_id: &str, result: datafusion::error::Result<()>) {
+    fn commit_finished(self: &Arc<Self>, job_id: &str, outcome: CommitOutcome) {
         let mut effects = vec![];
         {
             let state = &mut *self.lock();
             let Some(job) = state.jobs.get_mut(job_id) else {
                 return;
             };
-            job.committing = false;
-            match result {
-                Ok(()) => {
+            match outcome {
+                // Another coordinator leads; this one steps down and leaves the job to it.
+                CommitOutcome::NotLeader => return,
+                CommitOutcome::Committed => {
+                    job.committing = false;
                     tracing::info!(%job_id, "job committed");
                     job.finish(pb::JobState::Succeeded, String::new());
                     job_succeeded(&state.executors, job, &mut effects);
                 }
-                Err(error) => {
-                    let sink = job
-                        .sink
-                        .as_ref()
-                        .map(|s| s.path.clone())
-                        .unwrap_or_default();
-                    let error = format!("commit to {sink} failed: {}", error.strip_backtrace());
+                CommitOutcome::Failed(error) => {
+                    job.committing = false;
                     tracing::warn!(%job_id, %error, "job failed");
                     job.finish(pb::JobState::Failed, error);
                     end_job(&mut state.executors, job, &mut effects);
@@ -999,6 +983,16 @@ fn apply_status(
                 records_read: done.records_read,
                 bad_records: done.bad_records,
             };
+            if id.stage_id == job.final_stage()
+                && let Some(sink) = &job.sink
+            {
+                effects.push(Effect::Publish {
+                    job_id: job.id.clone(),
+                    sink: sink.clone(),
+                    partition: id.partition,
+                    attempt: id.attempt,
+                });
+            }
             match job.task_succeeded(id.stage_id, id.partition, output) {
                 SuccessOutcome::Continue => {}
                 SuccessOutcome::Failed(error) => {
@@ -1016,7 +1010,6 @@ fn apply_status(
                         job_id: job.id.clone(),
                         sink,
                         winners,
-                        publisher: job.publisher.take(),
                     });
                 }
             }
@@ -1133,7 +1126,6 @@ fn end_job(
         effects.push(Effect::AbortSink {
             job_id: job.id.clone(),
             sink: sink.clone(),
-            publisher: job.publisher.take(),
         });
     }
     job.touch();

@@ -262,7 +262,10 @@ async fn a_prefix_larger_than_one_etcd_response_is_listed_whole_in_pages() {
             .await
             .unwrap();
     }
-    store.put("bigger", b"not under big/".to_vec(), None).await.unwrap();
+    store
+        .put("bigger", b"not under big/".to_vec(), None)
+        .await
+        .unwrap();
     let listed = store.list("big/").await.expect("listing in pages");
     let keys: Vec<String> = listed.iter().map(|(k, _)| k.clone()).collect();
     let expected: Vec<String> = (0..60).map(|i| format!("big/{i:03}")).collect();
@@ -284,17 +287,26 @@ async fn a_batch_applies_whole_or_not_at_all() {
     let ttl = Duration::from_secs(5);
     let leading = store.campaign("http://first", ttl).await.unwrap();
     let fence = leading.fence.clone();
-    store.put("jobs/a", b"running".to_vec(), None).await.unwrap();
+    store
+        .put("jobs/a", b"running".to_vec(), None)
+        .await
+        .unwrap();
     let moved = Batch {
         puts: vec![("history/a".into(), b"done".to_vec())],
         deletes: vec!["jobs/a".into()],
     };
     store.apply(moved, Some(&fence)).await.unwrap();
     assert_eq!(store.get("jobs/a").await.unwrap(), None);
-    assert_eq!(store.get("history/a").await.unwrap(), Some(b"done".to_vec()));
+    assert_eq!(
+        store.get("history/a").await.unwrap(),
+        Some(b"done".to_vec())
+    );
 
     // Deposed, the same kind of batch changes nothing at all.
-    store.put("jobs/b", b"running".to_vec(), None).await.unwrap();
+    store
+        .put("jobs/b", b"running".to_vec(), None)
+        .await
+        .unwrap();
     drop(leading);
     let _successor = store.campaign("http://second", ttl).await.unwrap();
     let refused = Batch {
@@ -302,7 +314,13 @@ async fn a_batch_applies_whole_or_not_at_all() {
         deletes: vec!["jobs/b".into()],
     };
     let result = store.apply(refused, Some(&fence)).await;
-    assert!(matches!(result, Err(StateError::Fenced { .. })), "{result:?}");
-    assert_eq!(store.get("jobs/b").await.unwrap(), Some(b"running".to_vec()));
+    assert!(
+        matches!(result, Err(StateError::Fenced { .. })),
+        "{result:?}"
+    );
+    assert_eq!(
+        store.get("jobs/b").await.unwrap(),
+        Some(b"running".to_vec())
+    );
     assert_eq!(store.get("history/b").await.unwrap(), None);
 }

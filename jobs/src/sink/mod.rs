@@ -11,6 +11,7 @@ pub mod files;
 pub mod mysql;
 pub mod postgres;
 mod publisher;
+mod publishing;
 pub mod sqlite;
 pub mod table;
 

@@ -309,20 +309,20 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
     let publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
     // Recorded in the ledger: an earlier run of this commit published the rows.
     let done = publishing.done;
-    let publishing: Box<dyn super::publisher::Publishing> = Box::new(publishing);
+    let publishing: Box<dyn super::publishing::Publishing> = Box::new(publishing);
     match done {
         true => publishing.commit().await,
-        false => super::publisher::publish_all(publishing, sink, winners).await,
+        false => super::publishing::publish_all(publishing, sink, winners).await,
     }
 }
 
-/// The publishing transaction of a job's sink, for a [`Publisher`](super::publisher::Publisher);
+/// The publishing transaction of a job's sink, for a [`Publisher`](super::Publisher);
 /// it fails if the job's commit is already in the ledger.
 pub(crate) async fn open_publishing(
     sink: pb::SinkSpec,
     job_id: String,
     first: (u32, u32),
-) -> Result<Box<dyn super::publisher::Publishing>> {
+) -> Result<Box<dyn super::publishing::Publishing>> {
     let publishing = Publishing::begin(sink, job_id, first).await?;
     if publishing.done {
         return Err(failure(
@@ -434,7 +434,7 @@ impl Publishing {
 }
 
 #[async_trait::async_trait]
-impl super::publisher::Publishing for Publishing {
+impl super::publishing::Publishing for Publishing {
     async fn empty_target(&mut self) -> Result<()> {
         // DELETE, not TRUNCATE (which commits): readers keep the old rows until the commit.
         self.conn

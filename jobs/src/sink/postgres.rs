@@ -263,20 +263,20 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
             ),
         ));
     }
-    let publishing: Box<dyn super::publisher::Publishing> = Box::new(publishing);
+    let publishing: Box<dyn super::publishing::Publishing> = Box::new(publishing);
     match staged {
         // None left: an earlier run of this commit published them.
         0 => publishing.commit().await,
-        _ => super::publisher::publish_all(publishing, sink, winners).await,
+        _ => super::publishing::publish_all(publishing, sink, winners).await,
     }
 }
 
-/// The publishing transaction of a job's sink, for a [`Publisher`](super::publisher::Publisher).
+/// The publishing transaction of a job's sink, for a [`Publisher`](super::Publisher).
 pub(crate) async fn open_publishing(
     sink: pb::SinkSpec,
     job_id: String,
     first: (u32, u32),
-) -> Result<Box<dyn super::publisher::Publishing>> {
+) -> Result<Box<dyn super::publishing::Publishing>> {
     Ok(Box::new(Publishing::begin(sink, job_id, first).await?))
 }
 
@@ -351,7 +351,7 @@ impl Publishing {
 }
 
 #[async_trait::async_trait]
-impl super::publisher::Publishing for Publishing {
+impl super::publishing::Publishing for Publishing {
     async fn empty_target(&mut self) -> Result<()> {
         self.client
             .batch_execute(&format!("TRUNCATE {}", self.target))
