@@ -10,6 +10,7 @@
 use std::time::{Duration, Instant};
 
 use kiln_core::shuffle::OutputStats;
+use kiln_jobs::sink::Winner;
 use kiln_proto::v1 as pb;
 
 use crate::job::{Job, MapOutput, TaskState};
@@ -77,7 +78,11 @@ impl Job {
                 .winners
                 .iter()
                 .filter(|_| self.committing)
-                .map(|&(partition, attempt)| pb::CommitWinner { partition, attempt })
+                .map(|w| pb::CommitWinner {
+                    partition: w.partition,
+                    attempt: w.attempt,
+                    rows: w.rows,
+                })
                 .collect(),
             request_id: self.request_id.clone(),
         }
@@ -121,7 +126,11 @@ impl Job {
             self.winners = record
                 .committing
                 .iter()
-                .map(|w| (w.partition, w.attempt))
+                .map(|w| Winner {
+                    partition: w.partition,
+                    attempt: w.attempt,
+                    rows: w.rows,
+                })
                 .collect();
         }
         Ok(())
@@ -143,6 +152,7 @@ fn output_record(output: &MapOutput) -> pb::MapOutputRecord {
             .collect(),
         records_read: output.records_read,
         bad_records: output.bad_records,
+        sink_rows: output.sink_rows,
     }
 }
 
@@ -154,6 +164,7 @@ fn map_output(record: &pb::MapOutputRecord) -> MapOutput {
         stats: output_stats(&record.partitions),
         records_read: record.records_read,
         bad_records: record.bad_records,
+        sink_rows: record.sink_rows,
     }
 }
 

@@ -20,7 +20,7 @@ use std::future::Future;
 use std::sync::Mutex;
 
 use datafusion::execution::runtime_env::RuntimeEnv;
-use kiln_jobs::sink::Publisher;
+use kiln_jobs::sink::{Publisher, Winner};
 use kiln_proto::v1 as pb;
 
 /// The publishers of the sink jobs this leader runs.
@@ -41,10 +41,10 @@ pub(crate) enum CommitOutcome {
 }
 
 impl Commits {
-    /// Hands partition `partition`'s winning `attempt` to the job's publisher, starting one
-    /// for the job's first winner (sinks that do not publish early have none). Returns at once:
-    /// the publishing runs in the background, in the order partitions are handed over.
-    pub(crate) fn publish(&self, job_id: &str, sink: &pb::SinkSpec, partition: u32, attempt: u32) {
+    /// Hands a partition's winning attempt to the job's publisher, starting one for the job's
+    /// first winner (sinks that do not publish early have none). Returns at once: the
+    /// publishing runs in the background, in the order partitions are handed over.
+    pub(crate) fn publish(&self, job_id: &str, sink: &pb::SinkSpec, winner: Winner) {
         let mut publishers = self.publishers.lock().expect("publishers poisoned");
         if !publishers.contains_key(job_id)
             && let Some(publisher) = Publisher::start(sink, job_id)
@@ -52,7 +52,7 @@ impl Commits {
             publishers.insert(job_id.to_string(), publisher);
         }
         if let Some(publisher) = publishers.get(job_id) {
-            publisher.publish(partition, attempt);
+            publisher.publish(winner);
         }
     }
 
@@ -69,7 +69,7 @@ impl Commits {
         &self,
         job_id: &str,
         sink: &pb::SinkSpec,
-        winners: &[(u32, u32)],
+        winners: &[Winner],
         recorded: impl Future<Output = bool>,
         runtime: &RuntimeEnv,
     ) -> CommitOutcome {

@@ -32,6 +32,7 @@ use datafusion::error::Result as DfResult;
 use datafusion::physical_plan::ExecutionPlan;
 use kiln_core::codec::encode_schema;
 use kiln_core::shuffle::{MapOutputLocation, OutputStats, ReadMode, ShuffleReaderExec};
+use kiln_jobs::sink::Winner;
 use kiln_proto::v1 as pb;
 use prost::Message;
 use tokio::sync::watch;
@@ -48,6 +49,8 @@ pub struct MapOutput {
     /// Records the attempt's log scans read, and how many were bad.
     pub records_read: u64,
     pub bad_records: u64,
+    /// Rows it wrote to its job's sink (final-stage attempts of sink jobs).
+    pub sink_rows: u64,
 }
 
 /// The state of one task (one partition of one stage).
@@ -118,8 +121,8 @@ pub enum SuccessOutcome {
     Continue,
     /// The final stage is complete and the job has succeeded.
     Succeeded,
-    /// The final stage is complete; the job's sink must commit these `(partition, attempt)`s.
-    Commit(Vec<(u32, u32)>),
+    /// The final stage is complete; the job's sink must commit these winning attempts.
+    Commit(Vec<Winner>),
     /// The final stage is complete but the job failed (its bad records exceed its budget).
     Failed(String),
 }
@@ -148,8 +151,8 @@ pub struct Job {
     pub committing: bool,
     /// The most final-stage tasks that may run at once (see `kiln_jobs::sink::concurrent_loads`).
     pub max_sink_tasks: Option<u32>,
-    /// The `(partition, attempt)`s being committed, while `committing`.
-    pub winners: Vec<(u32, u32)>,
+    /// The winning attempts being committed, while `committing`.
+    pub winners: Vec<Winner>,
     /// Attempts of this job's tasks are numbered from here (see `JobRecord.attempt_base`).
     pub attempt_base: u32,
     /// DataFusion settings tasks run with.
@@ -441,12 +444,16 @@ impl Job {
         let final_stage = &self.stages[self.final_stage() as usize];
         if self.sink.is_some() {
             self.committing = true;
-            let winners: Vec<(u32, u32)> = final_stage
+            let winners: Vec<Winner> = final_stage
                 .tasks
                 .iter()
                 .enumerate()
                 .filter_map(|(partition, task)| match &task.state {
-                    TaskState::Done(output) => Some((partition as u32, output.attempt)),
+                    TaskState::Done(output) => Some(Winner {
+                        partition: partition as u32,
+                        attempt: output.attempt,
+                        rows: output.sink_rows,
+                    }),
                     _ => None,
                 })
                 .collect();
@@ -858,6 +865,7 @@ mod tests {
             stats: vec![OutputStats { rows: 1, bytes: 8 }],
             records_read: 0,
             bad_records: 0,
+            sink_rows: 0,
         }
     }
 

@@ -26,6 +26,7 @@ use kiln_core::codec::encode_plan;
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::state::{Batch, Fence, Leadership, StateStore, WatchEvent, keys};
 use kiln_jobs::object_stores::KilnObjectStores;
+use kiln_jobs::sink::Winner;
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
@@ -83,14 +84,13 @@ enum Effect {
     Publish {
         job_id: String,
         sink: pb::SinkSpec,
-        partition: u32,
-        attempt: u32,
+        winner: Winner,
     },
     /// Publish the winning attempts of a sink job, then end the job.
     Commit {
         job_id: String,
         sink: pb::SinkSpec,
-        winners: Vec<(u32, u32)>,
+        winners: Vec<Winner>,
     },
     /// Remove the uncommitted output of a sink job that ended without committing.
     AbortSink { job_id: String, sink: pb::SinkSpec },
@@ -814,16 +814,24 @@ impl Scheduler {
             if let Effect::Publish {
                 job_id,
                 sink,
-                partition,
-                attempt,
+                winner,
             } = &effect
             {
                 // Handed over here, in order, before any later commit of the job starts.
-                self.commits.publish(job_id, sink, *partition, *attempt);
+                self.commits.publish(job_id, sink, *winner);
                 continue;
             }
             let this = Arc::clone(self);
             tokio::spawn(async move {
+                // A coordinator that stopped leading since the effect was decided (its lease
+                // is in doubt, or another leads) no longer acts on the cluster; what was left
+                // undone its successor redoes from the job records.
+                if !this.is_leader() {
+                    tracing::info!(
+                        "not acting on the cluster any more: this coordinator stopped leading"
+                    );
+                    return;
+                }
                 match effect {
                     Effect::Launch {
                         executor_id,
@@ -982,6 +990,7 @@ fn apply_status(
                 stats: crate::checkpoint::output_stats(&done.partitions),
                 records_read: done.records_read,
                 bad_records: done.bad_records,
+                sink_rows: done.sink_rows,
             };
             if id.stage_id == job.final_stage()
                 && let Some(sink) = &job.sink
@@ -989,8 +998,11 @@ fn apply_status(
                 effects.push(Effect::Publish {
                     job_id: job.id.clone(),
                     sink: sink.clone(),
-                    partition: id.partition,
-                    attempt: id.attempt,
+                    winner: Winner {
+                        partition: id.partition,
+                        attempt: id.attempt,
+                        rows: done.sink_rows,
+                    },
                 });
             }
             match job.task_succeeded(id.stage_id, id.partition, output) {

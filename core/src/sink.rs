@@ -16,6 +16,7 @@ use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::physical_expr::{EquivalenceProperties, Partitioning, PhysicalExpr};
 use datafusion::physical_plan::execution_plan::{Boundedness, EmissionType};
+use datafusion::physical_plan::metrics::{ExecutionPlanMetricsSet, MetricBuilder, MetricsSet};
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::physical_plan::{
     DisplayAs, DisplayFormatType, ExecutionPlan, ExecutionPlanProperties, PlanProperties,
@@ -57,7 +58,12 @@ pub struct SinkWriterExec {
     sink: pb::SinkSpec,
     input: Arc<dyn ExecutionPlan>,
     properties: Arc<PlanProperties>,
+    metrics: ExecutionPlanMetricsSet,
 }
+
+/// The metric of the rows a sink task wrote as uncommitted output: the executor reports it,
+/// and the commit checks that the winning attempt's uncommitted output still holds them all.
+pub const SINK_ROWS: &str = "sink_rows";
 
 impl SinkWriterExec {
     pub fn new(
@@ -76,6 +82,7 @@ impl SinkWriterExec {
             sink,
             input,
             properties: Arc::new(properties),
+            metrics: ExecutionPlanMetricsSet::new(),
         }
     }
 
@@ -150,6 +157,10 @@ impl ExecutionPlan for SinkWriterExec {
         )))
     }
 
+    fn metrics(&self) -> Option<MetricsSet> {
+        Some(self.metrics.clone_inner())
+    }
+
     fn execute(
         &self,
         partition: usize,
@@ -178,8 +189,10 @@ impl ExecutionPlan for SinkWriterExec {
         };
         let data = self.input.execute(partition, Arc::clone(&ctx))?;
         let written = env.0.write(task, data, ctx);
+        let sink_rows = MetricBuilder::new(&self.metrics).counter(SINK_ROWS, partition);
         let count = async move {
             let rows = written.await?;
+            sink_rows.add(rows as usize);
             Ok(RecordBatch::try_new(
                 count_schema(),
                 vec![Arc::new(UInt64Array::from(vec![rows]))],

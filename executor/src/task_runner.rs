@@ -177,6 +177,7 @@ impl TaskRunner {
                         .collect(),
                     records_read: records.read,
                     bad_records: records.bad,
+                    sink_rows: records.sink_rows,
                 })
             }
             Err(failure) => {
@@ -262,11 +263,13 @@ impl TaskRunner {
     }
 }
 
-/// Records a task's log scans read and found bad (their scan metrics).
+/// Records a task's log scans read and found bad (their scan metrics), and the rows it wrote
+/// to its job's sink.
 #[derive(Debug, Default)]
 struct RecordCounts {
     read: u64,
     bad: u64,
+    sink_rows: u64,
 }
 
 impl RecordCounts {
@@ -277,6 +280,7 @@ impl RecordCounts {
                 let sum = |name| metrics.sum_by_name(name).map_or(0, |m| m.as_usize() as u64);
                 counts.read += sum(kiln_logs::metrics::RECORDS);
                 counts.bad += sum(kiln_logs::metrics::BAD_RECORDS);
+                counts.sink_rows += sum(kiln_core::sink::SINK_ROWS);
             }
             Ok(TreeNodeRecursion::Continue)
         });

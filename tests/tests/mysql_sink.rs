@@ -255,6 +255,7 @@ async fn an_executor_killed_mid_load_leaves_each_row_once() {
 async fn bad_targets_fail_at_submit_with_the_cause() {
     let db = TestDatabase::create();
     db.sql("CREATE TABLE numbers (n INT)");
+    db.sql("CREATE TABLE words (n TEXT) ENGINE = MyISAM");
     // A user with a password; the cluster gets the right one and a wrong one in its environment.
     let user = format!("kiln_{}", &db.name[10..26]);
     db.sql(&format!(
@@ -308,6 +309,11 @@ async fn bad_targets_fail_at_submit_with_the_cause() {
             "no_such_user",
         ),
         (with_password("KILN_TEST_WRONG_PW"), "Access denied"),
+        // A table without transactions cannot take a commit whole, nor refuse a second one.
+        (
+            mysql_sink(&db, "words", proto::SaveMode::Append),
+            "the table's engine, MyISAM, has no transactions",
+        ),
     ];
     for (sink, expected) in cases {
         match client

@@ -10,7 +10,8 @@ use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::postgres::{PasswordServer, TestDatabase};
 use kiln_tests::s3::S3Server;
 use kiln_tests::sinks::{
-    TYPED_CSV, TYPED_SQL, load_with_a_failure, load_with_an_executor_killed, sink_job,
+    TYPED_CSV, TYPED_SQL, load_losing_rows, load_with_a_failure, load_with_an_executor_killed,
+    sink_job,
 };
 use kiln_tests::{Reader, TestCluster, run_to_success};
 
@@ -216,7 +217,7 @@ fn count_reader(db: &TestDatabase) -> Reader {
 /// Checks that no staging table of any job is left in the database.
 fn assert_no_staging_tables(db: &TestDatabase) {
     assert_eq!(
-        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
+        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_job%'")
             .trim(),
         "0",
         "staging tables left behind"
@@ -259,6 +260,36 @@ async fn a_load_whose_connection_is_killed_is_retried_and_each_row_lands_once() 
     })
     .await;
     assert_loaded_once(&db);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_whose_staging_rows_were_lost_fails_and_publishes_nothing() {
+    let db = TestDatabase::create();
+    db.psql("CREATE TABLE loaded (id bigint, pad text); INSERT INTO loaded VALUES (-1, 'old')");
+    let sink = pg_sink(&db, "loaded", proto::SaveMode::Overwrite);
+    // A database crash resets unlogged tables to empty: empty one staging table whose load has
+    // finished (its rows are visible), before the job commits.
+    let empty_a_loaded_staging_table = || {
+        let tables = db.psql(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE '\\_kiln\\_job%' ORDER BY 1",
+        );
+        tables.lines().any(|table| {
+            let quoted = format!("\"{table}\"");
+            let rows = db.psql(&format!("SELECT count(*) FROM {quoted}"));
+            rows.trim() != "0" && {
+                db.psql(&format!("TRUNCATE {quoted}"));
+                true
+            }
+        })
+    };
+    let error = load_losing_rows("SELECT id, pad FROM t", sink, empty_a_loaded_staging_table).await;
+    assert!(
+        error.contains("holds 0 row(s), but attempt") && error.contains("nothing was published"),
+        "{error}"
+    );
+    // The overwrite never happened: the old row is all the table holds, and nothing is left.
+    assert_eq!(db.psql("SELECT id, pad FROM loaded"), "-1|old\n");
+    assert_no_staging_tables(&db);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -231,7 +231,7 @@ async fn insert_into_a_postgres_table_in_sql_loads_exactly_once() {
         "the kept row and every even row once"
     );
     assert_eq!(
-        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_%'")
+        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_job%'")
             .trim(),
         "0",
         "staging tables left behind"

@@ -21,7 +21,7 @@ fn sqlite_sink(db: &Path, table: &str, mode: proto::SaveMode) -> proto::SinkSpec
 }
 
 const NO_STAGING: &str =
-    "SELECT count(*) FROM sqlite_master WHERE name LIKE '\\_kiln\\_%' ESCAPE '\\'";
+    "SELECT count(*) FROM sqlite_master WHERE name LIKE '\\_kiln\\_job%' ESCAPE '\\'";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn csv_loads_into_sqlite_with_every_type_and_mode() {

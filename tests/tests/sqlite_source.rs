@@ -251,7 +251,7 @@ async fn stored_as_sqlite_tables_are_read_and_loaded_in_sql() {
     assert_eq!(
         query(
             &db,
-            "SELECT count(*) FROM sqlite_master WHERE name LIKE '\\_kiln\\_%' ESCAPE '\\'"
+            "SELECT count(*) FROM sqlite_master WHERE name LIKE '\\_kiln\\_job%' ESCAPE '\\'"
         ),
         "[(0,)]",
         "staging tables left behind"

@@ -249,6 +249,11 @@ async fn deadline<T>(
         })
 }
 
+/// The share of its lease's TTL after the last renewal at which a leader that could not renew
+/// it gives up leading: before the lease can expire and a standby be elected, so two leaders
+/// never act at once.
+const LEADER_DOUBT_SHARE: f64 = 0.6;
+
 /// What a lease keeper does when its lease has expired.
 enum OnExpiry {
     /// Write the key again under a fresh lease (an executor's registration).
@@ -285,11 +290,33 @@ impl EtcdStore {
         let keeper = tokio::spawn(async move {
             let interval = (ttl / 3).max(Duration::from_millis(300));
             let mut lease = lease;
+            // The lease lives at least `ttl` past the last renewal sent that etcd answered.
+            let mut renewed_at = tokio::time::Instant::now();
             loop {
                 tokio::time::sleep(interval).await;
                 let mut client = store.client.lease_client();
-                match tokio::time::timeout(store.timeout, client.keep_alive(lease)).await {
-                    Ok(Ok(_)) => {}
+                let sent_at = tokio::time::Instant::now();
+                // A leader is in doubt before its lease can have expired: it must stop acting
+                // while a successor cannot yet have been elected.
+                let in_doubt_at = renewed_at + ttl.mul_f64(LEADER_DOUBT_SHARE);
+                let wait = match &on_expiry {
+                    OnExpiry::Lose(_) => store.timeout.min(in_doubt_at - sent_at),
+                    OnExpiry::Renew { .. } => store.timeout,
+                };
+                let answer = tokio::time::timeout(wait, client.keep_alive(lease)).await;
+                if let OnExpiry::Lose(lost) = &on_expiry
+                    && !matches!(answer, Ok(Ok(_)))
+                    && tokio::time::Instant::now() >= in_doubt_at
+                {
+                    tracing::warn!(
+                        lease,
+                        "the leader's lease could not be renewed in time; leadership given up"
+                    );
+                    let _ = lost.send(true);
+                    return;
+                }
+                match answer {
+                    Ok(Ok(_)) => renewed_at = sent_at,
                     Ok(Err(etcd_client::Error::LeaseKeepAliveError(_))) => match &on_expiry {
                         OnExpiry::Lose(lost) => {
                             tracing::warn!(lease, "lease expired; leadership lost");

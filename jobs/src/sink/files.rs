@@ -48,6 +48,8 @@ use kiln_proto::v1 as pb;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
+use super::Winner;
+
 /// The directory under the target that holds uncommitted files.
 const TEMPORARY: &str = "_temporary";
 /// The marker written when a commit completes.
@@ -400,7 +402,7 @@ pub async fn write_attempt(
 pub async fn commit(
     sink: &pb::SinkSpec,
     job_id: &str,
-    winners: &[(u32, u32)],
+    winners: &[Winner],
     runtime: &RuntimeEnv,
 ) -> Result<usize> {
     let target = Target::resolve(sink, runtime)?;
@@ -416,7 +418,7 @@ pub async fn commit(
         Err(object_store::Error::NotFound { .. }) => {
             let winning: BTreeSet<String> = winners
                 .iter()
-                .map(|(partition, attempt)| format!("part-{partition}-attempt-{attempt}"))
+                .map(|w| format!("part-{}-attempt-{}", w.partition, w.attempt))
                 .collect();
             let mut manifest = vec![];
             for location in target.list(&temp).await? {
@@ -621,7 +623,12 @@ mod tests {
         .await;
         write(&ctx, &sink, 1, 0, "SELECT 3 AS x, 'a' AS part").await;
 
-        let winners = [(0, 1), (1, 0)];
+        let won = |partition, attempt| Winner {
+            partition,
+            attempt,
+            rows: 0,
+        };
+        let winners = [won(0, 1), won(1, 0)];
         let files = commit(&sink, "job-1", &winners, &ctx.runtime_env())
             .await
             .unwrap();

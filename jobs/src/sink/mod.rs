@@ -95,12 +95,22 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema, runtime: &RuntimeEnv
     }
 }
 
-/// Publishes the winning attempt `(partition, attempt)` of every partition. Safe to run again
-/// after an interruption: the outcome is the same as one complete run.
+/// The winning attempt of one partition of a sink job, as its commit publishes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Winner {
+    pub partition: u32,
+    pub attempt: u32,
+    /// The rows the attempt reported writing: its uncommitted output must still hold them
+    /// when it is published, or the commit fails rather than publish fewer.
+    pub rows: u64,
+}
+
+/// Publishes the winning attempt of every partition. Safe to run again after an
+/// interruption: the outcome is the same as one complete run.
 pub async fn commit(
     sink: &pb::SinkSpec,
     job_id: &str,
-    winners: &[(u32, u32)],
+    winners: &[Winner],
     runtime: &RuntimeEnv,
 ) -> Result<()> {
     match kind(sink)? {

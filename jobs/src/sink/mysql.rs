@@ -27,8 +27,9 @@ use kiln_proto::v1 as pb;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Params, Value};
 
+use super::Winner;
 use super::table::{
-    CREATE_TABLE, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
+    CREATE_TABLE, LEDGER, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
     staging_table, write_into,
 };
 use crate::mysql::{connect, insert};
@@ -37,8 +38,6 @@ use crate::sql_types::{CanonicalColumn, canonical_batch, canonical_type, mysql_t
 
 /// The sink format name (MySQL and MariaDB alike).
 pub const FORMAT: &str = "mysql";
-/// The ledger of committed jobs, one per database.
-const LEDGER: &str = "_kiln_commits";
 
 fn failure(sink: &pb::SinkSpec, message: impl std::fmt::Display) -> DataFusionError {
     DataFusionError::Execution(format!(
@@ -156,6 +155,28 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
             sink,
             "the table does not exist (create it, or set option create_table = \"true\" to \
              create it from the job's columns)",
+        ));
+    }
+    let (table_schema, table_name) = (target.schema.clone(), target.name.clone());
+    let engine: Option<(String, String)> = conn
+        .exec_first(
+            "SELECT t.engine, e.transactions FROM information_schema.tables t \
+             JOIN information_schema.engines e ON e.engine = t.engine \
+             WHERE t.table_schema = COALESCE(?, DATABASE()) AND t.table_name = ?",
+            (table_schema, table_name),
+        )
+        .await
+        .map_err(db_failure(sink, "looking up the table's engine"))?;
+    if let Some((engine, transactions)) = engine
+        && !transactions.eq_ignore_ascii_case("YES")
+    {
+        return Err(failure(
+            sink,
+            format!(
+                "the table's engine, {engine}, has no transactions, so its rows cannot be \
+                 published exactly once (a commit cut short would leave part of them, and its \
+                 retry would add them again): convert it with ALTER TABLE ... ENGINE = InnoDB"
+            ),
         ));
     }
     for (name, data_type) in &columns {
@@ -302,7 +323,7 @@ fn batch_rows(columns: &[arrow::array::ArrayRef]) -> usize {
 
 /// Publishes the winning staging tables in one transaction (unless the ledger says it is
 /// done), then drops all of the job's staging tables.
-pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -> Result<()> {
+pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Result<()> {
     let Some(first) = winners.first() else {
         return Ok(());
     };
@@ -321,7 +342,7 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
 pub(crate) async fn open_publishing(
     sink: pb::SinkSpec,
     job_id: String,
-    first: (u32, u32),
+    first: Winner,
 ) -> Result<Box<dyn super::publishing::Publishing>> {
     let publishing = Publishing::begin(sink, job_id, first).await?;
     if publishing.done {
@@ -349,22 +370,24 @@ struct Publishing {
 impl Publishing {
     /// Opens the transaction, after creating the ledger and (when asked) the target, like the
     /// staging table of partition `first`.
-    async fn begin(sink: pb::SinkSpec, job_id: String, first: (u32, u32)) -> Result<Self> {
+    async fn begin(sink: pb::SinkSpec, job_id: String, first: Winner) -> Result<Self> {
         let target = target(&sink)?;
         let ledger = target.sibling(LEDGER.into()).mysql_quoted();
         let mut conn = connect(&sink.path, &sink.options).await?;
         // DDL commits implicitly in MySQL: it comes before the transaction.
+        // InnoDB whatever the server's default engine: the ledger row commits with the rows.
         conn.query_drop(format!(
-            "CREATE TABLE IF NOT EXISTS {ledger} (job_id VARCHAR(64) PRIMARY KEY, committed_at DATETIME(6) NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS {ledger} (job_id VARCHAR(64) PRIMARY KEY, committed_at DATETIME(6) NOT NULL) ENGINE = InnoDB"
         ))
         .await
         .map_err(db_failure(&sink, "creating the commit ledger"))?;
         if sink.options.get(CREATE_TABLE).map(String::as_str) == Some("true") {
-            // The staging table's columns, in the default engine (it is MyISAM itself).
+            // The staging table's columns, in InnoDB (it is MyISAM itself): the commit needs
+            // a transactional table.
             conn.query_drop(format!(
-                "CREATE TABLE IF NOT EXISTS {} SELECT * FROM {} WHERE 1 = 0",
+                "CREATE TABLE IF NOT EXISTS {} ENGINE = InnoDB SELECT * FROM {} WHERE 1 = 0",
                 target.mysql_quoted(),
-                staging_table(&target, &job_id, first.0, first.1).mysql_quoted()
+                staging_table(&target, &job_id, first.partition, first.attempt).mysql_quoted()
             ))
             .await
             .map_err(db_failure(&sink, "creating the table"))?;
@@ -389,9 +412,11 @@ impl Publishing {
         })
     }
 
-    async fn publish_one(&mut self, partition: u32, attempt: u32) -> Result<()> {
+    /// Publishes one winner's staging table in the transaction; refuses one that is gone or
+    /// holds other than the rows its attempt wrote.
+    async fn publish_one(&mut self, winner: Winner) -> Result<()> {
         let (sink, target) = (&self.sink, &self.target);
-        let staging = staging_table(target, &self.job_id, partition, attempt);
+        let staging = staging_table(target, &self.job_id, winner.partition, winner.attempt);
         let names: Vec<String> = table_columns(&mut self.conn, &staging)
             .await
             .map_err(db_failure(sink, "reading a staging table"))?
@@ -404,6 +429,20 @@ impl Publishing {
                 format!(
                     "staging table {staging} is missing: the job's loads were removed before commit"
                 ),
+            ));
+        }
+        let held: Option<u64> = self
+            .conn
+            .query_first(format!("SELECT COUNT(*) FROM {}", staging.mysql_quoted()))
+            .await
+            .map_err(db_failure(sink, "counting a staging table's rows"))?;
+        let held = held.unwrap_or(0);
+        if held != winner.rows {
+            return Err(super::publishing::rows_lost(
+                sink,
+                &staging.mysql_quoted(),
+                winner,
+                held,
             ));
         }
         let list = column_list(&names);
@@ -443,8 +482,8 @@ impl super::publishing::Publishing for Publishing {
             .map_err(db_failure(&self.sink, "emptying the table for overwrite"))
     }
 
-    async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()> {
-        self.publish_one(partition, attempt).await
+    async fn publish(&mut self, winner: Winner) -> Result<()> {
+        self.publish_one(winner).await
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {

@@ -12,9 +12,12 @@
 //!    empty or half-loaded one.
 //! 3. Leftover staging tables (failed or superseded attempts) are dropped.
 //!
-//! The winners' staging tables are dropped in the publishing transaction, so their absence
-//! tells a commit that runs again (after a coordinator failover) that the rows are already
-//! published: it only cleans up. Rows are published exactly once.
+//! The publishing transaction also records the job in the ledger table `_kiln_commits` next to
+//! the target, so a commit that runs again (after a coordinator failover), or at the same time
+//! on a deposed leader, finds the rows published and only cleans up: rows are published
+//! exactly once. Each winner's staging table must still hold the rows its attempt reported
+//! writing; one that is gone or short (an unlogged table emptied by a database crash) fails
+//! the commit, naming it, and nothing is published.
 
 use std::sync::Arc;
 
@@ -28,8 +31,9 @@ use kiln_core::sink::SinkTask;
 use kiln_proto::v1 as pb;
 use tokio_postgres::Client;
 
+use super::Winner;
 use super::table::{
-    CREATE_TABLE, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
+    CREATE_TABLE, LEDGER, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
     staging_table, write_into,
 };
 use crate::postgres::copy;
@@ -237,72 +241,95 @@ pub async fn write_attempt(
         .map_err(db_failure(sink, "COPY"))
 }
 
-/// Publishes the winning staging tables in one transaction, then drops the rest.
-pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -> Result<()> {
-    let target = target(sink)?;
+/// Publishes the winning staging tables in one transaction (unless the ledger says it is
+/// done), then drops the rest.
+pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Result<()> {
     let Some(first) = winners.first() else {
         return Ok(());
     };
     let publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
-    let mut staged = 0;
-    for (partition, attempt) in winners {
-        let staging = staging_table(&target, job_id, *partition, *attempt);
-        if table_exists(&publishing.client, &staging)
-            .await
-            .map_err(db_failure(sink, "looking up staging tables"))?
-        {
-            staged += 1;
-        }
-    }
-    if staged > 0 && staged < winners.len() {
-        return Err(failure(
-            sink,
-            format!(
-                "only {staged} of {} staging tables exist: the job's loads were removed before commit",
-                winners.len()
-            ),
-        ));
-    }
+    let done = publishing.done;
     let publishing: Box<dyn super::publishing::Publishing> = Box::new(publishing);
-    match staged {
-        // None left: an earlier run of this commit published them.
-        0 => publishing.commit().await,
-        _ => super::publishing::publish_all(publishing, sink, winners).await,
+    match done {
+        // Recorded in the ledger: an earlier run of this commit published the rows.
+        true => publishing.commit().await,
+        false => super::publishing::publish_all(publishing, sink, winners).await,
     }
 }
 
-/// The publishing transaction of a job's sink, for a [`Publisher`](super::Publisher).
+/// The publishing transaction of a job's sink, for a [`Publisher`](super::Publisher); it
+/// fails if the job's commit is already in the ledger.
 pub(crate) async fn open_publishing(
     sink: pb::SinkSpec,
     job_id: String,
-    first: (u32, u32),
+    first: Winner,
 ) -> Result<Box<dyn super::publishing::Publishing>> {
-    Ok(Box::new(Publishing::begin(sink, job_id, first).await?))
+    let publishing = Publishing::begin(sink, job_id, first).await?;
+    if publishing.done {
+        return Err(failure(
+            &publishing.sink,
+            "the job's commit is already recorded",
+        ));
+    }
+    Ok(Box::new(publishing))
 }
 
 /// A transaction publishing a job's staging tables into its target, one partition at a time;
-/// each staging table is dropped in the same transaction, so after it commits their absence
-/// says the rows are published.
+/// committing it records the job in the ledger table next to the target, in the same
+/// transaction, which tells a commit that runs again (or runs at the same time, on a deposed
+/// leader) that the rows are published.
 struct Publishing {
     client: Client,
     sink: pb::SinkSpec,
     job_id: String,
     target: TableName,
+    ledger: TableName,
     /// The staging tables' columns (all alike).
     columns: Vec<String>,
+    /// The ledger already records the job: its rows are published.
+    done: bool,
+}
+
+/// PostgreSQL's SQLSTATE for a unique violation and for a relation that exists already.
+const UNIQUE_VIOLATION: &str = "23505";
+const DUPLICATE_TABLE: &str = "42P07";
+
+fn is_state(error: &tokio_postgres::Error, codes: &[&str]) -> bool {
+    error
+        .code()
+        .is_some_and(|code| codes.contains(&code.code()))
 }
 
 impl Publishing {
-    /// Opens the transaction; the target is created (when asked) like the staging table of
-    /// partition `first`, and the columns are read from it.
-    async fn begin(sink: pb::SinkSpec, job_id: String, first: (u32, u32)) -> Result<Self> {
+    /// Opens the transaction, after creating the ledger; the target is created (when asked)
+    /// like the staging table of partition `first`, and the columns are read from it.
+    async fn begin(sink: pb::SinkSpec, job_id: String, first: Winner) -> Result<Self> {
         let target = target(&sink)?;
+        let ledger = target.sibling(LEDGER.into());
         let client = connect(&sink.path, &sink.options).await?;
+        let create_ledger = format!(
+            "CREATE TABLE IF NOT EXISTS {ledger} (job_id text PRIMARY KEY, \
+             committed_at timestamptz NOT NULL DEFAULT now())"
+        );
+        if let Err(error) = client.batch_execute(&create_ledger).await {
+            // Two commits creating it at once: one wins, and it exists for the other.
+            if !is_state(&error, &[UNIQUE_VIOLATION, DUPLICATE_TABLE]) {
+                return Err(db_failure(&sink, "creating the commit ledger")(error));
+            }
+        }
         client
             .batch_execute("BEGIN")
             .await
             .map_err(db_failure(&sink, "starting the commit"))?;
-        let first = staging_table(&target, &job_id, first.0, first.1);
+        let done = client
+            .query_opt(
+                &format!("SELECT 1 FROM {ledger} WHERE job_id = $1"),
+                &[&job_id],
+            )
+            .await
+            .map_err(db_failure(&sink, "reading the commit ledger"))?
+            .is_some();
+        let first = staging_table(&target, &job_id, first.partition, first.attempt);
         let columns: Vec<String> = client
             .query(
                 "SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass($1) \
@@ -328,16 +355,41 @@ impl Publishing {
             sink,
             job_id,
             target,
+            ledger,
             columns,
+            done,
         })
     }
 
-    async fn publish_one(&mut self, partition: u32, attempt: u32) -> Result<()> {
-        let staging = staging_table(&self.target, &self.job_id, partition, attempt);
-        if self.columns.is_empty() {
+    /// Publishes one winner's staging table and drops it, in the transaction; refuses one that
+    /// is gone or holds other than the rows its attempt wrote (an unlogged table is emptied
+    /// by a database crash).
+    async fn publish_one(&mut self, winner: Winner) -> Result<()> {
+        let staging = staging_table(&self.target, &self.job_id, winner.partition, winner.attempt);
+        let exists = table_exists(&self.client, &staging)
+            .await
+            .map_err(db_failure(&self.sink, "looking up a staging table"))?;
+        if self.columns.is_empty() || !exists {
             return Err(failure(
                 &self.sink,
-                format!("staging table {staging} is missing"),
+                format!(
+                    "staging table {staging} is missing: the job's loads were removed before \
+                     its commit (nothing was published; run the job again)"
+                ),
+            ));
+        }
+        let held: i64 = self
+            .client
+            .query_one(&format!("SELECT count(*) FROM {staging}"), &[])
+            .await
+            .map_err(db_failure(&self.sink, "counting a staging table's rows"))?
+            .get(0);
+        if held as u64 != winner.rows {
+            return Err(super::publishing::rows_lost(
+                &self.sink,
+                &staging,
+                winner,
+                held as u64,
             ));
         }
         self.client
@@ -359,11 +411,40 @@ impl super::publishing::Publishing for Publishing {
             .map_err(db_failure(&self.sink, "emptying the table for overwrite"))
     }
 
-    async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()> {
-        self.publish_one(partition, attempt).await
+    async fn publish(&mut self, winner: Winner) -> Result<()> {
+        self.publish_one(winner).await
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
+        if !self.done {
+            let recorded = self
+                .client
+                .execute(
+                    &format!("INSERT INTO {} (job_id) VALUES ($1)", self.ledger),
+                    &[&self.job_id],
+                )
+                .await;
+            match recorded {
+                Ok(_) => {}
+                // Another commit of this job (a deposed leader's, or an earlier run that
+                // committed as this one began) recorded it first: its rows are published once.
+                Err(error) if is_state(&error, &[UNIQUE_VIOLATION]) => {
+                    tracing::warn!(job_id = %self.job_id, "the job's commit was already recorded; this one is rolled back");
+                    self.client
+                        .batch_execute("ROLLBACK")
+                        .await
+                        .map_err(db_failure(&self.sink, "rolling back"))?;
+                    return drop_staging_tables(
+                        &self.client,
+                        &self.sink,
+                        &self.target,
+                        &self.job_id,
+                    )
+                    .await;
+                }
+                Err(error) => return Err(db_failure(&self.sink, "recording the commit")(error)),
+            }
+        }
         self.client
             .batch_execute("COMMIT")
             .await

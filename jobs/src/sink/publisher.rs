@@ -16,6 +16,7 @@ use kiln_proto::v1 as pb;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use super::Winner;
 use super::publishing::Publishing;
 
 /// Opens a sink's publishing transaction, given the first partition to publish.
@@ -23,15 +24,15 @@ type Open = Box<
     dyn Fn(
             pb::SinkSpec,
             String,
-            (u32, u32),
+            Winner,
         ) -> futures::future::BoxFuture<'static, Result<Box<dyn Publishing>>>
         + Send
         + Sync,
 >;
 
 enum Command {
-    Publish(u32, u32),
-    Commit(Vec<(u32, u32)>, oneshot::Sender<bool>),
+    Publish(Winner),
+    Commit(Vec<Winner>, oneshot::Sender<bool>),
 }
 
 /// Publishes a job's partitions as their winners are known (see the module docs).
@@ -67,14 +68,14 @@ impl Publisher {
         Publisher { commands, worker }
     }
 
-    /// Publishes partition `partition`'s winning attempt `attempt`, in the background.
-    pub fn publish(&self, partition: u32, attempt: u32) {
-        let _ = self.commands.send(Command::Publish(partition, attempt));
+    /// Publishes a partition's winning attempt, in the background.
+    pub fn publish(&self, winner: Winner) {
+        let _ = self.commands.send(Command::Publish(winner));
     }
 
     /// Commits what was published if it is exactly `winners`; false when the job's commit must
     /// publish them itself.
-    pub async fn commit(self, winners: &[(u32, u32)]) -> bool {
+    pub async fn commit(self, winners: &[Winner]) -> bool {
         let (reply, answer) = oneshot::channel();
         let _ = self.commands.send(Command::Commit(winners.to_vec(), reply));
         answer.await.unwrap_or(false)
@@ -98,12 +99,12 @@ async fn run(
     let mut failed = false;
     while let Some(command) = commands.recv().await {
         match command {
-            Command::Publish(partition, attempt) if !failed => {
+            Command::Publish(winner) if !failed => {
                 let step = match publishing.as_mut() {
-                    Some(publishing) => publishing.publish(partition, attempt).await,
-                    None => match open(sink.clone(), job_id.clone(), (partition, attempt)).await {
+                    Some(publishing) => publishing.publish(winner).await,
+                    None => match open(sink.clone(), job_id.clone(), winner).await {
                         Ok(mut opened) => {
-                            let step = opened.publish(partition, attempt).await;
+                            let step = opened.publish(winner).await;
                             publishing = Some(opened);
                             step
                         }
@@ -111,8 +112,9 @@ async fn run(
                     },
                 };
                 match step {
-                    Ok(()) => published.push((partition, attempt)),
+                    Ok(()) => published.push(winner),
                     Err(error) => {
+                        let partition = winner.partition;
                         tracing::warn!(%job_id, %error, "publishing partition {partition} early failed; the commit publishes every partition");
                         failed = true;
                     }
@@ -165,7 +167,10 @@ mod tests {
             self.0.lock().unwrap().push("empty".into());
             Ok(())
         }
-        async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()> {
+        async fn publish(&mut self, winner: Winner) -> Result<()> {
+            let Winner {
+                partition, attempt, ..
+            } = winner;
             if partition == 9 {
                 return Err(DataFusionError::Execution("no staging table".into()));
             }
@@ -185,6 +190,14 @@ mod tests {
         }
     }
 
+    fn won(partition: u32, attempt: u32) -> Winner {
+        Winner {
+            partition,
+            attempt,
+            rows: 10,
+        }
+    }
+
     fn recording() -> (Publisher, Arc<Mutex<Vec<String>>>) {
         let log = Arc::new(Mutex::new(vec![]));
         let shared = Arc::clone(&log);
@@ -193,7 +206,7 @@ mod tests {
             Box::pin(async move {
                 log.lock()
                     .unwrap()
-                    .push(format!("open at {}.{}", first.0, first.1));
+                    .push(format!("open at {}.{}", first.partition, first.attempt));
                 Ok(Box::new(Recorded(log)) as Box<dyn Publishing>)
             })
         });
@@ -206,9 +219,9 @@ mod tests {
     #[tokio::test]
     async fn commits_only_exactly_the_winners_it_published() {
         let (publisher, log) = recording();
-        publisher.publish(1, 0);
-        publisher.publish(0, 3);
-        assert!(publisher.commit(&[(0, 3), (1, 0)]).await);
+        publisher.publish(won(1, 0));
+        publisher.publish(won(0, 3));
+        assert!(publisher.commit(&[won(0, 3), won(1, 0)]).await);
         assert_eq!(
             *log.lock().unwrap(),
             ["open at 1.0", "publish 1.0", "publish 0.3", "commit"]
@@ -216,21 +229,21 @@ mod tests {
 
         // A partition published twice (it ran again): the winners differ, nothing commits.
         let (publisher, log) = recording();
-        publisher.publish(0, 0);
-        publisher.publish(0, 1);
-        assert!(!publisher.commit(&[(0, 1)]).await);
+        publisher.publish(won(0, 0));
+        publisher.publish(won(0, 1));
+        assert!(!publisher.commit(&[won(0, 1)]).await);
         assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
 
         // A failed publish leaves every partition to the commit.
         let (publisher, log) = recording();
-        publisher.publish(9, 0);
-        publisher.publish(1, 0);
-        assert!(!publisher.commit(&[(1, 0), (9, 0)]).await);
+        publisher.publish(won(9, 0));
+        publisher.publish(won(1, 0));
+        assert!(!publisher.commit(&[won(1, 0), won(9, 0)]).await);
         assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
 
         // A job that ends without committing rolls back.
         let (publisher, log) = recording();
-        publisher.publish(0, 0);
+        publisher.publish(won(0, 0));
         publisher.abandon().await;
         assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
     }

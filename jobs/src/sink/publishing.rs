@@ -5,13 +5,16 @@ use async_trait::async_trait;
 use datafusion::error::Result;
 use kiln_proto::v1 as pb;
 
+use super::Winner;
+
 /// A sink's publishing transaction, one partition at a time.
 #[async_trait]
 pub(crate) trait Publishing: Send {
     /// Empties the target in the transaction, for `overwrite`.
     async fn empty_target(&mut self) -> Result<()>;
-    /// Publishes the rows of one partition's winning attempt in the transaction.
-    async fn publish(&mut self, partition: u32, attempt: u32) -> Result<()>;
+    /// Publishes the rows of one partition's winning attempt in the transaction, after
+    /// checking its staging table holds every row the attempt wrote.
+    async fn publish(&mut self, winner: Winner) -> Result<()>;
     /// Commits the transaction and removes the job's staging tables.
     async fn commit(self: Box<Self>) -> Result<()>;
     /// Rolls the transaction back.
@@ -23,13 +26,28 @@ pub(crate) trait Publishing: Send {
 pub(crate) async fn publish_all(
     mut publishing: Box<dyn Publishing>,
     sink: &pb::SinkSpec,
-    winners: &[(u32, u32)],
+    winners: &[Winner],
 ) -> Result<()> {
     if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
         publishing.empty_target().await?;
     }
-    for (partition, attempt) in winners {
-        publishing.publish(*partition, *attempt).await?;
+    for winner in winners {
+        publishing.publish(*winner).await?;
     }
     publishing.commit().await
+}
+
+/// The error of a staging table that lost rows after its attempt wrote them.
+pub(crate) fn rows_lost(
+    sink: &pb::SinkSpec,
+    staging: &impl std::fmt::Display,
+    winner: Winner,
+    held: u64,
+) -> datafusion::error::DataFusionError {
+    datafusion::error::DataFusionError::Execution(format!(
+        "{} sink {}: staging table {staging} holds {held} row(s), but attempt {} of partition \
+         {} wrote {}: rows were lost before the commit (a database crash or restart, or the \
+         table was changed); nothing was published, run the job again",
+        sink.format, sink.path, winner.attempt, winner.partition, winner.rows
+    ))
 }

@@ -3,8 +3,9 @@
 //!
 //! The same protocol as the other database sinks: each task attempt fills its own staging
 //! table `_kiln_<job>_<partition>_<attempt>` in the file; the commit publishes the winners'
-//! rows into the table and drops their staging tables in one transaction, so readers see the
-//! table before or after, never a mix; leftover staging tables are dropped. SQLite is
+//! rows into the table, drops their staging tables and records the job in the ledger table
+//! `_kiln_commits` in one transaction, so readers see the table before or after, never a mix,
+//! and a commit that runs again publishes nothing twice; leftover staging tables are dropped. SQLite is
 //! synchronous: its work runs on tokio's blocking threads.
 
 use std::sync::Arc;
@@ -19,9 +20,10 @@ use kiln_proto::v1 as pb;
 use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior};
 
+use super::Winner;
 use super::table::{
-    CREATE_TABLE, MAX_CONNECTIONS, check_mode, check_options, max_connections, staging_prefix,
-    staging_table, write_into,
+    CREATE_TABLE, LEDGER, MAX_CONNECTIONS, check_mode, check_options, max_connections,
+    staging_prefix, staging_table, write_into,
 };
 use crate::sql_names::{TableName, quote_ident};
 use crate::sql_types::{CanonicalColumn, CanonicalValues, canonical_batch, canonical_type};
@@ -280,8 +282,10 @@ fn value(column: &CanonicalColumn<'_>, row: usize) -> Value {
     }
 }
 
-/// Publishes the winning staging tables in one transaction, then drops the rest.
-pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -> Result<()> {
+/// Publishes the winning staging tables in one transaction recorded in the ledger (unless the
+/// ledger says it is done), then drops the rest. A winner's staging table that is gone or
+/// holds other than the rows its attempt wrote fails the commit, and nothing is published.
+pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Result<()> {
     let target = target(sink)?;
     let (sink, job_id, winners) = (sink.clone(), job_id.to_string(), winners.to_vec());
     blocking(move || {
@@ -289,55 +293,96 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[(u32, u32)]) -
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db_failure(&sink, "starting the commit"))?;
-        let mut staged = vec![];
-        for (partition, attempt) in &winners {
-            let staging = staging_table(&target, &job_id, *partition, *attempt);
-            if table_exists(&tx, &staging).map_err(db_failure(&sink, "looking up staging tables"))? {
+        let ledger = target.sibling(LEDGER.into()).quoted();
+        tx.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS {ledger} (job_id TEXT PRIMARY KEY, committed_at TEXT NOT NULL)"
+        ))
+        .map_err(db_failure(&sink, "creating the commit ledger"))?;
+        let done: bool = tx
+            .query_row(
+                &format!("SELECT count(*) > 0 FROM {ledger} WHERE job_id = ?1"),
+                [&job_id],
+                |row| row.get(0),
+            )
+            .map_err(db_failure(&sink, "reading the commit ledger"))?;
+        // Recorded in the ledger: an earlier run of this commit published the rows.
+        if !done {
+            let mut staged = vec![];
+            for winner in &winners {
+                let staging = staging_table(&target, &job_id, winner.partition, winner.attempt);
+                if !table_exists(&tx, &staging)
+                    .map_err(db_failure(&sink, "looking up staging tables"))?
+                {
+                    return Err(failure(
+                        &sink,
+                        format!(
+                            "staging table {} is missing: the job's loads were removed before \
+                             its commit (nothing was published; run the job again)",
+                            staging.quoted()
+                        ),
+                    ));
+                }
+                let held: i64 = tx
+                    .query_row(&format!("SELECT count(*) FROM {}", staging.quoted()), [], |row| {
+                        row.get(0)
+                    })
+                    .map_err(db_failure(&sink, "counting a staging table's rows"))?;
+                if held as u64 != winner.rows {
+                    let quoted = staging.quoted();
+                    return Err(super::publishing::rows_lost(&sink, &quoted, *winner, held as u64));
+                }
                 staged.push(staging);
             }
-        }
-        if !staged.is_empty() && staged.len() < winners.len() {
-            return Err(failure(
-                &sink,
-                format!(
-                    "only {} of {} staging tables exist: the job's loads were removed before commit",
-                    staged.len(),
-                    winners.len()
-                ),
-            ));
-        }
-        // None left: an earlier run of this commit published them.
-        if let Some(first) = staged.first() {
-            let columns = columns_of(&tx, first).map_err(db_failure(&sink, "reading columns"))?;
-            if !table_exists(&tx, &target).map_err(db_failure(&sink, "looking up the table"))? {
-                // The staging table's own definition, under the table's name.
-                let ddl: String = tx
-                    .query_row(
-                        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                        [&first.name],
-                        |row| row.get(0),
-                    )
-                    .map_err(db_failure(&sink, "reading the staging table's definition"))?;
-                tx.execute_batch(&ddl.replacen(&first.quoted(), &target.quoted(), 1))
-                    .map_err(db_failure(&sink, "creating the table"))?;
+            if let Some(first) = staged.first() {
+                publish_staged(&tx, &sink, &target, first, &staged)?;
             }
-            if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
-                tx.execute_batch(&format!("DELETE FROM {}", target.quoted()))
-                    .map_err(db_failure(&sink, "emptying the table for overwrite"))?;
-            }
-            for staging in &staged {
-                tx.execute_batch(&format!(
-                    "{}; DROP TABLE {}",
-                    publish_sql(&sink, &target, staging, &columns),
-                    staging.quoted()
-                ))
-                .map_err(db_failure(&sink, "publishing the rows"))?;
-            }
+            tx.execute(
+                &format!("INSERT INTO {ledger} VALUES (?1, datetime('now'))"),
+                [&job_id],
+            )
+            .map_err(db_failure(&sink, "recording the commit"))?;
         }
         tx.commit().map_err(db_failure(&sink, "committing"))?;
         drop_staging_tables(&conn, &sink, &target, &job_id)
     })
     .await
+}
+
+/// Inserts every staging table's rows into the target and drops them, in `tx`: the target is
+/// created like `first` if missing, and emptied first for `overwrite`.
+fn publish_staged(
+    tx: &rusqlite::Transaction<'_>,
+    sink: &pb::SinkSpec,
+    target: &TableName,
+    first: &TableName,
+    staged: &[TableName],
+) -> Result<()> {
+    let columns = columns_of(tx, first).map_err(db_failure(sink, "reading columns"))?;
+    if !table_exists(tx, target).map_err(db_failure(sink, "looking up the table"))? {
+        // The staging table's own definition, under the table's name.
+        let ddl: String = tx
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [&first.name],
+                |row| row.get(0),
+            )
+            .map_err(db_failure(sink, "reading the staging table's definition"))?;
+        tx.execute_batch(&ddl.replacen(&first.quoted(), &target.quoted(), 1))
+            .map_err(db_failure(sink, "creating the table"))?;
+    }
+    if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
+        tx.execute_batch(&format!("DELETE FROM {}", target.quoted()))
+            .map_err(db_failure(sink, "emptying the table for overwrite"))?;
+    }
+    for staging in staged {
+        tx.execute_batch(&format!(
+            "{}; DROP TABLE {}",
+            publish_sql(sink, target, staging, &columns),
+            staging.quoted()
+        ))
+        .map_err(db_failure(sink, "publishing the rows"))?;
+    }
+    Ok(())
 }
 
 /// The `INSERT` that publishes one staging table.

@@ -105,6 +105,10 @@ pub fn write_into(sink: &pb::SinkSpec, has_rows: bool) -> Result<bool> {
     }
 }
 
+/// The ledger table of committed jobs, next to a database sink's target: the publishing
+/// transaction records the job there, so a commit that runs again publishes nothing twice.
+pub const LEDGER: &str = "_kiln_commits";
+
 /// The name prefix of one job's staging tables.
 pub fn staging_prefix(job_id: &str) -> String {
     format!("_kiln_{job_id}_")
