@@ -18,10 +18,19 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
 
 use datafusion::execution::runtime_env::RuntimeEnv;
 use kiln_jobs::sink::{Publisher, Winner};
 use kiln_proto::v1 as pb;
+
+/// How a failed commit is retried: 4 more times, waiting 0.2 s doubling to at most 5 s.
+const COMMIT_BACKOFF: ExponentialBuilder = ExponentialBuilder::new()
+    .with_min_delay(Duration::from_millis(200))
+    .with_max_delay(Duration::from_secs(5))
+    .with_max_times(4);
 
 /// The publishers of the sink jobs this leader runs.
 #[derive(Default)]
@@ -87,7 +96,17 @@ impl Commits {
             tracing::info!(%job_id, partitions = winners.len(), "committed the partitions published while the job ran");
             return CommitOutcome::Committed;
         }
-        match kiln_jobs::sink::commit(sink, job_id, winners, runtime).await {
+        // A sink's commit can run again with the same outcome: an error (the database or the
+        // store briefly unreachable) is retried with backoff before it fails the job.
+        let committing = || kiln_jobs::sink::commit(sink, job_id, winners, runtime);
+        let committed = committing
+            .retry(COMMIT_BACKOFF)
+            .sleep(tokio::time::sleep)
+            .notify(|error, after| {
+                tracing::warn!(%job_id, %error, "commit failed; retrying in {after:?}");
+            })
+            .await;
+        match committed {
             Ok(()) => CommitOutcome::Committed,
             Err(error) => CommitOutcome::Failed(format!(
                 "commit to {} failed: {}",

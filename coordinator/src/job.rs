@@ -27,6 +27,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use backon::{BackoffBuilder, ExponentialBuilder};
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::Result as DfResult;
 use datafusion::physical_plan::ExecutionPlan;
@@ -791,8 +792,13 @@ pub const MAX_FETCH_FAILURES: u32 = 8;
 /// How long a task waits before running again after its `failures`-th fetch failure: 100 ms,
 /// doubling, at most 5 s, so an executor that drops its connections is not hammered.
 fn fetch_backoff(failures: u32) -> Duration {
-    let doubled = 100u64.saturating_mul(1 << failures.saturating_sub(1).min(16));
-    Duration::from_millis(doubled.min(5_000))
+    const MAX: Duration = Duration::from_secs(5);
+    let mut delays = ExponentialBuilder::new()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(MAX)
+        .without_max_times()
+        .build();
+    delays.nth(failures.saturating_sub(1) as usize).unwrap_or(MAX)
 }
 
 /// The longest error a job keeps: its final status is stored in the history, whose records

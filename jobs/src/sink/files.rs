@@ -15,10 +15,12 @@
 //!    recorded as succeeded) and writes the list of files to publish as `_manifest`. The manifest
 //!    is the decision: a commit that runs again (after a coordinator failover) reads it back
 //!    instead of deciding anew.
-//! 3. In overwrite modes, files of the target that are not in the manifest are deleted (all of
-//!    them, or only those inside the partition directories the job writes).
-//! 4. Each manifest file is moved to its place; a file already moved by an earlier run is
-//!    skipped. Then `_SUCCESS` is written and the job's temporary directory removed.
+//! 3. Each manifest file is moved to its place; a file already moved by an earlier run is
+//!    skipped.
+//! 4. In overwrite modes, files of the target that are not in the manifest are deleted (all of
+//!    them, or only those inside the partition directories the job writes): only once the new
+//!    ones are in place, so a commit cut short never leaves the target without both. Then
+//!    `_SUCCESS` is written and the job's temporary directory removed.
 //!
 //! Every step can run twice with the same outcome, so a commit interrupted at any point
 //! completes exactly once when it is run again.
@@ -449,6 +451,17 @@ pub async fn commit(
         Err(e) => return Err(e.into()),
     };
 
+    // The new files go in place before any old one is deleted: a commit cut short between
+    // the two leaves both (and its rerun finishes it), never neither.
+    for (from, to) in &manifest {
+        let source = target.child(&format!("{TEMPORARY}/{job_id}/{from}"));
+        match target.store.rename(&source, &target.child(to)).await {
+            Ok(()) => {}
+            // Moved by an earlier run of this commit.
+            Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
     let mode = pb::SaveMode::try_from(sink.mode).unwrap_or_default();
     if matches!(
         mode,
@@ -473,15 +486,6 @@ pub async fn commit(
         }
     }
 
-    for (from, to) in &manifest {
-        let source = target.child(&format!("{TEMPORARY}/{job_id}/{from}"));
-        match target.store.rename(&source, &target.child(to)).await {
-            Ok(()) => {}
-            // Moved by an earlier run of this commit.
-            Err(object_store::Error::NotFound { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
     target
         .store
         .put(
