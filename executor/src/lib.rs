@@ -77,6 +77,19 @@ fn remove_leftovers(work_dir: &std::path::Path) {
     }
 }
 
+/// Kills the running attempts each time this executor's lease expires: the leader took the
+/// executor for dead and runs those tasks elsewhere, so these attempts are zombies whose
+/// output nobody reads (and whose sink writes nobody commits).
+async fn fence_on_expiry(mut expirations: watch::Receiver<u64>, runner: Arc<TaskRunner>) {
+    while expirations.changed().await.is_ok() {
+        let killed = runner.cancel_all();
+        tracing::warn!(
+            killed,
+            "this executor's lease expired, so the cluster redid its tasks; killed the attempts still running"
+        );
+    }
+}
+
 impl Executor {
     /// Binds the ports, starts the servers and joins the cluster whose state is in `store`.
     pub async fn start(config: ExecutorConfig, store: Arc<dyn StateStore>) -> Result<Executor> {
@@ -170,6 +183,9 @@ impl Executor {
         ];
 
         membership.join().await?;
+        if let Some(expirations) = membership.expirations() {
+            tokio::spawn(fence_on_expiry(expirations, Arc::clone(&runner)));
+        }
         tracing::info!(executor_id = %id, %grpc_addr, %flight_addr, slots = config.slots, "executor started");
         Ok(Executor {
             id,

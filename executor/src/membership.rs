@@ -157,6 +157,13 @@ impl Membership {
         }
     }
 
+    /// Changes each time this executor's lease expired and it registered again (see
+    /// [`Registration::expirations`]); `None` before it joined.
+    pub(crate) fn expirations(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
+        let registration = self.registration.lock().expect("registration lock");
+        registration.as_ref().map(Registration::expirations)
+    }
+
     /// Leaves the cluster: the registration's key goes, and with it this executor's files.
     pub(crate) fn leave(&self) {
         self.registration.lock().expect("registration lock").take();

@@ -107,6 +107,16 @@ impl TaskRunner {
         }
     }
 
+    /// Kills every running attempt; returns how many there were.
+    pub(crate) fn cancel_all(&self) -> usize {
+        let mut running = self.running.lock().expect("running tasks poisoned");
+        let count = running.len();
+        for (_, handle) in running.drain() {
+            handle.abort();
+        }
+        count
+    }
+
     /// Kills every running attempt of a job.
     pub(crate) fn cancel_job(&self, job_id: &str) {
         let mut running = self.running.lock().expect("running tasks poisoned");
@@ -134,10 +144,7 @@ impl TaskRunner {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let mut running = self.running.lock().expect("running tasks poisoned");
-        for (_, handle) in running.drain() {
-            handle.abort();
-        }
+        self.cancel_all();
     }
 
     /// Runs one attempt and says how it ended, logging its milestones to the attempt's log.

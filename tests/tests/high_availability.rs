@@ -209,6 +209,13 @@ async fn an_executor_whose_lease_expires_is_dropped_and_gets_work_when_it_return
     // job runs on it alone.
     cluster.resume_executor(0);
     cluster.wait_for_executors(2).await;
+    // It fences itself: whatever it was running when it froze was redone elsewhere.
+    let fenced = "lease expired, so the cluster redid its tasks";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while cluster.log_lines_containing(fenced).is_empty() {
+        assert!(Instant::now() < deadline, "the returned executor never fenced itself");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     cluster.kill_executor(1);
     cluster.wait_for_executors(1).await;
     let sql = "SELECT l_returnflag, count(*) AS n FROM lineitem GROUP BY l_returnflag";

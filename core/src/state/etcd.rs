@@ -256,8 +256,13 @@ const LEADER_DOUBT_SHARE: f64 = 0.6;
 
 /// What a lease keeper does when its lease has expired.
 enum OnExpiry {
-    /// Write the key again under a fresh lease (an executor's registration).
-    Renew { key: String, value: Vec<u8> },
+    /// Write the key again under a fresh lease (an executor's registration), counting the
+    /// expiry.
+    Renew {
+        key: String,
+        value: Vec<u8>,
+        expirations: watch::Sender<u64>,
+    },
     /// Report the loss and stop (a leader's lease: the leadership is gone).
     Lose(watch::Sender<bool>),
 }
@@ -323,12 +328,17 @@ impl EtcdStore {
                             let _ = lost.send(true);
                             return;
                         }
-                        OnExpiry::Renew { key, value } => {
+                        OnExpiry::Renew {
+                            key,
+                            value,
+                            expirations,
+                        } => {
                             match store.put_with_new_lease(key, value.clone(), ttl).await {
                                 Ok(renewed) => {
-                                    tracing::info!(key = %key, "lease had expired; registered again");
+                                    tracing::warn!(key = %key, "lease had expired; registered again");
                                     lease = renewed;
                                     let _ = current.send(lease);
+                                    expirations.send_modify(|n| *n += 1);
                                 }
                                 Err(error) => tracing::warn!(%error, "registering again failed"),
                             }
@@ -453,16 +463,19 @@ impl StateStore for EtcdStore {
 
     async fn register(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<Registration> {
         let lease = self.put_with_new_lease(key, value.clone(), ttl).await?;
+        let (sender, expirations) = watch::channel(0);
         let guard = self.keep_alive(
             lease,
             ttl,
             OnExpiry::Renew {
                 key: key.into(),
                 value,
+                expirations: sender,
             },
         );
         Ok(Registration {
             _guard: Box::new(guard),
+            expirations,
         })
     }
 

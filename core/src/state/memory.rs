@@ -134,11 +134,17 @@ impl StateStore for MemoryStore {
 
     async fn register(&self, key: &str, value: Vec<u8>, _ttl: Duration) -> Result<Registration> {
         self.put(key, value, None).await?;
+        // A key in memory never expires: nothing is ever sent.
+        let (never, expirations) = watch::channel(0);
         Ok(Registration {
-            _guard: Box::new(Unregister {
-                store: self.clone(),
-                key: key.into(),
-            }),
+            _guard: Box::new((
+                Unregister {
+                    store: self.clone(),
+                    key: key.into(),
+                },
+                never,
+            )),
+            expirations,
         })
     }
 

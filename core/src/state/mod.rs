@@ -135,6 +135,17 @@ pub enum WatchEvent {
 pub struct Registration {
     /// Stops keeping the key alive and removes it.
     _guard: Box<dyn Send + Sync>,
+    /// Counts the times the lease expired (the store dropped the key, as if this process had
+    /// died) and the key was registered again.
+    expirations: watch::Receiver<u64>,
+}
+
+impl Registration {
+    /// Changes each time the registration's lease expired and the key was written again: the
+    /// cluster took this process for dead meanwhile (an executor's work was redone elsewhere).
+    pub fn expirations(&self) -> watch::Receiver<u64> {
+        self.expirations.clone()
+    }
 }
 
 /// Leadership won in an election.
