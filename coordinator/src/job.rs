@@ -798,7 +798,9 @@ fn fetch_backoff(failures: u32) -> Duration {
         .with_max_delay(MAX)
         .without_max_times()
         .build();
-    delays.nth(failures.saturating_sub(1) as usize).unwrap_or(MAX)
+    delays
+        .nth(failures.saturating_sub(1) as usize)
+        .unwrap_or(MAX)
 }
 
 /// The longest error a job keeps: its final status is stored in the history, whose records
@@ -966,9 +968,11 @@ mod tests {
                 .is_some_and(|t| t > Instant::now())
         );
         assert_eq!(job.stages[0].failures, 0, "the scan did not fail");
-        assert_eq!(fetch_backoff(1), Duration::from_millis(100));
-        assert_eq!(fetch_backoff(3), Duration::from_millis(400));
-        assert_eq!(fetch_backoff(40), Duration::from_secs(5));
+        let millis = |failures| fetch_backoff(failures).as_millis();
+        assert_eq!(
+            [millis(1), millis(2), millis(3), millis(40)],
+            [100, 200, 400, 5000]
+        );
 
         for _ in 1..MAX_FETCH_FAILURES - 1 {
             job.stages[1].tasks[0].state = TaskState::Running {

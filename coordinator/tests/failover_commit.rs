@@ -66,6 +66,7 @@ async fn a_successor_finishes_the_commit_its_predecessor_began() {
         committing: vec![pb::CommitWinner {
             partition: 0,
             attempt: 7,
+            rows: 1,
         }],
         request_id: String::new(),
     };

@@ -81,7 +81,7 @@ pub async fn load_with_an_executor_killed(sql: &str, sink: proto::SinkSpec) {
         shuffle_partitions: 6,
         ..ClusterOptions::default()
     };
-    let status = load_breaking_it(options, sql, sink, |cluster, status| {
+    let (status, _cluster) = load_breaking_it(options, sql, sink, |cluster, status| {
         let all_busy = status.stages.iter().any(|s| s.tasks_running >= 3);
         if all_busy {
             cluster.kill_executor(0);
@@ -107,7 +107,7 @@ pub async fn load_with_a_failure(
         shuffle_partitions: 6,
         ..ClusterOptions::default()
     };
-    let status = load_breaking_it(options, sql, sink, |_, _| inject()).await;
+    let (status, _cluster) = load_breaking_it(options, sql, sink, |_, _| inject()).await;
     assert_recovered(&status);
     let failures: u32 = status.stages.iter().map(|s| s.task_failures).sum();
     assert!(
@@ -119,36 +119,38 @@ pub async fn load_with_a_failure(
 /// Runs `sql` over table `t` (the rows of [`load_with_an_executor_killed`]) into `sink` in 6
 /// partitions, calling `lose` while the job runs until it says it removed rows a finished load
 /// wrote (as a database crash empties an unlogged table), and checks that the job fails
-/// rather than publish fewer rows; returns the job's error. The caller checks the target.
+/// rather than publish fewer rows; returns the job's error and the cluster, still running (a
+/// failed job's uncommitted output is removed after it ends). The caller checks the target.
 pub async fn load_losing_rows(
     sql: &str,
     sink: proto::SinkSpec,
     mut lose: impl FnMut() -> bool,
-) -> String {
+) -> (String, TestCluster) {
     let options = ClusterOptions {
         executors: 2,
         slots: 1,
         shuffle_partitions: 6,
         ..ClusterOptions::default()
     };
-    let status = load_breaking_it(options, sql, sink, |_, _| lose()).await;
+    let (status, cluster) = load_breaking_it(options, sql, sink, |_, _| lose()).await;
     assert_eq!(
         status.state,
         proto::JobState::Failed as i32,
         "a commit that finds rows missing must fail the job: {status:?}"
     );
-    status.error
+    (status.error, cluster)
 }
 
 /// Loads the 900,000 numbered rows through `sql` into `sink` in 6 partitions on a cluster
 /// started with `options`, calling `break_it` every 20 ms with the job's status until it says
-/// it broke something, then waits for the job's end and returns its final status.
+/// it broke something, then waits for the job's end and returns its final status, and the
+/// cluster.
 async fn load_breaking_it(
     options: ClusterOptions,
     sql: &str,
     sink: proto::SinkSpec,
     mut break_it: impl FnMut(&mut TestCluster, &proto::JobStatus) -> bool,
-) -> proto::JobStatus {
+) -> (proto::JobStatus, TestCluster) {
     let input = tempfile::tempdir().expect("a temp dir");
     write_numbered_parquet(input.path(), 6, 150_000).await;
     let mut cluster = TestCluster::start(options).await;
@@ -185,10 +187,11 @@ async fn load_breaking_it(
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    tokio::time::timeout(Duration::from_secs(120), client.wait(&job_id))
+    let status = tokio::time::timeout(Duration::from_secs(120), client.wait(&job_id))
         .await
         .expect("the job finishes within two minutes")
-        .expect("waiting")
+        .expect("waiting");
+    (status, cluster)
 }
 
 /// Checks a job broken by [`load_breaking_it`] recovered.

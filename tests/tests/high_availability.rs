@@ -213,7 +213,10 @@ async fn an_executor_whose_lease_expires_is_dropped_and_gets_work_when_it_return
     let fenced = "lease expired, so the cluster redid its tasks";
     let deadline = Instant::now() + Duration::from_secs(10);
     while cluster.log_lines_containing(fenced).is_empty() {
-        assert!(Instant::now() < deadline, "the returned executor never fenced itself");
+        assert!(
+            Instant::now() < deadline,
+            "the returned executor never fenced itself"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     cluster.kill_executor(1);

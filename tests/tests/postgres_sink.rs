@@ -214,11 +214,13 @@ fn count_reader(db: &TestDatabase) -> Reader {
     })
 }
 
+/// Counts the staging tables of every job in the database.
+const STAGING_TABLES: &str = "SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_job%'";
+
 /// Checks that no staging table of any job is left in the database.
 fn assert_no_staging_tables(db: &TestDatabase) {
     assert_eq!(
-        db.psql("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_kiln\\_job%'")
-            .trim(),
+        db.psql(STAGING_TABLES).trim(),
         "0",
         "staging tables left behind"
     );
@@ -282,14 +284,23 @@ async fn a_commit_whose_staging_rows_were_lost_fails_and_publishes_nothing() {
             }
         })
     };
-    let error = load_losing_rows("SELECT id, pad FROM t", sink, empty_a_loaded_staging_table).await;
+    let (error, _cluster) =
+        load_losing_rows("SELECT id, pad FROM t", sink, empty_a_loaded_staging_table).await;
     assert!(
         error.contains("holds 0 row(s), but attempt") && error.contains("nothing was published"),
         "{error}"
     );
-    // The overwrite never happened: the old row is all the table holds, and nothing is left.
+    // The overwrite never happened: the old row is all the table holds, and the failed job's
+    // staging tables are removed (after it ended).
     assert_eq!(db.psql("SELECT id, pad FROM loaded"), "-1|old\n");
-    assert_no_staging_tables(&db);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while db.psql(STAGING_TABLES).trim() != "0" {
+        assert!(
+            Instant::now() < deadline,
+            "the failed job's staging tables are left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -315,7 +315,7 @@ async fn values_arrow_cannot_hold_fail_the_job_naming_the_column_and_row() {
             ("partitions", "4"),
         ],
     );
-    let error = failed(job("times", keyed, "SELECT id, at FROM readings")).await;
+    let error = failed(job("times", keyed, "SELECT id, at FROM orders")).await;
     assert!(
         error.contains("column 'at' of row") && error.contains("'-infinity'"),
         "{error}"
@@ -323,7 +323,7 @@ async fn values_arrow_cannot_hold_fail_the_job_naming_the_column_and_row() {
     let error = failed(job(
         "days",
         pg_source(&db, &[("table", "readings")]),
-        "SELECT id, day FROM readings",
+        "SELECT id, day FROM orders",
     ))
     .await;
     assert!(
@@ -336,7 +336,7 @@ async fn values_arrow_cannot_hold_fail_the_job_naming_the_column_and_row() {
             &db,
             &[("query", "SELECT id, amount FROM readings ORDER BY id")],
         ),
-        "SELECT id, amount FROM readings",
+        "SELECT id, amount FROM orders",
     ))
     .await;
     assert!(
@@ -355,7 +355,7 @@ async fn values_arrow_cannot_hold_fail_the_job_naming_the_column_and_row() {
     );
     let status = run_to_success(
         &client,
-        job("finite", finite, "SELECT count(*) AS n FROM readings"),
+        job("finite", finite, "SELECT count(*) AS n FROM orders"),
     )
     .await;
     assert_eq!(kiln_tests::first_column(&client, &status).await, ["1001"]);

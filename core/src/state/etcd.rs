@@ -252,7 +252,7 @@ async fn deadline<T>(
 /// The share of its lease's TTL after the last renewal at which a leader that could not renew
 /// it gives up leading: before the lease can expire and a standby be elected, so two leaders
 /// never act at once.
-const LEADER_DOUBT_SHARE: f64 = 0.6;
+const LEADER_DOUBT_SHARE: f64 = 0.75;
 
 /// What a lease keeper does when its lease has expired.
 enum OnExpiry {
@@ -293,7 +293,7 @@ impl EtcdStore {
         let (current, receiver) = watch::channel(lease);
         let store = self.clone();
         let keeper = tokio::spawn(async move {
-            let interval = (ttl / 3).max(Duration::from_millis(300));
+            let interval = (ttl / 4).max(Duration::from_millis(250));
             let mut lease = lease;
             // The lease lives at least `ttl` past the last renewal sent that etcd answered.
             let mut renewed_at = tokio::time::Instant::now();
@@ -332,17 +332,15 @@ impl EtcdStore {
                             key,
                             value,
                             expirations,
-                        } => {
-                            match store.put_with_new_lease(key, value.clone(), ttl).await {
-                                Ok(renewed) => {
-                                    tracing::warn!(key = %key, "lease had expired; registered again");
-                                    lease = renewed;
-                                    let _ = current.send(lease);
-                                    expirations.send_modify(|n| *n += 1);
-                                }
-                                Err(error) => tracing::warn!(%error, "registering again failed"),
+                        } => match store.put_with_new_lease(key, value.clone(), ttl).await {
+                            Ok(renewed) => {
+                                tracing::warn!(key = %key, "lease had expired; registered again");
+                                lease = renewed;
+                                let _ = current.send(lease);
+                                expirations.send_modify(|n| *n += 1);
                             }
-                        }
+                            Err(error) => tracing::warn!(%error, "registering again failed"),
+                        },
                     },
                     Ok(Err(error)) => tracing::warn!(%error, "lease keep-alive failed"),
                     Err(_) => tracing::warn!("lease keep-alive timed out; etcd unreachable"),

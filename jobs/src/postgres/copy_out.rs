@@ -112,7 +112,9 @@ impl CopyDecoder {
                 return Ok(());
             }
             self.rows_read += 1;
-            for (column, builder) in self.builders.iter_mut().enumerate() {
+            // A read of no columns (count(*)) selects one constant per row, read as nothing.
+            let fields = fields as usize;
+            for (column, builder) in self.builders.iter_mut().enumerate().take(fields) {
                 let size = tuple.get_i32();
                 if size < 0 {
                     builder.append_null();
@@ -141,7 +143,7 @@ impl CopyDecoder {
         if fields == -1 {
             return Ok(Some(2));
         }
-        if fields as usize != self.builders.len() {
+        if fields as usize != self.builders.len() && !self.builders.is_empty() {
             return Err(malformed(&format!(
                 "{fields} fields in a row, expected {}",
                 self.builders.len()
@@ -416,6 +418,24 @@ mod tests {
             let error = decode_numeric(&value, 38, 18).unwrap_err();
             assert!(error.0.contains(&format!("'{name}'")), "{error}");
         }
+    }
+
+    #[test]
+    fn a_read_of_no_columns_counts_the_rows_of_its_constant() {
+        let mut stream = BytesMut::new();
+        stream.put_slice(b"PGCOPY\n\xff\r\n\0");
+        stream.put_i32(0);
+        stream.put_i32(0);
+        for _ in 0..3 {
+            // SELECT 1: one int4 field per row.
+            stream.put_i16(1);
+            stream.put_i32(4);
+            stream.put_i32(1);
+        }
+        stream.put_i16(-1);
+        let mut decoder = CopyDecoder::new(Arc::new(arrow::datatypes::Schema::empty()));
+        decoder.feed(&stream).unwrap();
+        assert_eq!(decoder.take_batch().unwrap().num_rows(), 3);
     }
 
     #[test]

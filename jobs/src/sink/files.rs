@@ -679,7 +679,12 @@ mod tests {
             .await
             .unwrap();
         // The rerun keeps that decision even though it is told both partitions won.
-        let files = commit(&sink, "job-1", &[(0, 0), (1, 0)], &ctx.runtime_env())
+        let won = |partition| Winner {
+            partition,
+            attempt: 0,
+            rows: 0,
+        };
+        let files = commit(&sink, "job-1", &[won(0), won(1)], &ctx.runtime_env())
             .await
             .unwrap();
         assert_eq!(files, 1);
