@@ -130,16 +130,21 @@ impl Coordinators {
             .and_then(|v| v.to_str().ok());
         match hint {
             Some(leader) if !leader.is_empty() => Some(leader.to_string()),
-            // A standby during an election: ask it again.
+            // A standby that knows no leader (an election, or it cannot reach the state store
+            // itself): ask the next coordinator, or this one again when it is the only one.
+            Some(_) if self.urls.len() > 1 => Some(self.next_url()),
             Some(_) => Some(self.current().0),
-            None if self.urls.len() > 1 => {
-                let current = self.current().0;
-                let at = self.urls.iter().position(|u| *u == current).unwrap_or(0);
-                Some(self.urls[(at + 1) % self.urls.len()].clone())
-            }
+            None if self.urls.len() > 1 => Some(self.next_url()),
             // The only coordinator known is down or its state store is: nothing to follow.
             None => None,
         }
+    }
+
+    /// The known coordinator after the current one.
+    fn next_url(&self) -> String {
+        let current = self.current().0;
+        let at = self.urls.iter().position(|u| *u == current).unwrap_or(0);
+        self.urls[(at + 1) % self.urls.len()].clone()
     }
 
     fn switch_to(&self, url: String) -> Result<()> {

@@ -64,6 +64,8 @@ pub struct TestCluster {
     pub etcd: Etcd,
     coordinators: Vec<Option<Child>>,
     coordinator_urls: Vec<String>,
+    /// The etcd endpoint each coordinator is given instead of the cluster's, if any.
+    coordinator_etcd: Vec<Option<String>>,
     executors: Vec<Option<Child>>,
     work_dir: tempfile::TempDir,
     options: ClusterOptions,
@@ -120,6 +122,7 @@ impl TestCluster {
             etcd: Etcd::start(),
             coordinators: vec![],
             coordinator_urls: vec![],
+            coordinator_etcd: vec![],
             executors: vec![],
             work_dir,
             options: options.clone(),
@@ -161,11 +164,11 @@ impl TestCluster {
         cluster
     }
 
-    /// The flags that point a Kiln process at this cluster's etcd.
-    fn state_args(&self) -> Vec<String> {
+    /// The flags that point a Kiln process at this cluster's etcd (at `endpoint`, if given).
+    fn state_args(&self, endpoint: Option<&str>) -> Vec<String> {
         vec![
             "--etcd-endpoints".into(),
-            self.etcd.endpoint(),
+            endpoint.map_or_else(|| self.etcd.endpoint(), str::to_string),
             "--lease-ttl-secs".into(),
             self.options.lease_ttl_secs.to_string(),
         ]
@@ -184,7 +187,8 @@ impl TestCluster {
                 "--shuffle-partitions".to_string(),
                 self.options.shuffle_partitions.to_string(),
             ];
-            args.extend(self.state_args());
+            let endpoint = self.coordinator_etcd.get(index).cloned().flatten();
+            args.extend(self.state_args(endpoint.as_deref()));
             let mut child = spawn(
                 "kiln-coordinator",
                 &args,
@@ -249,6 +253,16 @@ impl TestCluster {
         self.coordinators[index] = Some(child);
     }
 
+    /// Starts coordinator `index` again (after it was killed) reaching etcd at `endpoint`
+    /// (e.g. through a [`crate::proxy::TcpProxy`]).
+    pub fn restart_coordinator_via(&mut self, index: usize, endpoint: String) {
+        if self.coordinator_etcd.len() <= index {
+            self.coordinator_etcd.resize(index + 1, None);
+        }
+        self.coordinator_etcd[index] = Some(endpoint);
+        self.restart_coordinator(index);
+    }
+
     /// Starts one more executor process; returns its index.
     pub fn add_executor(&mut self, slots: usize) -> usize {
         let index = self.executors.len();
@@ -270,7 +284,7 @@ impl TestCluster {
         if !flags.is_empty() {
             args.extend(flags[index % flags.len()].iter().cloned());
         }
-        args.extend(self.state_args());
+        args.extend(self.state_args(None));
         let child = spawn(
             "kiln-executor",
             &args,

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod etcd;
 pub mod mysql;
 pub mod postgres;
+pub mod proxy;
 pub mod s3;
 pub mod sinks;
 pub mod sqlite;

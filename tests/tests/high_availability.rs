@@ -8,6 +8,7 @@ use datafusion::prelude::SessionContext;
 use futures::TryStreamExt;
 use kiln_client::{Client, proto};
 use kiln_tests::cluster::{ClusterOptions, binary};
+use kiln_tests::proxy::TcpProxy;
 use kiln_tests::{TestCluster, compare, sql_job, tpch};
 
 /// A multi-stage query: a join, an aggregation in a subquery, a few thousand result rows.
@@ -315,4 +316,89 @@ async fn a_job_costs_etcd_writes_per_stage_and_its_record_outlives_the_coordinat
     );
     let executors = kiln(&["executors", "--output", "json"]);
     assert_eq!(executors.as_array().map(Vec::len), Some(2), "{executors}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leader_cut_off_from_etcd_stops_acting_before_a_successor_is_elected() {
+    let data = tpch::dataset(0.1, 3);
+    let setup = tpch::create_tables_sql(&data);
+    let expected = compare::local_result(&setup, JOIN_QUERY).await;
+    let mut cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        executors: 2,
+        slots: 1,
+        shuffle_partitions: 8,
+        lease_ttl_secs: 4,
+        ..ClusterOptions::default()
+    })
+    .await;
+    // The leader reaches etcd through a proxy; the standby, executors and clients directly.
+    let etcd_addr = cluster
+        .etcd
+        .endpoint()
+        .replace("http://", "")
+        .parse()
+        .unwrap();
+    let proxy = TcpProxy::start(etcd_addr).await;
+    let first = cluster.leader_index().await.expect("a leader");
+    let behind_proxy = 1 - first;
+    cluster.kill_coordinator(behind_proxy);
+    cluster.restart_coordinator_via(behind_proxy, proxy.url());
+    cluster.kill_coordinator(first);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while cluster.leader_index().await != Some(behind_proxy) {
+        assert!(
+            Instant::now() < deadline,
+            "the coordinator behind the proxy never led"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    cluster.restart_coordinator(first);
+    let client = cluster.client().await;
+    let job_id = client
+        .submit(sql_job("partitioned-leader", &setup, JOIN_QUERY))
+        .await
+        .expect("submitting");
+    wait_for_a_finished_stage(&client, &job_id).await;
+
+    proxy.cut();
+    let cut_at = Instant::now();
+    while cluster.leader_index().await != Some(first) {
+        assert!(
+            cut_at.elapsed() < Duration::from_secs(4 + 5),
+            "the standby was not elected within the lease TTL + 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let status = client
+        .wait(&job_id)
+        .await
+        .expect("waiting across the partition");
+    assert_succeeded(&status, &cluster);
+    let batches: Vec<RecordBatch> = client
+        .results(&status)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    compare::same_rows(&expected, &batches).expect("same rows");
+
+    // The leader cut off gave up leading before its lease could expire, so before the
+    // standby was elected: never two leaders at once.
+    let gave_up = cluster.log_lines_containing("leadership given up");
+    assert_eq!(gave_up.len(), 1, "{gave_up:?}\n{}", cluster.logs());
+    let elected = cluster.log_lines_containing("elected leader");
+    let successor = elected.iter().max().expect("the successor's election");
+    let at = |line: &str| {
+        line.split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        at(&gave_up[0]) < at(successor),
+        "gave up at {}, successor elected at {}",
+        at(&gave_up[0]),
+        at(successor)
+    );
 }
