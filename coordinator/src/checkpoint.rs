@@ -15,6 +15,11 @@ use kiln_proto::v1 as pb;
 
 use crate::job::{Job, MapOutput, TaskState};
 
+/// The largest encoded plan a job's record carries: the record is rewritten at every milestone
+/// and must stay well under the state store's request limit. A larger plan (thousands of
+/// files listed) is left out, and a successor plans the job again.
+pub const MAX_PLAN_BYTES: usize = 256 * 1024;
+
 /// How far a successor raises a job's attempt numbers: more than any leader's attempts at one
 /// task, so a successor never reuses a file name its predecessor's attempts may have written.
 const ATTEMPTS_PER_LEADER: u32 = 1000;
@@ -85,6 +90,9 @@ impl Job {
                 })
                 .collect(),
             request_id: self.request_id.clone(),
+            plan: self.plan.clone(),
+            session_config: self.session_config.clone(),
+            sink: self.sink.clone(),
         }
     }
 

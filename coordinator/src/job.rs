@@ -164,6 +164,9 @@ pub struct Job {
     pub changes: watch::Sender<u64>,
     /// The client's id for the submission (see `SubmitRequest.request_id`), or empty.
     pub request_id: String,
+    /// The physical plan as planned at submit, encoded, for a successor to resume exactly it
+    /// (see `JobRecord.plan`); empty when over [`crate::checkpoint::MAX_PLAN_BYTES`].
+    pub plan: Vec<u8>,
 }
 
 impl Job {
@@ -213,6 +216,7 @@ impl Job {
                 .then(|| Instant::now() + std::time::Duration::from_millis(timeout_ms)),
             changes: watch::channel(0).0,
             request_id: String::new(),
+            plan: vec![],
         }
     }
 

@@ -10,7 +10,7 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::error::DataFusionError;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::execution::runtime_env::RuntimeEnv;
-use datafusion::logical_expr::{LogicalPlan, Statement};
+use datafusion::logical_expr::{DdlStatement, LogicalPlan, Statement};
 use datafusion::physical_expr::Partitioning;
 use datafusion::physical_expr::expressions::col;
 use datafusion::physical_plan::ExecutionPlan;
@@ -90,6 +90,17 @@ pub async fn plan_job(
             .create_logical_plan(sql)
             .await
             .map_err(|e| invalid(format!("setup statement {}", i + 1), e))?;
+        if let LogicalPlan::Ddl(DdlStatement::CreateMemoryTable(create)) = &plan
+            && !matches!(create.input.as_ref(), LogicalPlan::EmptyRelation(_))
+        {
+            return Err(CoordinatorError::InvalidJob(format!(
+                "setup statement {} fills a table on the coordinator (CREATE TABLE ... AS): \
+                 make the query a [[step]] instead, which later steps read as a view and which \
+                 runs on the executors: {}",
+                i + 1,
+                first_line(sql)
+            )));
+        }
         if !matches!(
             plan,
             LogicalPlan::Ddl(_) | LogicalPlan::Statement(Statement::SetVariable(_))

@@ -22,7 +22,8 @@ use futures::stream::BoxStream;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::displayable;
 use kiln_core::auth::AuthChannel;
-use kiln_core::codec::encode_plan;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use kiln_core::codec::{decode_plan, encode_plan};
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::state::{Batch, Fence, Leadership, StateStore, WatchEvent, keys};
 use kiln_jobs::object_stores::KilnObjectStores;
@@ -32,13 +33,13 @@ use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
 use tokio::sync::watch;
 
-use crate::checkpoint::Milestone;
+use crate::checkpoint::{MAX_PLAN_BYTES, Milestone};
 use crate::commit::{CommitOutcome, Commits};
 use crate::config::CoordinatorConfig;
 use crate::error::{CoordinatorError, Result};
 use crate::job::{FailureOutcome, Job, MapOutput, SuccessOutcome};
 use crate::journal::Journal;
-use crate::stages::split_into_stages;
+use crate::stages::{StagePlan, split_into_stages};
 
 /// An executor as the scheduler sees it.
 struct ExecutorEntry {
@@ -346,13 +347,13 @@ impl Scheduler {
         let job_id = status.job_id.clone();
         let spec = record.spec.clone().unwrap_or_default();
         let max_attempts = self.max_attempts(&spec);
-        let mut job = match self.plan(&job_id, &spec).await {
-            Ok((planned, stages)) => Job::new(
+        let mut job = match self.replan(&job_id, &spec, &record).await {
+            Ok((stages, sink, session_config)) => Job::new(
                 job_id.clone(),
                 spec,
                 stages,
-                planned.sink,
-                planned.session_config,
+                sink,
+                session_config,
                 max_attempts,
                 record.attempt_base,
             ),
@@ -365,6 +366,7 @@ impl Scheduler {
                 return job;
             }
         };
+        job.plan = record.plan.clone();
         job.request_id = record.request_id.clone();
         if let Err(why) = job.resume(&record) {
             tracing::warn!(%job_id, %why, "starting the job over");
@@ -431,6 +433,24 @@ impl Scheduler {
         .await?;
         let stages = split_into_stages(job_id, Arc::clone(&planned.plan))?;
         Ok((planned, stages))
+    }
+
+    /// A resumed job's stages, sink and settings: from the plan its record carries (what the
+    /// job planned at submit, so it reads the same files and key ranges), else planned again.
+    async fn replan(
+        &self,
+        job_id: &str,
+        spec: &pb::JobSpec,
+        record: &pb::JobRecord,
+    ) -> Result<(Vec<StagePlan>, Option<pb::SinkSpec>, HashMap<String, String>)> {
+        if record.plan.is_empty() {
+            let (planned, stages) = self.plan(job_id, spec).await?;
+            return Ok((stages, planned.sink, planned.session_config));
+        }
+        let ctx = SessionContext::new_with_config_rt(SessionConfig::new(), Arc::clone(&self.runtime));
+        let plan = decode_plan(&record.plan, &ctx.task_ctx())?;
+        let stages = split_into_stages(job_id, plan)?;
+        Ok((stages, record.sink.clone(), record.session_config.clone()))
     }
 
     /// Checks a job as `submit` would, without accepting it.
@@ -536,6 +556,11 @@ impl Scheduler {
             0,
         );
         job.request_id = request_id;
+        match encode_plan(Arc::clone(&planned.plan)) {
+            Ok(plan) if plan.len() <= MAX_PLAN_BYTES => job.plan = plan,
+            Ok(plan) => tracing::warn!(%job_id, bytes = plan.len(), "the job's plan is too large to record; a successor would plan it again"),
+            Err(error) => tracing::warn!(%job_id, %error, "the job's plan cannot be recorded; a successor would plan it again"),
+        }
         let milestone = job.milestone();
         let record = job.record().encode_to_vec();
         if record.len() > MAX_RECORD_BYTES {

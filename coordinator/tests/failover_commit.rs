@@ -68,7 +68,8 @@ async fn a_successor_finishes_the_commit_its_predecessor_began() {
             attempt: 7,
             rows: 1,
         }],
-        request_id: String::new(),
+        // No recorded plan: the successor plans the job again from its spec.
+        ..Default::default()
     };
     let store = Arc::new(MemoryStore::new());
     store

@@ -59,6 +59,16 @@ pub fn find_fetch_failure<'a>(
     None
 }
 
+/// The message a panic carried (`panic!` with a string, or a formatted one), for reporting
+/// the panic as an error instead of losing it with the thread or task that panicked.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,14 +92,4 @@ mod tests {
         let plain = DataFusionError::Execution("division by zero".into());
         assert!(find_fetch_failure(&plain).is_none());
     }
-}
-
-/// The message a panic carried (`panic!` with a string, or a formatted one), for reporting
-/// the panic as an error instead of losing it with the thread or task that panicked.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".into())
 }

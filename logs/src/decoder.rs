@@ -55,6 +55,12 @@ pub struct LogDecoder {
     partial: Vec<u8>,
     /// A multi-line record still growing, and its first line.
     pending: Option<(Vec<u8>, u64)>,
+    /// The line being read (in `partial`) or the multi-line record (in `pending`) grew past
+    /// [`MAX_RECORD_BYTES`]: what is kept of it is its start, and the rest is skipped.
+    partial_too_long: bool,
+    pending_too_long: bool,
+    /// The longest record read ([`MAX_RECORD_BYTES`]).
+    max_record_bytes: usize,
     /// Lines seen so far.
     lines: u64,
     scratch: Vec<Value<'static>>,
@@ -82,10 +88,20 @@ impl LogDecoder {
             counters,
             partial: Vec::new(),
             pending: None,
+            partial_too_long: false,
+            pending_too_long: false,
+            max_record_bytes: MAX_RECORD_BYTES,
             lines: 0,
             scratch: Vec::new(),
             quarantined: None,
         }
+    }
+
+    /// Reads records of at most `bytes` instead of [`MAX_RECORD_BYTES`].
+    #[cfg(test)]
+    fn with_max_record_bytes(mut self, bytes: usize) -> Self {
+        self.max_record_bytes = bytes;
+        self
     }
 
     /// Keeps every bad record in `quarantined` as well.
@@ -94,30 +110,60 @@ impl LogDecoder {
         self
     }
 
-    fn line(&mut self, mut line: &[u8]) -> Result<(), ArrowError> {
+    /// One line of input; `too_long` when it was cut at the record limit.
+    fn line(&mut self, mut line: &[u8], too_long: bool) -> Result<(), ArrowError> {
         self.lines += 1;
         if let [rest @ .., b'\r'] = line {
             line = rest;
         }
         let Some(start) = &self.multiline_start else {
+            if too_long {
+                return self.too_long(line, self.lines, "a line");
+            }
             if line.iter().all(u8::is_ascii_whitespace) {
                 return Ok(());
             }
             return self.record(line, self.lines);
         };
         if start.is_match(&text(line)) {
-            if let Some((record, first)) = self.pending.take() {
-                self.record(&record, first)?;
-            }
+            self.end_pending()?;
             self.pending = Some((line.to_vec(), self.lines));
+            self.pending_too_long = too_long;
         } else if let Some((record, _)) = &mut self.pending {
-            record.push(b'\n');
-            record.extend_from_slice(line);
+            if record.len() + 1 + line.len() > self.max_record_bytes || too_long {
+                // Kept: the record's start; its other lines are skipped until the next start.
+                self.pending_too_long = true;
+            } else if !self.pending_too_long {
+                record.push(b'\n');
+                record.extend_from_slice(line);
+            }
         } else if !line.iter().all(u8::is_ascii_whitespace) {
             // Lines before the first start of a record form a record of their own.
             self.pending = Some((line.to_vec(), self.lines));
+            self.pending_too_long = too_long;
         }
         Ok(())
+    }
+
+    /// Ends the multi-line record being read, if any.
+    fn end_pending(&mut self) -> Result<(), ArrowError> {
+        let Some((record, first)) = self.pending.take() else {
+            return Ok(());
+        };
+        match std::mem::take(&mut self.pending_too_long) {
+            true => self.too_long(&record, first, "a multi-line record (does multiline_start match the first line of every record?)"),
+            false => self.record(&record, first),
+        }
+    }
+
+    /// A record cut at the record limit: bad, whatever it holds, and kept as its start.
+    fn too_long(&mut self, start: &[u8], line: u64, what: &str) -> Result<(), ArrowError> {
+        self.counters.records.add(1);
+        let reason = format!(
+            "{what} longer than the limit of {} bytes",
+            self.max_record_bytes
+        );
+        self.bad(&text(start), line, reason)
     }
 
     fn record(&mut self, record: &[u8], line: u64) -> Result<(), ArrowError> {
@@ -133,35 +179,39 @@ impl LogDecoder {
             }
             Err(reason) => {
                 self.counters.records.add(1);
-                self.counters.bad.add(1);
-                if let Some(quarantined) = &self.quarantined {
-                    quarantined
-                        .lock()
-                        .expect("quarantine poisoned")
-                        .push(BadRecord {
-                            line,
-                            reason: reason.clone(),
-                            record: text.to_string(),
-                        });
-                }
-                match self.policy {
-                    BadRecordPolicy::Permissive => {
-                        self.rows.append_corrupt(&text);
-                        Ok(())
-                    }
-                    BadRecordPolicy::DropMalformed => Ok(()),
-                    BadRecordPolicy::FailFast => {
-                        Err(ArrowError::ExternalError(Box::new(BadRecord {
-                            line,
-                            reason,
-                            record: shorten(&text),
-                        })))
-                    }
-                }
+                self.bad(&text, line, reason)
             }
         };
         self.scratch = recycle(values);
         result
+    }
+
+    /// A bad record, as the policy says: kept with its text in `_corrupt_record`, dropped, or
+    /// the end of the read; counted, and quarantined when asked.
+    fn bad(&mut self, text: &str, line: u64, reason: String) -> Result<(), ArrowError> {
+        self.counters.bad.add(1);
+        if let Some(quarantined) = &self.quarantined {
+            quarantined
+                .lock()
+                .expect("quarantine poisoned")
+                .push(BadRecord {
+                    line,
+                    reason: reason.clone(),
+                    record: text.to_string(),
+                });
+        }
+        match self.policy {
+            BadRecordPolicy::Permissive => {
+                self.rows.append_corrupt(text);
+                Ok(())
+            }
+            BadRecordPolicy::DropMalformed => Ok(()),
+            BadRecordPolicy::FailFast => Err(ArrowError::ExternalError(Box::new(BadRecord {
+                line,
+                reason,
+                record: shorten(text),
+            }))),
+        }
     }
 
     /// The input has ended: the last line may lack its newline, a multi-line record may be
@@ -169,14 +219,17 @@ impl LogDecoder {
     fn end_of_input(&mut self) -> Result<(), ArrowError> {
         if !self.partial.is_empty() {
             let line = std::mem::take(&mut self.partial);
-            self.line(&line)?;
+            let too_long = std::mem::take(&mut self.partial_too_long);
+            self.line(&line, too_long)?;
         }
-        if let Some((record, first)) = self.pending.take() {
-            self.record(&record, first)?;
-        }
-        Ok(())
+        self.end_pending()
     }
 }
+
+/// The longest record a log decoder reads: a longer line (a file without newlines, binary
+/// data), or a multi-line record that grows past it, is a bad record that keeps only its
+/// start, so one record never takes more memory than this.
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
 
 /// A record's bytes as text, invalid UTF-8 replaced. Validating first is much faster than the
 /// lossy conversion, which only bad bytes need.
@@ -195,6 +248,15 @@ fn shorten(text: &str) -> String {
     }
 }
 
+impl LogDecoder {
+    /// Adds `bytes` to the line being read, up to the record limit.
+    fn keep_partial(&mut self, bytes: &[u8]) {
+        let room = self.max_record_bytes.saturating_sub(self.partial.len());
+        self.partial.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        self.partial_too_long |= bytes.len() > room;
+    }
+}
+
 impl Decoder for LogDecoder {
     fn decode(&mut self, buf: &[u8]) -> Result<usize, ArrowError> {
         if buf.is_empty() {
@@ -205,16 +267,17 @@ impl Decoder for LogDecoder {
         while self.rows.rows() < self.batch_size && consumed < buf.len() {
             let rest = &buf[consumed..];
             let Some(end) = memchr::memchr(b'\n', rest) else {
-                self.partial.extend_from_slice(rest);
+                self.keep_partial(rest);
                 consumed = buf.len();
                 break;
             };
-            if self.partial.is_empty() {
-                self.line(&rest[..end])?;
+            if self.partial.is_empty() && end <= self.max_record_bytes {
+                self.line(&rest[..end], false)?;
             } else {
+                self.keep_partial(&rest[..end]);
                 let mut line = std::mem::take(&mut self.partial);
-                line.extend_from_slice(&rest[..end]);
-                self.line(&line)?;
+                let too_long = std::mem::take(&mut self.partial_too_long);
+                self.line(&line, too_long)?;
                 line.clear();
                 self.partial = line;
             }
@@ -342,6 +405,46 @@ mod tests {
         let batches = decode_all(&mut decoder, input.as_bytes(), 8192).unwrap();
         assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 3);
         assert_eq!(counters.bad.value(), 0);
+    }
+
+    #[test]
+    fn a_line_or_a_multiline_record_past_the_limit_is_one_bad_record_cut_short() {
+        // A 100 KB line with no newline for a while, against a 1 KB limit, in small chunks.
+        let long = "y".repeat(100_000);
+        let input = format!("{GOOD}\n{long}\n{GOOD}\n{long}");
+        let (cut, counters) = decoder(&[("format", "combined")], 100);
+        let mut cut = cut.with_max_record_bytes(1000);
+        let batches = decode_all(&mut cut, input.as_bytes(), 4096).unwrap();
+        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 4);
+        assert_eq!(counters.records.value(), 4);
+        assert_eq!(counters.bad.value(), 2);
+        let corrupt = batches[0].column(1).as_string::<i32>();
+        assert_eq!(corrupt.value(1).len(), 1000, "the bad record keeps its start");
+
+        // A multi-line record that never ends: cut, and the records after it read.
+        let mut input = String::from("2024-01-01 ERROR boom\n");
+        for _ in 0..200 {
+            input.push_str("  at a.b(C.java:1)\n");
+        }
+        input.push_str("2024-01-01 INFO ok\n");
+        let (cut, counters) = decoder(
+            &[
+                ("format", "regex"),
+                ("pattern", r"(?s)^(?P<day>\S+) (?P<level>\w+) (?P<message>.*)$"),
+                ("multiline_start", r"^\d{4}-"),
+                ("mode", "fail_fast"),
+            ],
+            100,
+        );
+        let mut cut = cut.with_max_record_bytes(1000);
+        let error = decode_all(&mut cut, input.as_bytes(), 333).unwrap_err();
+        let ArrowError::ExternalError(inner) = error else {
+            panic!("{error}")
+        };
+        let bad = inner.downcast_ref::<BadRecord>().unwrap();
+        assert_eq!(bad.line, 1);
+        assert!(bad.reason.contains("a multi-line record"), "{}", bad.reason);
+        assert_eq!(counters.bad.value(), 1);
     }
 
     #[test]

@@ -186,6 +186,25 @@ async fn bad_jobs_are_rejected_at_submit_with_a_clear_error() {
             ),
             "/no/such/dir",
         ),
+        // Limits: work the coordinator would do itself, or track without bound.
+        (
+            sql_job(
+                "materialised-setup",
+                &["CREATE TABLE big AS SELECT * FROM generate_series(1, 100000000)".into()],
+                "SELECT count(*) FROM big",
+            ),
+            "fills a table on the coordinator",
+        ),
+        (
+            proto::JobSpec {
+                options: Some(proto::JobOptions {
+                    parallelism: 4_000_000_000,
+                    ..Default::default()
+                }),
+                ..sql_job("huge-parallelism", &[], "SELECT 1")
+            },
+            "over the limit of 10000 partitions per shuffle",
+        ),
     ];
     for (spec, mentions) in cases {
         let name = spec.name.clone();

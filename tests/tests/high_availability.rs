@@ -402,3 +402,77 @@ async fn a_leader_cut_off_from_etcd_stops_acting_before_a_successor_is_elected()
         at(successor)
     );
 }
+
+/// Writes Parquet file `name` under `dir`: keys `k` (value % 50) and values `v` from `from`
+/// to `to`.
+async fn numbers_file(dir: &std::path::Path, name: &str, from: i64, to: i64) {
+    let ctx = SessionContext::new();
+    let sql = format!("SELECT value % 50 AS k, value AS v FROM generate_series({from}, {to})");
+    ctx.sql(&sql)
+        .await
+        .unwrap()
+        .write_parquet(
+            dir.join(name).to_str().unwrap(),
+            datafusion::dataframe::DataFrameWriteOptions::new().with_single_file_output(true),
+            None,
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_successor_resumes_the_files_the_job_listed_not_the_files_there_now() {
+    let data = tempfile::tempdir().unwrap();
+    let (a, b) = (data.path().join("a"), data.path().join("b"));
+    for dir in [&a, &b] {
+        std::fs::create_dir_all(dir).unwrap();
+        for file in 0..4 {
+            let from = file * 50_000 + 1;
+            numbers_file(dir, &format!("{file}.parquet"), from, from + 49_999).await;
+        }
+    }
+    let setup = vec![
+        format!("CREATE EXTERNAL TABLE a STORED AS PARQUET LOCATION '{}/'", a.display()),
+        format!("CREATE EXTERNAL TABLE b STORED AS PARQUET LOCATION '{}/'", b.display()),
+    ];
+    let sql = "SELECT a.k, count(*) AS n, sum(b.v) AS total FROM a JOIN b ON a.v = b.v \
+               GROUP BY a.k ORDER BY a.k";
+    let expected = compare::local_result(&setup, sql).await;
+
+    let mut cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        executors: 2,
+        slots: 1,
+        shuffle_partitions: 8,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let job_id = client
+        .submit(sql_job("moving-sources", &setup, sql))
+        .await
+        .expect("submitting");
+    wait_for_a_finished_stage(&client, &job_id).await;
+
+    // The leader dies, and new files land in both tables before its successor takes over:
+    // the successor must finish the job over the files the job listed when it was planned.
+    let leader = cluster.leader_index().await.expect("a leader");
+    cluster.kill_coordinator(leader);
+    for dir in [&a, &b] {
+        numbers_file(dir, "4.parquet", 1, 200_000).await;
+    }
+    let status = client.wait(&job_id).await.expect("waiting across the failover");
+    assert_succeeded(&status, &cluster);
+    assert_eq!(cluster.leader_index().await, Some(1 - leader));
+    assert!(
+        !cluster.log_lines_containing("job resumed").is_empty(),
+        "the successor resumed the job"
+    );
+    let batches: Vec<RecordBatch> = client
+        .results(&status)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    compare::same_rows(&expected, &batches).expect("the rows of the files listed at submit");
+}
