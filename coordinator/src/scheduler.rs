@@ -21,8 +21,8 @@ use futures::stream::BoxStream;
 
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::displayable;
-use kiln_core::auth::AuthChannel;
 use datafusion::prelude::{SessionConfig, SessionContext};
+use kiln_core::auth::AuthChannel;
 use kiln_core::codec::{decode_plan, encode_plan};
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::state::{Batch, Fence, Leadership, StateStore, WatchEvent, keys};
@@ -442,12 +442,17 @@ impl Scheduler {
         job_id: &str,
         spec: &pb::JobSpec,
         record: &pb::JobRecord,
-    ) -> Result<(Vec<StagePlan>, Option<pb::SinkSpec>, HashMap<String, String>)> {
+    ) -> Result<(
+        Vec<StagePlan>,
+        Option<pb::SinkSpec>,
+        HashMap<String, String>,
+    )> {
         if record.plan.is_empty() {
             let (planned, stages) = self.plan(job_id, spec).await?;
             return Ok((stages, planned.sink, planned.session_config));
         }
-        let ctx = SessionContext::new_with_config_rt(SessionConfig::new(), Arc::clone(&self.runtime));
+        let ctx =
+            SessionContext::new_with_config_rt(SessionConfig::new(), Arc::clone(&self.runtime));
         let plan = decode_plan(&record.plan, &ctx.task_ctx())?;
         let stages = split_into_stages(job_id, plan)?;
         Ok((stages, record.sink.clone(), record.session_config.clone()))
@@ -558,8 +563,12 @@ impl Scheduler {
         job.request_id = request_id;
         match encode_plan(Arc::clone(&planned.plan)) {
             Ok(plan) if plan.len() <= MAX_PLAN_BYTES => job.plan = plan,
-            Ok(plan) => tracing::warn!(%job_id, bytes = plan.len(), "the job's plan is too large to record; a successor would plan it again"),
-            Err(error) => tracing::warn!(%job_id, %error, "the job's plan cannot be recorded; a successor would plan it again"),
+            Ok(plan) => {
+                tracing::warn!(%job_id, bytes = plan.len(), "the job's plan is too large to record; a successor would plan it again")
+            }
+            Err(error) => {
+                tracing::warn!(%job_id, %error, "the job's plan cannot be recorded; a successor would plan it again")
+            }
         }
         let milestone = job.milestone();
         let record = job.record().encode_to_vec();

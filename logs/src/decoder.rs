@@ -151,7 +151,11 @@ impl LogDecoder {
             return Ok(());
         };
         match std::mem::take(&mut self.pending_too_long) {
-            true => self.too_long(&record, first, "a multi-line record (does multiline_start match the first line of every record?)"),
+            true => self.too_long(
+                &record,
+                first,
+                "a multi-line record (does multiline_start match the first line of every record?)",
+            ),
             false => self.record(&record, first),
         }
     }
@@ -252,7 +256,8 @@ impl LogDecoder {
     /// Adds `bytes` to the line being read, up to the record limit.
     fn keep_partial(&mut self, bytes: &[u8]) {
         let room = self.max_record_bytes.saturating_sub(self.partial.len());
-        self.partial.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        self.partial
+            .extend_from_slice(&bytes[..bytes.len().min(room)]);
         self.partial_too_long |= bytes.len() > room;
     }
 }
@@ -419,7 +424,11 @@ mod tests {
         assert_eq!(counters.records.value(), 4);
         assert_eq!(counters.bad.value(), 2);
         let corrupt = batches[0].column(1).as_string::<i32>();
-        assert_eq!(corrupt.value(1).len(), 1000, "the bad record keeps its start");
+        assert_eq!(
+            corrupt.value(1).len(),
+            1000,
+            "the bad record keeps its start"
+        );
 
         // A multi-line record that never ends: cut, and the records after it read.
         let mut input = String::from("2024-01-01 ERROR boom\n");
@@ -430,7 +439,10 @@ mod tests {
         let (cut, counters) = decoder(
             &[
                 ("format", "regex"),
-                ("pattern", r"(?s)^(?P<day>\S+) (?P<level>\w+) (?P<message>.*)$"),
+                (
+                    "pattern",
+                    r"(?s)^(?P<day>\S+) (?P<level>\w+) (?P<message>.*)$",
+                ),
                 ("multiline_start", r"^\d{4}-"),
                 ("mode", "fail_fast"),
             ],

@@ -432,8 +432,14 @@ async fn a_successor_resumes_the_files_the_job_listed_not_the_files_there_now() 
         }
     }
     let setup = vec![
-        format!("CREATE EXTERNAL TABLE a STORED AS PARQUET LOCATION '{}/'", a.display()),
-        format!("CREATE EXTERNAL TABLE b STORED AS PARQUET LOCATION '{}/'", b.display()),
+        format!(
+            "CREATE EXTERNAL TABLE a STORED AS PARQUET LOCATION '{}/'",
+            a.display()
+        ),
+        format!(
+            "CREATE EXTERNAL TABLE b STORED AS PARQUET LOCATION '{}/'",
+            b.display()
+        ),
     ];
     let sql = "SELECT a.k, count(*) AS n, sum(b.v) AS total FROM a JOIN b ON a.v = b.v \
                GROUP BY a.k ORDER BY a.k";
@@ -461,7 +467,10 @@ async fn a_successor_resumes_the_files_the_job_listed_not_the_files_there_now() 
     for dir in [&a, &b] {
         numbers_file(dir, "4.parquet", 1, 200_000).await;
     }
-    let status = client.wait(&job_id).await.expect("waiting across the failover");
+    let status = client
+        .wait(&job_id)
+        .await
+        .expect("waiting across the failover");
     assert_succeeded(&status, &cluster);
     assert_eq!(cluster.leader_index().await, Some(1 - leader));
     assert!(
