@@ -572,6 +572,30 @@ impl Job {
         self.stages[stage as usize].tasks[partition as usize].state = TaskState::Pending;
     }
 
+    /// `attempt` of a task, running on `executor_id` as far as the leader knows, is not there
+    /// (its launch never arrived, or it ended without a report): it runs again, uncounted.
+    /// Returns true when that attempt was the task's current one.
+    pub fn attempt_lost(&mut self, stage: u32, partition: u32, attempt: u32) -> bool {
+        if !self.is_current(stage, partition, attempt) {
+            return false;
+        }
+        let task = &mut self.stages[stage as usize].tasks[partition as usize];
+        end_attempt(task, attempt, pb::TaskAttemptState::Lost);
+        task.state = TaskState::Pending;
+        true
+    }
+
+    /// When `attempt` of a task started, if this leader started it.
+    pub fn attempt_started_at_ms(&self, stage: u32, partition: u32, attempt: u32) -> Option<u64> {
+        let task = self
+            .stages
+            .get(stage as usize)?
+            .tasks
+            .get(partition as usize)?;
+        let record = task.attempts.iter().rev().find(|a| a.attempt == attempt)?;
+        Some(record.started_at_ms)
+    }
+
     /// An executor is gone: its running tasks and its outputs must be redone.
     /// Returns true when anything changed.
     pub fn executor_lost(&mut self, executor_id: &str) -> bool {

@@ -114,6 +114,10 @@ struct State {
     leader: Option<LeaderState>,
 }
 
+/// How long after its launch an attempt that its executor does not list in a heartbeat counts
+/// as lost: longer than a launch takes to arrive and a heartbeat to come back.
+const LOST_AFTER: Duration = Duration::from_secs(10);
+
 /// How many finished jobs keep their tasks, attempts and logs in the leader's memory; older
 /// ones keep only their final status.
 const DETAILED_FINISHED_JOBS: usize = 100;
@@ -794,6 +798,62 @@ impl Scheduler {
         }
         self.run_effects(effects);
         self.schedule();
+    }
+
+    /// Reconciles what an executor says it runs with what this leader expects it to run:
+    /// returns the attempts it should kill (not expected there), and runs again those it
+    /// should run but does not list, once they were launched long enough ago that the launch
+    /// cannot still be on its way.
+    pub fn heartbeat(
+        self: &Arc<Self>,
+        executor_id: &str,
+        running: Vec<pb::TaskId>,
+    ) -> Vec<pb::TaskId> {
+        let key = |id: &pb::TaskId| (id.job_id.clone(), id.stage_id, id.partition, id.attempt);
+        let lost_before = kiln_core::ids::now_ms().saturating_sub(LOST_AFTER.as_millis() as u64);
+        let mut lost_any = false;
+        let cancel = {
+            let state = &mut *self.lock();
+            let Some(entry) = state.executors.get_mut(executor_id) else {
+                return vec![];
+            };
+            let reported: HashSet<_> = running.iter().map(key).collect();
+            let cancel: Vec<pb::TaskId> = running
+                .into_iter()
+                .filter(|id| !entry.running.contains(&key(id)))
+                .collect();
+            let missing: Vec<_> = entry
+                .running
+                .iter()
+                .filter(|attempt| !reported.contains(*attempt))
+                .cloned()
+                .collect();
+            for (job_id, stage, partition, attempt) in missing {
+                let Some(job) = state.jobs.get_mut(&job_id) else {
+                    continue;
+                };
+                let started = job.attempt_started_at_ms(stage, partition, attempt);
+                if started.is_none_or(|at| at > lost_before) {
+                    continue;
+                }
+                entry
+                    .running
+                    .remove(&(job_id.clone(), stage, partition, attempt));
+                if job.attempt_lost(stage, partition, attempt) {
+                    tracing::warn!(%job_id, %executor_id, "stage {stage} task {partition} attempt {attempt} is not on its executor; running it again");
+                    job.touch();
+                    lost_any = true;
+                }
+            }
+            cancel
+        };
+        if !cancel.is_empty() {
+            tracing::info!(%executor_id, attempts = cancel.len(), "telling an executor to kill attempts this leader does not expect");
+        }
+        if lost_any {
+            self.schedule();
+        }
+        cancel
     }
 
     // ---- the clock --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ fn executor(port: u32) -> pb::ExecutorInfo {
         grpc_port: port,
         flight_port: port,
         slots: 1,
+        started_at_ms: 1,
     }
 }
 

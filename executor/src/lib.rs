@@ -90,6 +90,32 @@ async fn fence_on_expiry(mut expirations: watch::Receiver<u64>, runner: Arc<Task
     }
 }
 
+/// How often an executor tells the leader which attempts it runs.
+const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(3);
+
+/// Sends heartbeats until the executor shuts down, killing the attempts the leader does not
+/// expect here (their job ended, or a predecessor started them).
+async fn heartbeats(
+    membership: Arc<Membership>,
+    runner: Arc<TaskRunner>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(HEARTBEAT_INTERVAL) => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+        let cancel = membership.heartbeat(runner.running()).await;
+        if !cancel.is_empty() {
+            tracing::warn!(
+                attempts = cancel.len(),
+                "killing attempts the leader does not expect on this executor"
+            );
+            runner.cancel(&cancel);
+        }
+    }
+}
+
 impl Executor {
     /// Binds the ports, starts the servers and joins the cluster whose state is in `store`.
     pub async fn start(config: ExecutorConfig, store: Arc<dyn StateStore>) -> Result<Executor> {
@@ -138,6 +164,7 @@ impl Executor {
             grpc_port: grpc_addr.port() as u32,
             flight_port: flight_addr.port() as u32,
             slots: config.slots as u32,
+            started_at_ms: kiln_core::ids::now_ms(),
         };
 
         let membership = Arc::new(Membership::new(store, info, &config));
@@ -186,6 +213,11 @@ impl Executor {
         if let Some(expirations) = membership.expirations() {
             tokio::spawn(fence_on_expiry(expirations, Arc::clone(&runner)));
         }
+        tokio::spawn(heartbeats(
+            Arc::clone(&membership),
+            Arc::clone(&runner),
+            shutdown_rx.clone(),
+        ));
         tracing::info!(executor_id = %id, %grpc_addr, %flight_addr, slots = config.slots, "executor started");
         Ok(Executor {
             id,

@@ -142,6 +142,27 @@ impl Membership {
         tracing::error!("gave up reporting task outcomes; the leader will run them again");
     }
 
+    /// Tells the leader which attempts run here; returns those it says to kill (none when no
+    /// leader answers: the next heartbeat asks again).
+    pub(crate) async fn heartbeat(&self, running: Vec<pb::TaskId>) -> Vec<pb::TaskId> {
+        let request = pb::HeartbeatRequest {
+            executor_id: self.info.executor_id.clone(),
+            running,
+        };
+        let answer = match self.leader().await {
+            Ok((_, mut client)) => client.heartbeat(request).await,
+            Err(_) => return vec![],
+        };
+        match answer {
+            Ok(response) => response.into_inner().cancel,
+            Err(status) => {
+                tracing::debug!(%status, "heartbeat not answered");
+                self.forget_leader();
+                vec![]
+            }
+        }
+    }
+
     /// Tells the leader this executor takes no new tasks.
     pub(crate) async fn drain(&self) {
         let request = pb::DrainRequest {

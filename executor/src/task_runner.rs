@@ -82,19 +82,35 @@ impl TaskRunner {
             let started = Instant::now();
             let log = TaskLog::default();
             let outcome = log.scope(guarded(this.attempt(&id, &task, started))).await;
-            this.running
-                .lock()
-                .expect("running tasks poisoned")
-                .remove(&key_of(&id));
             let status = pb::TaskStatus {
-                task_id: Some(id),
+                task_id: Some(id.clone()),
                 outcome: Some(outcome),
                 elapsed_ms: started.elapsed().as_millis() as u64,
                 log: log.lines(),
             };
             this.membership.report(vec![status]).await;
+            // Listed in heartbeats until its end is reported, so the leader never takes an
+            // attempt whose report is on its way for a lost one.
+            this.running
+                .lock()
+                .expect("running tasks poisoned")
+                .remove(&key_of(&id));
         });
         running.insert(key, handle.abort_handle());
+    }
+
+    /// The attempts running, or ended and not yet reported.
+    pub(crate) fn running(&self) -> Vec<pb::TaskId> {
+        let running = self.running.lock().expect("running tasks poisoned");
+        running
+            .keys()
+            .map(|(job_id, stage_id, partition, attempt)| pb::TaskId {
+                job_id: job_id.clone(),
+                stage_id: *stage_id,
+                partition: *partition,
+                attempt: *attempt,
+            })
+            .collect()
     }
 
     /// Kills running attempts; their outcome is not reported (the coordinator asked).

@@ -485,3 +485,54 @@ async fn a_successor_resumes_the_files_the_job_listed_not_the_files_there_now() 
         .unwrap();
     compare::same_rows(&expected, &batches).expect("the rows of the files listed at submit");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attempts_a_dead_leader_started_are_killed_once_its_successor_runs_their_tasks() {
+    let mut cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        executors: 2,
+        slots: 2,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    // One long task: it is still running when the leader dies.
+    let slow = "SELECT sum(value % 7) AS n FROM generate_series(1, 20000000000)";
+    let job_id = client
+        .submit(sql_job("outlives-its-leader", &[], slow))
+        .await
+        .expect("submitting");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while client.get(&job_id).await.unwrap().stages[0].tasks_running == 0 {
+        assert!(Instant::now() < deadline, "the task never started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let leader = cluster.leader_index().await.expect("a leader");
+    cluster.kill_coordinator(leader);
+
+    // The successor runs the task again; the executor still running the first attempt hears
+    // from it, in a heartbeat, that the attempt is not expected, and kills it.
+    let zombie = "killing attempts the leader does not expect";
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while cluster.log_lines_containing(zombie).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the predecessor's attempt was never killed\n{}",
+            cluster.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(cluster.leader_index().await, Some(1 - leader));
+    let status = client.get(&job_id).await.unwrap();
+    assert_eq!(
+        status.state,
+        proto::JobState::Running as i32,
+        "{}",
+        status.error
+    );
+    assert_eq!(
+        status.stages[0].tasks_running, 1,
+        "the successor's attempt runs"
+    );
+    client.cancel(&job_id).await.expect("cancelling");
+}

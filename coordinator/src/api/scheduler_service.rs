@@ -56,6 +56,20 @@ impl pb::scheduler_service_server::SchedulerService for SchedulerApi {
         Ok(Response::new(pb::ReportTaskStatusResponse {}))
     }
 
+    async fn heartbeat(
+        &self,
+        request: Request<pb::HeartbeatRequest>,
+    ) -> Result<Response<pb::HeartbeatResponse>, Status> {
+        if !self.scheduler.is_leader() {
+            return Err(CoordinatorError::NotLeader(None).into());
+        }
+        let request = request.into_inner();
+        let cancel = self
+            .scheduler
+            .heartbeat(&request.executor_id, request.running);
+        Ok(Response::new(pb::HeartbeatResponse { cancel }))
+    }
+
     async fn drain(
         &self,
         request: Request<pb::DrainRequest>,
