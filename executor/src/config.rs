@@ -69,3 +69,44 @@ impl ExecutorConfig {
         }
     }
 }
+
+/// The memory limit of this process's cgroup (v2 `memory.max`, else v1
+/// `memory.limit_in_bytes`), when one is set: in a Kubernetes pod, its memory limit.
+pub fn cgroup_memory_limit() -> Option<usize> {
+    [
+        "/sys/fs/cgroup/memory.max",
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+    ]
+    .iter()
+    .find_map(|path| std::fs::read_to_string(path).ok())
+    .and_then(|text| parse_cgroup_limit(&text))
+}
+
+/// A cgroup file's limit: `max` (v2) or a huge number (v1) mean none.
+fn parse_cgroup_limit(text: &str) -> Option<usize> {
+    let bytes: u64 = text.trim().parse().ok()?;
+    (bytes < 1 << 60).then_some(bytes as usize)
+}
+
+/// The memory tasks share, by default, in a cgroup of `cgroup` bytes: three quarters of what
+/// the in-memory shuffle outputs leave (the rest is Flight buffers and the process itself), and
+/// never less than a quarter of the cgroup, so operators spill before the kernel kills the
+/// executor.
+pub fn default_memory_limit(cgroup: usize, shuffle_memory: usize) -> usize {
+    (cgroup.saturating_sub(shuffle_memory) / 4 * 3).max(cgroup / 4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cgroup_limit_sets_the_task_memory_and_no_limit_sets_none() {
+        assert_eq!(parse_cgroup_limit("max\n"), None);
+        assert_eq!(parse_cgroup_limit("9223372036854771712\n"), None);
+        assert_eq!(parse_cgroup_limit("2147483648\n"), Some(2 << 30));
+        let gib = 1 << 30;
+        assert_eq!(default_memory_limit(2 * gib, gib), 3 * gib / 4);
+        assert_eq!(default_memory_limit(gib, gib), gib / 4);
+    }
+}

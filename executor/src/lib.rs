@@ -15,7 +15,7 @@ pub mod task_log;
 mod task_memory;
 mod task_runner;
 
-pub use config::ExecutorConfig;
+pub use config::{ExecutorConfig, cgroup_memory_limit, default_memory_limit};
 pub use error::{ExecutorError, Result};
 
 use std::net::SocketAddr;

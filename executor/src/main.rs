@@ -9,7 +9,7 @@ use kiln_core::config::{DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_SHUFFLE_MEMORY_MB};
 use kiln_core::shuffle::ShuffleCompression;
 use kiln_core::state::StateStoreArgs;
 use kiln_core::tls::TlsArgs;
-use kiln_executor::{Executor, ExecutorConfig};
+use kiln_executor::{Executor, ExecutorConfig, cgroup_memory_limit, default_memory_limit};
 
 /// Runs Kiln tasks sent by the leading coordinator and serves their shuffle output over Arrow
 /// Flight. It joins the cluster by registering in etcd under a lease, and finds the leader there.
@@ -46,7 +46,9 @@ struct Args {
     /// a copy; outputs past it are files in --work-dir (0: every output is a file).
     #[arg(long, env = "KILN_SHUFFLE_MEMORY_MB", default_value_t = DEFAULT_SHUFFLE_MEMORY_MB)]
     shuffle_memory_mb: usize,
-    /// Memory shared by all running tasks, in MiB; operators spill to disk beyond it.
+    /// Memory shared by all running tasks, in MiB; operators spill to disk beyond it. Default:
+    /// in a cgroup with a memory limit (a Kubernetes pod's), three quarters of what
+    /// --shuffle-memory-mb leaves of it; else unbounded.
     #[arg(long, env = "KILN_MEMORY_LIMIT_MB")]
     memory_limit_mb: Option<usize>,
     /// The gRPC message size limit in bytes; must match the rest of the cluster.
@@ -83,7 +85,18 @@ async fn main() {
     }
     config.shuffle_compression = args.shuffle_compression;
     config.shuffle_memory = args.shuffle_memory_mb * 1024 * 1024;
-    config.memory_limit = args.memory_limit_mb.map(|mb| mb * 1024 * 1024);
+    config.memory_limit = match args.memory_limit_mb {
+        Some(mb) => Some(mb * 1024 * 1024),
+        None => cgroup_memory_limit().map(|cgroup| {
+            let limit = default_memory_limit(cgroup, config.shuffle_memory);
+            tracing::info!(
+                cgroup,
+                limit,
+                "task memory limited by the cgroup's memory limit"
+            );
+            limit
+        }),
+    };
     config.max_message_size = args.max_message_size;
     config.lease_ttl = args.state.lease_ttl();
     config.executor_id = args.executor_id;

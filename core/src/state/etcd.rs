@@ -496,10 +496,19 @@ impl StateStore for EtcdStore {
         // Keep the lease alive while waiting: a campaign can wait for a long time.
         let guard = self.keep_alive(lease, ttl, OnExpiry::Lose(lost_sender));
         let mut election = self.client.election_client();
-        let won = election
-            .campaign(self.absolute(super::keys::LEADER), value, lease)
-            .await
-            .map_err(unavailable)?;
+        let mut expired = lost.clone();
+        // A lease lost while waiting (etcd unreachable too long) can never win: the caller
+        // campaigns again with a fresh one instead of waiting forever.
+        let won = tokio::select! {
+            won = election.campaign(self.absolute(super::keys::LEADER), value, lease) => {
+                won.map_err(unavailable)?
+            }
+            _ = expired.wait_for(|lost| *lost) => {
+                return Err(StateError::Unavailable(
+                    "the lease expired while campaigning for leader".into(),
+                ));
+            }
+        };
         let key = won
             .leader()
             .ok_or_else(|| StateError::Unavailable("etcd returned no leader key".into()))?;
