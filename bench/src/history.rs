@@ -33,8 +33,9 @@ fn resident_bytes(pid: u32) -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// etcd's database size and the number of keys under the cluster's job prefixes.
-async fn etcd_figures(cluster: &TestCluster) -> (i64, i64, i64) {
+/// etcd's database size, the bytes of the cluster's keys and values, and the number of keys
+/// under its job prefixes.
+async fn etcd_figures(cluster: &TestCluster) -> (i64, usize, i64, i64) {
     let mut etcd = etcd_client::Client::connect([cluster.etcd.endpoint()], None)
         .await
         .expect("connecting to etcd");
@@ -50,7 +51,19 @@ async fn etcd_figures(cluster: &TestCluster) -> (i64, i64, i64) {
     };
     let running = count("/kiln/jobs/").await;
     let history = count("/kiln/history/").await;
-    (size, running, history)
+    let store = kiln_core::state::EtcdStore::connect(&kiln_core::state::EtcdOptions::new(
+        vec![cluster.etcd.endpoint()],
+        kiln_core::config::DEFAULT_ETCD_PREFIX,
+    ))
+    .await
+    .expect("connecting to etcd");
+    let live = kiln_core::state::StateStore::list(&store, "")
+        .await
+        .expect("listing the cluster's keys")
+        .iter()
+        .map(|(key, value)| key.len() + value.len())
+        .sum();
+    (size, live, running, history)
 }
 
 pub async fn run(jobs: usize, history_limit: usize, out: &Path) {
@@ -70,9 +83,12 @@ pub async fn run(jobs: usize, history_limit: usize, out: &Path) {
             tokio::time::sleep(Duration::from_millis(500)).await;
             let leader = cluster.leader_index().await.expect("a leader");
             let rss = resident_bytes(cluster.coordinator_pid(leader).expect("the leader runs"));
-            let (size, running, history) = etcd_figures(&cluster).await;
-            println!("{} jobs: etcd {size} B, leader {rss} B", i + 1);
-            rows.push((i + 1, size, running, history, rss));
+            let (size, live, running, history) = etcd_figures(&cluster).await;
+            println!(
+                "{} jobs: etcd {size} B ({live} B live), leader {rss} B",
+                i + 1
+            );
+            rows.push((i + 1, size, live, running, history, rss));
         }
     }
     let ran_for = started.elapsed();
@@ -92,23 +108,24 @@ pub async fn run(jobs: usize, history_limit: usize, out: &Path) {
          `kiln-bench history --jobs {jobs} --history-limit {history_limit}`: etcd, 2 coordinator \
          and 2 executor processes (lease TTL 3 s); {jobs} two-stage jobs at parallelism 64 \
          (64 + 1 tasks each) in {:.1} s, then the leader is killed.\n\n\
-         | finished jobs | etcd db size | keys in jobs/ | keys in history/ | leader RSS |\n\
-         |---|---|---|---|---|\n",
+         | finished jobs | etcd db size | the cluster's keys and values | keys in jobs/ | keys in history/ | leader RSS |\n\
+         |---|---|---|---|---|---|\n",
         ran_for.as_secs_f64()
     );
-    for (done, size, running, history, rss) in rows {
+    for (done, size, live, running, history, rss) in rows {
         text.push_str(&format!(
-            "| {done} | {:.1} MiB | {running} | {history} | {:.1} MiB |\n",
+            "| {done} | {:.1} MiB | {:.0} KiB | {running} | {history} | {:.1} MiB |\n",
             size as f64 / 1048576.0,
+            live as f64 / 1024.0,
             rss as f64 / 1048576.0
         ));
     }
     text.push_str(&format!(
         "\nKill of the leader -> a new job SUCCEEDED on the standby: {:.2} s (target: lease \
          TTL + 5 s = 8 s).\n\n\
-         etcd's db size counts every revision until etcd compacts (it is not compacted here), so \
-         it grows with writes, not with what is kept; the keys under jobs/ and history/ are what \
-         a new leader reads.\n",
+         etcd's db size counts every revision until etcd compacts (the benchmark's etcd runs \
+         without compaction), so it grows with writes, not with what is kept; the cluster's keys \
+         and values, and the keys under jobs/ and history/, are what a new leader reads.\n",
         failover.as_secs_f64()
     ));
     std::fs::create_dir_all(out.parent().unwrap_or(Path::new("."))).unwrap();
