@@ -365,8 +365,8 @@ async fn a_leader_cut_off_from_etcd_stops_acting_before_a_successor_is_elected()
     let cut_at = Instant::now();
     while cluster.leader_index().await != Some(first) {
         assert!(
-            cut_at.elapsed() < Duration::from_secs(4 + 5),
-            "the standby was not elected within the lease TTL + 5 s"
+            cut_at.elapsed() < Duration::from_secs(30),
+            "the standby was not elected within 30 s of the cut (lease TTL 4 s)"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

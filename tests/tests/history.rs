@@ -130,8 +130,9 @@ async fn a_standby_takes_over_a_cluster_whose_job_records_outgrow_one_etcd_respo
         Some(1 - leader),
         "the standby leads"
     );
+    // A bound against hangs, not a measure: bench/results/history.md times the failover.
     assert!(
-        took < Duration::from_secs(3 + 5),
+        took < Duration::from_secs(30),
         "the standby ran a job {took:?} after the leader died (lease TTL 3 s)"
     );
 
