@@ -830,6 +830,8 @@ impl Scheduler {
                 .collect();
             for (job_id, stage, partition, attempt) in missing {
                 let Some(job) = state.jobs.get_mut(&job_id) else {
+                    // No job expects it any more: the slot it held is free.
+                    entry.running.remove(&(job_id, stage, partition, attempt));
                     continue;
                 };
                 let started = job.attempt_started_at_ms(stage, partition, attempt);
