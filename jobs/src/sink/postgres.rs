@@ -248,30 +248,16 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Re
         return Ok(());
     };
     let publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
-    let done = publishing.done;
-    let publishing: Box<dyn super::publishing::Publishing> = Box::new(publishing);
-    match done {
-        // Recorded in the ledger: an earlier run of this commit published the rows.
-        true => publishing.commit().await,
-        false => super::publishing::publish_all(publishing, sink, winners).await,
-    }
+    super::publishing::publish_all(Box::new(publishing), sink, winners).await
 }
 
-/// The publishing transaction of a job's sink, for a [`Publisher`](super::Publisher); it
-/// fails if the job's commit is already in the ledger.
+/// The publishing transaction of a job's sink, for a [`Publisher`](super::Publisher).
 pub(crate) async fn open_publishing(
     sink: pb::SinkSpec,
     job_id: String,
     first: Winner,
 ) -> Result<Box<dyn super::publishing::Publishing>> {
-    let publishing = Publishing::begin(sink, job_id, first).await?;
-    if publishing.done {
-        return Err(failure(
-            &publishing.sink,
-            "the job's commit is already recorded",
-        ));
-    }
-    Ok(Box::new(publishing))
+    Ok(Box::new(Publishing::begin(sink, job_id, first).await?))
 }
 
 /// A transaction publishing a job's staging tables into its target, one partition at a time;
@@ -450,6 +436,10 @@ impl super::publishing::Publishing for Publishing {
             .await
             .map_err(db_failure(&self.sink, "committing"))?;
         drop_staging_tables(&self.client, &self.sink, &self.target, &self.job_id).await
+    }
+
+    fn is_recorded(&self) -> bool {
+        self.done
     }
 
     async fn rollback(self: Box<Self>) -> Result<()> {

@@ -11,7 +11,7 @@
 //! the job's commit runs whole, as it does without a publisher. Either way each row is
 //! published once.
 
-use datafusion::error::Result;
+use datafusion::error::{DataFusionError, Result};
 use kiln_proto::v1 as pb;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
@@ -103,6 +103,10 @@ async fn run(
                 let step = match publishing.as_mut() {
                     Some(publishing) => publishing.publish(winner).await,
                     None => match open(sink.clone(), job_id.clone(), winner).await {
+                        // Committed already (this is a rerun): nothing to publish early.
+                        Ok(opened) if opened.is_recorded() => Err(DataFusionError::Execution(
+                            "the job's commit is already recorded".into(),
+                        )),
                         Ok(mut opened) => {
                             let step = opened.publish(winner).await;
                             publishing = Some(opened);
@@ -155,7 +159,6 @@ async fn run(
 mod tests {
     use super::*;
     use async_trait::async_trait;
-    use datafusion::error::DataFusionError;
     use std::sync::{Arc, Mutex};
 
     /// A transaction that records what it is asked to do; publishing partition 9 fails.
@@ -187,6 +190,9 @@ mod tests {
         async fn rollback(self: Box<Self>) -> Result<()> {
             self.0.lock().unwrap().push("rollback".into());
             Ok(())
+        }
+        fn is_recorded(&self) -> bool {
+            false
         }
     }
 

@@ -19,15 +19,22 @@ pub(crate) trait Publishing: Send {
     async fn commit(self: Box<Self>) -> Result<()>;
     /// Rolls the transaction back.
     async fn rollback(self: Box<Self>) -> Result<()>;
+    /// Whether the ledger already records the job's commit: its rows are published, and
+    /// committing only cleans up.
+    fn is_recorded(&self) -> bool;
 }
 
 /// A job's whole commit in `publishing`: empties the target for `overwrite`, publishes every
-/// winner, then commits.
+/// winner, then commits; only commits (cleans up) when an earlier run of the commit is
+/// recorded.
 pub(crate) async fn publish_all(
     mut publishing: Box<dyn Publishing>,
     sink: &pb::SinkSpec,
     winners: &[Winner],
 ) -> Result<()> {
+    if publishing.is_recorded() {
+        return publishing.commit().await;
+    }
     if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
         publishing.empty_target().await?;
     }
