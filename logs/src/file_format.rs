@@ -33,12 +33,13 @@ use datafusion_datasource::decoder::{DecoderDeserializer, deserialize_stream};
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore, PutOptions};
+use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore};
 use regex::Regex;
 
 use crate::decoder::{BadRecord, Counters, LogDecoder, Quarantined};
 use crate::formats::{Columns, Format};
 use crate::options::{BadRecordPolicy, LogOptions, bad};
+use crate::quarantine::{Input, Quarantine, QuarantineWriter};
 use crate::values::{ColumnSource, ColumnType, RowBuilder};
 use crate::{CORRUPT_RECORD_COLUMN, metrics};
 
@@ -224,15 +225,6 @@ pub struct LogSource {
     metrics: ExecutionPlanMetricsSet,
     projection: SplitProjection,
     quarantine: Option<Quarantine>,
-}
-
-/// Where a scan's bad records go: `PREFIX/RUN/FILE.START.jsonl`, one object per file or byte
-/// range, named by its input alone so a retried task attempt rewrites the same object.
-#[derive(Debug, Clone)]
-struct Quarantine {
-    store: Arc<dyn ObjectStore>,
-    prefix: Path,
-    run_id: String,
 }
 
 impl LogSource {
@@ -510,6 +502,34 @@ impl FileOpener for LogOpener {
             };
             let input = compression_of(&location).convert_stream(bytes)?.fuse();
             let start = range.map_or(0, |(start, _)| start);
+            // Bad records go to the quarantine a chunk of input at a time: those of one chunk
+            // are written before the next one is decoded.
+            let quarantine = quarantine.map(|(target, records)| {
+                let input = Input {
+                    store: Arc::clone(&store),
+                    location: location.clone(),
+                    name: name.clone(),
+                    start,
+                };
+                Arc::new(futures::lock::Mutex::new(QuarantineWriter::new(
+                    target, records, input,
+                )))
+            });
+            let input = match &quarantine {
+                None => input.boxed(),
+                Some(writer) => {
+                    let writer = Arc::clone(writer);
+                    input
+                        .then(move |chunk| {
+                            let writer = Arc::clone(&writer);
+                            async move {
+                                writer.lock().await.drain().await?;
+                                chunk
+                            }
+                        })
+                        .boxed()
+                }
+            };
             let batches = deserialize_stream(input, DecoderDeserializer::new(decoder)).then({
                 let (store, location, name) = (Arc::clone(&store), location.clone(), name.clone());
                 move |batch| {
@@ -523,18 +543,17 @@ impl FileOpener for LogOpener {
                     }
                 }
             });
-            let Some((target, records)) = quarantine else {
+            let Some(writer) = quarantine else {
                 return Ok(batches.boxed());
             };
-            // Once the input is read, its bad records go to the quarantine.
-            let flush = futures::stream::once(async move {
-                write_quarantine(&target, &records, &store, &location, &name, start)
-                    .await
-                    .map(|_| None)
-            });
+            // Once the input is read, the last bad records go and the upload completes.
+            let finish =
+                futures::stream::once(
+                    async move { writer.lock().await.finish().await.map(|()| None) },
+                );
             Ok(batches
                 .map_ok(Some)
-                .chain(flush)
+                .chain(finish)
                 .try_filter_map(|batch| futures::future::ready(Ok(batch)))
                 .boxed())
         }))
@@ -574,51 +593,12 @@ async fn locate(
     ))
 }
 
-/// Writes the bad records of one file (or byte range starting at `start`) as JSON lines.
-async fn write_quarantine(
-    target: &Quarantine,
-    records: &Quarantined,
+/// Newlines in the file's first `end` bytes.
+pub(crate) async fn lines_before(
     store: &Arc<dyn ObjectStore>,
     location: &Path,
-    name: &str,
-    start: u64,
-) -> Result<()> {
-    let records = std::mem::take(&mut *records.lock().expect("quarantine poisoned"));
-    if records.is_empty() {
-        return Ok(());
-    }
-    let lines_before = match start {
-        0 => 0,
-        start => lines_before(store, location, start - 1).await? + 1,
-    };
-    let count = records.len();
-    let mut body = Vec::new();
-    for record in records {
-        let entry = serde_json::json!({
-            "file": name,
-            "line": lines_before + record.line,
-            "error": record.reason,
-            "record": record.record,
-        });
-        serde_json::to_writer(&mut body, &entry)
-            .map_err(|e| DataFusionError::External(Box::new(e)))?;
-        body.push(b'\n');
-    }
-    let name = format!(
-        "{}/{}/{location}.{start}.jsonl",
-        target.prefix, target.run_id
-    );
-    let path = Path::from(name.trim_start_matches('/'));
-    target
-        .store
-        .put_opts(&path, body.into(), PutOptions::default())
-        .await?;
-    tracing::info!("{count} bad record(s) put in quarantine at {path}");
-    Ok(())
-}
-
-/// Newlines in the file's first `end` bytes.
-async fn lines_before(store: &Arc<dyn ObjectStore>, location: &Path, end: u64) -> Result<u64> {
+    end: u64,
+) -> Result<u64> {
     let options = GetOptions {
         range: Some(GetRange::Bounded(0..end)),
         ..Default::default()

@@ -8,6 +8,7 @@
 //! - [`options`]: what a log table is told (format, pattern, bad-record policy, ...).
 //! - [`decoder`]: bytes to record batches: line splitting, multi-line records and the
 //!   bad-record policy.
+//! - `quarantine`: where bad records are written, as the scan finds them.
 //! - [`file_format`]: the DataFusion [`FileFormat`](datafusion::datasource::file_format::FileFormat)
 //!   and `FileSource` that plug it all into listing tables and distributed plans.
 
@@ -15,6 +16,7 @@ pub mod decoder;
 pub mod file_format;
 pub mod formats;
 pub mod options;
+mod quarantine;
 mod values;
 
 pub use file_format::{LogFormat, LogFormatFactory, LogSource};
