@@ -48,7 +48,7 @@ use futures::stream::BoxStream;
 use futures::{Stream, StreamExt, TryStreamExt};
 use kiln_core::auth::AuthChannel;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
-use kiln_core::flight::FlightClients;
+use kiln_core::flight::{FlightClients, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_proto::v1::job_service_client::JobServiceClient;
 use tonic::transport::{Channel, Endpoint};
 
@@ -100,9 +100,14 @@ fn endpoint(url: &str, tls: &Tls) -> Result<Endpoint> {
         url: url.to_string(),
         message,
     })?;
+    // Keep-alive pings notice a coordinator that froze (or whose host vanished) while a call
+    // or a watch waits on it, so the call moves on to the next coordinator instead of hanging.
     Ok(endpoint
         .connect_timeout(Duration::from_secs(5))
-        .tcp_nodelay(true))
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(KEEP_ALIVE_INTERVAL)
+        .keep_alive_timeout(KEEP_ALIVE_TIMEOUT)
+        .keep_alive_while_idle(true))
 }
 
 fn job_client(channel: Channel, token: &Token) -> JobServiceClient<AuthChannel> {

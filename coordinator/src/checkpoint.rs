@@ -24,19 +24,21 @@ pub const MAX_PLAN_BYTES: usize = 256 * 1024;
 /// task, so a successor never reuses a file name its predecessor's attempts may have written.
 const ATTEMPTS_PER_LEADER: u32 = 1000;
 
-/// The parts of a job whose change warrants a write: its state, whether it commits, and
-/// which stages are complete.
+/// The parts of a job whose change warrants a write: its state, whether it commits or cleans
+/// up, and which stages are complete.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Milestone {
     state: pb::JobState,
     committing: bool,
+    cleaning: bool,
     complete: Vec<u32>,
 }
 
 impl Milestone {
-    /// Whether the job had ended: nothing about it changes any more.
+    /// Whether the job had ended and left nothing to clean up: nothing about it changes any
+    /// more, and it moves to the history.
     pub fn is_final(&self) -> bool {
-        !matches!(self.state, pb::JobState::Queued | pb::JobState::Running)
+        !matches!(self.state, pb::JobState::Queued | pb::JobState::Running) && !self.cleaning
     }
 }
 
@@ -46,6 +48,7 @@ impl Job {
         Milestone {
             state: self.state,
             committing: self.committing,
+            cleaning: self.cleaning,
             complete: self
                 .stages
                 .iter()

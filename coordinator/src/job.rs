@@ -150,6 +150,10 @@ pub struct Job {
     pub sink: Option<pb::SinkSpec>,
     /// True while the sink commits; no task runs then.
     pub committing: bool,
+    /// True from the end of a sink job that did not commit until its uncommitted output is
+    /// removed: until then its record stays among the running jobs, so a successor finishes
+    /// the removal.
+    pub cleaning: bool,
     /// The most final-stage tasks that may run at once (see `kiln_jobs::sink::concurrent_loads`).
     pub max_sink_tasks: Option<u32>,
     /// The winning attempts being committed, while `committing`.
@@ -208,6 +212,7 @@ impl Job {
             max_sink_tasks: sink.as_ref().and_then(kiln_jobs::sink::concurrent_loads),
             sink,
             committing: false,
+            cleaning: false,
             winners: vec![],
             attempt_base,
             session_config,

@@ -65,6 +65,9 @@ struct Args {
 async fn main() {
     let args = Args::parse();
     kiln_core::runtime::init_logging(args.log_json, "info");
+    // Failure injection for the cross-process tests: FAILPOINTS names the points to trigger,
+    // in builds with kiln-jobs' `failpoints` feature (in others it does nothing).
+    let _failpoints = fail::FailScenario::setup();
     let (token, tls) = match (Token::load(args.token_file.as_deref()), args.tls.load()) {
         (Ok(token), Ok(tls)) => (token, tls),
         (Err(e), _) | (_, Err(e)) => {

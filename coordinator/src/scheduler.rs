@@ -230,6 +230,7 @@ impl Scheduler {
             }
         }
         let mut resumed = vec![];
+        let mut cleanups = vec![];
         for (key, value) in records {
             let record = match pb::JobRecord::decode(value.as_slice()) {
                 Ok(record) => record,
@@ -241,8 +242,14 @@ impl Scheduler {
             let status = record.status.clone().unwrap_or_default();
             let state = pb::JobState::try_from(status.state).unwrap_or_default();
             if !matches!(state, pb::JobState::Queued | pb::JobState::Running) {
-                // Ended, but not yet moved to the history (a leader died in between).
-                drop(journal.apply(key.clone(), to_history(&status)));
+                // Ended, but not yet moved to the history (a leader died in between): a sink
+                // job that did not commit may have uncommitted output left to remove first.
+                match record.sink {
+                    Some(sink) if state != pb::JobState::Succeeded => {
+                        cleanups.push((status.job_id.clone(), sink, status.clone()));
+                    }
+                    _ => drop(journal.apply(key.clone(), to_history(&status))),
+                }
                 archived.insert(status.job_id.clone(), status);
                 continue;
             }
@@ -341,6 +348,20 @@ impl Scheduler {
             );
         }
         self.run_effects(effects);
+        for (job_id, sink, status) in cleanups {
+            let this = Arc::clone(self);
+            tokio::spawn(async move {
+                tracing::info!(%job_id, "removing the uncommitted output a predecessor left");
+                this.commits.abort(&job_id, &sink, &this.runtime).await;
+                if let Some(leader) = &this.lock().leader {
+                    drop(
+                        leader
+                            .journal
+                            .apply(keys::job(&job_id), to_history(&status)),
+                    );
+                }
+            });
+        }
         self.schedule();
         Ok(events)
     }
@@ -392,6 +413,9 @@ impl Scheduler {
                     Ok(info) => {
                         let replaced = add_executor(&mut self.lock(), info.clone(), &self.config);
                         if replaced {
+                            // The same id registered again (a restart, even one quicker than
+                            // its lease): what the earlier process ran and held is gone.
+                            tracing::warn!(executor_id = %info.executor_id, "executor restarted; its attempts and outputs are redone");
                             self.forget_executor_work(&info.executor_id);
                         }
                         self.schedule();
@@ -687,8 +711,14 @@ impl Scheduler {
                 };
             };
             if job.committing {
-                // A commit is not interrupted halfway: the job ends when it completes.
-                tracing::info!(%job_id, "cancel ignored: the job is committing its output");
+                // A commit that has not decided to publish stops; one that has runs to its end
+                // and the job succeeds: either way the job ends in the state its data is in.
+                tracing::info!(%job_id, "cancelling: asking the commit to stop");
+                self.commits.stop(
+                    job_id,
+                    pb::JobState::Cancelled,
+                    "cancelled by request, during its commit (nothing was published)".into(),
+                );
             } else if !job.is_finished() {
                 job.finish(pb::JobState::Cancelled, "cancelled by request".into());
                 tracing::info!(%job_id, "job cancelled");
@@ -870,10 +900,16 @@ impl Scheduler {
             {
                 let state = &mut *self.lock();
                 for job in state.jobs.values_mut() {
-                    if !job.is_finished()
-                        && !job.committing
-                        && job.deadline.is_some_and(|d| now > d)
-                    {
+                    let late = !job.is_finished() && job.deadline.is_some_and(|d| now > d);
+                    if late && job.committing {
+                        self.commits.stop(
+                            &job.id,
+                            pb::JobState::TimedOut,
+                            "the job ran past its timeout during its commit (nothing was \
+                             published)"
+                                .into(),
+                        );
+                    } else if late {
                         job.finish(
                             pb::JobState::TimedOut,
                             "the job ran past its timeout".into(),
@@ -971,26 +1007,28 @@ impl Scheduler {
                     }
                     Effect::AbortSink { job_id, sink } => {
                         this.commits.abort(&job_id, &sink, &this.runtime).await;
+                        this.sink_cleaned(&job_id);
                     }
                 }
             });
         }
     }
 
-    /// Stores a committing job's record (with its winners); false when this coordinator is no
-    /// longer the leader.
-    async fn record_commit(&self, job_id: &str) -> bool {
-        let answer = {
+    /// Stores a committing job's record (with its winners); returns the leader's term, or
+    /// None when this coordinator is no longer the leader.
+    async fn record_commit(&self, job_id: &str) -> Option<i64> {
+        let (answer, term) = {
             let state = &mut *self.lock();
             let (Some(leader), Some(job)) = (state.leader.as_mut(), state.jobs.get(job_id)) else {
-                return false;
+                return None;
             };
             leader.recorded.insert(job.id.clone(), job.milestone());
-            leader
+            let answer = leader
                 .journal
-                .write(keys::job(job_id), job.record().encode_to_vec())
+                .write(keys::job(job_id), job.record().encode_to_vec());
+            (answer, leader.fence.term())
         };
-        answer.await.unwrap_or(false)
+        answer.await.unwrap_or(false).then_some(term)
     }
 
     /// Ends a sink job once its commit has run.
@@ -1001,6 +1039,7 @@ impl Scheduler {
             let Some(job) = state.jobs.get_mut(job_id) else {
                 return;
             };
+            self.commits.forget(job_id);
             match outcome {
                 // Another coordinator leads; this one steps down and leaves the job to it.
                 CommitOutcome::NotLeader => return,
@@ -1009,6 +1048,12 @@ impl Scheduler {
                     tracing::info!(%job_id, "job committed");
                     job.finish(pb::JobState::Succeeded, String::new());
                     job_succeeded(&state.executors, job, &mut effects);
+                }
+                CommitOutcome::Stopped(end, reason) => {
+                    job.committing = false;
+                    tracing::info!(%job_id, %reason, "job ended during its commit");
+                    job.finish(end, reason);
+                    end_job(&mut state.executors, job, &mut effects);
                 }
                 CommitOutcome::Failed(error) => {
                     job.committing = false;
@@ -1020,6 +1065,15 @@ impl Scheduler {
             job.touch();
         }
         self.run_effects(effects);
+        self.schedule();
+    }
+
+    /// Lets a sink job whose uncommitted output is removed move to the history.
+    fn sink_cleaned(self: &Arc<Self>, job_id: &str) {
+        if let Some(job) = self.lock().jobs.get_mut(job_id) {
+            job.cleaning = false;
+            job.touch();
+        }
         self.schedule();
     }
 
@@ -1231,6 +1285,7 @@ fn end_job(
         });
     }
     if let Some(sink) = &job.sink {
+        job.cleaning = true;
         effects.push(Effect::AbortSink {
             job_id: job.id.clone(),
             sink: sink.clone(),
@@ -1496,6 +1551,8 @@ fn record_milestones(state: &mut State, effects: &mut Vec<Effect>) {
             tracing::warn!(job_id = %job.id, %error, "job failed");
             job.finish(pb::JobState::Failed, error);
             end_job(executors, job, effects);
+            // Its record cannot be stored to wait for the cleanup: it moves now.
+            job.cleaning = false;
         }
         drop(
             leader

@@ -50,7 +50,10 @@ async fn a_successor_finishes_the_commit_its_predecessor_began() {
         let dir = temp.join(format!("part-0-attempt-{attempt}"));
         std::fs::create_dir_all(&dir).unwrap();
         parquet_file(&dir.join("part-0.parquet"), value).await;
-        std::fs::write(dir.join("_ATTEMPT_DONE"), b"").unwrap();
+        // The marker lists the attempt's rows and files, as the sink writes it.
+        let size = std::fs::metadata(dir.join("part-0.parquet")).unwrap().len();
+        let marker = format!("rows\t1\npart-0.parquet\t{size}\n");
+        std::fs::write(dir.join("_ATTEMPT_DONE"), marker).unwrap();
     }
     let record = pb::JobRecord {
         spec: Some(spec),

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kiln_core::auth::{AuthChannel, Token};
+use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::state::{Registration, StateStore, keys};
 use kiln_core::tls::Tls;
 use kiln_proto::v1 as pb;
@@ -16,6 +17,10 @@ use crate::{ExecutorConfig, ExecutorError, Result};
 
 /// How long an executor waits for a leader to be elected when it starts.
 const JOIN_PATIENCE: Duration = Duration::from_secs(30);
+
+/// How long one call to the leader may take: each is answered in moments by a leader that
+/// works.
+const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long an executor keeps trying to deliver task outcomes (across a leader failover).
 const REPORT_PATIENCE: Duration = Duration::from_secs(120);
@@ -66,6 +71,11 @@ impl Membership {
             })?
             .connect_timeout(Duration::from_secs(5))
             .tcp_nodelay(true)
+            // A leader that froze (or whose host vanished) fails the call instead of holding
+            // it forever: the executor looks the leader up again and reports to the new one.
+            .http2_keep_alive_interval(KEEP_ALIVE_INTERVAL)
+            .keep_alive_timeout(KEEP_ALIVE_TIMEOUT)
+            .timeout(CALL_TIMEOUT)
             .connect_lazy();
         let client = SchedulerServiceClient::new(self.token.channel(channel))
             .max_decoding_message_size(self.max_message_size)

@@ -24,6 +24,7 @@
 //! parallelism = 4
 //! ```
 
+pub mod failpoints;
 pub mod mysql;
 pub mod object_stores;
 pub mod postgres;
@@ -34,6 +35,7 @@ mod spec;
 pub mod sql_names;
 pub mod sql_types;
 pub mod sqlite;
+pub mod statement_timeout;
 pub mod tables;
 
 pub use spec::{JobFile, load_job_file, parse_job};

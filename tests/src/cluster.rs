@@ -67,6 +67,8 @@ pub struct TestCluster {
     /// The etcd endpoint each coordinator is given instead of the cluster's, if any.
     coordinator_etcd: Vec<Option<String>>,
     executors: Vec<Option<Child>>,
+    /// The arguments each executor was started with.
+    executor_args: Vec<Vec<String>>,
     work_dir: tempfile::TempDir,
     options: ClusterOptions,
     /// The CA and the certificate every process serves with, when `options.tls`.
@@ -91,6 +93,9 @@ pub struct ClusterOptions {
     /// Extra flags of each executor in turn (executor i takes entry i % len), e.g.
     /// `--shuffle-compression none`.
     pub executor_flags: Vec<Vec<String>>,
+    /// Extra environment variables of coordinator i (entry i, when there is one), e.g.
+    /// `FAILPOINTS` for one coordinator only.
+    pub coordinator_env: Vec<Vec<(String, String)>>,
 }
 
 impl Default for ClusterOptions {
@@ -105,6 +110,7 @@ impl Default for ClusterOptions {
             token: None,
             tls: false,
             executor_flags: vec![],
+            coordinator_env: vec![],
         }
     }
 }
@@ -124,6 +130,7 @@ impl TestCluster {
             coordinator_urls: vec![],
             coordinator_etcd: vec![],
             executors: vec![],
+            executor_args: vec![],
             work_dir,
             options: options.clone(),
             tls_files: None,
@@ -189,12 +196,21 @@ impl TestCluster {
             ];
             let endpoint = self.coordinator_etcd.get(index).cloned().flatten();
             args.extend(self.state_args(endpoint.as_deref()));
+            let mut env = self.options.env.clone();
+            env.extend(
+                self.options
+                    .coordinator_env
+                    .get(index)
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
             let mut child = spawn(
                 "kiln-coordinator",
                 &args,
                 &self.work_dir,
                 &format!("coordinator-{index}"),
-                &self.options.env,
+                &env,
             );
             let deadline = Instant::now() + Duration::from_secs(20);
             loop {
@@ -263,11 +279,51 @@ impl TestCluster {
         self.restart_coordinator(index);
     }
 
+    /// Sets the extra environment of coordinator `index` for its next start.
+    pub fn set_coordinator_env(&mut self, index: usize, env: Vec<(String, String)>) {
+        let envs = &mut self.options.coordinator_env;
+        if envs.len() <= index {
+            envs.resize(index + 1, vec![]);
+        }
+        envs[index] = env;
+    }
+
+    /// Starts one more coordinator (a standby, while another leads); returns its index.
+    /// Clients made afterwards know it.
+    pub fn add_coordinator(&mut self) -> usize {
+        let index = self.coordinators.len();
+        let (port, child) = self.spawn_coordinator(index, free_port());
+        self.coordinators.push(Some(child));
+        let scheme = if self.options.tls { "https" } else { "http" };
+        self.coordinator_urls
+            .push(format!("{scheme}://127.0.0.1:{port}"));
+        self.coordinator_url = self.coordinator_urls.join(",");
+        index
+    }
+
+    /// Freezes coordinator `index` (SIGSTOP): it neither acts nor keeps its lease alive.
+    pub fn pause_coordinator(&self, index: usize) {
+        signal(
+            self.coordinator_pid(index).expect("coordinator runs"),
+            "-STOP",
+        );
+    }
+
+    /// Thaws coordinator `index` (SIGCONT).
+    pub fn resume_coordinator(&self, index: usize) {
+        signal(
+            self.coordinator_pid(index).expect("coordinator runs"),
+            "-CONT",
+        );
+    }
+
     /// Starts one more executor process; returns its index.
     pub fn add_executor(&mut self, slots: usize) -> usize {
         let index = self.executors.len();
         let work = self.work_dir.path().join(format!("executor-{index}"));
         let mut args = vec![
+            "--executor-id".to_string(),
+            format!("executor-{index}"),
             // Port 0: the OS picks free ports and the executor reports them when it registers.
             "--port".to_string(),
             "0".to_string(),
@@ -293,7 +349,42 @@ impl TestCluster {
             &self.options.env,
         );
         self.executors.push(Some(child));
+        self.executor_args.push(args);
         index
+    }
+
+    /// SIGKILLs executor `index` and starts it again at once with the same id, address and
+    /// ports, as a StatefulSet's pod comes back: before its lease can expire, so its
+    /// registration changes only in its start time.
+    pub async fn restart_executor_in_place(&mut self, index: usize) {
+        let id = format!("executor-{index}");
+        let executors = self
+            .client()
+            .await
+            .executors()
+            .await
+            .expect("listing executors");
+        let info = executors
+            .iter()
+            .find(|e| e.executor_id == id)
+            .unwrap_or_else(|| panic!("{id} is not registered"));
+        let mut args = self.executor_args[index].clone();
+        for (flag, port) in [
+            ("--port", info.grpc_port),
+            ("--flight-port", info.flight_port),
+        ] {
+            let at = args.iter().position(|a| a == flag).expect("a port flag") + 1;
+            args[at] = port.to_string();
+        }
+        self.kill_executor(index);
+        let child = spawn(
+            "kiln-executor",
+            &args,
+            &self.work_dir,
+            &format!("executor-{index}"),
+            &self.options.env,
+        );
+        self.executors[index] = Some(child);
     }
 
     /// The work directory of executor `index`.

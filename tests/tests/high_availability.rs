@@ -536,3 +536,52 @@ async fn attempts_a_dead_leader_started_are_killed_once_its_successor_runs_their
     );
     client.cancel(&job_id).await.expect("cancelling");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_executor_restarted_in_place_before_its_lease_expires_has_its_work_redone() {
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    // A few seconds of hashing, in two stages.
+    let sql = "SELECT count(*) AS n, sum(v) AS total FROM (SELECT value % 1000 AS k, \
+               max(value) AS v FROM generate_series(1, 3000000) \
+               WHERE sha256(CAST(value AS VARCHAR)) <> '' GROUP BY 1)";
+    let job_id = client
+        .submit(sql_job("hashing", &[], sql))
+        .await
+        .expect("submitting");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = client.get(&job_id).await.unwrap();
+        assert_eq!(status.state, proto::JobState::Running as i32, "{status:?}");
+        if status.stages.iter().any(|s| s.tasks_running > 0) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no task ever ran");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Back with the same id, host and ports within a second: only its start time tells.
+    cluster.restart_executor_in_place(0).await;
+    let status = client.wait(&job_id).await.expect("waiting");
+    assert_succeeded(&status, &cluster);
+    assert!(
+        !cluster
+            .log_lines_containing("executor restarted; its attempts and outputs are redone")
+            .is_empty(),
+        "the leader never noticed the restart: {}",
+        cluster.logs()
+    );
+    let rows = kiln_tests::first_column(&client, &status).await;
+    assert_eq!(rows, ["1000"]);
+    let batches: Vec<RecordBatch> = client
+        .results(&status)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let expected = compare::local_result(&[], sql).await;
+    compare::same_rows(&expected, &batches).expect("the rows of a run without the restart");
+}

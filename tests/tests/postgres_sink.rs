@@ -487,3 +487,189 @@ async fn max_connections_caps_the_loads_running_at_once() {
         other => panic!("expected the job to be rejected, got {other:?}"),
     }
 }
+
+/// Waits until a log line of the cluster contains every one of `needles`.
+async fn wait_for_log(cluster: &TestCluster, needles: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !cluster
+        .log_lines_containing(needles[0])
+        .iter()
+        .any(|line| needles.iter().all(|n| line.contains(n)))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no log line with {needles:?}: {}",
+            cluster.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_cancelled_or_timed_out_during_its_commit_ends_so_and_publishes_nothing() {
+    let db = TestDatabase::create();
+    db.psql("CREATE TABLE loaded (id bigint); INSERT INTO loaded VALUES (-1)");
+    // Publishing a partition at commit takes 4 s (a large table, a slow database): a cancel
+    // or a timeout comes while the job is committing.
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        env: vec![(
+            "FAILPOINTS".into(),
+            "database-commit-publish=return(4000)".into(),
+        )],
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let spec = |timeout_secs: u64| {
+        let mut spec = sink_job(
+            vec![],
+            "SELECT value AS id FROM generate_series(1, 1000)",
+            pg_sink(&db, "loaded", proto::SaveMode::Overwrite),
+        );
+        spec.options = Some(proto::JobOptions {
+            timeout_ms: timeout_secs * 1000,
+            ..Default::default()
+        });
+        spec
+    };
+
+    let cancelled = client.submit(spec(0)).await.unwrap();
+    wait_for_log(&cluster, &["failpoint database-commit-publish"]).await;
+    client.cancel(&cancelled).await.unwrap();
+    let status = client.wait(&cancelled).await.unwrap();
+    assert_eq!(
+        status.state,
+        proto::JobState::Cancelled as i32,
+        "{status:?}"
+    );
+    assert!(status.error.contains("during its commit"), "{status:?}");
+
+    let timed_out = client.submit(spec(3)).await.unwrap();
+    let status = client.wait(&timed_out).await.unwrap();
+    assert_eq!(status.state, proto::JobState::TimedOut as i32, "{status:?}");
+    assert!(status.error.contains("during its commit"), "{status:?}");
+
+    // Neither overwrite happened, neither job is in the ledger, and their staging tables go.
+    assert_eq!(db.psql("SELECT id FROM loaded"), "-1\n");
+    assert_eq!(db.psql("SELECT count(*) FROM _kiln_commits"), "0\n");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while db.psql(STAGING_TABLES).trim() != "0" {
+        assert!(
+            Instant::now() < deadline,
+            "the stopped jobs' staging tables are left"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_blocked_by_a_lock_fails_at_its_statement_timeout() {
+    let db = TestDatabase::create();
+    db.psql("CREATE TABLE loaded (id bigint)");
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    // Another session holds the table locked for 20 s (the database's drop ends it).
+    let database = db.name.clone();
+    std::thread::spawn(move || {
+        std::process::Command::new("psql")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-d",
+                &database,
+                "-XAtq",
+            ])
+            .args([
+                "-c",
+                "BEGIN; LOCK TABLE loaded; SELECT pg_sleep(20); COMMIT;",
+            ])
+            .output()
+    });
+    let locked = "SELECT count(*) FROM pg_locks WHERE relation = 'loaded'::regclass \
+                  AND mode = 'AccessExclusiveLock' AND granted";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while db.psql(locked).trim() != "1" {
+        assert!(Instant::now() < deadline, "the lock was never taken");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut sink = pg_sink(&db, "loaded", proto::SaveMode::Append);
+    sink.options
+        .insert("statement_timeout_secs".into(), "1".into());
+    let started = Instant::now();
+    let spec = sink_job(vec![], "SELECT 1::bigint AS id", sink);
+    let error = match client.submit(spec).await {
+        Ok(job_id) => client.wait(&job_id).await.unwrap().error,
+        Err(error) => error.to_string(),
+    };
+    assert!(
+        error.contains("canceling statement due to statement timeout"),
+        "{error}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "the lock was waited out rather than timed out"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staging_tables_a_dead_leader_left_are_removed_by_its_successor() {
+    let db = TestDatabase::create();
+    db.psql("CREATE TABLE loaded (id bigint)");
+    // The leader holds 3 s before publishing (time to cancel the job during its commit), and
+    // a minute before removing the cancelled job's staging tables (time to kill it there).
+    let failpoints = "database-commit-publish=return(3000);sink-abort=return(60000)";
+    let mut cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        coordinator_env: vec![vec![("FAILPOINTS".into(), failpoints.into())]],
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let spec = sink_job(
+        vec![],
+        "SELECT value AS id FROM generate_series(1, 1000)",
+        pg_sink(&db, "loaded", proto::SaveMode::Overwrite),
+    );
+    let job_id = client.submit(spec).await.unwrap();
+    wait_for_log(&cluster, &["failpoint database-commit-publish"]).await;
+    client.cancel(&job_id).await.unwrap();
+    wait_for_log(&cluster, &["failpoint sink-abort"]).await;
+    cluster.kill_coordinator(0);
+    assert_ne!(
+        db.psql(STAGING_TABLES).trim(),
+        "0",
+        "the staging tables were removed before the leader died"
+    );
+
+    cluster.set_coordinator_env(0, vec![]);
+    cluster.restart_coordinator(0);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while db.psql(STAGING_TABLES).trim() != "0" {
+        assert!(
+            Instant::now() < deadline,
+            "the successor left the staging tables: {}",
+            cluster.logs()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    wait_for_log(
+        &cluster,
+        &["removing the uncommitted output a predecessor left"],
+    )
+    .await;
+    let client = cluster.client().await;
+    let status = client.get(&job_id).await.unwrap();
+    assert_eq!(
+        status.state,
+        proto::JobState::Cancelled as i32,
+        "{status:?}"
+    );
+    assert_eq!(db.psql("SELECT count(*) FROM loaded"), "0\n");
+}

@@ -74,6 +74,14 @@ pub struct Batch {
     pub deletes: Vec<String>,
 }
 
+impl Fence {
+    /// The leadership's term: it grows with every new leadership, so a sink can tell a newer
+    /// leader's commit from a deposed one's.
+    pub fn term(&self) -> i64 {
+        self.revision
+    }
+}
+
 impl Batch {
     /// A batch that writes one key.
     pub fn put(key: impl Into<String>, value: Vec<u8>) -> Self {

@@ -7,17 +7,19 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use datafusion::error::{DataFusionError, Result};
+use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder};
 
 use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE, password, redact_password};
+use crate::statement_timeout::statement_timeout;
 
 /// How long connecting may take before the job fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connects to `url` (`mysql://user@host:3306/db`, which must not hold a password); the password
 /// comes from the env var named by `password_env` (default `MYSQL_PWD`) or the file named by
-/// `password_file`. The session is strict (bad values fail instead of being truncated) and in
-/// UTC.
+/// `password_file`. The session is strict (bad values fail instead of being truncated), in
+/// UTC, and cancels statements that run past `statement_timeout_secs`.
 pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Conn> {
     let what = |message: String| DataFusionError::Execution(format!("mysql {url}: {message}"));
     let opts = Opts::from_url(url).map_err(|e| {
@@ -39,8 +41,21 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Con
             "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')",
             "SET time_zone = '+00:00'",
         ]);
-    tokio::time::timeout(CONNECT_TIMEOUT, Conn::new(builder))
+    let timeout = statement_timeout(options)?;
+    let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, Conn::new(builder))
         .await
         .map_err(|_| what(format!("no connection within {CONNECT_TIMEOUT:?}")))?
-        .map_err(|e| what(format!("cannot connect: {e}")))
+        .map_err(|e| what(format!("cannot connect: {e}")))?;
+    // MariaDB bounds every statement (in seconds); MySQL, which lacks that, its SELECTs (in
+    // milliseconds), and bounds lock waits with innodb_lock_wait_timeout.
+    let mariadb = format!("SET SESSION max_statement_time = {}", timeout.as_secs());
+    if conn.query_drop(mariadb).await.is_err() {
+        conn.query_drop(format!(
+            "SET SESSION max_execution_time = {}",
+            timeout.as_millis()
+        ))
+        .await
+        .map_err(|e| what(format!("setting the statement timeout: {e}")))?;
+    }
+    Ok(conn)
 }

@@ -12,13 +12,15 @@ use datafusion::error::{DataFusionError, Result};
 
 use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE, password, redact_password};
 pub use crate::sql_names::{TableName, quote_ident};
+use crate::statement_timeout::statement_timeout;
 use tokio_postgres::{Client, NoTls};
 
 /// How long connecting may take before the job fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connects to `url` (which must not hold a password); the password comes from the env var
-/// named by `password_env` (default `PGPASSWORD`) or the file named by `password_file`.
+/// named by `password_env` (default `PGPASSWORD`) or the file named by `password_file`. The
+/// session cancels statements that run past `statement_timeout_secs`.
 pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Client> {
     let what = |message: String| DataFusionError::Execution(format!("postgres {url}: {message}"));
     let mut config = tokio_postgres::Config::from_str(url)
@@ -44,6 +46,11 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Cli
             tracing::debug!(error = %e, "postgres connection ended");
         }
     });
+    let timeout = statement_timeout(options)?;
+    client
+        .batch_execute(&format!("SET statement_timeout = {}", timeout.as_millis()))
+        .await
+        .map_err(|e| what(format!("setting the statement timeout: {}", error_text(&e))))?;
     Ok(client)
 }
 

@@ -4,17 +4,21 @@
 //!
 //! ```text
 //! TARGET/_temporary/JOB/part-P-attempt-A/[col=value/]FILE   written by task attempts
+//! TARGET/_temporary/JOB/part-P-attempt-A/_ATTEMPT_DONE      what the attempt wrote
 //! TARGET/_temporary/JOB/_manifest                          the commit's decision
 //! TARGET/[col=value/]FILE                                  published files
 //! TARGET/_SUCCESS                                          written last
 //! ```
 //!
 //! 1. Every task attempt writes under its own temporary directory, which readers of the target
-//!    never look at, so a failed, retried or duplicated attempt leaves nothing visible.
-//! 2. At job commit the coordinator lists the winning attempt of each partition (the one it
-//!    recorded as succeeded) and writes the list of files to publish as `_manifest`. The manifest
-//!    is the decision: a commit that runs again (after a coordinator failover) reads it back
-//!    instead of deciding anew.
+//!    never look at, so a failed, retried or duplicated attempt leaves nothing visible. A
+//!    finished attempt lists its rows and files (with their sizes) in `_ATTEMPT_DONE`.
+//! 2. At job commit the coordinator takes the winning attempt of each partition (the one it
+//!    recorded as succeeded), checks that its files are all still there with the rows the
+//!    attempt reported, and writes the list of files to publish as `_manifest`, headed by the
+//!    committing leader's term. The manifest is the decision: a commit that runs again (after
+//!    a coordinator failover) reads it back instead of deciding anew, and stamps it with its
+//!    own, newer term.
 //! 3. Each manifest file is moved to its place; a file already moved by an earlier run is
 //!    skipped.
 //! 4. In overwrite modes, files of the target that are not in the manifest are deleted (all of
@@ -23,7 +27,9 @@
 //!    `_SUCCESS` is written and the job's temporary directory removed.
 //!
 //! Every step can run twice with the same outcome, so a commit interrupted at any point
-//! completes exactly once when it is run again.
+//! completes exactly once when it is run again. Before it deletes anything, a commit reads the
+//! manifest back: when a newer leader has taken the commit over (or finished it), the older
+//! one stops, so a deposed leader that wakes up late never deletes what later jobs wrote.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -50,7 +56,7 @@ use kiln_proto::v1 as pb;
 use object_store::path::Path;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 
-use super::Winner;
+use super::{Committed, StopRequest, Winner, unless_stopped};
 
 /// The directory under the target that holds uncommitted files.
 const TEMPORARY: &str = "_temporary";
@@ -388,72 +394,164 @@ pub async fn write_attempt(
     let rows = writer.write_all(data, &ctx).await?;
     // Every finished attempt leaves this marker, so the job's temporary directory is never
     // empty before its commit has completed (see `commit`), even when no rows were written.
-    let marker = Path::from(format!(
-        "{}/{ATTEMPT_DONE}",
-        ListingTableUrl::parse(&attempt_dir)?.prefix()
-    ));
+    // It lists what the attempt wrote, which the commit checks before publishing.
+    let attempt_dir = ListingTableUrl::parse(&attempt_dir)?.prefix().clone();
+    let mut done = AttemptDone {
+        rows,
+        files: vec![],
+    };
+    for meta in target
+        .store
+        .list(Some(&attempt_dir))
+        .try_collect::<Vec<_>>()
+        .await?
+    {
+        if let Some(file) = Target::relative(&meta.location, &attempt_dir) {
+            done.files.push((file, meta.size));
+        }
+    }
     target
         .store
-        .put(&marker, PutPayload::from_static(b""))
+        .put(
+            &Path::from(format!("{attempt_dir}/{ATTEMPT_DONE}")),
+            PutPayload::from(done.to_text().into_bytes()),
+        )
         .await?;
     Ok(rows)
 }
 
-/// Publishes the winning attempt of every partition (see the module docs); returns the number
-/// of files published.
+/// What a finished task attempt wrote, as its `_ATTEMPT_DONE` marker lists it: a `rows` line,
+/// then one line per file (its path under the attempt's directory, and its size).
+#[derive(Debug, PartialEq, Eq)]
+struct AttemptDone {
+    rows: u64,
+    files: Vec<(String, u64)>,
+}
+
+impl AttemptDone {
+    fn to_text(&self) -> String {
+        let mut text = format!("rows\t{}\n", self.rows);
+        for (file, size) in &self.files {
+            text.push_str(&format!("{file}\t{size}\n"));
+        }
+        text
+    }
+
+    fn parse(bytes: &[u8], location: &Path) -> Result<Self> {
+        let bad =
+            |why: &str| DataFusionError::Execution(format!("attempt marker {location}: {why}"));
+        let text = std::str::from_utf8(bytes).map_err(|_| bad("not UTF-8"))?;
+        let mut lines = text.lines();
+        let rows = lines
+            .next()
+            .and_then(|line| line.strip_prefix("rows\t"))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| bad("the first line is not 'rows<TAB>COUNT'"))?;
+        let files = lines
+            .map(|line| {
+                line.rsplit_once('\t')
+                    .and_then(|(file, size)| Some((file.to_string(), size.parse().ok()?)))
+                    .ok_or_else(|| bad(&format!("bad line '{line}' (expected PATH<TAB>SIZE)")))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self { rows, files })
+    }
+}
+
+/// A commit's decision, as `_manifest` holds it: the term of the leader committing it, then
+/// the files to publish (each from its attempt's directory to its place in the target).
+#[derive(Debug, PartialEq, Eq)]
+struct Manifest {
+    term: i64,
+    files: Vec<(String, String)>,
+}
+
+impl Manifest {
+    fn to_text(&self) -> String {
+        let mut text = format!("term\t{}\n", self.term);
+        for (from, to) in &self.files {
+            text.push_str(&format!("{from}\t{to}\n"));
+        }
+        text
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Self> {
+        let bad = |why: String| DataFusionError::Execution(format!("commit manifest: {why}"));
+        let text = std::str::from_utf8(bytes).map_err(|e| bad(format!("not UTF-8: {e}")))?;
+        let mut lines = text.lines();
+        let term = lines
+            .next()
+            .and_then(|line| line.strip_prefix("term\t"))
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| bad("the first line is not 'term<TAB>NUMBER'".into()))?;
+        let files = lines
+            .map(|line| {
+                line.split_once('\t')
+                    .map(|(from, to)| (from.to_string(), to.to_string()))
+                    .ok_or_else(|| bad(format!("bad line '{line}'")))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self { term, files })
+    }
+}
+
+/// The error of a commit that a leader of a newer term took over.
+fn superseded(sink: &pb::SinkSpec, job_id: &str, term: i64, by: Option<i64>) -> DataFusionError {
+    let by = match by {
+        Some(newer) => format!("the leader of term {newer} took it over"),
+        None => "another leader finished it".into(),
+    };
+    DataFusionError::Execution(format!(
+        "commit of job {job_id} to {}: this leader (term {term}) stopped, {by}",
+        sink.path
+    ))
+}
+
+/// Publishes the winning attempt of every partition (see the module docs) as the leader of
+/// `term`, unless `stop` comes before the decision.
 pub async fn commit(
     sink: &pb::SinkSpec,
     job_id: &str,
     winners: &[Winner],
+    term: i64,
+    mut stop: StopRequest,
     runtime: &RuntimeEnv,
-) -> Result<usize> {
+) -> Result<Committed> {
     let target = Target::resolve(sink, runtime)?;
     let temp = target.job_temp(job_id);
     let manifest_path = target.child(&format!("{TEMPORARY}/{job_id}/_manifest"));
-    let manifest: Vec<(String, String)> = match target.store.get(&manifest_path).await {
-        Ok(found) => parse_manifest(&found.bytes().await?)?,
-        Err(object_store::Error::NotFound { .. }) if target.list(&temp).await?.is_empty() => {
-            // Every attempt leaves a marker and the manifest is removed last: an empty
-            // temporary directory means an earlier run of this commit completed.
-            return Ok(0);
+    let files = match read_manifest(&target, &manifest_path).await? {
+        Some(manifest) if manifest.term > term => {
+            return Err(superseded(sink, job_id, term, Some(manifest.term)));
         }
-        Err(object_store::Error::NotFound { .. }) => {
-            let winning: BTreeSet<String> = winners
-                .iter()
-                .map(|w| format!("part-{}-attempt-{}", w.partition, w.attempt))
-                .collect();
-            let mut manifest = vec![];
-            for location in target.list(&temp).await? {
-                let Some(relative) = Target::relative(&location, &temp) else {
-                    continue;
-                };
-                let Some((attempt, file)) = relative.split_once('/') else {
-                    continue;
-                };
-                let is_marker = file
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|name| name.starts_with('_'));
-                if winning.contains(attempt) && !is_marker {
-                    manifest.push((relative.clone(), file.to_string()));
-                }
+        Some(mut manifest) => {
+            if manifest.term < term {
+                // Taken over from a predecessor, which stops before deleting anything.
+                manifest.term = term;
+                write_manifest(&target, &manifest_path, &manifest).await?;
             }
-            let text: String = manifest
-                .iter()
-                .map(|(from, to)| format!("{from}\t{to}\n"))
-                .collect();
-            target
-                .store
-                .put(&manifest_path, PutPayload::from(text.into_bytes()))
-                .await?;
-            manifest
+            manifest.files
         }
-        Err(e) => return Err(e.into()),
+        // Every attempt leaves a marker and the manifest is removed last: an empty temporary
+        // directory means an earlier run of this commit completed.
+        None if target.list(&temp).await?.is_empty() => return Ok(Committed::Published),
+        None => {
+            let decided = unless_stopped(&mut stop, decide(&target, sink, job_id, winners));
+            let Some(files) = decided.await else {
+                return Ok(Committed::Stopped);
+            };
+            let manifest = Manifest {
+                term,
+                files: files?,
+            };
+            write_manifest(&target, &manifest_path, &manifest).await?;
+            manifest.files
+        }
     };
 
     // The new files go in place before any old one is deleted: a commit cut short between
     // the two leaves both (and its rerun finishes it), never neither.
-    for (from, to) in &manifest {
+    for (from, to) in &files {
         let source = target.child(&format!("{TEMPORARY}/{job_id}/{from}"));
         match target.store.rename(&source, &target.child(to)).await {
             Ok(()) => {}
@@ -462,13 +560,19 @@ pub async fn commit(
             Err(e) => return Err(e.into()),
         }
     }
+    tracing::info!(%job_id, files = files.len(), "published files in place");
+    crate::failpoints::delay("files-commit-before-deletes").await;
+    match read_manifest(&target, &manifest_path).await? {
+        Some(manifest) if manifest.term == term => {}
+        other => return Err(superseded(sink, job_id, term, other.map(|m| m.term))),
+    }
     let mode = pb::SaveMode::try_from(sink.mode).unwrap_or_default();
     if matches!(
         mode,
         pb::SaveMode::Overwrite | pb::SaveMode::OverwritePartitions
     ) {
-        let keep: BTreeSet<&str> = manifest.iter().map(|(_, to)| to.as_str()).collect();
-        let replaced_dirs: BTreeSet<&str> = manifest
+        let keep: BTreeSet<&str> = files.iter().map(|(_, to)| to.as_str()).collect();
+        let replaced_dirs: BTreeSet<&str> = files
             .iter()
             .filter_map(|(_, to)| to.rsplit_once('/').map(|(dir, _)| dir))
             .collect();
@@ -497,27 +601,102 @@ pub async fn commit(
     target.remove_all(&temp, Some(&manifest_path)).await?;
     target.store.delete(&manifest_path).await?;
     target.remove_all(&temp, None).await?;
-    Ok(manifest.len())
+    Ok(Committed::Published)
 }
 
-/// Removes everything a job's task attempts wrote (the job failed or was cancelled).
+/// The files to publish: every file of each winning attempt, once its marker shows that
+/// they are all there with the rows the attempt reported. Anything missing fails the commit,
+/// naming it, rather than publish less than the job wrote.
+async fn decide(
+    target: &Target,
+    sink: &pb::SinkSpec,
+    job_id: &str,
+    winners: &[Winner],
+) -> Result<Vec<(String, String)>> {
+    let temp = target.job_temp(job_id);
+    let present: HashMap<String, u64> = target
+        .store
+        .list(Some(&temp))
+        .map_ok(|meta| (Target::relative(&meta.location, &temp), meta.size))
+        .try_collect::<Vec<_>>()
+        .await?
+        .into_iter()
+        .filter_map(|(relative, size)| Some((relative?, size)))
+        .collect();
+    let lost = |winner: &Winner, what: String| {
+        DataFusionError::Execution(format!(
+            "{} sink {}: the output of attempt {} of partition {} is not as it wrote it \
+             ({what}); nothing was published, run the job again",
+            sink.format, sink.path, winner.attempt, winner.partition
+        ))
+    };
+    let mut files = vec![];
+    for winner in winners {
+        let attempt = format!("part-{}-attempt-{}", winner.partition, winner.attempt);
+        let marker = target.child(&format!("{TEMPORARY}/{job_id}/{attempt}/{ATTEMPT_DONE}"));
+        let done = match target.store.get(&marker).await {
+            Ok(found) => AttemptDone::parse(&found.bytes().await?, &marker)?,
+            Err(object_store::Error::NotFound { .. }) => {
+                return Err(lost(winner, format!("{marker} is missing")));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if done.rows != winner.rows {
+            return Err(lost(
+                winner,
+                format!(
+                    "its marker lists {} row(s), it reported {}",
+                    done.rows, winner.rows
+                ),
+            ));
+        }
+        for (file, size) in done.files {
+            let from = format!("{attempt}/{file}");
+            match present.get(&from) {
+                Some(found) if *found == size => files.push((from, file)),
+                Some(found) => {
+                    return Err(lost(
+                        winner,
+                        format!("{from} holds {found} bytes, it wrote {size}"),
+                    ));
+                }
+                None => return Err(lost(winner, format!("{from} is missing"))),
+            }
+        }
+    }
+    Ok(files)
+}
+
+async fn read_manifest(target: &Target, location: &Path) -> Result<Option<Manifest>> {
+    match target.store.get(location).await {
+        Ok(found) => Ok(Some(Manifest::parse(&found.bytes().await?)?)),
+        Err(object_store::Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn write_manifest(target: &Target, location: &Path, manifest: &Manifest) -> Result<()> {
+    target
+        .store
+        .put(location, PutPayload::from(manifest.to_text().into_bytes()))
+        .await?;
+    Ok(())
+}
+
+/// Removes everything a job's task attempts wrote (the job failed or was cancelled), unless
+/// its commit decided already: a decided commit only ever goes forward, so a deposed leader
+/// aborting late cannot take files from under its successor's commit.
 pub async fn abort(sink: &pb::SinkSpec, job_id: &str, runtime: &RuntimeEnv) -> Result<()> {
     let target = Target::resolve(sink, runtime)?;
+    let manifest_path = target.child(&format!("{TEMPORARY}/{job_id}/_manifest"));
+    if read_manifest(&target, &manifest_path).await?.is_some() {
+        return Err(DataFusionError::Execution(format!(
+            "not removing the files of job {job_id} under {}: its commit decided to publish \
+             them ({manifest_path})",
+            sink.path
+        )));
+    }
     target.remove_all(&target.job_temp(job_id), None).await
-}
-
-fn parse_manifest(bytes: &[u8]) -> Result<Vec<(String, String)>> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| DataFusionError::Execution(format!("commit manifest is not UTF-8: {e}")))?;
-    text.lines()
-        .map(|line| {
-            line.split_once('\t')
-                .map(|(from, to)| (from.to_string(), to.to_string()))
-                .ok_or_else(|| {
-                    DataFusionError::Execution(format!("commit manifest: bad line '{line}'"))
-                })
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -536,13 +715,14 @@ mod tests {
         SessionContext::new_with_config_rt(SessionConfig::new(), runtime)
     }
 
+    /// Writes one attempt of `job-1`; returns the winner it would be.
     async fn write(
         ctx: &SessionContext,
         sink: &pb::SinkSpec,
         partition: u32,
         attempt: u32,
         sql: &str,
-    ) {
+    ) -> Winner {
         let data = ctx.sql(sql).await.unwrap().execute_stream().await.unwrap();
         let task = SinkTask {
             job_id: "job-1".into(),
@@ -550,7 +730,45 @@ mod tests {
             partition,
             attempt,
         };
-        write_attempt(&task, data, ctx.task_ctx()).await.unwrap();
+        let rows = write_attempt(&task, data, ctx.task_ctx()).await.unwrap();
+        Winner {
+            partition,
+            attempt,
+            rows,
+        }
+    }
+
+    /// A stop that is never requested.
+    fn no_stop() -> StopRequest {
+        tokio::sync::watch::channel(false).1
+    }
+
+    fn parquet_sink(dir: &std::path::Path, mode: pb::SaveMode) -> pb::SinkSpec {
+        pb::SinkSpec {
+            format: "parquet".into(),
+            path: dir.display().to_string(),
+            mode: mode as i32,
+            ..Default::default()
+        }
+    }
+
+    /// The files under `dir`, relative to it.
+    fn files_under(dir: &std::path::Path) -> Vec<String> {
+        let mut found = vec![];
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(next) = pending.pop() {
+            for entry in std::fs::read_dir(&next).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let relative = path.strip_prefix(dir).unwrap();
+                    found.push(relative.display().to_string());
+                }
+            }
+        }
+        found.sort();
+        found
     }
 
     async fn published(dir: &std::path::Path) -> Vec<String> {
@@ -609,40 +827,23 @@ mod tests {
             .await
             .unwrap();
         // Partition 0 ran twice (attempt 0 lost), partition 1 once.
-        write(
-            &ctx,
-            &sink,
-            0,
-            0,
-            "SELECT 1 AS x, 'a' AS part UNION ALL SELECT 2, 'b'",
-        )
-        .await;
-        write(
-            &ctx,
-            &sink,
-            0,
-            1,
-            "SELECT 1 AS x, 'a' AS part UNION ALL SELECT 2, 'b'",
-        )
-        .await;
-        write(&ctx, &sink, 1, 0, "SELECT 3 AS x, 'a' AS part").await;
-
-        let won = |partition, attempt| Winner {
-            partition,
-            attempt,
-            rows: 0,
-        };
-        let winners = [won(0, 1), won(1, 0)];
-        let files = commit(&sink, "job-1", &winners, &ctx.runtime_env())
+        let two_rows = "SELECT 1 AS x, 'a' AS part UNION ALL SELECT 2, 'b'";
+        write(&ctx, &sink, 0, 0, two_rows).await;
+        let winners = [
+            write(&ctx, &sink, 0, 1, two_rows).await,
+            write(&ctx, &sink, 1, 0, "SELECT 3 AS x, 'a' AS part").await,
+        ];
+        assert_eq!(winners.map(|w| w.rows), [2, 1]);
+        let outcome = commit(&sink, "job-1", &winners, 1, no_stop(), &ctx.runtime_env())
             .await
             .unwrap();
-        assert_eq!(files, 3);
+        assert_eq!(outcome, Committed::Published);
         assert_eq!(published(dir.path()).await, ["1/a", "2/b", "3/a"]);
         assert!(dir.path().join(SUCCESS_MARKER).exists());
         assert!(!dir.path().join(TEMPORARY).exists(), "temporary files left");
 
         // A commit that runs again (a new leader redoing an interrupted one) changes nothing.
-        commit(&sink, "job-1", &winners, &ctx.runtime_env())
+        commit(&sink, "job-1", &winners, 2, no_stop(), &ctx.runtime_env())
             .await
             .unwrap();
         assert_eq!(published(dir.path()).await, ["1/a", "2/b", "3/a"]);
@@ -651,18 +852,15 @@ mod tests {
     #[tokio::test]
     async fn a_commit_interrupted_after_its_decision_completes_from_the_manifest() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = pb::SinkSpec {
-            format: "parquet".into(),
-            path: dir.path().display().to_string(),
-            mode: pb::SaveMode::Append as i32,
-            ..Default::default()
-        };
+        let sink = parquet_sink(dir.path(), pb::SaveMode::Append);
         let ctx = session();
-        write(&ctx, &sink, 0, 0, "SELECT 1 AS x, 'a' AS part").await;
-        write(&ctx, &sink, 1, 0, "SELECT 2 AS x, 'b' AS part").await;
+        let winners = [
+            write(&ctx, &sink, 0, 0, "SELECT 1 AS x, 'a' AS part").await,
+            write(&ctx, &sink, 1, 0, "SELECT 2 AS x, 'b' AS part").await,
+        ];
         let target = Target::resolve(&sink, &ctx.runtime_env()).unwrap();
         let manifest = target.child("_temporary/job-1/_manifest");
-        // The first run decided on partition 0 only and moved nothing yet.
+        // The first run (term 1) decided on partition 0 only and moved nothing yet.
         let listed = target.list(&target.job_temp("job-1")).await.unwrap();
         let first = listed
             .iter()
@@ -670,24 +868,124 @@ mod tests {
             .find(|r| r.starts_with("part-0-attempt-0/") && r.ends_with(".parquet"))
             .unwrap();
         let file = first.split_once('/').unwrap().1.to_string();
-        target
-            .store
-            .put(
-                &manifest,
-                PutPayload::from(format!("{first}\t{file}\n").into_bytes()),
-            )
-            .await
-            .unwrap();
-        // The rerun keeps that decision even though it is told both partitions won.
-        let won = |partition| Winner {
-            partition,
-            attempt: 0,
-            rows: 0,
+        let decided = Manifest {
+            term: 1,
+            files: vec![(first, file)],
         };
-        let files = commit(&sink, "job-1", &[won(0), won(1)], &ctx.runtime_env())
+        write_manifest(&target, &manifest, &decided).await.unwrap();
+        // The rerun by the next leader keeps that decision even though it is told both
+        // partitions won.
+        // A stop requested now comes too late: the commit decided already.
+        let (stop, stopped) = tokio::sync::watch::channel(true);
+        let outcome = commit(&sink, "job-1", &winners, 2, stopped, &ctx.runtime_env())
             .await
             .unwrap();
-        assert_eq!(files, 1);
+        drop(stop);
+        assert_eq!(outcome, Committed::Published);
         assert_eq!(published(dir.path()).await, ["1/a"]);
+    }
+
+    #[tokio::test]
+    async fn a_winner_whose_files_are_gone_fails_the_commit_and_publishes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = parquet_sink(dir.path(), pb::SaveMode::Append);
+        let ctx = session();
+        let winners = [
+            write(&ctx, &sink, 0, 0, "SELECT 1 AS x").await,
+            write(&ctx, &sink, 1, 0, "SELECT 2 AS x").await,
+        ];
+        let lost = files_under(dir.path())
+            .into_iter()
+            .find(|f| f.contains("part-1-attempt-0/") && f.ends_with(".parquet"))
+            .unwrap();
+        std::fs::remove_file(dir.path().join(&lost)).unwrap();
+
+        let error = commit(&sink, "job-1", &winners, 1, no_stop(), &ctx.runtime_env())
+            .await
+            .unwrap_err()
+            .to_string();
+        let file = lost.strip_prefix("_temporary/job-1/").unwrap();
+        assert!(
+            error.contains(&format!("{file} is missing")) && error.contains("partition 1"),
+            "{error}"
+        );
+        assert!(
+            files_under(dir.path())
+                .iter()
+                .all(|f| f.starts_with("_temporary/")),
+            "published despite the missing file: {:?}",
+            files_under(dir.path())
+        );
+
+        // An attempt that reported more rows than its marker lists is refused the same way.
+        let mut claimed = winners[0];
+        claimed.rows += 1;
+        let error = commit(&sink, "job-1", &[claimed], 1, no_stop(), &ctx.runtime_env())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("lists 1 row(s), it reported 2"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_deposed_leader_stops_before_deleting_and_cannot_abort_a_decided_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = parquet_sink(dir.path(), pb::SaveMode::Overwrite);
+        let ctx = session();
+        let winners = [write(&ctx, &sink, 0, 0, "SELECT 1 AS x").await];
+        let target = Target::resolve(&sink, &ctx.runtime_env()).unwrap();
+        let manifest = target.child("_temporary/job-1/_manifest");
+        let decided = Manifest {
+            term: 7,
+            files: decide(&target, &sink, "job-1", &winners).await.unwrap(),
+        };
+        write_manifest(&target, &manifest, &decided).await.unwrap();
+        std::fs::write(dir.path().join("old.parquet"), b"kept").unwrap();
+
+        // The leader of term 5 (deposed by term 7, which took the commit over) stops.
+        let error = commit(&sink, "job-1", &winners, 5, no_stop(), &ctx.runtime_env())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("the leader of term 7 took it over"),
+            "{error}"
+        );
+        assert!(dir.path().join("old.parquet").exists());
+        let error = abort(&sink, "job-1", &ctx.runtime_env())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("its commit decided"), "{error}");
+
+        // The leader of term 7 finishes it: the overwrite replaces the old file.
+        let runtime = ctx.runtime_env();
+        let outcome = commit(&sink, "job-1", &winners, 7, no_stop(), &runtime);
+        assert_eq!(outcome.await.unwrap(), Committed::Published);
+        let files = files_under(dir.path());
+        assert_eq!(files.len(), 2, "{files:?}");
+        assert!(files.contains(&SUCCESS_MARKER.to_string()), "{files:?}");
+        assert!(!files.contains(&"old.parquet".to_string()), "{files:?}");
+    }
+
+    #[tokio::test]
+    async fn a_stop_before_the_decision_publishes_nothing_and_leaves_the_job_to_its_abort() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = parquet_sink(dir.path(), pb::SaveMode::Append);
+        let ctx = session();
+        let winners = [write(&ctx, &sink, 0, 0, "SELECT 1 AS x").await];
+        let (_stop, stopped) = tokio::sync::watch::channel(true);
+        let runtime = ctx.runtime_env();
+        let outcome = commit(&sink, "job-1", &winners, 1, stopped, &runtime);
+        assert_eq!(outcome.await.unwrap(), Committed::Stopped);
+        assert!(
+            files_under(dir.path())
+                .iter()
+                .all(|f| f.starts_with("_temporary/") && !f.ends_with("_manifest")),
+            "{:?}",
+            files_under(dir.path())
+        );
+        abort(&sink, "job-1", &ctx.runtime_env()).await.unwrap();
+        assert!(files_under(dir.path()).is_empty());
     }
 }

@@ -105,26 +105,66 @@ pub struct Winner {
     pub rows: u64,
 }
 
-/// Publishes the winning attempt of every partition. Safe to run again after an
-/// interruption: the outcome is the same as one complete run.
+/// How a commit that ran to its end ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Committed {
+    /// The winners are published.
+    Published,
+    /// A stop was requested before the commit decided to publish: nothing is published.
+    Stopped,
+}
+
+/// Turns true when a committing job is cancelled or runs past its timeout. A commit honours it
+/// until it decides to publish (a database transaction about to commit, a file commit's
+/// manifest written), and runs to the end after that: the job then ends in the state its data
+/// is in.
+pub type StopRequest = tokio::sync::watch::Receiver<bool>;
+
+/// Runs `step` unless a stop is requested first (then the step is dropped, and None returned).
+/// A dropped sender never stops anything.
+pub(crate) async fn unless_stopped<T>(
+    stop: &mut StopRequest,
+    step: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    let stopped = async {
+        if stop.wait_for(|stop| *stop).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        biased;
+        () = stopped => None,
+        done = step => Some(done),
+    }
+}
+
+/// Publishes the winning attempt of every partition, as the leader of `term` (see
+/// [`kiln_core::state::Fence::term`]), unless `stop` comes first. Safe to run again after an
+/// interruption: the outcome is the same as one complete run. A database commits a job at most
+/// once (its ledger); a file commit taken over by a newer term stops before it deletes
+/// anything.
 pub async fn commit(
     sink: &pb::SinkSpec,
     job_id: &str,
     winners: &[Winner],
+    term: i64,
+    stop: StopRequest,
     runtime: &RuntimeEnv,
-) -> Result<()> {
+) -> Result<Committed> {
     match kind(sink)? {
-        SinkKind::Files => files::commit(sink, job_id, winners, runtime)
+        SinkKind::Files => files::commit(sink, job_id, winners, term, stop, runtime).await,
+        SinkKind::Postgres => postgres::commit(sink, job_id, winners, stop).await,
+        SinkKind::Mysql => mysql::commit(sink, job_id, winners, stop).await,
+        // One local transaction, over in moments: it does not stop halfway.
+        SinkKind::Sqlite => sqlite::commit(sink, job_id, winners)
             .await
-            .map(|_| ()),
-        SinkKind::Postgres => postgres::commit(sink, job_id, winners).await,
-        SinkKind::Mysql => mysql::commit(sink, job_id, winners).await,
-        SinkKind::Sqlite => sqlite::commit(sink, job_id, winners).await,
+            .map(|()| Committed::Published),
     }
 }
 
 /// Removes every uncommitted output of a job that will not commit.
 pub async fn abort(sink: &pb::SinkSpec, job_id: &str, runtime: &RuntimeEnv) -> Result<()> {
+    crate::failpoints::delay("sink-abort").await;
     match kind(sink)? {
         SinkKind::Files => files::abort(sink, job_id, runtime).await,
         SinkKind::Postgres => postgres::abort(sink, job_id).await,

@@ -27,11 +27,11 @@ use kiln_proto::v1 as pb;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Params, Value};
 
-use super::Winner;
 use super::table::{
     CREATE_TABLE, LEDGER, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
     staging_table, write_into,
 };
+use super::{Committed, StopRequest, Winner, unless_stopped};
 use crate::mysql::{connect, insert};
 use crate::sql_names::{TableName, quote_mysql_ident};
 use crate::sql_types::{CanonicalColumn, canonical_batch, canonical_type, mysql_type};
@@ -323,12 +323,20 @@ fn batch_rows(columns: &[arrow::array::ArrayRef]) -> usize {
 
 /// Publishes the winning staging tables in one transaction (unless the ledger says it is
 /// done), then drops all of the job's staging tables.
-pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Result<()> {
+pub async fn commit(
+    sink: &pb::SinkSpec,
+    job_id: &str,
+    winners: &[Winner],
+    mut stop: StopRequest,
+) -> Result<Committed> {
     let Some(first) = winners.first() else {
-        return Ok(());
+        return Ok(Committed::Published);
     };
-    let publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
-    super::publishing::publish_all(Box::new(publishing), sink, winners).await
+    let begin = Publishing::begin(sink.clone(), job_id.to_string(), *first);
+    let Some(publishing) = unless_stopped(&mut stop, begin).await else {
+        return Ok(Committed::Stopped);
+    };
+    super::publishing::publish_all(Box::new(publishing?), sink, winners, stop).await
 }
 
 /// The publishing transaction of a job's sink, for a [`Publisher`](super::Publisher).

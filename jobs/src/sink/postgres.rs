@@ -31,11 +31,11 @@ use kiln_core::sink::SinkTask;
 use kiln_proto::v1 as pb;
 use tokio_postgres::Client;
 
-use super::Winner;
 use super::table::{
     CREATE_TABLE, LEDGER, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
     staging_table, write_into,
 };
+use super::{Committed, StopRequest, Winner, unless_stopped};
 use crate::postgres::copy;
 use crate::postgres::{TableName, connect, error_text, quote_ident};
 use crate::sql_types::{canonical_batch, canonical_type, postgres_type};
@@ -243,12 +243,20 @@ pub async fn write_attempt(
 
 /// Publishes the winning staging tables in one transaction (unless the ledger says it is
 /// done), then drops the rest.
-pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Result<()> {
+pub async fn commit(
+    sink: &pb::SinkSpec,
+    job_id: &str,
+    winners: &[Winner],
+    mut stop: StopRequest,
+) -> Result<Committed> {
     let Some(first) = winners.first() else {
-        return Ok(());
+        return Ok(Committed::Published);
     };
-    let publishing = Publishing::begin(sink.clone(), job_id.to_string(), *first).await?;
-    super::publishing::publish_all(Box::new(publishing), sink, winners).await
+    let begin = Publishing::begin(sink.clone(), job_id.to_string(), *first);
+    let Some(publishing) = unless_stopped(&mut stop, begin).await else {
+        return Ok(Committed::Stopped);
+    };
+    super::publishing::publish_all(Box::new(publishing?), sink, winners, stop).await
 }
 
 /// The publishing transaction of a job's sink, for a [`Publisher`](super::Publisher).

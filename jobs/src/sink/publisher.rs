@@ -16,8 +16,8 @@ use kiln_proto::v1 as pb;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::Winner;
 use super::publishing::Publishing;
+use super::{Committed, StopRequest, Winner};
 
 /// Opens a sink's publishing transaction, given the first partition to publish.
 type Open = Box<
@@ -32,7 +32,7 @@ type Open = Box<
 
 enum Command {
     Publish(Winner),
-    Commit(Vec<Winner>, oneshot::Sender<bool>),
+    Commit(Vec<Winner>, StopRequest, oneshot::Sender<Option<Committed>>),
 }
 
 /// Publishes a job's partitions as their winners are known (see the module docs).
@@ -73,12 +73,15 @@ impl Publisher {
         let _ = self.commands.send(Command::Publish(winner));
     }
 
-    /// Commits what was published if it is exactly `winners`; false when the job's commit must
-    /// publish them itself.
-    pub async fn commit(self, winners: &[Winner]) -> bool {
+    /// Commits what was published if it is exactly `winners`, unless a stop was requested
+    /// (then it rolls back and answers `Stopped`); None when the job's commit must publish the
+    /// winners itself.
+    pub async fn commit(self, winners: &[Winner], stop: StopRequest) -> Option<Committed> {
         let (reply, answer) = oneshot::channel();
-        let _ = self.commands.send(Command::Commit(winners.to_vec(), reply));
-        answer.await.unwrap_or(false)
+        let _ = self
+            .commands
+            .send(Command::Commit(winners.to_vec(), stop, reply));
+        answer.await.ok().flatten()
     }
 
     /// Rolls back what was published, and waits until the database has.
@@ -125,24 +128,28 @@ async fn run(
                 }
             }
             Command::Publish(..) => {}
-            Command::Commit(mut winners, reply) => {
+            Command::Commit(mut winners, stop, reply) => {
                 published.sort_unstable();
                 winners.sort_unstable();
                 let committed = match publishing.take() {
+                    Some(publishing) if *stop.borrow() => {
+                        let _ = publishing.rollback().await;
+                        Some(Committed::Stopped)
+                    }
                     Some(publishing) if !failed && published == winners => {
                         match publishing.commit().await {
-                            Ok(()) => true,
+                            Ok(()) => Some(Committed::Published),
                             Err(error) => {
                                 tracing::warn!(%job_id, %error, "committing the early publishing failed; the commit runs whole");
-                                false
+                                None
                             }
                         }
                     }
                     Some(publishing) => {
                         let _ = publishing.rollback().await;
-                        false
+                        None
                     }
-                    None => false,
+                    None => None,
                 };
                 let _ = reply.send(committed);
                 return;
@@ -196,6 +203,11 @@ mod tests {
         }
     }
 
+    /// A stop that is never requested.
+    fn go() -> StopRequest {
+        tokio::sync::watch::channel(false).1
+    }
+
     fn won(partition: u32, attempt: u32) -> Winner {
         Winner {
             partition,
@@ -227,7 +239,11 @@ mod tests {
         let (publisher, log) = recording();
         publisher.publish(won(1, 0));
         publisher.publish(won(0, 3));
-        assert!(publisher.commit(&[won(0, 3), won(1, 0)]).await);
+        let published = Some(Committed::Published);
+        assert_eq!(
+            publisher.commit(&[won(0, 3), won(1, 0)], go()).await,
+            published
+        );
         assert_eq!(
             *log.lock().unwrap(),
             ["open at 1.0", "publish 1.0", "publish 0.3", "commit"]
@@ -237,14 +253,22 @@ mod tests {
         let (publisher, log) = recording();
         publisher.publish(won(0, 0));
         publisher.publish(won(0, 1));
-        assert!(!publisher.commit(&[won(0, 1)]).await);
+        assert_eq!(publisher.commit(&[won(0, 1)], go()).await, None);
         assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
 
         // A failed publish leaves every partition to the commit.
         let (publisher, log) = recording();
         publisher.publish(won(9, 0));
         publisher.publish(won(1, 0));
-        assert!(!publisher.commit(&[won(1, 0), won(9, 0)]).await);
+        assert_eq!(publisher.commit(&[won(1, 0), won(9, 0)], go()).await, None);
+        assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
+
+        // A stop requested before the commit rolls back what was published.
+        let (publisher, log) = recording();
+        publisher.publish(won(0, 0));
+        let (_stop, stopped) = tokio::sync::watch::channel(true);
+        let outcome = publisher.commit(&[won(0, 0)], stopped).await;
+        assert_eq!(outcome, Some(Committed::Stopped));
         assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
 
         // A job that ends without committing rolls back.

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use datafusion::error::Result;
 use kiln_proto::v1 as pb;
 
-use super::Winner;
+use super::{Committed, StopRequest, Winner, unless_stopped};
 
 /// A sink's publishing transaction, one partition at a time.
 #[async_trait]
@@ -26,22 +26,38 @@ pub(crate) trait Publishing: Send {
 
 /// A job's whole commit in `publishing`: empties the target for `overwrite`, publishes every
 /// winner, then commits; only commits (cleans up) when an earlier run of the commit is
-/// recorded.
+/// recorded. A stop requested before the transaction commits rolls it back.
 pub(crate) async fn publish_all(
     mut publishing: Box<dyn Publishing>,
     sink: &pb::SinkSpec,
     winners: &[Winner],
-) -> Result<()> {
+    mut stop: StopRequest,
+) -> Result<Committed> {
     if publishing.is_recorded() {
-        return publishing.commit().await;
+        publishing.commit().await?;
+        return Ok(Committed::Published);
     }
-    if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite) {
-        publishing.empty_target().await?;
+    if pb::SaveMode::try_from(sink.mode) == Ok(pb::SaveMode::Overwrite)
+        && unless_stopped(&mut stop, publishing.empty_target())
+            .await
+            .transpose()?
+            .is_none()
+    {
+        // Dropped uncommitted: the database rolls the transaction back.
+        return Ok(Committed::Stopped);
     }
     for winner in winners {
-        publishing.publish(*winner).await?;
+        crate::failpoints::delay("database-commit-publish").await;
+        if unless_stopped(&mut stop, publishing.publish(*winner))
+            .await
+            .transpose()?
+            .is_none()
+        {
+            return Ok(Committed::Stopped);
+        }
     }
-    publishing.commit().await
+    publishing.commit().await?;
+    Ok(Committed::Published)
 }
 
 /// The error of a staging table that lost rows after its attempt wrote them.

@@ -28,6 +28,10 @@ pub const OPTIONS: &[(&str, &str)] = &[
         "the environment variable holding the password",
     ),
     (crate::secrets::PASSWORD_FILE, "a file holding the password"),
+    (
+        crate::statement_timeout::STATEMENT_TIMEOUT_SECS,
+        crate::statement_timeout::MEANING,
+    ),
 ];
 
 /// Refuses options outside `known` (name and meaning), naming the stray one and listing the rest.

@@ -47,6 +47,10 @@ pub(crate) const OPTIONS: &[(&str, &str)] = &[
         "the environment variable holding the password",
     ),
     (crate::secrets::PASSWORD_FILE, "a file holding the password"),
+    (
+        crate::statement_timeout::STATEMENT_TIMEOUT_SECS,
+        crate::statement_timeout::MEANING,
+    ),
 ];
 
 /// The source connectors executors run tasks with.

@@ -1,0 +1,20 @@
+//! Failure injection for the cross-process tests, through the `fail` crate: a test starts a
+//! process with `FAILPOINTS="NAME=return(MILLISECONDS)"` to hold it at a named point (and
+//! kill, freeze or race it there). Points act only in builds with this crate's `failpoints`
+//! feature; elsewhere they compile to nothing.
+
+use std::time::Duration;
+
+/// Waits as long as the failpoint `name` is set to, if it is set.
+#[cfg_attr(not(feature = "failpoints"), allow(unused_variables))]
+pub async fn delay(name: &str) {
+    let millis = (|| -> Option<u64> {
+        fail::fail_point!(name, |arg: Option<String>| arg
+            .and_then(|millis| millis.parse().ok()));
+        None
+    })();
+    if let Some(millis) = millis {
+        tracing::info!("failpoint {name}: waiting {millis} ms");
+        tokio::time::sleep(Duration::from_millis(millis)).await;
+    }
+}
