@@ -211,10 +211,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     kiln_executor::task_log::init_logging(false, "warn");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("starting the async runtime");
+    let runtime = kiln_core::runtime::build_runtime();
     match runtime.block_on(run(cli.command)) {
         Ok(code) => ExitCode::from(code),
         Err(Failure { code, message }) => {

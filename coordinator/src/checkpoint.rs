@@ -96,6 +96,16 @@ impl Job {
             plan: self.plan.clone(),
             session_config: self.session_config.clone(),
             sink: self.sink.clone(),
+            stop_state: self
+                .stop_requested
+                .as_ref()
+                .map_or(pb::JobState::Unspecified, |(state, _)| *state)
+                as i32,
+            stop_reason: self
+                .stop_requested
+                .as_ref()
+                .map(|(_, reason)| reason.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -143,6 +153,10 @@ impl Job {
                     rows: w.rows,
                 })
                 .collect();
+        }
+        let stop_state = pb::JobState::try_from(record.stop_state).unwrap_or_default();
+        if stop_state != pb::JobState::Unspecified {
+            self.stop_requested = Some((stop_state, record.stop_reason.clone()));
         }
         Ok(())
     }

@@ -150,6 +150,9 @@ pub struct Job {
     pub sink: Option<pb::SinkSpec>,
     /// True while the sink commits; no task runs then.
     pub committing: bool,
+    /// How the job ends if its commit stops: set when it is cancelled or times out while
+    /// committing (and recorded before the commit is asked to stop).
+    pub stop_requested: Option<(pb::JobState, String)>,
     /// True from the end of a sink job that did not commit until its uncommitted output is
     /// removed: until then its record stays among the running jobs, so a successor finishes
     /// the removal.
@@ -213,6 +216,7 @@ impl Job {
             sink,
             committing: false,
             cleaning: false,
+            stop_requested: None,
             winners: vec![],
             attempt_base,
             session_config,

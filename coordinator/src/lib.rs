@@ -2,6 +2,7 @@
 //! executors and tracks them to the end.
 //!
 //! - [`planner`]: job spec -> DataFusion physical plan (all user errors surface here, at submit)
+//! - [`statement_size`]: the bound on a statement's operators, checked before planning
 //! - `join_modes`: which joins run as broadcasts and which hash-partition both sides
 //! - [`stages`]: physical plan -> stages cut at every exchange
 //! - [`job`]: a job's stages and tasks, and the stage lifecycle
@@ -25,6 +26,7 @@ pub mod journal;
 pub mod planner;
 pub mod scheduler;
 pub mod stages;
+pub mod statement_size;
 
 pub use config::CoordinatorConfig;
 pub use error::{CoordinatorError, Result};

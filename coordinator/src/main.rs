@@ -61,8 +61,11 @@ struct Args {
     log_json: bool,
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    kiln_core::runtime::build_runtime().block_on(run());
+}
+
+async fn run() {
     let args = Args::parse();
     kiln_core::runtime::init_logging(args.log_json, "info");
     // Failure injection for the cross-process tests: FAILPOINTS names the points to trigger,

@@ -27,6 +27,7 @@ use kiln_logs::{LogFormat, LogFormatFactory, LogOptions};
 use kiln_proto::v1 as pb;
 
 use crate::error::{CoordinatorError, Result};
+use crate::statement_size;
 
 /// A job planned and ready to cut into stages.
 pub struct PlannedJob {
@@ -85,6 +86,7 @@ pub async fn plan_job(
         register_source(&ctx, source, partitions).await?;
     }
     for (i, sql) in spec.setup_sql.iter().enumerate() {
+        statement_size::check(&format!("setup statement {}", i + 1), sql)?;
         let plan = ctx
             .state()
             .create_logical_plan(sql)
@@ -125,6 +127,9 @@ pub async fn plan_job(
             "the job has no SQL step: add at least one [[step]] with sql".into(),
         ));
     };
+    for step in &spec.steps {
+        statement_size::check(&format!("step '{}'", step.name), &step.sql)?;
+    }
     for step in earlier {
         let df = ctx
             .sql(&step.sql)

@@ -31,7 +31,7 @@ use kiln_jobs::sink::Winner;
 use kiln_proto::v1 as pb;
 use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 use crate::checkpoint::{MAX_PLAN_BYTES, Milestone};
 use crate::commit::{CommitOutcome, Commits};
@@ -95,6 +95,13 @@ enum Effect {
     },
     /// Remove the uncommitted output of a sink job that ended without committing.
     AbortSink { job_id: String, sink: pb::SinkSpec },
+    /// Ask a job's commit to stop, ending the job in `end`, once the request is `recorded`.
+    StopCommit {
+        job_id: String,
+        end: pb::JobState,
+        reason: String,
+        recorded: oneshot::Receiver<bool>,
+    },
 }
 
 #[derive(Default)]
@@ -331,6 +338,17 @@ impl Scheduler {
                 if job.committing
                     && let Some(sink) = job.sink.clone()
                 {
+                    // A stop the predecessor asked for (or a timeout that passed) holds for
+                    // this commit too.
+                    if job.stop_requested.is_none()
+                        && job.deadline.is_some_and(|d| Instant::now() > d)
+                    {
+                        let reason = "the job ran past its timeout during its commit (nothing was published)";
+                        job.stop_requested = Some((pb::JobState::TimedOut, reason.into()));
+                    }
+                    if let Some((end, reason)) = job.stop_requested.clone() {
+                        self.commits.stop(&job.id, end, reason);
+                    }
                     tracing::info!(job_id = %job.id, "finishing the commit a predecessor began");
                     effects.push(Effect::Commit {
                         job_id: job.id.clone(),
@@ -452,15 +470,22 @@ impl Scheduler {
         job_id: &str,
         spec: &pb::JobSpec,
     ) -> Result<(crate::planner::PlannedJob, Vec<crate::stages::StagePlan>)> {
-        let planned = crate::planner::plan_job(
-            job_id,
-            spec,
-            self.config.shuffle_partitions,
-            Arc::clone(&self.runtime),
-        )
-        .await?;
-        let stages = split_into_stages(job_id, Arc::clone(&planned.plan))?;
-        Ok((planned, stages))
+        // Planning a large statement is seconds of CPU: it runs on a blocking thread, so the
+        // runtime's workers keep answering clients and executors and renewing the lease.
+        let handle = tokio::runtime::Handle::current();
+        let (job_id, spec) = (job_id.to_string(), spec.clone());
+        let (partitions, runtime) = (self.config.shuffle_partitions, Arc::clone(&self.runtime));
+        tokio::task::spawn_blocking(move || {
+            handle.block_on(async {
+                let planned = crate::planner::plan_job(&job_id, &spec, partitions, runtime).await?;
+                let stages = split_into_stages(&job_id, Arc::clone(&planned.plan))?;
+                Ok((planned, stages))
+            })
+        })
+        .await
+        .map_err(|panic| {
+            CoordinatorError::InvalidJob(format!("planning the job failed: {panic}"))
+        })?
     }
 
     /// A resumed job's stages, sink and settings: from the plan its record carries (what the
@@ -714,17 +739,18 @@ impl Scheduler {
                 // A commit that has not decided to publish stops; one that has runs to its end
                 // and the job succeeds: either way the job ends in the state its data is in.
                 tracing::info!(%job_id, "cancelling: asking the commit to stop");
-                self.commits.stop(
-                    job_id,
-                    pb::JobState::Cancelled,
-                    "cancelled by request, during its commit (nothing was published)".into(),
-                );
-            } else if !job.is_finished() {
-                job.finish(pb::JobState::Cancelled, "cancelled by request".into());
-                tracing::info!(%job_id, "job cancelled");
-                end_job(&mut state.executors, job, &mut effects);
+                let reason = "cancelled by request, during its commit (nothing was published)";
+                let job_state = job.state;
+                stop_commit(state, job_id, pb::JobState::Cancelled, reason, &mut effects);
+                job_state
+            } else {
+                if !job.is_finished() {
+                    job.finish(pb::JobState::Cancelled, "cancelled by request".into());
+                    tracing::info!(%job_id, "job cancelled");
+                    end_job(&mut state.executors, job, &mut effects);
+                }
+                job.state
             }
-            job.state
         };
         self.run_effects(effects);
         self.schedule();
@@ -899,16 +925,13 @@ impl Scheduler {
             let mut effects = vec![];
             {
                 let state = &mut *self.lock();
+                let mut late_commits = vec![];
                 for job in state.jobs.values_mut() {
                     let late = !job.is_finished() && job.deadline.is_some_and(|d| now > d);
                     if late && job.committing {
-                        self.commits.stop(
-                            &job.id,
-                            pb::JobState::TimedOut,
-                            "the job ran past its timeout during its commit (nothing was \
-                             published)"
-                                .into(),
-                        );
+                        if job.stop_requested.is_none() {
+                            late_commits.push(job.id.clone());
+                        }
                     } else if late {
                         job.finish(
                             pb::JobState::TimedOut,
@@ -917,6 +940,11 @@ impl Scheduler {
                         tracing::warn!(job_id = %job.id, "job timed out");
                         end_job(&mut state.executors, job, &mut effects);
                     }
+                }
+                for job_id in late_commits {
+                    let reason = "the job ran past its timeout during its commit (nothing was \
+                                  published)";
+                    stop_commit(state, &job_id, pb::JobState::TimedOut, reason, &mut effects);
                 }
             }
             self.run_effects(effects);
@@ -1008,6 +1036,18 @@ impl Scheduler {
                     Effect::AbortSink { job_id, sink } => {
                         this.commits.abort(&job_id, &sink, &this.runtime).await;
                         this.sink_cleaned(&job_id);
+                    }
+                    Effect::StopCommit {
+                        job_id,
+                        end,
+                        reason,
+                        recorded,
+                    } => {
+                        // Asked only once the request is stored: a successor that finishes
+                        // the commit stops it too, and the job ends the same either way.
+                        if recorded.await.unwrap_or(false) {
+                            this.commits.stop(&job_id, end, reason);
+                        }
                     }
                 }
             });
@@ -1251,6 +1291,33 @@ fn job_succeeded(
     }
     effects.push(Effect::ExpireResults {
         job_id: job.id.clone(),
+    });
+}
+
+/// Records that `job_id`'s commit is to stop, ending the job in `end` for `reason` (the first
+/// request's end holds), and queues the stop for once the record is stored.
+fn stop_commit(
+    state: &mut State,
+    job_id: &str,
+    end: pb::JobState,
+    reason: &str,
+    effects: &mut Vec<Effect>,
+) {
+    let (Some(leader), Some(job)) = (state.leader.as_mut(), state.jobs.get_mut(job_id)) else {
+        return;
+    };
+    let (end, reason) = job
+        .stop_requested
+        .get_or_insert_with(|| (end, reason.to_string()))
+        .clone();
+    let recorded = leader
+        .journal
+        .write(keys::job(job_id), job.record().encode_to_vec());
+    effects.push(Effect::StopCommit {
+        job_id: job_id.to_string(),
+        end,
+        reason,
+        recorded,
     });
 }
 

@@ -28,6 +28,21 @@ pub fn init_logging(json: bool, default: &str) {
         .init();
 }
 
+/// The stack of each runtime thread: DataFusion plans, optimizes and evaluates expressions
+/// recursively, and a statement near the operator limit (see the coordinator's
+/// `statement_size`) needs more than the default 2 MiB. Only the pages used are backed.
+pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// The async runtime every Kiln binary runs on: tokio's multi-threaded one, with
+/// [`THREAD_STACK_BYTES`] stacks.
+pub fn build_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK_BYTES)
+        .build()
+        .expect("starting the async runtime")
+}
+
 /// The connections a gRPC or Flight server accepts on `listener`, with Nagle's algorithm off:
 /// small replies (task launches, status reports, the end of a Flight stream) go out at once
 /// instead of waiting up to 40 ms for a delayed ACK. (tonic sets this only on listeners it

@@ -71,8 +71,11 @@ struct Args {
     log_json: bool,
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    kiln_core::runtime::build_runtime().block_on(run());
+}
+
+async fn run() {
     let args = Args::parse();
     kiln_executor::task_log::init_logging(args.log_json, "info");
     let mut config = ExecutorConfig::new(args.work_dir);

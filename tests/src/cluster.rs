@@ -323,7 +323,7 @@ impl TestCluster {
         let work = self.work_dir.path().join(format!("executor-{index}"));
         let mut args = vec![
             "--executor-id".to_string(),
-            format!("executor-{index}"),
+            format!("exec-{index}"),
             // Port 0: the OS picks free ports and the executor reports them when it registers.
             "--port".to_string(),
             "0".to_string(),
@@ -357,7 +357,7 @@ impl TestCluster {
     /// ports, as a StatefulSet's pod comes back: before its lease can expire, so its
     /// registration changes only in its start time.
     pub async fn restart_executor_in_place(&mut self, index: usize) {
-        let id = format!("executor-{index}");
+        let id = format!("exec-{index}");
         let executors = self
             .client()
             .await

@@ -57,3 +57,42 @@ async fn task_plans_over_the_message_limit_together_still_run() {
         status.error
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_of_thousands_of_operators_is_refused_and_one_at_the_limit_runs() {
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    // 20,000 alternatives: a tree 20,000 deep, which overflowed the coordinator's stack and
+    // ended the process.
+    let alternatives: Vec<String> = (0..20_000).map(|i| format!("value = {i}")).collect();
+    let sql = format!(
+        "SELECT count(value) FROM generate_series(1, 100) WHERE {}",
+        alternatives.join(" OR ")
+    );
+    let error = client
+        .submit(sql_job("many-ors", &[], &sql))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("39999 operators") && error.contains("over the limit of 2000"),
+        "{error}"
+    );
+    // The coordinator lives on, and a chain of 2,000 operators plans and runs.
+    let sum = vec!["value"; 2001].join(" + ");
+    let status = run_to_success(
+        &client,
+        sql_job(
+            "long-sum",
+            &[],
+            &format!("SELECT sum({sum}) AS n FROM generate_series(1, 10)"),
+        ),
+    )
+    .await;
+    let rows = kiln_tests::first_column(&client, &status).await;
+    assert_eq!(rows, [(2001 * 55).to_string()]);
+}
