@@ -1056,4 +1056,34 @@ mod tests {
         assert!(cut.ends_with(" ... (cut)"));
         assert_eq!(bounded("short".into()), "short");
     }
+
+    #[test]
+    fn a_stop_asked_for_during_a_commit_and_a_pending_cleanup_survive_in_the_record() {
+        let mut job = two_stage_job(3);
+        job.committing = true;
+        job.winners = vec![Winner {
+            partition: 0,
+            attempt: 1,
+            rows: 5,
+        }];
+        job.stop_requested = Some((pb::JobState::Cancelled, "cancelled by request".into()));
+        let record = job.record();
+
+        let mut successor = two_stage_job(3);
+        successor.resume(&record).unwrap();
+        assert!(successor.committing);
+        assert_eq!(successor.winners, job.winners);
+        assert_eq!(
+            successor.stop_requested,
+            Some((pb::JobState::Cancelled, "cancelled by request".into()))
+        );
+
+        // Ended, but with uncommitted output left to remove: not final until it is removed.
+        job.committing = false;
+        job.finish(pb::JobState::Cancelled, "cancelled by request".into());
+        job.cleaning = true;
+        assert!(!job.milestone().is_final());
+        job.cleaning = false;
+        assert!(job.milestone().is_final());
+    }
 }

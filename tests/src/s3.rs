@@ -11,7 +11,7 @@ use crate::cluster::free_port;
 /// How to install the tools these tests need; named in every "missing tool" failure.
 pub const INSTALL_HINT: &str = "run scripts/setup (it installs s3s-fs with \
      `cargo install s3s-fs@0.14.1 --features binary --locked --root ~/.local/kiln-tools` \
-     and boto3 with `pip install boto3`)";
+     and boto3 into the virtual environment ~/.local/kiln-tools/venv)";
 
 const ACCESS_KEY: &str = "kiln-test-access";
 const SECRET_KEY: &str = "kiln-test-secret-key";
@@ -23,12 +23,26 @@ pub struct S3Server {
     data: tempfile::TempDir,
 }
 
-fn s3s_fs_binary() -> PathBuf {
-    let tools = std::env::var_os("KILN_TOOLS_DIR")
+/// Where `scripts/setup` installs the test tools.
+fn tools_dir() -> PathBuf {
+    std::env::var_os("KILN_TOOLS_DIR")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/kiln-tools")))
-        .unwrap_or_default();
-    let candidate = tools.join("bin/s3s-fs");
+        .unwrap_or_default()
+}
+
+/// The Python that has boto3: the tools' virtual environment, else the system's.
+fn boto3_python() -> PathBuf {
+    let venv = tools_dir().join("venv/bin/python3");
+    if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
+fn s3s_fs_binary() -> PathBuf {
+    let candidate = tools_dir().join("bin/s3s-fs");
     if candidate.exists() {
         return candidate;
     }
@@ -137,10 +151,16 @@ impl S3Server {
              aws_secret_access_key={SECRET_KEY:?}, region_name='us-east-1')\n{body}\n",
             self.endpoint
         );
-        let output = Command::new("python3")
+        let python = boto3_python();
+        let output = Command::new(&python)
             .args(["-c", &script])
             .output()
-            .unwrap_or_else(|e| panic!("running python3 for boto3: {e}; {INSTALL_HINT}"));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "running {} for boto3: {e}; {INSTALL_HINT}",
+                    python.display()
+                )
+            });
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
             output.status.success(),
