@@ -6,6 +6,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "kiln/v1/executor.proto",
         "kiln/v1/plan.proto",
         "kiln/v1/state.proto",
+        "kiln/v1/catalog.proto",
     ];
     for proto in protos {
         println!("cargo:rerun-if-changed={proto}");

@@ -38,3 +38,16 @@ pub fn load() -> Result<Config, String> {
     };
     toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
+
+/// Where the embedded cluster keeps what outlives it (the catalog) when `--state-dir` is not
+/// given: `$XDG_DATA_HOME/kiln`, else `~/.local/share/kiln`, else `.kiln` in the current
+/// directory.
+pub fn default_state_dir() -> PathBuf {
+    match std::env::var_os("XDG_DATA_HOME").filter(|dir| !dir.is_empty()) {
+        Some(data) => PathBuf::from(data).join("kiln"),
+        None => match std::env::var_os("HOME") {
+            Some(home) => PathBuf::from(home).join(".local/share/kiln"),
+            None => PathBuf::from(".kiln"),
+        },
+    }
+}

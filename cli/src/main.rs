@@ -13,7 +13,9 @@ use clap::{Parser, Subcommand};
 use kiln_client::{Client, ClientError, ConnectOptions, proto};
 
 use crate::output::Format;
+use kiln_core::state::FileStore;
 use kiln_embedded::EmbeddedCluster;
+use std::sync::Arc;
 
 /// Exit codes, distinct per outcome so scripts can react.
 mod exit {
@@ -43,6 +45,10 @@ struct ClusterArgs {
     /// Task slots per embedded executor (default: the number of cores).
     #[arg(long)]
     slots: Option<usize>,
+    /// Where the embedded cluster keeps its catalog between runs (default:
+    /// ~/.local/share/kiln). Several `kiln` processes may share one.
+    #[arg(long, env = "KILN_STATE_DIR")]
+    state_dir: Option<PathBuf>,
 }
 
 /// A job file and the values of its `${name}` parameters.
@@ -454,7 +460,12 @@ where
             .map(|n| n.get())
             .unwrap_or(2)
     });
-    let embedded = EmbeddedCluster::start(cluster.executors, slots)
+    let state_dir = cluster
+        .state_dir
+        .clone()
+        .unwrap_or_else(config::default_state_dir);
+    let store = FileStore::open(&state_dir).map_err(|e| failed(e.to_string()))?;
+    let embedded = EmbeddedCluster::start_with_store(Arc::new(store), cluster.executors, slots)
         .await
         .map_err(|message| failed(format!("starting the embedded cluster: {message}")))?;
     let outcome = match Client::connect(embedded.url()).await {

@@ -89,7 +89,7 @@ async fn write_all(
                 let _ = deposed.send(true);
                 return;
             }
-            Err(error @ StateError::TooLarge { .. }) => {
+            Err(error @ (StateError::TooLarge { .. } | StateError::TooManyWrites { .. })) => {
                 // Never stored, however often tried: the write is dropped, not retried. The
                 // scheduler fails a job before its record grows this large.
                 tracing::error!(%key, %error, "dropping a job record write");

@@ -17,6 +17,7 @@ use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::empty::EmptyExec;
 use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::prelude::SessionContext;
+use kiln_catalog::{Catalog, CatalogError};
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
 use kiln_jobs::secrets::redact_password;
@@ -49,6 +50,7 @@ pub async fn plan_job(
     spec: &pb::JobSpec,
     default_partitions: usize,
     runtime: Arc<RuntimeEnv>,
+    catalog: &Catalog,
 ) -> Result<PlannedJob> {
     let options = spec.options.unwrap_or_default();
     if options.parallelism > MAX_PARALLELISM {
@@ -87,6 +89,7 @@ pub async fn plan_job(
     }
     for (i, sql) in spec.setup_sql.iter().enumerate() {
         statement_size::check(&format!("setup statement {}", i + 1), sql)?;
+        register_catalog_tables(&ctx, catalog, format!("setup statement {}", i + 1), sql).await?;
         let plan = ctx
             .state()
             .create_logical_plan(sql)
@@ -131,6 +134,7 @@ pub async fn plan_job(
         statement_size::check(&format!("step '{}'", step.name), &step.sql)?;
     }
     for step in earlier {
+        register_catalog_tables(&ctx, catalog, format!("step '{}'", step.name), &step.sql).await?;
         let df = ctx
             .sql(&step.sql)
             .await
@@ -138,12 +142,16 @@ pub async fn plan_job(
         ctx.register_table(step.name.as_str(), df.into_view())
             .map_err(|e| invalid(format!("step '{}'", step.name), e))?;
     }
+    register_catalog_tables(&ctx, catalog, format!("step '{}'", last.name), &last.sql).await?;
     let df = ctx
         .sql(&last.sql)
         .await
         .map_err(|e| invalid(format!("step '{}'", last.name), e))?;
     let plan = df
         .create_physical_plan()
+        .await
+        .map_err(|e| invalid(format!("step '{}'", last.name), e))?;
+    let plan = crate::encodable::read_metadata_scans(plan, ctx.task_ctx())
         .await
         .and_then(crate::encodable::make_encodable)
         .and_then(crate::balance::balance_parquet_scans)
@@ -244,6 +252,21 @@ async fn register_source(
         }
     };
     result.map_err(|e| invalid(what, e))
+}
+
+/// Registers the catalog tables `sql` names (`db.table`), so that `what` plans over them.
+async fn register_catalog_tables(
+    ctx: &SessionContext,
+    catalog: &Catalog,
+    what: String,
+    sql: &str,
+) -> Result<()> {
+    kiln_catalog::provider::register_referenced(ctx, catalog, sql)
+        .await
+        .map_err(|error| match error {
+            CatalogError::State(error) => CoordinatorError::State(error),
+            other => CoordinatorError::InvalidJob(format!("{what}: {other}")),
+        })
 }
 
 /// A job rejected because of `what`. Messages Kiln's connectors wrote say what is wrong

@@ -22,6 +22,7 @@ use futures::stream::BoxStream;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::displayable;
 use datafusion::prelude::{SessionConfig, SessionContext};
+use kiln_catalog::Catalog;
 use kiln_core::auth::AuthChannel;
 use kiln_core::codec::{decode_plan, encode_plan};
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
@@ -475,9 +476,11 @@ impl Scheduler {
         let handle = tokio::runtime::Handle::current();
         let (job_id, spec) = (job_id.to_string(), spec.clone());
         let (partitions, runtime) = (self.config.shuffle_partitions, Arc::clone(&self.runtime));
+        let catalog = Catalog::new(Arc::clone(&self.store));
         tokio::task::spawn_blocking(move || {
             handle.block_on(async {
-                let planned = crate::planner::plan_job(&job_id, &spec, partitions, runtime).await?;
+                let planned =
+                    crate::planner::plan_job(&job_id, &spec, partitions, runtime, &catalog).await?;
                 let stages = split_into_stages(&job_id, Arc::clone(&planned.plan))?;
                 Ok((planned, stages))
             })

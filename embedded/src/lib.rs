@@ -1,6 +1,7 @@
 //! A whole Kiln cluster inside one process: one coordinator and N executors talking gRPC and
-//! Flight over loopback, with an in-memory state store instead of etcd. `kiln run` and
-//! `kiln sql` use it by default; the SDK's examples run against it.
+//! Flight over loopback, with a state store in the process (or a state file, for the catalog)
+//! instead of etcd. `kiln run` and `kiln sql` use it by default; the SDK's examples run
+//! against it.
 //!
 //! ```
 //! # #[tokio::main(flavor = "multi_thread")]
@@ -26,13 +27,23 @@ pub struct EmbeddedCluster {
 }
 
 impl EmbeddedCluster {
-    /// Starts a coordinator and `executors` executors with `slots` task slots each.
+    /// Starts a coordinator and `executors` executors with `slots` task slots each, keeping
+    /// the cluster state in memory: nothing outlives the cluster.
     pub async fn start(executors: usize, slots: usize) -> Result<Self, String> {
+        Self::start_with_store(Arc::new(MemoryStore::new()), executors, slots).await
+    }
+
+    /// Starts a cluster as [`Self::start`] does, on `store` (a [`kiln_core::state::FileStore`]
+    /// keeps the catalog between runs).
+    pub async fn start_with_store(
+        store: Arc<dyn StateStore>,
+        executors: usize,
+        slots: usize,
+    ) -> Result<Self, String> {
         let work_dir = tempfile::Builder::new()
             .prefix("kiln-embedded-")
             .tempdir()
             .map_err(|e| format!("creating a work directory: {e}"))?;
-        let store: Arc<dyn StateStore> = Arc::new(MemoryStore::new());
         let coordinator = Coordinator::start(
             CoordinatorConfig {
                 shuffle_partitions: (executors * slots).max(2),

@@ -30,3 +30,10 @@ pub fn executor(executor_id: &str) -> String {
 pub fn job(job_id: &str) -> String {
     format!("{JOBS}{job_id}")
 }
+
+/// Prefix of the data catalog (laid out by the kiln-catalog crate).
+pub const CATALOG: &str = "catalog/";
+
+/// The prefixes of what outlives any process even in the embedded default, which keeps
+/// them in its state file: what a user defines, as opposed to what a running cluster is doing.
+pub const DURABLE: &[&str] = &[CATALOG];

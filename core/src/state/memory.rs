@@ -67,7 +67,8 @@ impl MemoryStore {
         self.inner.lock().expect("memory store poisoned")
     }
 
-    fn check(&self, key: &str, fence: Option<&Fence>) -> Result<()> {
+    /// Refuses a write fenced by a leadership that no longer holds.
+    pub(super) fn check(&self, key: &str, fence: Option<&Fence>) -> Result<()> {
         match fence {
             Some(fence) if self.leader.borrow().as_ref().map(|l| l.0) != Some(fence.revision) => {
                 Err(StateError::Fenced { key: key.into() })

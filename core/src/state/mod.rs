@@ -1,8 +1,9 @@
 //! The cluster state store: where executor membership, jobs and the coordinator leader live.
 //!
 //! [`StateStore`] hides the backend. [`EtcdStore`] keeps the state in etcd, so it survives any
-//! coordinator or executor; [`MemoryStore`] keeps it in the process, for the embedded cluster
-//! of `kiln run`. Keys are relative to a per-cluster prefix the store adds, so several Kiln
+//! coordinator or executor; [`FileStore`] keeps the durable part (the catalog) in a file and
+//! the rest in the process, for the embedded cluster of `kiln run`; [`MemoryStore`] keeps all
+//! of it in the process, for tests. Keys are relative to a per-cluster prefix the store adds, so several Kiln
 //! clusters can share one etcd. The key layout is in [`keys`].
 //!
 //! Writes of the coordinator leader are *fenced*: they carry the [`Fence`] the leader got when
@@ -11,11 +12,13 @@
 
 mod args;
 mod etcd;
+mod file;
 pub mod keys;
 mod memory;
 
 pub use args::StateStoreArgs;
 pub use etcd::{EtcdOptions, EtcdStore};
+pub use file::FileStore;
 pub use memory::MemoryStore;
 
 use std::time::Duration;
@@ -41,6 +44,16 @@ pub enum StateError {
         bytes: usize,
         limit: usize,
     },
+    /// A batch held more writes than the store applies in one transaction.
+    #[error(
+        "a batch of {writes} writes (the first to {key}) is over the cluster state store's limit \
+         of {limit} writes per transaction"
+    )]
+    TooManyWrites {
+        key: String,
+        writes: usize,
+        limit: usize,
+    },
     /// A stored value could not be decoded.
     #[error("corrupt value at {key}: {message}")]
     Corrupt { key: String, message: String },
@@ -55,6 +68,9 @@ pub type Entry = (String, Vec<u8>);
 /// The most bytes one write may carry: etcd refuses requests over 1.5 MiB by default, and Kiln
 /// keeps under it with room for the request's framing.
 pub const MAX_WRITE_BYTES: usize = 1024 * 1024;
+
+/// The most writes one batch may carry: etcd's default `--max-txn-ops`.
+pub const MAX_BATCH_WRITES: usize = 128;
 
 /// Proof of leadership that a fenced write carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,9 +131,17 @@ impl Batch {
     }
 }
 
-/// Refuses a batch over [`MAX_WRITE_BYTES`] before it is sent, so every backend has etcd's
-/// limit and the error names the key.
+/// Refuses a batch over [`MAX_WRITE_BYTES`] or [`MAX_BATCH_WRITES`] before it is sent, so
+/// every backend has etcd's limits and the error names the key.
 fn check_size(batch: &Batch) -> Result<()> {
+    let writes = batch.puts.len() + batch.deletes.len();
+    if writes > MAX_BATCH_WRITES {
+        return Err(StateError::TooManyWrites {
+            key: batch.first_key(),
+            writes,
+            limit: MAX_BATCH_WRITES,
+        });
+    }
     let bytes = batch.size();
     if bytes > MAX_WRITE_BYTES {
         return Err(StateError::TooLarge {
