@@ -11,6 +11,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for proto in protos {
         println!("cargo:rerun-if-changed={proto}");
     }
-    tonic_prost_build::configure().compile_protos(&protos, &["."])?;
+    // The catalog's messages print as JSON (`kiln tables --output json`) with their proto
+    // field names.
+    let mut config = tonic_prost_build::configure();
+    for message in [
+        "CatalogDatabase",
+        "CatalogColumn",
+        "SchemaVersion",
+        "CatalogTable",
+        "CatalogPartition",
+        "Crawler",
+        "CrawlRun",
+    ] {
+        config =
+            config.type_attribute(format!(".kiln.v1.{message}"), "#[derive(serde::Serialize)]");
+    }
+    config.compile_protos(&protos, &["."])?;
     Ok(())
 }

@@ -4,6 +4,8 @@
 //! catalog/databases/{database}                           CatalogDatabase
 //! catalog/tables/{database}/{table}                      CatalogTable
 //! catalog/partitions/{database}/{table}/{v1}/{v2}/.../   CatalogPartition, values in key order
+//! catalog/crawlers/{crawler}                             Crawler
+//! catalog/crawl_runs/{crawler}/{started_at_ms}           CrawlRun, the latest few
 //! ```
 //!
 //! Each name and value is percent-encoded (`/`, `%` and control characters), and each ends
@@ -19,6 +21,11 @@ pub const DATABASES: &str = "catalog/databases/";
 pub const TABLES: &str = "catalog/tables/";
 /// Prefix of the catalog's partitions.
 pub const PARTITIONS: &str = "catalog/partitions/";
+
+/// Prefix of the catalog's crawlers.
+pub const CRAWLERS: &str = "catalog/crawlers/";
+/// Prefix of the records of crawls.
+pub const CRAWL_RUNS: &str = "catalog/crawl_runs/";
 
 /// What is escaped in a key component.
 const ESCAPED: &AsciiSet = &CONTROLS.add(b'/').add(b'%');
@@ -54,6 +61,22 @@ pub fn partitions<S: AsRef<str>>(database: &str, table: &str, leading: &[S]) -> 
 /// The key of the partition of `database.table` with `values` (all of them, in key order).
 pub fn partition<S: AsRef<str>>(database: &str, table: &str, values: &[S]) -> String {
     partitions(database, table, values)
+}
+
+/// The key of crawler `name`.
+pub fn crawler(name: &str) -> String {
+    format!("{CRAWLERS}{}", component(name))
+}
+
+/// The prefix of the run records of crawler `name`.
+pub fn crawl_runs(name: &str) -> String {
+    format!("{CRAWL_RUNS}{}", component(name))
+}
+
+/// The key of the run of crawler `name` that started at `started_at_ms` (zero-padded, so
+/// runs list in the order they started).
+pub fn crawl_run(name: &str, started_at_ms: u64) -> String {
+    format!("{}{started_at_ms:020}/", crawl_runs(name))
 }
 
 #[cfg(test)]

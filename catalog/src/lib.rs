@@ -8,10 +8,12 @@
 //!   versions) and partitions in `database`, `table` and `partition`.
 //! - [`provider`]: catalog tables in SQL (`SELECT ... FROM db.table`), with partition
 //!   pruning on the catalog's registrations; [`columns`]: catalog columns as Arrow fields.
+//! - [`crawler`]: crawlers, which find tables and partitions under object-store prefixes.
 //! - [`CatalogError`]: what can go wrong, naming the database, table or partition.
 
 mod catalog;
 pub mod columns;
+pub mod crawler;
 mod database;
 mod error;
 pub mod keys;
@@ -24,5 +26,6 @@ mod testing;
 pub use catalog::Catalog;
 pub use error::{CatalogError, Result};
 pub use kiln_proto::v1::{
-    CatalogColumn, CatalogDatabase, CatalogPartition, CatalogTable, SchemaVersion,
+    CatalogColumn, CatalogDatabase, CatalogPartition, CatalogTable, CrawlRun, Crawler,
+    SchemaVersion,
 };

@@ -1,5 +1,6 @@
 //! `kiln`: run Kiln jobs on an embedded cluster, or submit and follow them on a real one.
 
+mod catalog;
 mod config;
 mod output;
 mod progress;
@@ -210,6 +211,8 @@ enum Command {
         #[command(flatten)]
         remote: RemoteArgs,
     },
+    #[command(flatten)]
+    Catalog(catalog::CatalogCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
 }
@@ -438,6 +441,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             }
             Ok(0)
         }
+        Command::Catalog(command) => catalog::run(command).await,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "kiln", &mut std::io::stdout());

@@ -27,6 +27,7 @@
 //! # Ok(()) }
 //! ```
 
+mod catalog;
 mod error;
 
 pub use error::{ClientError, Result};
@@ -49,6 +50,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use kiln_core::auth::AuthChannel;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
 use kiln_core::flight::{FlightClients, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
+use kiln_proto::v1::catalog_service_client::CatalogServiceClient;
 use kiln_proto::v1::job_service_client::JobServiceClient;
 use tonic::transport::{Channel, Endpoint};
 
@@ -92,7 +94,30 @@ impl ConnectOptions {
 struct Coordinators {
     urls: Vec<String>,
     options: ConnectOptions,
-    current: Mutex<(String, JobServiceClient<AuthChannel>)>,
+    current: Mutex<Connection>,
+}
+
+/// The coordinator a client calls now, and its services.
+#[derive(Clone)]
+struct Connection {
+    url: String,
+    jobs: JobServiceClient<AuthChannel>,
+    catalog: CatalogServiceClient<AuthChannel>,
+}
+
+impl Connection {
+    fn new(url: String, channel: Channel, token: &Token) -> Self {
+        let channel = token.channel(channel);
+        Connection {
+            url,
+            jobs: JobServiceClient::new(channel.clone())
+                .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE),
+            catalog: CatalogServiceClient::new(channel)
+                .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE),
+        }
+    }
 }
 
 fn endpoint(url: &str, tls: &Tls) -> Result<Endpoint> {
@@ -110,14 +135,8 @@ fn endpoint(url: &str, tls: &Tls) -> Result<Endpoint> {
         .keep_alive_while_idle(true))
 }
 
-fn job_client(channel: Channel, token: &Token) -> JobServiceClient<AuthChannel> {
-    JobServiceClient::new(token.channel(channel))
-        .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
-        .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
-}
-
 impl Coordinators {
-    fn current(&self) -> (String, JobServiceClient<AuthChannel>) {
+    fn current(&self) -> Connection {
         self.current.lock().expect("client lock").clone()
     }
 
@@ -138,7 +157,7 @@ impl Coordinators {
             // A standby that knows no leader (an election, or it cannot reach the state store
             // itself): ask the next coordinator, or this one again when it is the only one.
             Some(_) if self.urls.len() > 1 => Some(self.next_url()),
-            Some(_) => Some(self.current().0),
+            Some(_) => Some(self.current().url),
             None if self.urls.len() > 1 => Some(self.next_url()),
             // The only coordinator known is down or its state store is: nothing to follow.
             None => None,
@@ -147,29 +166,46 @@ impl Coordinators {
 
     /// The known coordinator after the current one.
     fn next_url(&self) -> String {
-        let current = self.current().0;
+        let current = self.current().url;
         let at = self.urls.iter().position(|u| *u == current).unwrap_or(0);
         self.urls[(at + 1) % self.urls.len()].clone()
     }
 
     fn switch_to(&self, url: String) -> Result<()> {
         let mut current = self.current.lock().expect("client lock");
-        if current.0 != url {
+        if current.url != url {
             let channel = endpoint(&url, &self.options.tls)?.connect_lazy();
-            *current = (url.clone(), job_client(channel, &self.options.token));
+            *current = Connection::new(url, channel, &self.options.token);
         }
         Ok(())
     }
 
-    /// Makes a call on the leader, following it across a failover.
+    /// Makes a job service call on the leader, following it across a failover.
     async fn call<T, F, Fut>(&self, call: F) -> Result<T>
     where
         F: Fn(JobServiceClient<AuthChannel>) -> Fut,
         Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
     {
+        self.call_on(|c| call(c.jobs)).await
+    }
+
+    /// Makes a catalog service call on the leader, following it across a failover.
+    async fn call_catalog<T, F, Fut>(&self, call: F) -> Result<T>
+    where
+        F: Fn(CatalogServiceClient<AuthChannel>) -> Fut,
+        Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+    {
+        self.call_on(|c| call(c.catalog)).await
+    }
+
+    async fn call_on<T, F, Fut>(&self, call: F) -> Result<T>
+    where
+        F: Fn(Connection) -> Fut,
+        Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+    {
         let deadline = tokio::time::Instant::now() + FAILOVER_PATIENCE;
         loop {
-            let status = match call(self.current().1).await {
+            let status = match call(self.current()).await {
                 Ok(response) => return Ok(response.into_inner()),
                 Err(status) => status,
             };
@@ -250,7 +286,7 @@ impl Client {
             };
             match connected {
                 Ok(channel) => {
-                    let jobs = job_client(channel, &options.token);
+                    let connection = Connection::new(url.clone(), channel, &options.token);
                     let flight = FlightClients::new(
                         DEFAULT_MAX_MESSAGE_SIZE,
                         options.token.clone(),
@@ -258,7 +294,7 @@ impl Client {
                     );
                     return Ok(Client {
                         coordinators: Arc::new(Coordinators {
-                            current: Mutex::new((url.clone(), jobs)),
+                            current: Mutex::new(connection),
                             urls,
                             options,
                         }),

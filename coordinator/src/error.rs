@@ -29,6 +29,9 @@ pub enum CoordinatorError {
     Core(#[from] KilnError),
     #[error(transparent)]
     DataFusion(#[from] datafusion::error::DataFusionError),
+    /// A catalog or crawler call failed; the error names the database, table or crawler.
+    #[error(transparent)]
+    Catalog(#[from] kiln_catalog::CatalogError),
 }
 
 /// The coordinator's result type.
@@ -50,6 +53,23 @@ impl From<CoordinatorError> for tonic::Status {
                 status
             }
             CoordinatorError::State(_) => tonic::Status::unavailable(error.to_string()),
+            CoordinatorError::Catalog(catalog) => match catalog {
+                kiln_catalog::CatalogError::NotFound { .. } => {
+                    tonic::Status::not_found(error.to_string())
+                }
+                kiln_catalog::CatalogError::AlreadyExists { .. } => {
+                    tonic::Status::already_exists(error.to_string())
+                }
+                kiln_catalog::CatalogError::Invalid(_) => {
+                    tonic::Status::invalid_argument(error.to_string())
+                }
+                kiln_catalog::CatalogError::State(_) => {
+                    tonic::Status::unavailable(error.to_string())
+                }
+                kiln_catalog::CatalogError::Corrupt { .. } => {
+                    tonic::Status::internal(error.to_string())
+                }
+            },
             _ => tonic::Status::internal(error.to_string()),
         }
     }

@@ -41,7 +41,7 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tonic::service::interceptor::InterceptedService;
 
-use crate::api::{JobApi, SchedulerApi};
+use crate::api::{CatalogApi, JobApi, SchedulerApi};
 use crate::scheduler::Scheduler;
 
 /// A running coordinator.
@@ -101,9 +101,15 @@ impl Coordinator {
         )
         .max_decoding_message_size(max)
         .max_encoding_message_size(max);
+        let catalog = pb::catalog_service_server::CatalogServiceServer::new(CatalogApi::new(
+            Arc::clone(&scheduler),
+        ))
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
         let (stop, stopped) = oneshot::channel::<()>();
         let router = server
             .add_service(InterceptedService::new(jobs, require.clone()))
+            .add_service(InterceptedService::new(catalog, require.clone()))
             .add_service(InterceptedService::new(executors, require));
         let server = tokio::spawn(async move {
             let shutdown = async {

@@ -188,6 +188,21 @@ impl Scheduler {
         Err(CoordinatorError::NotLeader(leader))
     }
 
+    /// The catalog, written under this coordinator's leadership: catalog calls are served by
+    /// the leader only, so a deposed leader's crawl changes nothing.
+    pub(crate) async fn catalog(&self) -> Result<Catalog> {
+        let fence = self.require_leader().await?;
+        Ok(Catalog::new(Arc::clone(&self.store)).fenced(fence))
+    }
+
+    /// A session over the coordinator's object stores, for crawls.
+    pub(crate) fn session_state(&self) -> datafusion::execution::context::SessionState {
+        datafusion::execution::SessionStateBuilder::new()
+            .with_runtime_env(Arc::clone(&self.runtime))
+            .with_default_features()
+            .build()
+    }
+
     /// Whether this coordinator leads the cluster now.
     pub fn is_leader(&self) -> bool {
         self.lock().leader.is_some()

@@ -27,6 +27,7 @@
 pub mod failpoints;
 pub mod mysql;
 pub mod object_stores;
+mod params;
 pub mod postgres;
 pub mod secrets;
 pub mod sink;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use kiln_proto::v1 as pb;
 use serde::Deserialize;
 
+use crate::params::Params;
 use crate::{JobSpecError, Result};
 
 /// A job file as written.
@@ -26,9 +27,9 @@ pub struct JobFile {
     pub steps: Vec<StepEntry>,
     #[serde(default)]
     pub options: OptionsEntry,
-    /// Parameters `${name}` used in the file, with their default values.
+    /// Parameters `${name}` used in the file, with their default values (any TOML scalar).
     #[serde(default)]
-    pub params: BTreeMap<String, String>,
+    pub params: BTreeMap<String, toml::Value>,
     /// Where the last step's rows go; absent means they stream back as the job's result.
     pub sink: Option<SinkEntry>,
 }
@@ -128,18 +129,19 @@ pub fn load_job_file(path: &Path, params: &HashMap<String, String>) -> Result<pb
 }
 
 /// Parses job file text; `name` is used in errors, `base_dir` resolves relative paths, `params`
-/// fill `${name}` placeholders.
+/// fill `${name}` placeholders as values, never as text of the file or its SQL.
 pub fn parse_job(
     text: &str,
     name: &str,
     base_dir: &Path,
     params: &HashMap<String, String>,
 ) -> Result<pb::JobSpec> {
-    let text = substitute_params(text, name, params)?;
-    let file: JobFile = toml::from_str(&text).map_err(|e| JobSpecError::Parse {
+    let (mut params, text) = Params::fill_toml(text, name, params)?;
+    let mut file: JobFile = toml::from_str(&text).map_err(|e| JobSpecError::Parse {
         path: name.to_string(),
         message: e.to_string().trim_end().to_string(),
     })?;
+    fill_params(&mut file, &mut params)?;
     let invalid = |message: String| JobSpecError::Invalid {
         path: name.to_string(),
         message,
@@ -208,59 +210,42 @@ pub fn parse_job(
     })
 }
 
-/// Replaces every `${name}` with its value from `given`, else from the file's `[params]`
-/// defaults; values are escaped for TOML strings. An unknown placeholder or a given parameter
-/// the file does not know is an error naming it (and the line).
-fn substitute_params(text: &str, file: &str, given: &HashMap<String, String>) -> Result<String> {
-    let invalid = |message: String| JobSpecError::Invalid {
-        path: file.to_string(),
-        message,
-    };
-    // The defaults, read leniently: a malformed file is reported by the full parse afterwards.
-    let defaults: BTreeMap<String, String> = toml::from_str::<toml::Table>(text)
-        .ok()
-        .and_then(|t| t.get("params").cloned())
-        .and_then(|p| p.try_into().ok())
-        .unwrap_or_default();
-    let mut used = std::collections::BTreeSet::new();
-    let mut out = String::with_capacity(text.len());
-    for (number, line) in text.split_inclusive('\n').enumerate() {
-        let mut rest = line;
-        while let Some(start) = rest.find("${") {
-            out.push_str(&rest[..start]);
-            let Some(end) = rest[start..].find('}') else {
-                return Err(invalid(format!(
-                    "line {}: '${{' without a closing '}}'",
-                    number + 1
-                )));
-            };
-            let name = &rest[start + 2..start + end];
-            let value = given
-                .get(name)
-                .or_else(|| defaults.get(name))
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "line {}: parameter ${{{name}}} has no value; pass --param {name}=VALUE \
-                     or give it a default under [params]",
-                        number + 1
-                    ))
-                })?;
-            out.push_str(&value.replace('\\', "\\\\").replace('"', "\\\""));
-            used.insert(name.to_string());
-            rest = &rest[start + end + 1..];
+/// Fills the `${name}` placeholders of every string field of `file` (SQL fields as literals).
+fn fill_params(file: &mut JobFile, params: &mut Params) -> Result<()> {
+    params.text(&mut file.name, "name")?;
+    params.text(&mut file.description, "description")?;
+    for (key, value) in &mut file.labels {
+        params.text(value, &format!("labels.{key}"))?;
+    }
+    for source in &mut file.sources {
+        let at = format!("source '{}'", source.name);
+        params.text(&mut source.name, &format!("{at} name"))?;
+        params.text(&mut source.format, &format!("{at} format"))?;
+        params.text(&mut source.path, &format!("{at} path"))?;
+        for (key, value) in &mut source.options {
+            params.text(value, &format!("{at} options.{key}"))?;
         }
-        out.push_str(rest);
     }
-    if let Some(unknown) = given
-        .keys()
-        .find(|k| !used.contains(*k) && !defaults.contains_key(*k))
-    {
-        return Err(invalid(format!(
-            "parameter '{unknown}' is not used by this job (it uses: {})",
-            used.iter().cloned().collect::<Vec<_>>().join(", ")
-        )));
+    for (i, sql) in file.setup.iter_mut().enumerate() {
+        params.sql(sql, &format!("setup statement {}", i + 1))?;
     }
-    Ok(out)
+    for step in &mut file.steps {
+        let at = format!("step '{}'", step.name);
+        params.text(&mut step.name, &format!("{at} name"))?;
+        params.sql(&mut step.sql, &format!("{at} sql"))?;
+    }
+    if let Some(sink) = &mut file.sink {
+        params.text(&mut sink.format, "sink.format")?;
+        params.text(&mut sink.path, "sink.path")?;
+        params.text(&mut sink.table, "sink.table")?;
+        for column in sink.partition_by.iter_mut().chain(&mut sink.key_columns) {
+            params.text(column, "sink columns")?;
+        }
+        for (key, value) in &mut sink.options {
+            params.text(value, &format!("sink.options.{key}"))?;
+        }
+    }
+    params.check_all_used()
 }
 
 /// Makes a local relative path absolute against `base_dir`; URLs and absolute paths stay.
@@ -347,19 +332,19 @@ day = "2024-01-01"
 name = "q"
 sql = "SELECT '${day}' AS day, '${region}' AS region"
 "#;
-        let given = HashMap::from([("region".to_string(), "no\"rth".to_string())]);
+        let given = HashMap::from([("region".to_string(), "no\"r'th".to_string())]);
         let spec = parse_job(text, "p.toml", Path::new("."), &given).unwrap();
         assert_eq!(spec.name, "daily-2024-01-01");
         assert_eq!(
             spec.steps[0].sql,
-            "SELECT '2024-01-01' AS day, 'no\"rth' AS region"
+            "SELECT '2024-01-01' AS day, 'no\"r''th' AS region"
         );
 
         let missing = parse_job(text, "p.toml", Path::new("."), &HashMap::new())
             .unwrap_err()
             .to_string();
         assert!(
-            missing.contains("line 7") && missing.contains("${region}"),
+            missing.contains("step 'q' sql") && missing.contains("${region}"),
             "{missing}"
         );
         let typo = HashMap::from([

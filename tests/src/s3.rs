@@ -115,6 +115,26 @@ impl S3Server {
         ));
     }
 
+    /// Uploads every file under local `dir` with boto3, keyed `prefix` + its path below `dir`.
+    pub fn put_dir(&self, bucket: &str, prefix: &str, dir: &Path) {
+        self.boto3(&format!(
+            "import os\n\
+             root = {:?}\n\
+             for base, _, files in os.walk(root):\n    \
+                 for name in files:\n        \
+                     path = os.path.join(base, name)\n        \
+                     s3.upload_file(path, {bucket:?}, {prefix:?} + os.path.relpath(path, root))",
+            dir.display().to_string()
+        ));
+    }
+
+    /// Deletes the objects under `prefix` with boto3.
+    pub fn delete_prefix(&self, bucket: &str, prefix: &str) {
+        for key in self.list(bucket, prefix) {
+            self.boto3(&format!("s3.delete_object(Bucket={bucket:?}, Key={key:?})"));
+        }
+    }
+
     /// Every key in a bucket under `prefix`, listed with boto3, sorted.
     pub fn list(&self, bucket: &str, prefix: &str) -> Vec<String> {
         let out = self.boto3(&format!(

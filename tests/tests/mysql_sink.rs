@@ -266,15 +266,15 @@ async fn bad_targets_fail_at_submit_with_the_cause() {
     let cluster = TestCluster::start(ClusterOptions {
         executors: 1,
         env: vec![
-            ("KILN_TEST_RIGHT_PW".into(), "right-pw".into()),
-            ("KILN_TEST_WRONG_PW".into(), "wrong-pw".into()),
+            ("KILN_SECRET_MYSQL_RIGHT".into(), "right-pw".into()),
+            ("KILN_SECRET_MYSQL_WRONG".into(), "wrong-pw".into()),
         ],
         ..ClusterOptions::default()
     })
     .await;
-    let with_password = |var: &str| proto::SinkSpec {
+    let with_password = |secret: &str| proto::SinkSpec {
         path: format!("mysql://{user}@127.0.0.1:3306/{}", db.name),
-        options: [("password_env".to_string(), var.to_string())].into(),
+        options: [("password_secret".to_string(), secret.to_string())].into(),
         ..mysql_sink(&db, "numbers", proto::SaveMode::Append)
     };
     let client = cluster.client().await;
@@ -308,7 +308,7 @@ async fn bad_targets_fail_at_submit_with_the_cause() {
             },
             "no_such_user",
         ),
-        (with_password("KILN_TEST_WRONG_PW"), "Access denied"),
+        (with_password("mysql-wrong"), "Access denied"),
         // A table without transactions cannot take a commit whole, nor refuse a second one.
         (
             mysql_sink(&db, "words", proto::SaveMode::Append),
@@ -327,12 +327,12 @@ async fn bad_targets_fail_at_submit_with_the_cause() {
             other => panic!("expected a rejection naming {expected}, got {other:?}"),
         }
     }
-    // The right password from the environment works.
+    // The right password from a declared secret works.
     let client_ok = client
         .submit(sink_job(
             vec![],
             "SELECT 7 AS n",
-            with_password("KILN_TEST_RIGHT_PW"),
+            with_password("mysql-right"),
         ))
         .await;
     assert!(client_ok.is_ok(), "{client_ok:?}");

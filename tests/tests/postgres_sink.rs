@@ -346,10 +346,39 @@ async fn bad_targets_fail_at_submit_with_the_cause_and_quickly() {
         ),
         (
             proto::SinkSpec {
-                options: [("password_env".to_string(), "KILN_NO_SUCH_VAR".to_string())].into(),
+                options: [("password_secret".to_string(), "kiln-no-such".to_string())].into(),
                 ..pg_sink(&db, "numbers", proto::SaveMode::Append)
             },
-            "KILN_NO_SUCH_VAR",
+            "secret 'kiln-no-such' is not declared",
+        ),
+        (
+            proto::SinkSpec {
+                options: [("password_env".to_string(), "KILN_TOKEN".to_string())].into(),
+                ..pg_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "may not name the cluster's environment variables or files",
+        ),
+        (
+            proto::SinkSpec {
+                options: [(
+                    "password_file".to_string(),
+                    "/proc/self/environ".to_string(),
+                )]
+                .into(),
+                ..pg_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "may not name the cluster's environment variables or files",
+        ),
+        (
+            proto::SinkSpec {
+                options: [(
+                    "password_secret".to_string(),
+                    "../../proc/self/environ".to_string(),
+                )]
+                .into(),
+                ..pg_sink(&db, "numbers", proto::SaveMode::Append)
+            },
+            "not a secret name",
         ),
         (
             pg_sink(&db, "numbers", proto::SaveMode::Upsert),
@@ -374,17 +403,20 @@ async fn bad_targets_fail_at_submit_with_the_cause_and_quickly() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn passwords_come_from_the_environment_or_a_file_and_a_wrong_one_is_named() {
+async fn passwords_come_from_declared_secrets_and_a_wrong_one_is_named() {
     let server = PasswordServer::start("right-pw");
     server.psql("CREATE TABLE numbers (n integer)");
     let secrets = tempfile::tempdir().unwrap();
-    let password_file = secrets.path().join("pg-password");
-    std::fs::write(&password_file, "right-pw\n").unwrap();
+    std::fs::write(secrets.path().join("pg-file"), "right-pw\n").unwrap();
     let cluster = TestCluster::start(ClusterOptions {
         executors: 1,
         env: vec![
-            ("KILN_TEST_RIGHT_PW".into(), "right-pw".into()),
-            ("KILN_TEST_WRONG_PW".into(), "wrong-pw".into()),
+            ("KILN_SECRET_PG_RIGHT".into(), "right-pw".into()),
+            ("KILN_SECRET_PG_WRONG".into(), "wrong-pw".into()),
+            (
+                "KILN_SECRETS_DIR".into(),
+                secrets.path().to_str().unwrap().into(),
+            ),
         ],
         ..ClusterOptions::default()
     })
@@ -403,7 +435,7 @@ async fn passwords_come_from_the_environment_or_a_file_and_a_wrong_one_is_named(
         .submit(sink_job(
             vec![],
             "SELECT 1 AS n",
-            sink("password_env", "KILN_TEST_WRONG_PW"),
+            sink("password_secret", "pg-wrong"),
         ))
         .await
     {
@@ -422,20 +454,12 @@ async fn passwords_come_from_the_environment_or_a_file_and_a_wrong_one_is_named(
     assert!(started.elapsed() < Duration::from_secs(15), "too slow");
     run_to_success(
         &client,
-        sink_job(
-            vec![],
-            "SELECT 7 AS n",
-            sink("password_env", "KILN_TEST_RIGHT_PW"),
-        ),
+        sink_job(vec![], "SELECT 7 AS n", sink("password_secret", "pg-right")),
     )
     .await;
     run_to_success(
         &client,
-        sink_job(
-            vec![],
-            "SELECT 8 AS n",
-            sink("password_file", password_file.to_str().unwrap()),
-        ),
+        sink_job(vec![], "SELECT 8 AS n", sink("password_secret", "pg-file")),
     )
     .await;
     assert_eq!(server.psql("SELECT n FROM numbers ORDER BY n"), "7\n8\n");

@@ -75,6 +75,8 @@ impl CatalogFilesTable {
             .partitions(&self.table.database, &self.table.name, &leading)
             .await
             .map_err(|e| DataFusionError::External(Box::new(e)))?;
+        // A deprecated partition's objects are gone (a crawl found them missing).
+        let partitions = partitions.into_iter().filter(|p| !p.deprecated).collect();
         prune::keep(state, &self.partition_fields, partitions, filters)
     }
 }
@@ -124,7 +126,7 @@ impl TableProvider for CatalogFilesTable {
                     self.table.database, self.table.name, self.table.format
                 ))
             })?
-            .create(session, &self.table.options)?;
+            .create(session, &format_options(&self.table))?;
         let url = ListingTableUrl::parse(&self.table.location)?;
         let store = state.runtime_env().object_store(&url)?;
 
@@ -150,9 +152,13 @@ impl TableProvider for CatalogFilesTable {
                 .collect::<Result<_>>()?
         };
 
-        let extension = match format.compression_type() {
-            Some(compression) => format.get_ext_with_compression(&compression)?,
-            None => format.get_ext(),
+        // A crawled table's files have the extension it found (`.tsv`, `.log`, or none).
+        let extension = match self.table.parameters.get(crate::crawler::EXTENSION) {
+            Some(extension) => extension.clone(),
+            None => match format.compression_type() {
+                Some(compression) => format.get_ext_with_compression(&compression)?,
+                None => format.get_ext(),
+            },
         };
         let files: Vec<PartitionedFile> = futures::stream::iter(directories)
             .map(|(location, values)| {
@@ -208,6 +214,21 @@ impl TableProvider for CatalogFilesTable {
                 .build();
         format.create_physical_plan(state, config).await
     }
+}
+
+/// A table's options as its format's factory takes them: DataFusion's formats want
+/// `format.has_header`, the catalog keeps `has_header` (log options take either).
+fn format_options(table: &CatalogTable) -> std::collections::HashMap<String, String> {
+    table
+        .options
+        .iter()
+        .map(
+            |(key, value)| match key.contains('.') || table.format == "log" {
+                true => (key.clone(), value.clone()),
+                false => (format!("format.{key}"), value.clone()),
+            },
+        )
+        .collect()
 }
 
 /// Whether an object is one of the table's data files: with the format's extension, and not

@@ -1,7 +1,9 @@
 //! The coordinator's gRPC services.
 
+mod catalog_service;
 mod job_service;
 mod scheduler_service;
 
+pub(crate) use catalog_service::CatalogApi;
 pub(crate) use job_service::JobApi;
 pub(crate) use scheduler_service::SchedulerApi;

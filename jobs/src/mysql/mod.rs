@@ -1,4 +1,4 @@
-//! MySQL and MariaDB plumbing: connecting with a password from the environment, and rows as
+//! MySQL and MariaDB plumbing: connecting with a password from a declared secret, and rows as
 //! the parameters of prepared multi-row `INSERT`s.
 
 pub mod insert;
@@ -10,15 +10,14 @@ use datafusion::error::{DataFusionError, Result};
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder};
 
-use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE, password, redact_password};
+use crate::secrets::{PASSWORD_SECRET, password, redact_password};
 use crate::statement_timeout::statement_timeout;
 
 /// How long connecting may take before the job fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connects to `url` (`mysql://user@host:3306/db`, which must not hold a password); the password
-/// comes from the env var named by `password_env` (default `MYSQL_PWD`) or the file named by
-/// `password_file`. The session is strict (bad values fail instead of being truncated), in
+/// comes from the declared secret `password_secret` names, when there is one. The session is strict (bad values fail instead of being truncated), in
 /// UTC, and cancels statements that run past `statement_timeout_secs`.
 pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Conn> {
     let what = |message: String| DataFusionError::Execution(format!("mysql {url}: {message}"));
@@ -29,13 +28,13 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Con
     })?;
     if opts.pass().is_some() {
         return Err(DataFusionError::Plan(format!(
-            "mysql URL {}: remove the password from the URL; put it in an environment variable \
-             (MYSQL_PWD, or the one option {PASSWORD_ENV} names) or a file (option {PASSWORD_FILE})",
+            "mysql URL {}: remove the password from the URL; declare it to the cluster as a \
+             secret and name it with the option {PASSWORD_SECRET}",
             redact_password(url)
         )));
     }
     let builder = OptsBuilder::from_opts(opts)
-        .pass(password(options, "MYSQL_PWD")?)
+        .pass(password(options)?)
         .prefer_socket(false)
         .init(vec![
             "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')",

@@ -1,5 +1,5 @@
 //! PostgreSQL plumbing shared by the sink (and later the source): connecting with a password
-//! from the environment, quoting names, and the binary `COPY` encoding.
+//! from a declared secret, quoting names, and the binary `COPY` encoding.
 
 pub mod copy;
 pub mod copy_out;
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use datafusion::error::{DataFusionError, Result};
 
-use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE, password, redact_password};
+use crate::secrets::{PASSWORD_SECRET, password, redact_password};
 pub use crate::sql_names::{TableName, quote_ident};
 use crate::statement_timeout::statement_timeout;
 use tokio_postgres::{Client, NoTls};
@@ -18,22 +18,20 @@ use tokio_postgres::{Client, NoTls};
 /// How long connecting may take before the job fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Connects to `url` (which must not hold a password); the password comes from the env var
-/// named by `password_env` (default `PGPASSWORD`) or the file named by `password_file`. The
-/// session cancels statements that run past `statement_timeout_secs`.
+/// Connects to `url` (which must not hold a password); the password comes from the declared
+/// secret `password_secret` names, when there is one. The session cancels statements that run past `statement_timeout_secs`.
 pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Client> {
     let what = |message: String| DataFusionError::Execution(format!("postgres {url}: {message}"));
     let mut config = tokio_postgres::Config::from_str(url)
         .map_err(|e| what(format!("not a valid connection URL: {e}")))?;
     if config.get_password().is_some() {
         return Err(DataFusionError::Plan(format!(
-            "postgres URL {}: remove the password from the URL; put it in an environment \
-             variable (PGPASSWORD, or the one option {PASSWORD_ENV} names) or a file \
-             (option {PASSWORD_FILE})",
+            "postgres URL {}: remove the password from the URL; declare it to the cluster \
+             as a secret and name it with the option {PASSWORD_SECRET}",
             redact_password(url)
         )));
     }
-    if let Some(password) = password(options, "PGPASSWORD")? {
+    if let Some(password) = password(options)? {
         config.password(password);
     }
     config.connect_timeout(CONNECT_TIMEOUT);

@@ -7,6 +7,7 @@ use arrow::datatypes::Schema;
 use datafusion::error::{DataFusionError, Result};
 use kiln_proto::v1 as pb;
 
+use crate::secrets::{PASSWORD_SECRET, retired_option};
 use crate::sql_names::TableName;
 
 /// Table sink option: create the target table from the job's columns when it does not exist.
@@ -23,11 +24,7 @@ pub const OPTIONS: &[(&str, &str)] = &[
         MAX_CONNECTIONS,
         "the most load tasks (each with one connection) running at once",
     ),
-    (
-        crate::secrets::PASSWORD_ENV,
-        "the environment variable holding the password",
-    ),
-    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
+    (PASSWORD_SECRET, crate::secrets::PASSWORD_SECRET_MEANING),
     (
         crate::statement_timeout::STATEMENT_TIMEOUT_SECS,
         crate::statement_timeout::MEANING,
@@ -43,6 +40,12 @@ pub fn check_options(
     match options.keys().find(|k| !known.iter().any(|(o, _)| o == k)) {
         None => Ok(()),
         Some(unknown) => {
+            let accepts_secret = known.iter().any(|(o, _)| *o == PASSWORD_SECRET);
+            if let Some(why) = retired_option(unknown).filter(|_| accepts_secret) {
+                return Err(DataFusionError::Plan(format!(
+                    "{what} option '{unknown}' is refused: {why}"
+                )));
+            }
             let known: Vec<String> = known.iter().map(|(o, m)| format!("{o} ({m})")).collect();
             Err(DataFusionError::Plan(format!(
                 "unknown {what} option '{unknown}'; expected one of: {}",

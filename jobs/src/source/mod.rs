@@ -27,7 +27,7 @@ use kiln_core::sink::SinkWriterExec;
 use kiln_core::source::{DatabaseScanExec, PartitionSource};
 use kiln_proto::v1 as pb;
 
-use crate::secrets::{PASSWORD_ENV, PASSWORD_FILE};
+use crate::secrets::PASSWORD_SECRET;
 use crate::sql_names::TableName;
 
 /// The source formats served by database connectors.
@@ -43,10 +43,9 @@ pub(crate) const OPTIONS: &[(&str, &str)] = &[
     ),
     ("partitions", "how many key ranges to read in parallel"),
     (
-        crate::secrets::PASSWORD_ENV,
-        "the environment variable holding the password",
+        crate::secrets::PASSWORD_SECRET,
+        crate::secrets::PASSWORD_SECRET_MEANING,
     ),
-    (crate::secrets::PASSWORD_FILE, "a file holding the password"),
     (
         crate::statement_timeout::STATEMENT_TIMEOUT_SECS,
         crate::statement_timeout::MEANING,
@@ -267,7 +266,7 @@ pub(crate) fn partitions_option(source: &pb::SourceSpec, default: usize) -> Resu
 }
 
 /// The sink an `INSERT` into a database table loads through: the same database, the table the
-/// source names (a source read from a query cannot take rows), its password options.
+/// source names (a source read from a query cannot take rows), its password secret.
 fn insert_sink(source: &pb::SourceSpec, mode: pb::SaveMode) -> Result<pb::SinkSpec> {
     let Some(table) = source.options.get("table") else {
         return Err(DataFusionError::Plan(format!(
@@ -278,7 +277,7 @@ fn insert_sink(source: &pb::SourceSpec, mode: pb::SaveMode) -> Result<pb::SinkSp
     let options = source
         .options
         .iter()
-        .filter(|(k, _)| [PASSWORD_ENV, PASSWORD_FILE].contains(&k.as_str()))
+        .filter(|(k, _)| *k == PASSWORD_SECRET)
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     Ok(pb::SinkSpec {

@@ -4,7 +4,7 @@
 //! Source options: `table` (e.g. `public."Order"`) or `query` (any SELECT); `partition_column`
 //! (an integer, date or timestamp column) and `partitions` to split the read into key ranges
 //! between the column's minimum and maximum (found by asking the database; rows with a null key
-//! go to the first range); `password_env` / `password_file`.
+//! go to the first range); `password_secret` (a secret declared to the cluster).
 
 use std::sync::Arc;
 

@@ -11,6 +11,7 @@ mod syslog;
 pub mod time;
 mod w3c;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::options::{LogOptions, bad};
@@ -63,6 +64,50 @@ pub const FORMATS: &[&str] = &[
     "regex",
     "grok",
 ];
+
+/// The formats a crawler recognises from sample lines. Parsers are lenient (the combined one
+/// takes lines without referer and agent, the common one ignores them), so among the formats
+/// that parse every line the one that finds the most values wins, the earlier on a tie.
+const RECOGNISED: &[&str] = &[
+    "alb",
+    "elb",
+    "common",
+    "combined",
+    "apache_error",
+    "rfc5424",
+    "syslog",
+];
+
+/// The fixed-column format that best parses every one of `lines` (a file's first lines, as
+/// a crawler samples them), or none.
+pub fn recognise(lines: &[&str]) -> Option<&'static str> {
+    if lines.is_empty() {
+        return None;
+    }
+    let mut best: Option<(&'static str, usize)> = None;
+    for name in RECOGNISED {
+        let options = HashMap::from([("format".to_string(), name.to_string())]);
+        let Ok(format) = LogOptions::parse(&options).and_then(|o| Format::new(&o)) else {
+            continue;
+        };
+        let Some(columns) = format.fixed_columns() else {
+            continue;
+        };
+        let mut parser = format.parser(&columns);
+        let mut values = Vec::new();
+        let mut found = 0;
+        let parsed_all = lines.iter().all(|line| {
+            values.clear();
+            let parsed = parser.parse(line, &mut values).is_ok();
+            found += values.iter().filter(|v| **v != Value::Null).count();
+            parsed
+        });
+        if parsed_all && best.is_none_or(|(_, most)| found > most) {
+            best = Some((name, found));
+        }
+    }
+    best.map(|(name, _)| name)
+}
 
 impl Format {
     /// The format the options name, its pattern compiled.
@@ -194,5 +239,23 @@ impl Format {
     /// Whether a file can be read in byte ranges: not when lines depend on a header.
     pub fn splittable(&self) -> bool {
         !matches!(self.kind, Kind::W3c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recognise;
+
+    #[test]
+    fn sample_lines_name_their_format() {
+        let combined = r#"127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326 "http://x/" "Mozilla/4.08""#;
+        let common = r#"127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 12"#;
+        let syslog = "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick";
+        assert_eq!(recognise(&[combined, combined]), Some("combined"));
+        assert_eq!(recognise(&[common]), Some("common"));
+        assert_eq!(recognise(&[syslog]), Some("syslog"));
+        assert_eq!(recognise(&["a,b,c", "1,2,3"]), None);
+        // One line that fits no format: not a log of that format.
+        assert_eq!(recognise(&[combined, "garbage"]), None);
     }
 }

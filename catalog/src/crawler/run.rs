@@ -1,0 +1,703 @@
+//! One crawl: list each target, read a sample of every folder whose objects changed since the
+//! last crawl, group the folders into tables, then compare with the catalog and apply the
+//! changes the crawler's policies allow (in a dry run, only record them).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+
+use arrow::datatypes::{DataType, Field, Schema};
+use datafusion::datasource::listing::ListingTableUrl;
+use datafusion::execution::context::SessionState;
+use futures::{StreamExt, TryStreamExt};
+use kiln_proto::v1::{
+    CatalogDatabase, CatalogPartition, CatalogTable, CrawlRun, Crawler, DeletionPolicy,
+    RecrawlPolicy, SchemaChangePolicy,
+};
+use object_store::{ObjectMeta, ObjectStore};
+
+use super::classify::{Classified, classify};
+use super::layout::{self, Leaf, TableLayout};
+use super::schema;
+use crate::error::{CatalogError, Result};
+use crate::{Catalog, columns};
+
+/// How many files are sampled at once.
+const CONCURRENT_SAMPLES: usize = 32;
+/// The table parameter holding the data files' extension (`.csv.gz`), which queries read.
+pub const EXTENSION: &str = "extension";
+/// The table parameter holding the fingerprint of an unpartitioned table's objects.
+const FINGERPRINT: &str = "fingerprint";
+
+/// Crawls with `crawler`'s definition, reading objects through `state`'s object stores, and
+/// writes what it found to `catalog` (unless `dry_run`). The record of the run is kept in the
+/// catalog and returned; unreadable files are named in it and change nothing.
+pub async fn crawl(
+    catalog: &Catalog,
+    state: &SessionState,
+    crawler: &Crawler,
+    dry_run: bool,
+) -> Result<CrawlRun> {
+    super::definition::check(crawler)?;
+    let started = Instant::now();
+    let mut crawl = Crawl {
+        catalog,
+        crawler,
+        by: format!("crawler:{}", crawler.name),
+        dry_run,
+        run: CrawlRun {
+            crawler: crawler.name.clone(),
+            started_at_ms: kiln_core::ids::now_ms(),
+            dry_run,
+            ..Default::default()
+        },
+    };
+    let existing = match catalog.tables(&crawler.database).await {
+        Ok(tables) => tables,
+        Err(CatalogError::NotFound { .. }) => {
+            crawl.change(format!("create database {}", crawler.database));
+            if !dry_run {
+                let database = CatalogDatabase {
+                    name: crawler.database.clone(),
+                    created_by: crawl.by.clone(),
+                    ..Default::default()
+                };
+                match catalog.create_database(database).await {
+                    Ok(_) | Err(CatalogError::AlreadyExists { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            vec![]
+        }
+        Err(e) => return Err(e),
+    };
+    for target in &crawler.targets {
+        crawl.target(state, target, &existing).await?;
+    }
+    crawl.run.duration_ms = started.elapsed().as_millis() as u64;
+    catalog.record_crawl(&crawl.run).await?;
+    Ok(crawl.run)
+}
+
+/// A crawl under way: its definition and what it has found so far.
+struct Crawl<'a> {
+    catalog: &'a Catalog,
+    crawler: &'a Crawler,
+    /// Lineage of what it writes: `crawler:NAME`.
+    by: String,
+    dry_run: bool,
+    run: CrawlRun,
+}
+
+/// What a folder's files hold: read from a sample, or known from the catalog when its
+/// objects did not change.
+#[derive(Debug, Clone)]
+struct Signature {
+    format: String,
+    options: BTreeMap<String, String>,
+    extension: String,
+    schema: Schema,
+}
+
+/// A folder holding files, with what they are.
+struct Folder {
+    leaf: Leaf,
+    files: Vec<ObjectMeta>,
+    fingerprint: String,
+    signature: Option<Signature>,
+}
+
+impl Crawl<'_> {
+    fn change(&mut self, line: String) {
+        tracing::info!(crawler = %self.crawler.name, dry_run = self.dry_run, "{line}");
+        self.run.changes.push(line);
+    }
+
+    fn error(&mut self, line: String) {
+        tracing::warn!(crawler = %self.crawler.name, "{line}");
+        self.run.errors.push(line);
+    }
+
+    /// Crawls one target directory.
+    async fn target(
+        &mut self,
+        state: &SessionState,
+        target: &str,
+        existing: &[CatalogTable],
+    ) -> Result<()> {
+        let invalid = |e: datafusion::error::DataFusionError| {
+            CatalogError::Invalid(format!("target {target}: {e}"))
+        };
+        let url = ListingTableUrl::parse(target).map_err(invalid)?;
+        let store = state.runtime_env().object_store(&url).map_err(invalid)?;
+        let base = directory(url.as_str());
+        let objects = list(&store, &url, &self.crawler.exclusions)
+            .await
+            .map_err(|e| CatalogError::Invalid(format!("listing {target}: {e}")))?;
+        self.run.objects_listed += objects.len() as u64;
+
+        // What the catalog knows of this target: each registered folder's fingerprint and
+        // what its table holds.
+        let mut known: HashMap<String, (String, Signature)> = HashMap::new();
+        for table in existing.iter().filter(|t| t.location.starts_with(&base)) {
+            let Some(signature) = table_signature(table) else {
+                continue;
+            };
+            if table.partition_keys.is_empty() {
+                let fingerprint = table.parameters.get(FINGERPRINT).cloned();
+                known.insert(
+                    table.location.clone(),
+                    (fingerprint.unwrap_or_default(), signature),
+                );
+                continue;
+            }
+            for partition in self
+                .catalog
+                .partitions::<&str>(&table.database, &table.name, &[])
+                .await?
+            {
+                known.insert(
+                    partition.location.clone(),
+                    (partition.fingerprint.clone(), signature.clone()),
+                );
+            }
+        }
+
+        let mut folders = folders(objects, &base);
+        self.sample(state, &store, &base, &mut folders, &known)
+            .await;
+        let readable: Vec<&Folder> = folders.iter().filter(|f| f.signature.is_some()).collect();
+        let leaves: Vec<Leaf> = readable.iter().map(|f| f.leaf.clone()).collect();
+        let signature = |i: usize| readable[i].signature.as_ref().expect("readable");
+        let (layouts, errors) = layout::tables(
+            &leaves,
+            self.crawler.table_level,
+            &self.crawler.partition_keys,
+            |members| {
+                let first = signature(members[0]);
+                members.iter().all(|&i| {
+                    let other = signature(i);
+                    other.format == first.format
+                        && other.options == first.options
+                        && schema::compatible(&first.schema, &other.schema)
+                })
+            },
+        );
+        for error in errors {
+            self.error(format!("{base}{error}"));
+        }
+        let mut seen = vec![];
+        for table in &layouts {
+            let members: Vec<&Folder> = table.leaves.iter().map(|&i| readable[i]).collect();
+            let name = self.table_name(target, &url, table);
+            seen.push(name.clone());
+            let current = existing.iter().find(|t| t.name == name);
+            self.table(&base, &name, table, &members, current).await?;
+        }
+        // Tables this crawler made under this target whose objects are all gone.
+        for table in existing {
+            let gone = table.location.starts_with(&base)
+                && table.created_by == self.by
+                && !seen.contains(&table.name)
+                && !table.deprecated;
+            if gone {
+                self.table_gone(table).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a sample of each folder whose objects changed (or, recrawling new folders only,
+    /// that the catalog does not know).
+    async fn sample(
+        &mut self,
+        state: &SessionState,
+        store: &Arc<dyn ObjectStore>,
+        base: &str,
+        folders: &mut [Folder],
+        known: &HashMap<String, (String, Signature)>,
+    ) {
+        let new_only = self.crawler.recrawl == RecrawlPolicy::RecrawlNewFolders as i32;
+        let per_folder = self.crawler.sample_files.max(1) as usize;
+        let mut reads = vec![];
+        for (i, folder) in folders.iter_mut().enumerate() {
+            let location = format!("{base}{}", folder_path(&folder.leaf.dirs));
+            if let Some((fingerprint, signature)) = known.get(&location)
+                && (new_only || *fingerprint == folder.fingerprint)
+            {
+                folder.signature = Some(signature.clone());
+                continue;
+            }
+            for file in folder.files.iter().filter(|f| f.size > 0).take(per_folder) {
+                reads.push((i, file.clone()));
+            }
+        }
+        self.run.objects_read += reads.len() as u64;
+        let results: Vec<(usize, ObjectMeta, std::result::Result<Classified, String>)> =
+            futures::stream::iter(reads)
+                .map(|(i, file)| async move {
+                    let classified = classify(state, store, &file).await;
+                    (i, file, classified)
+                })
+                .buffered(CONCURRENT_SAMPLES)
+                .collect()
+                .await;
+        for (i, file, classified) in results {
+            let classified = match classified {
+                Ok(classified) => classified,
+                Err(reason) => {
+                    self.error(format!("{base}{}: {reason}", file_path(base, &file)));
+                    continue;
+                }
+            };
+            let folder = &mut folders[i];
+            let merged = match &folder.signature {
+                None => Ok(signature(classified)),
+                Some(current) if current.format != classified.format => Err(format!(
+                    "{} while the folder's other files are {}",
+                    classified.format, current.format
+                )),
+                Some(current) => {
+                    schema::merge(&current.schema, &classified.schema).map(|schema| Signature {
+                        schema,
+                        ..current.clone()
+                    })
+                }
+            };
+            match merged {
+                Ok(signature) => folder.signature = Some(signature),
+                Err(reason) => {
+                    let path = file_path(base, &file);
+                    self.error(format!("{base}{path}: {reason}; left out of the schema"));
+                }
+            }
+        }
+    }
+
+    /// The catalog name of a table found at `layout.root` under `target`: its folder's name
+    /// (the target's own for the target itself), lower case with other characters than
+    /// letters, digits and `_` as `_`, after the crawler's table prefix.
+    fn table_name(&self, target: &str, url: &ListingTableUrl, layout: &TableLayout) -> String {
+        let folder = match layout.root.last() {
+            Some(name) => name.clone(),
+            None => url
+                .prefix()
+                .filename()
+                .map(str::to_string)
+                .unwrap_or_else(|| target.to_string()),
+        };
+        let folder = percent_decode(&folder);
+        let cleaned: String = folder
+            .to_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("{}{cleaned}", self.crawler.table_prefix)
+    }
+
+    /// Creates or updates one table found by the crawl, and its partitions.
+    async fn table(
+        &mut self,
+        base: &str,
+        name: &str,
+        layout: &TableLayout,
+        members: &[&Folder],
+        current: Option<&CatalogTable>,
+    ) -> Result<()> {
+        let database = self.crawler.database.clone();
+        let first = members[0].signature.as_ref().expect("readable");
+        let mut merged = first.schema.clone();
+        for member in &members[1..] {
+            let other = &member.signature.as_ref().expect("readable").schema;
+            merged = schema::merge(&merged, other).expect("grouped as compatible");
+        }
+        let location = format!("{base}{}", folder_path(&layout.root));
+        let partition_keys: Vec<_> = layout
+            .partition_keys
+            .iter()
+            .map(|key| columns::column(&Field::new(key, DataType::Utf8, true)))
+            .collect();
+        let partitions: Vec<CatalogPartition> = members
+            .iter()
+            .map(|folder| {
+                let dirs = &folder.leaf.dirs[layout.root.len()..];
+                CatalogPartition {
+                    values: dirs
+                        .iter()
+                        .zip(&layout.partition_keys)
+                        .map(|(dir, key)| percent_decode(layout::partition_value(dir, key)))
+                        .collect(),
+                    location: format!("{base}{}", folder_path(&folder.leaf.dirs)),
+                    file_count: folder.files.len() as u64,
+                    bytes: folder.files.iter().map(|f| f.size).sum(),
+                    fingerprint: folder.fingerprint.clone(),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let Some(current) = current else {
+            let mut table = CatalogTable {
+                database: database.clone(),
+                name: name.to_string(),
+                location,
+                format: first.format.clone(),
+                options: first.options.clone().into_iter().collect(),
+                columns: merged.fields().iter().map(|f| columns::column(f)).collect(),
+                partition_keys,
+                parameters: [
+                    ("classification".to_string(), first.format.clone()),
+                    (EXTENSION.to_string(), first.extension.clone()),
+                ]
+                .into(),
+                ..Default::default()
+            };
+            if layout.partition_keys.is_empty() {
+                table
+                    .parameters
+                    .insert(FINGERPRINT.into(), members[0].fingerprint.clone());
+            }
+            let partitioned = match layout.partition_keys.is_empty() {
+                true => "unpartitioned".to_string(),
+                false => format!(
+                    "{} partition(s) by [{}]",
+                    partitions.len(),
+                    layout.partition_keys.join(", ")
+                ),
+            };
+            self.change(format!(
+                "create table {database}.{name} ({} at {}, {partitioned})",
+                table.format, table.location
+            ));
+            self.run.tables_created.push(name.to_string());
+            if !layout.partition_keys.is_empty() {
+                self.run.partitions_added += partitions.len() as u64;
+            }
+            if !self.dry_run {
+                self.catalog.create_table(table, &self.by).await?;
+                if !layout.partition_keys.is_empty() {
+                    self.catalog
+                        .add_partitions(&database, name, partitions, &self.by)
+                        .await?;
+                }
+            }
+            return Ok(());
+        };
+
+        let keys: Vec<&str> = current
+            .partition_keys
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        if keys != layout.partition_keys || current.format != first.format {
+            self.error(format!(
+                "table {database}.{name}: its folders now hold {} partitioned by [{}], where the \
+                 catalog has {} by [{}]; left as it is (drop it to crawl it anew)",
+                first.format,
+                layout.partition_keys.join(", "),
+                current.format,
+                keys.join(", ")
+            ));
+            return Ok(());
+        }
+        let mut updated = current.clone();
+        let mut table_changed = false;
+        let current_schema = columns::file_schema(current)?;
+        let widened = match schema::merge(&current_schema, &merged) {
+            Ok(widened) => widened,
+            Err(reason) => {
+                self.error(format!(
+                    "table {database}.{name}: {reason}; schema left as it is"
+                ));
+                current_schema.clone()
+            }
+        };
+        if widened != current_schema {
+            let before: Vec<String> = current.columns.iter().map(describe).collect();
+            let after: Vec<_> = widened
+                .fields()
+                .iter()
+                .map(|f| columns::column(f))
+                .collect();
+            let described: Vec<String> = after.iter().map(describe).collect();
+            let applies =
+                self.crawler.schema_change == SchemaChangePolicy::SchemaChangeUpdate as i32;
+            self.change(format!(
+                "{} table {database}.{name} columns from ({}) to ({})",
+                if applies {
+                    "update"
+                } else {
+                    "schema change not applied (schema_change = log):"
+                },
+                before.join(", "),
+                described.join(", ")
+            ));
+            if applies {
+                updated.columns = after;
+                table_changed = true;
+                self.run.tables_updated.push(name.to_string());
+            }
+        }
+        if current.deprecated {
+            self.change(format!(
+                "table {database}.{name} has objects again: no longer deprecated"
+            ));
+            updated.deprecated = false;
+            table_changed = true;
+        }
+        if layout.partition_keys.is_empty() {
+            let fingerprint = &members[0].fingerprint;
+            if current.parameters.get(FINGERPRINT) != Some(fingerprint) {
+                updated
+                    .parameters
+                    .insert(FINGERPRINT.into(), fingerprint.clone());
+                table_changed = true;
+            }
+        }
+        if table_changed && !self.dry_run {
+            self.catalog.update_table(updated, &self.by).await?;
+        }
+        if !layout.partition_keys.is_empty() {
+            self.partitions(current, partitions).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds the new partitions of a table, registers changed ones again, and applies the
+    /// deletion policy to registered ones that are gone.
+    async fn partitions(
+        &mut self,
+        table: &CatalogTable,
+        found: Vec<CatalogPartition>,
+    ) -> Result<()> {
+        let (database, name) = (&table.database, &table.name);
+        let registered: HashMap<Vec<String>, CatalogPartition> = self
+            .catalog
+            .partitions::<&str>(database, name, &[])
+            .await?
+            .into_iter()
+            .map(|p| (p.values.clone(), p))
+            .collect();
+        let mut writes = vec![];
+        let mut present = std::collections::HashSet::new();
+        for partition in found {
+            present.insert(partition.values.clone());
+            match registered.get(&partition.values) {
+                None => {
+                    self.run.partitions_added += 1;
+                    self.change(format!(
+                        "add partition {database}.{name} [{}]",
+                        partition.values.join(", ")
+                    ));
+                    writes.push(partition);
+                }
+                Some(old) if old.fingerprint != partition.fingerprint || old.deprecated => {
+                    self.run.partitions_updated += 1;
+                    writes.push(partition);
+                }
+                Some(_) => self.run.partitions_unchanged += 1,
+            }
+        }
+        let gone: Vec<&CatalogPartition> = registered
+            .values()
+            .filter(|p| !present.contains(&p.values) && !p.deprecated)
+            .collect();
+        let policy = self.crawler.deletion;
+        for partition in &gone {
+            self.change(format!(
+                "{} partition {database}.{name} [{}]: its objects are gone",
+                deletion_verb(policy),
+                partition.values.join(", ")
+            ));
+        }
+        if policy == DeletionPolicy::DeletionDeprecate as i32 {
+            self.run.partitions_deprecated += gone.len() as u64;
+            writes.extend(gone.iter().map(|p| CatalogPartition {
+                deprecated: true,
+                ..(*p).clone()
+            }));
+        }
+        if self.dry_run {
+            return Ok(());
+        }
+        if !writes.is_empty() {
+            self.catalog
+                .add_partitions(database, name, writes, &self.by)
+                .await?;
+        }
+        if policy == DeletionPolicy::DeletionDelete as i32 && !gone.is_empty() {
+            self.run.partitions_removed += gone.len() as u64;
+            let values: Vec<Vec<String>> = gone.iter().map(|p| p.values.clone()).collect();
+            self.catalog
+                .drop_partitions(database, name, &values)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Applies the deletion policy to a table whose objects are all gone.
+    async fn table_gone(&mut self, table: &CatalogTable) -> Result<()> {
+        let policy = self.crawler.deletion;
+        self.change(format!(
+            "{} table {}.{}: its objects are gone",
+            deletion_verb(policy),
+            table.database,
+            table.name
+        ));
+        if policy == DeletionPolicy::DeletionLog as i32 {
+            return Ok(());
+        }
+        self.run.tables_deprecated.push(table.name.clone());
+        if self.dry_run {
+            return Ok(());
+        }
+        if policy == DeletionPolicy::DeletionDelete as i32 {
+            let removed = self
+                .catalog
+                .drop_table(&table.database, &table.name)
+                .await?;
+            self.run.partitions_removed += removed as u64;
+        } else {
+            let mut deprecated = table.clone();
+            deprecated.deprecated = true;
+            self.catalog.update_table(deprecated, &self.by).await?;
+        }
+        Ok(())
+    }
+}
+
+/// How a change line names what the deletion policy does.
+fn deletion_verb(policy: i32) -> &'static str {
+    match DeletionPolicy::try_from(policy).unwrap_or_default() {
+        DeletionPolicy::DeletionDeprecate => "deprecate",
+        DeletionPolicy::DeletionDelete => "delete",
+        DeletionPolicy::DeletionLog => "left registered (deletion = log):",
+    }
+}
+
+fn describe(column: &kiln_proto::v1::CatalogColumn) -> String {
+    format!("{} {}", column.name, column.data_type)
+}
+
+fn signature(classified: Classified) -> Signature {
+    Signature {
+        format: classified.format,
+        options: classified.options,
+        extension: classified.extension,
+        schema: classified.schema,
+    }
+}
+
+/// What a catalog table's folders hold, as the crawl compares folders.
+fn table_signature(table: &CatalogTable) -> Option<Signature> {
+    Some(Signature {
+        format: table.format.clone(),
+        options: table.options.clone().into_iter().collect(),
+        extension: table.parameters.get(EXTENSION).cloned().unwrap_or_default(),
+        schema: columns::file_schema(table).ok()?,
+    })
+}
+
+/// Lists the objects under `url`, leaving out hidden and marker files and folders (`_SUCCESS`,
+/// `_temporary/`, `.crc`) and those an exclusion glob matches (relative to the target; `*`
+/// stays within a folder, `**` crosses folders).
+async fn list(
+    store: &Arc<dyn ObjectStore>,
+    url: &ListingTableUrl,
+    exclusions: &[String],
+) -> object_store::Result<Vec<(Vec<String>, ObjectMeta)>> {
+    let globs: Vec<glob::Pattern> = exclusions
+        .iter()
+        .filter_map(|g| glob::Pattern::new(g).ok())
+        .collect();
+    let options = glob::MatchOptions {
+        require_literal_separator: true,
+        ..Default::default()
+    };
+    let prefix = url.prefix().clone();
+    let objects: Vec<ObjectMeta> = store.list(Some(&prefix)).try_collect().await?;
+    Ok(objects
+        .into_iter()
+        .filter_map(|object| {
+            let parts: Vec<String> = object
+                .location
+                .prefix_match(&prefix)?
+                .map(|p| p.as_ref().to_string())
+                .collect();
+            let hidden = parts
+                .iter()
+                .any(|p| p.starts_with('_') || p.starts_with('.'));
+            let relative = percent_decode(&parts.join("/"));
+            let excluded = globs.iter().any(|g| g.matches_with(&relative, options));
+            let dirs = parts[..parts.len().saturating_sub(1)].to_vec();
+            (!hidden && !excluded && !parts.is_empty()).then_some((dirs, object))
+        })
+        .collect())
+}
+
+/// Groups listed objects by the folder that holds them, each with its fingerprint.
+fn folders(objects: Vec<(Vec<String>, ObjectMeta)>, base: &str) -> Vec<Folder> {
+    let mut by_dir: BTreeMap<Vec<String>, Vec<ObjectMeta>> = BTreeMap::new();
+    for (dirs, object) in objects {
+        by_dir.entry(dirs).or_default().push(object);
+    }
+    by_dir
+        .into_iter()
+        .map(|(dirs, mut files)| {
+            files.sort_by(|a, b| a.location.cmp(&b.location));
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(base.as_bytes());
+            for file in &files {
+                hasher.update(file.location.as_ref().as_bytes());
+                hasher.update(&file.size.to_le_bytes());
+                hasher.update(file.e_tag.as_deref().unwrap_or_default().as_bytes());
+                hasher.update(&file.last_modified.timestamp_millis().to_le_bytes());
+                hasher.update(b"\n");
+            }
+            Folder {
+                leaf: Leaf { dirs },
+                files,
+                fingerprint: hasher.finalize().to_hex()[..32].to_string(),
+                signature: None,
+            }
+        })
+        .collect()
+}
+
+/// A directory URL ending in `/`.
+fn directory(url: &str) -> String {
+    match url.ends_with('/') {
+        true => url.to_string(),
+        false => format!("{url}/"),
+    }
+}
+
+/// A folder below a target as a relative URL path ending in `/` (empty for the target).
+fn folder_path(dirs: &[String]) -> String {
+    dirs.iter().map(|d| format!("{d}/")).collect()
+}
+
+/// An object's path relative to the target directory `base`.
+fn file_path(base: &str, file: &ObjectMeta) -> String {
+    let location = file.location.as_ref();
+    let base_path = ListingTableUrl::parse(base)
+        .map(|u| u.prefix().as_ref().to_string())
+        .unwrap_or_default();
+    location
+        .strip_prefix(&base_path)
+        .unwrap_or(location)
+        .trim_start_matches('/')
+        .to_string()
+}
+
+/// A path component as its text (object store paths keep some characters percent-encoded).
+fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
