@@ -11,9 +11,13 @@
 //!   etcd and with the in-memory store.
 //! - `kiln-bench history` runs many finished jobs on etcd-backed processes and reports etcd's
 //!   size, the leader's memory and the failover time as the history grows.
+//! - `kiln-bench crawl` crawls many small objects in 1,000 partitions on a real S3 server,
+//!   recrawls after 1% new objects, and plans a pruned query on 100,000 partitions, against a
+//!   bare object_store listing.
 //! - `kiln-bench logs` parses combined-format access logs to Parquet: built-in parser on one
 //!   and all cores, as a Kiln job, and a regex baseline.
 
+mod crawl;
 mod history;
 mod latency;
 mod load;
@@ -115,6 +119,15 @@ enum Command {
         #[arg(long, default_value = "bench/results/state.md")]
         out: PathBuf,
     },
+    /// Crawls on the S3 server: full, incremental, and pruned planning on 100,000 partitions.
+    Crawl {
+        /// Objects in each of the 1,000 partitions.
+        #[arg(long, default_value_t = 100)]
+        per_partition: usize,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/crawl.md")]
+        out: PathBuf,
+    },
     /// Submit -> SUCCEEDED of a trivial job on a warm cluster, SDK and CLI.
     Latency {
         /// Jobs per path.
@@ -162,6 +175,7 @@ async fn main() {
             load::run(rows, kiln, &data_dir, &out).await
         }
         Command::Latency { runs, out } => latency::run(runs, &out).await,
+        Command::Crawl { per_partition, out } => crawl::run(per_partition, &out).await,
         Command::State { runs, out } => state::run(runs, &out).await,
         Command::Logs { mb, data_dir, out } => logs::run(mb, &data_dir, &out).await,
         Command::History {

@@ -85,7 +85,12 @@ pub async fn plan_job(
     }
 
     for source in &spec.sources {
-        register_source(&ctx, source, partitions).await?;
+        match source.format.as_str() {
+            kiln_jobs::CATALOG_SOURCE => {
+                register_catalog_source(&ctx, catalog, source, partitions).await?
+            }
+            _ => register_source(&ctx, source, partitions).await?,
+        }
     }
     for (i, sql) in spec.setup_sql.iter().enumerate() {
         statement_size::check(&format!("setup statement {}", i + 1), sql)?;
@@ -252,6 +257,31 @@ async fn register_source(
         }
     };
     result.map_err(|e| invalid(what, e))
+}
+
+/// Registers the catalog table a source names (`[[source]] catalog = "db.table"`) under the
+/// source's name.
+async fn register_catalog_source(
+    ctx: &SessionContext,
+    catalog: &Catalog,
+    source: &pb::SourceSpec,
+    partitions: usize,
+) -> Result<()> {
+    let what = format!("source '{}' (catalog table {})", source.name, source.path);
+    let Some((database, table)) = source.path.split_once('.') else {
+        return Err(CoordinatorError::InvalidJob(format!(
+            "{what}: expected DATABASE.TABLE"
+        )));
+    };
+    let provider = kiln_catalog::provider::table(catalog, database, table, partitions)
+        .await
+        .map_err(|error| match error {
+            CatalogError::State(error) => CoordinatorError::State(error),
+            other => CoordinatorError::InvalidJob(format!("{what}: {other}")),
+        })?;
+    ctx.register_table(source.name.as_str(), provider)
+        .map_err(|e| invalid(&what, e))?;
+    Ok(())
 }
 
 /// Registers the catalog tables `sql` names (`db.table`), so that `what` plans over them.

@@ -41,6 +41,10 @@ pub mod tables;
 
 pub use spec::{JobFile, load_job_file, parse_job};
 
+/// The source format of a source that reads a catalog table (`[[source]] catalog =
+/// "db.table"`); its path is the table's `db.table` name.
+pub const CATALOG_SOURCE: &str = "catalog";
+
 /// What can be wrong with a job file.
 #[derive(Debug, thiserror::Error)]
 pub enum JobSpecError {

@@ -78,13 +78,17 @@ impl From<SaveModeEntry> for pb::SaveMode {
     }
 }
 
-/// A `[[source]]` table.
+/// A `[[source]]` table: a format and path, or a catalog table (`catalog = "db.table"`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEntry {
     pub name: String,
+    #[serde(default)]
     pub format: String,
+    #[serde(default)]
     pub path: String,
+    /// A catalog table, `database.table`, read with its own location, format and partitions.
+    pub catalog: Option<String>,
     #[serde(default)]
     pub options: HashMap<String, String>,
 }
@@ -160,6 +164,31 @@ pub fn parse_job(
             )));
         }
     }
+    for source in &file.sources {
+        let (has_format, has_path) = (!source.format.is_empty(), !source.path.is_empty());
+        match &source.catalog {
+            Some(table) if !table.contains('.') => {
+                return Err(invalid(format!(
+                    "source '{}': catalog = {table:?}: expected \"database.table\"",
+                    source.name
+                )));
+            }
+            Some(_) if has_format || has_path || !source.options.is_empty() => {
+                return Err(invalid(format!(
+                    "source '{}': a catalog source takes its format, path and options from the \
+                     catalog; remove format, path and options",
+                    source.name
+                )));
+            }
+            None if !has_format || !has_path => {
+                return Err(invalid(format!(
+                    "source '{}': give format and path, or catalog = \"database.table\"",
+                    source.name
+                )));
+            }
+            _ => {}
+        }
+    }
     if let Some(fraction) = file.options.max_bad_fraction
         && !(0.0..=1.0).contains(&fraction)
     {
@@ -174,11 +203,19 @@ pub fn parse_job(
         sources: file
             .sources
             .into_iter()
-            .map(|s| pb::SourceSpec {
-                name: s.name,
-                format: s.format,
-                path: resolve_path(&s.path, base_dir),
-                options: s.options,
+            .map(|s| match s.catalog {
+                Some(table) => pb::SourceSpec {
+                    name: s.name,
+                    format: crate::CATALOG_SOURCE.into(),
+                    path: table,
+                    options: s.options,
+                },
+                None => pb::SourceSpec {
+                    name: s.name,
+                    format: s.format,
+                    path: resolve_path(&s.path, base_dir),
+                    options: s.options,
+                },
             })
             .collect(),
         setup_sql: file.setup,
@@ -222,6 +259,9 @@ fn fill_params(file: &mut JobFile, params: &mut Params) -> Result<()> {
         params.text(&mut source.name, &format!("{at} name"))?;
         params.text(&mut source.format, &format!("{at} format"))?;
         params.text(&mut source.path, &format!("{at} path"))?;
+        if let Some(table) = &mut source.catalog {
+            params.text(table, &format!("{at} catalog"))?;
+        }
         for (key, value) in &mut source.options {
             params.text(value, &format!("{at} options.{key}"))?;
         }
@@ -307,6 +347,40 @@ memory_per_task_mb = 512
         assert!(err.contains("bad.toml"), "{err}");
         assert!(err.contains("line 4"), "{err}");
         assert!(err.contains("sqll"), "{err}");
+    }
+
+    #[test]
+    fn a_source_is_a_format_and_path_or_a_catalog_table() {
+        let job = |source: &str| {
+            parse_job(
+                &format!(
+                    "name = \"j\"\n[[source]]\nname = \"t\"\n{source}\n[[step]]\nname = \"q\"\nsql = \"SELECT 1\"\n"
+                ),
+                "j.toml",
+                Path::new("."),
+                &HashMap::new(),
+            )
+        };
+        let spec = job("catalog = \"lake.taxi\"").unwrap();
+        assert_eq!(
+            (
+                spec.sources[0].format.as_str(),
+                spec.sources[0].path.as_str()
+            ),
+            (crate::CATALOG_SOURCE, "lake.taxi")
+        );
+        let both = job("catalog = \"lake.taxi\"\nformat = \"csv\"").unwrap_err();
+        assert!(both.to_string().contains("remove format"), "{both}");
+        let neither = job("format = \"csv\"").unwrap_err();
+        assert!(
+            neither.to_string().contains("give format and path"),
+            "{neither}"
+        );
+        let unqualified = job("catalog = \"taxi\"").unwrap_err();
+        assert!(
+            unqualified.to_string().contains("database.table"),
+            "{unqualified}"
+        );
     }
 
     #[test]

@@ -342,3 +342,71 @@ max_task_attempts = 2
     let bad_task = kiln(&cluster, &["logs", &job_id, "--task", "one"]);
     assert_eq!(bad_task.status.code(), Some(2), "{bad_task:?}");
 }
+
+/// `kiln run` on the embedded default, with a state dir of the test's own.
+fn kiln_run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(binary("kiln"))
+        .arg("run")
+        .args(args)
+        .args(["--format", "csv", "--executors", "1"])
+        .env("KILN_STATE_DIR", dir.join("state"))
+        .env_remove("KILN_COORDINATOR")
+        .output()
+        .expect("running kiln")
+}
+
+#[test]
+fn parameters_are_values_that_cannot_change_a_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    // A key with a quote, spaces and a non-ASCII letter, as S3 keys may have.
+    let key = "dt=2024-01-01/it's here/ü.csv";
+    let data = dir.path().join(key);
+    std::fs::create_dir_all(data.parent().unwrap()).unwrap();
+    std::fs::write(&data, "name,n\nann,1\nbob,2\n").unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        r#"
+name = "people-${who}"
+[params]
+p = 3
+[[source]]
+name = "people"
+format = "csv"
+path = "${key}"
+[[step]]
+name = "q"
+sql = "SELECT name, n FROM people WHERE name = '${who}' -- for ${who}"
+[options]
+parallelism = ${p}
+"#,
+    )
+    .unwrap();
+    let job = job.to_str().unwrap();
+    let key_param = format!("key={key}");
+
+    // The classic injection compares the name with its text: no rows.
+    let injected = kiln_run(
+        dir.path(),
+        &[job, "--param", "who=x' OR '1'='1", "--param", &key_param],
+    );
+    assert!(
+        injected.status.success(),
+        "{}",
+        String::from_utf8_lossy(&injected.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&injected.stdout), "name,n\n");
+
+    // The same job with a plain value reads the file through its odd key; the bare
+    // `parallelism = ${p}` took its default as a number.
+    let plain = kiln_run(
+        dir.path(),
+        &[job, "--param", "who=ann", "--param", &key_param],
+    );
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&plain.stdout), "name,n\nann,1\n");
+}

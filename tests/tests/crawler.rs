@@ -268,6 +268,29 @@ fn a_crawl_finds_tables_and_partitions_and_recrawls_read_only_what_changed() {
         "n\n1\n"
     );
 
+    // A job reads a catalog table as a source, pruned the same way.
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        "name = \"from-catalog\"\n[[source]]\nname = \"trips\"\ncatalog = \"lake.taxi\"\n\
+         [[step]]\nname = \"q\"\nsql = \"SELECT count(*) AS n FROM trips WHERE month = '01'\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        stdout(&kiln(
+            &state_dir,
+            &[
+                "run",
+                job.to_str().unwrap(),
+                "--format",
+                "csv",
+                "--executors",
+                "1"
+            ]
+        )),
+        "n\n10\n"
+    );
+
     // Nothing changed: nothing is read again.
     let unchanged = crawl(&state_dir, &["lake"]);
     assert_eq!(

@@ -9,7 +9,7 @@ use std::time::Instant;
 use arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::execution::context::SessionState;
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use kiln_proto::v1::{
     CatalogDatabase, CatalogPartition, CatalogTable, CrawlRun, Crawler, DeletionPolicy,
     RecrawlPolicy, SchemaChangePolicy,
@@ -24,6 +24,8 @@ use crate::{Catalog, columns};
 
 /// How many files are sampled at once.
 const CONCURRENT_SAMPLES: usize = 32;
+/// How many folders are listed at once.
+const CONCURRENT_LISTINGS: usize = 32;
 /// The table parameter holding the data files' extension (`.csv.gz`), which queries read.
 pub const EXTENSION: &str = "extension";
 /// The table parameter holding the fingerprint of an unpartitioned table's objects.
@@ -131,11 +133,6 @@ impl Crawl<'_> {
         let url = ListingTableUrl::parse(target).map_err(invalid)?;
         let store = state.runtime_env().object_store(&url).map_err(invalid)?;
         let base = directory(url.as_str());
-        let objects = list(&store, &url, &self.crawler.exclusions)
-            .await
-            .map_err(|e| CatalogError::Invalid(format!("listing {target}: {e}")))?;
-        self.run.objects_listed += objects.len() as u64;
-
         // What the catalog knows of this target: each registered folder's fingerprint and
         // what its table holds.
         let mut known: HashMap<String, (String, Signature)> = HashMap::new();
@@ -163,7 +160,24 @@ impl Crawl<'_> {
             }
         }
 
-        let mut folders = folders(objects, &base);
+        // Recrawling new folders only, the folders the catalog knows are not even listed.
+        let new_only = self.crawler.recrawl == RecrawlPolicy::RecrawlNewFolders as i32;
+        let listing = list(&store, &url, &self.crawler.exclusions, |dirs| {
+            new_only && known.contains_key(&format!("{base}{}", folder_path(dirs)))
+        })
+        .await
+        .map_err(|e| CatalogError::Invalid(format!("listing {target}: {e}")))?;
+        self.run.objects_listed += listing.objects.len() as u64;
+        let mut folders = folders(listing.objects, &base);
+        folders.extend(listing.skipped.into_iter().map(|dirs| {
+            let (fingerprint, signature) = &known[&format!("{base}{}", folder_path(&dirs))];
+            Folder {
+                leaf: Leaf { dirs },
+                files: vec![],
+                fingerprint: fingerprint.clone(),
+                signature: Some(signature.clone()),
+            }
+        }));
         self.sample(state, &store, &base, &mut folders, &known)
             .await;
         let readable: Vec<&Folder> = folders.iter().filter(|f| f.signature.is_some()).collect();
@@ -603,14 +617,24 @@ fn table_signature(table: &CatalogTable) -> Option<Signature> {
     })
 }
 
-/// Lists the objects under `url`, leaving out hidden and marker files and folders (`_SUCCESS`,
-/// `_temporary/`, `.crc`) and those an exclusion glob matches (relative to the target; `*`
-/// stays within a folder, `**` crosses folders).
+/// What a listing of a target found.
+struct Listing {
+    /// The objects, each with its folders below the target.
+    objects: Vec<(Vec<String>, ObjectMeta)>,
+    /// Folders it did not enter (recrawling new folders only: those the catalog knows).
+    skipped: Vec<Vec<String>>,
+}
+
+/// Lists the objects under `url` folder by folder, many folders at once, leaving out hidden
+/// and marker files and folders (`_SUCCESS`, `_temporary/`, `.crc`), objects an exclusion
+/// glob matches (relative to the target; `*` stays within a folder, `**` crosses folders),
+/// and the folders `skip` names.
 async fn list(
     store: &Arc<dyn ObjectStore>,
     url: &ListingTableUrl,
     exclusions: &[String],
-) -> object_store::Result<Vec<(Vec<String>, ObjectMeta)>> {
+    skip: impl Fn(&[String]) -> bool,
+) -> object_store::Result<Listing> {
     let globs: Vec<glob::Pattern> = exclusions
         .iter()
         .filter_map(|g| glob::Pattern::new(g).ok())
@@ -619,25 +643,44 @@ async fn list(
         require_literal_separator: true,
         ..Default::default()
     };
-    let prefix = url.prefix().clone();
-    let objects: Vec<ObjectMeta> = store.list(Some(&prefix)).try_collect().await?;
-    Ok(objects
-        .into_iter()
-        .filter_map(|object| {
-            let parts: Vec<String> = object
-                .location
-                .prefix_match(&prefix)?
-                .map(|p| p.as_ref().to_string())
-                .collect();
-            let hidden = parts
-                .iter()
-                .any(|p| p.starts_with('_') || p.starts_with('.'));
-            let relative = percent_decode(&parts.join("/"));
-            let excluded = globs.iter().any(|g| g.matches_with(&relative, options));
-            let dirs = parts[..parts.len().saturating_sub(1)].to_vec();
-            (!hidden && !excluded && !parts.is_empty()).then_some((dirs, object))
-        })
-        .collect())
+    let hidden = |name: &str| name.starts_with('_') || name.starts_with('.');
+    let mut listing = Listing {
+        objects: vec![],
+        skipped: vec![],
+    };
+    let mut frontier = vec![(Vec::<String>::new(), url.prefix().clone())];
+    while !frontier.is_empty() {
+        let listed: Vec<_> = futures::stream::iter(std::mem::take(&mut frontier))
+            .map(|(dirs, path)| async move { (dirs, store.list_with_delimiter(Some(&path)).await) })
+            .buffer_unordered(CONCURRENT_LISTINGS)
+            .collect()
+            .await;
+        for (dirs, result) in listed {
+            let result = result?;
+            for object in result.objects {
+                let Some(name) = object.location.filename().map(str::to_string) else {
+                    continue;
+                };
+                let relative = percent_decode(&format!("{}{name}", folder_path(&dirs)));
+                let excluded = globs.iter().any(|g| g.matches_with(&relative, options));
+                if !hidden(&name) && !excluded {
+                    listing.objects.push((dirs.clone(), object));
+                }
+            }
+            for folder in result.common_prefixes {
+                let Some(name) = folder.filename().filter(|n| !hidden(n)) else {
+                    continue;
+                };
+                let mut child = dirs.clone();
+                child.push(name.to_string());
+                match skip(&child) {
+                    true => listing.skipped.push(child),
+                    false => frontier.push((child, folder)),
+                }
+            }
+        }
+    }
+    Ok(listing)
 }
 
 /// Groups listed objects by the folder that holds them, each with its fingerprint.

@@ -67,6 +67,19 @@ pub async fn register_referenced(ctx: &SessionContext, catalog: &Catalog, sql: &
     Ok(())
 }
 
+/// The DataFusion table of catalog table `database.table`, for a job source that names it
+/// (`[[source]] catalog = "db.table"`); read with `partitions` parallel reads when it is a
+/// database table.
+pub async fn table(
+    catalog: &Catalog,
+    database: &str,
+    table: &str,
+    partitions: usize,
+) -> Result<Arc<dyn TableProvider>> {
+    let definition = catalog.table(database, table).await?;
+    table_provider(catalog, definition, partitions).await
+}
+
 /// Registers every table of every database, for statements on `information_schema`.
 async fn register_all(ctx: &SessionContext, catalog: &Catalog) -> Result<()> {
     for database in catalog.databases().await? {

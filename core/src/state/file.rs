@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use backon::{BlockingRetryable, ExponentialBuilder};
 use futures::stream::BoxStream;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -58,15 +59,30 @@ impl FileStore {
         std::fs::create_dir_all(dir).map_err(|e| failed(&e))?;
         let db = Connection::open(&path).map_err(|e| failed(&e))?;
         db.busy_timeout(BUSY_TIMEOUT).map_err(|e| failed(&e))?;
-        // Write-ahead logging: readers never wait for a writer of another process.
-        db.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        // Write-ahead logging: readers never wait for a writer of another process. Switching
+        // to it while another process opens the same new file can be refused as busy without
+        // SQLite waiting, so that step is retried for as long as the busy timeout.
+        let prepare = || -> rusqlite::Result<()> {
+            db.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL) \
+                 WITHOUT ROWID",
+                [],
+            )?;
+            Ok(())
+        };
+        let patience = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(5))
+            .with_max_delay(Duration::from_millis(200))
+            .with_total_delay(Some(BUSY_TIMEOUT))
+            .without_max_times()
+            .with_jitter();
+        prepare
+            .retry(patience)
+            .sleep(std::thread::sleep)
+            .when(|e| e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy))
+            .call()
             .map_err(|e| failed(&e))?;
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL) \
-             WITHOUT ROWID",
-            [],
-        )
-        .map_err(|e| failed(&e))?;
         Ok(Self {
             db: Arc::new(Mutex::new(db)),
             path,
@@ -221,6 +237,23 @@ mod tests {
     use super::*;
 
     const KEY: &str = "catalog/tables/sales/orders/";
+
+    #[test]
+    fn processes_opening_a_new_state_dir_at_once_all_get_it() {
+        // Each thread opens its own connection, as separate `kiln` processes do.
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let opened: Vec<Result<FileStore>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| scope.spawn(|| FileStore::open(dir.path())))
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            for store in opened {
+                store.unwrap();
+            }
+        }
+    }
 
     #[tokio::test]
     async fn durable_keys_outlive_the_store_and_the_rest_does_not() {
