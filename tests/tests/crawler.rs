@@ -468,3 +468,167 @@ async fn a_crawl_on_the_cluster_reads_s3_and_follows_its_policies() {
     client.delete_crawler("events").await.unwrap();
     assert!(client.crawlers().await.unwrap().is_empty());
 }
+
+#[test]
+fn a_database_crawl_registers_tables_with_hostile_names_their_keys_and_changes() {
+    let pg = kiln_tests::postgres::TestDatabase::create();
+    pg.psql(
+        "CREATE TABLE \"Order\" (id bigint PRIMARY KEY, customer text, amount numeric(10,2)); \
+         INSERT INTO \"Order\" SELECT g, 'c' || g, g * 1.5 FROM generate_series(1, 20) g; \
+         CREATE TABLE \"we\"\"ird name\" (k int); \
+         CREATE SCHEMA sales; CREATE TABLE sales.returns (id int PRIMARY KEY, reason text); \
+         CREATE TABLE skip_me (x int);",
+    );
+    let maria = kiln_tests::mysql::TestDatabase::create();
+    maria.sql("CREATE TABLE `Order` (id BIGINT PRIMARY KEY, customer TEXT)");
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("app.db");
+    kiln_tests::sqlite::execute(
+        &sqlite,
+        "CREATE TABLE \"Order\" (id INTEGER PRIMARY KEY, total REAL);",
+    );
+    let state_dir = dir.path().join("state");
+    let definition = dir.path().join("shop.toml");
+    std::fs::write(
+        &definition,
+        format!(
+            "name = \"shop\"\ndatabase = \"shop\"\ntargets = [{:?}]\n\
+             exclusions = [\"public.skip_*\"]\n",
+            pg.url()
+        ),
+    )
+    .unwrap();
+    stdout(&kiln(
+        &state_dir,
+        &["crawler", "create", definition.to_str().unwrap()],
+    ));
+    let first = crawl(&state_dir, &["shop"]);
+    assert!(first["errors"].as_array().unwrap().is_empty(), "{first:#}");
+    assert_eq!(
+        names(&first["tables_created"]),
+        ["order", "sales_returns", "we_ird_name"]
+    );
+    let order = json(&kiln(
+        &state_dir,
+        &[
+            "table",
+            "shop.order",
+            "--output",
+            "json",
+            "--executors",
+            "1",
+        ],
+    ));
+    assert_eq!(order["format"], "postgres");
+    assert_eq!(order["options"]["table"], "\"public\".\"Order\"");
+    assert_eq!(order["options"]["partition_column"], "id");
+    assert_eq!(order["parameters"]["primary_key"], "id");
+    assert_eq!(
+        sql(
+            &state_dir,
+            "SELECT count(*) AS n, max(customer) AS c FROM shop.\"order\" WHERE id > 10"
+        ),
+        "n,c\n10,c20\n"
+    );
+
+    // A subset of the orders copied to files (Glue's Order -> Order_info), crawled as a table.
+    let info = dir.path().join("lake/order_info");
+    let job = dir.path().join("copy.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "name = \"order-info\"\n[[source]]\nname = \"orders\"\ncatalog = \"shop.order\"\n\
+             [[step]]\nname = \"subset\"\nsql = \"SELECT id, customer FROM orders WHERE amount > 15\"\n\
+             [sink]\nformat = \"parquet\"\npath = \"{}/\"\nmode = \"overwrite\"\n",
+            info.display()
+        ),
+    )
+    .unwrap();
+    stdout(&kiln(
+        &state_dir,
+        &["run", job.to_str().unwrap(), "--executors", "1"],
+    ));
+    let lake = dir.path().join("lake.toml");
+    std::fs::write(
+        &lake,
+        format!(
+            "name = \"lake\"\ndatabase = \"lake\"\ntargets = [\"{}/\"]\n",
+            dir.path().join("lake").display()
+        ),
+    )
+    .unwrap();
+    stdout(&kiln(
+        &state_dir,
+        &["crawler", "create", lake.to_str().unwrap()],
+    ));
+    let lake_run = crawl(&state_dir, &["lake"]);
+    assert_eq!(
+        names(&lake_run["tables_created"]),
+        ["order_info"],
+        "{lake_run:#}"
+    );
+    assert_eq!(
+        sql(&state_dir, "SELECT count(*) AS n FROM lake.order_info"),
+        "n\n10\n"
+    );
+
+    // A new column updates the table; a dropped table is deprecated.
+    pg.psql("ALTER TABLE \"Order\" ADD COLUMN note text; DROP TABLE \"we\"\"ird name\";");
+    let second = crawl(&state_dir, &["shop"]);
+    assert_eq!(names(&second["tables_updated"]), ["order"], "{second:#}");
+    assert_eq!(
+        names(&second["tables_deprecated"]),
+        ["we_ird_name"],
+        "{second:#}"
+    );
+    let order = json(&kiln(
+        &state_dir,
+        &[
+            "table",
+            "shop.order",
+            "--output",
+            "json",
+            "--executors",
+            "1",
+        ],
+    ));
+    assert_eq!(order["version"], 2);
+
+    // MariaDB and SQLite tables, hostile names and keys alike.
+    for (name, target) in [
+        ("maria", maria.url()),
+        ("lite", format!("sqlite://{}", sqlite.display())),
+    ] {
+        let definition = dir.path().join(format!("{name}.toml"));
+        std::fs::write(
+            &definition,
+            format!("name = \"{name}\"\ndatabase = \"{name}\"\ntargets = [{target:?}]\n"),
+        )
+        .unwrap();
+        stdout(&kiln(
+            &state_dir,
+            &["crawler", "create", definition.to_str().unwrap()],
+        ));
+        let run = crawl(&state_dir, &[name]);
+        assert_eq!(names(&run["tables_created"]), ["order"], "{run:#}");
+        let table = json(&kiln(
+            &state_dir,
+            &[
+                "table",
+                &format!("{name}.order"),
+                "--output",
+                "json",
+                "--executors",
+                "1",
+            ],
+        ));
+        assert_eq!(table["parameters"]["primary_key"], "id", "{table:#}");
+        assert_eq!(
+            sql(
+                &state_dir,
+                &format!("SELECT count(*) AS n FROM {name}.\"order\"")
+            ),
+            "n\n0\n"
+        );
+    }
+}

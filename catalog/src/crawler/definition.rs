@@ -24,6 +24,9 @@ pub const KEPT_RUNS: usize = 20;
 /// schema_change = "update"   # or "log"
 /// deletion = "deprecate"     # or "delete", "log"
 /// recrawl = "everything"     # or "new_folders"
+/// # database targets (postgres://, mysql://, sqlite://): which tables, and the password
+/// includes = ["public.*"]
+/// password_secret = "shop-db"
 /// ```
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +50,10 @@ struct CrawlerFile {
     recrawl: Recrawl,
     #[serde(default)]
     sample_files: u32,
+    #[serde(default)]
+    includes: Vec<String>,
+    #[serde(default)]
+    password_secret: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -100,6 +107,8 @@ pub fn parse_crawler(text: &str, file: &str) -> Result<Crawler> {
             Recrawl::NewFolders => RecrawlPolicy::RecrawlNewFolders,
         } as i32,
         sample_files: parsed.sample_files,
+        includes: parsed.includes,
+        password_secret: parsed.password_secret,
         ..Default::default()
     };
     check(&crawler).map_err(|e| CatalogError::Invalid(format!("{file}: {e}")))?;
@@ -116,13 +125,20 @@ pub fn check(crawler: &Crawler) -> Result<()> {
         ));
     }
     for target in &crawler.targets {
+        if super::run::database_format(target).is_some() {
+            continue;
+        }
         datafusion::datasource::listing::ListingTableUrl::parse(target).map_err(|e| {
             CatalogError::Invalid(format!("targets: {target} is not a directory URL: {e}"))
         })?;
     }
-    for glob in &crawler.exclusions {
+    if !crawler.password_secret.is_empty() {
+        kiln_jobs::secrets::check_secret_name(&crawler.password_secret)
+            .map_err(|e| CatalogError::Invalid(format!("password_secret: {e}")))?;
+    }
+    for glob in crawler.exclusions.iter().chain(&crawler.includes) {
         glob::Pattern::new(glob).map_err(|e| {
-            CatalogError::Invalid(format!("exclusions: {glob:?} is not a glob: {e}"))
+            CatalogError::Invalid(format!("exclusions/includes: {glob:?} is not a glob: {e}"))
         })?;
     }
     let mut seen = std::collections::HashSet::new();

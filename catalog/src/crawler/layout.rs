@@ -99,6 +99,19 @@ fn group(
     errors: &mut Vec<String>,
 ) {
     let depth = leaves[members[0]].dirs.len();
+    // A target holding one dataset folder (`lake/order_info/`) is that folder's table, not a
+    // table partitioned by the folder's name; `key=value` and numeric folders stay partitions.
+    let only_child = leaves[members[0]].dirs.get(at).filter(|child| {
+        at == 0
+            && !child.contains('=')
+            && !child.chars().all(|c| c.is_ascii_digit())
+            && members
+                .iter()
+                .all(|&i| leaves[i].dirs.get(at) == Some(*child))
+    });
+    if only_child.is_some() {
+        return group(leaves, members, at + 1, compatible, found, errors);
+    }
     if members.iter().all(|&i| leaves[i].dirs.len() == depth) && compatible(members) {
         found.push((at, members.to_vec()));
         return;
@@ -207,6 +220,16 @@ mod tests {
         assert!(tables[2].partition_keys.is_empty());
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].contains("stray/"), "{errors:?}");
+    }
+
+    #[test]
+    fn a_target_of_one_dataset_folder_is_that_folder_s_table() {
+        let (found, _) = tables(&leaves(&["order_info", "order_info"]), 0, &[], |_| true);
+        assert_eq!(found[0].root, ["order_info"]);
+        assert!(found[0].partition_keys.is_empty());
+        let (found, _) = tables(&leaves(&["2019/01", "2019/02"]), 0, &[], |_| true);
+        assert!(found[0].root.is_empty());
+        assert_eq!(found[0].partition_keys.len(), 2);
     }
 
     #[test]

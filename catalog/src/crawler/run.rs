@@ -11,8 +11,8 @@ use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::execution::context::SessionState;
 use futures::StreamExt;
 use kiln_proto::v1::{
-    CatalogDatabase, CatalogPartition, CatalogTable, CrawlRun, Crawler, DeletionPolicy,
-    RecrawlPolicy, SchemaChangePolicy,
+    CatalogColumn, CatalogDatabase, CatalogPartition, CatalogTable, CrawlRun, Crawler,
+    DeletionPolicy, RecrawlPolicy, SchemaChangePolicy,
 };
 use object_store::{ObjectMeta, ObjectStore};
 
@@ -74,7 +74,10 @@ pub async fn crawl(
         Err(e) => return Err(e),
     };
     for target in &crawler.targets {
-        crawl.target(state, target, &existing).await?;
+        match database_format(target) {
+            Some(format) => crawl.database(target, format, &existing).await?,
+            None => crawl.target(state, target, &existing).await?,
+        }
     }
     crawl.run.duration_ms = started.elapsed().as_millis() as u64;
     catalog.record_crawl(&crawl.run).await?;
@@ -289,8 +292,7 @@ impl Crawl<'_> {
     }
 
     /// The catalog name of a table found at `layout.root` under `target`: its folder's name
-    /// (the target's own for the target itself), lower case with other characters than
-    /// letters, digits and `_` as `_`, after the crawler's table prefix.
+    /// (the target's own for the target itself).
     fn table_name(&self, target: &str, url: &ListingTableUrl, layout: &TableLayout) -> String {
         let folder = match layout.root.last() {
             Some(name) => name.clone(),
@@ -300,8 +302,13 @@ impl Crawl<'_> {
                 .map(str::to_string)
                 .unwrap_or_else(|| target.to_string()),
         };
-        let folder = percent_decode(&folder);
-        let cleaned: String = folder
+        self.clean_name(&percent_decode(&folder))
+    }
+
+    /// A name as a catalog table's: lower case, other characters than letters, digits and `_`
+    /// as `_` (so that SQL names it unquoted), after the crawler's table prefix.
+    fn clean_name(&self, raw: &str) -> String {
+        let cleaned: String = raw
             .to_lowercase()
             .chars()
             .map(|c| {
@@ -431,31 +438,14 @@ impl Crawl<'_> {
                 current_schema.clone()
             }
         };
-        if widened != current_schema {
-            let before: Vec<String> = current.columns.iter().map(describe).collect();
-            let after: Vec<_> = widened
-                .fields()
-                .iter()
-                .map(|f| columns::column(f))
-                .collect();
-            let described: Vec<String> = after.iter().map(describe).collect();
-            let applies =
-                self.crawler.schema_change == SchemaChangePolicy::SchemaChangeUpdate as i32;
-            self.change(format!(
-                "{} table {database}.{name} columns from ({}) to ({})",
-                if applies {
-                    "update"
-                } else {
-                    "schema change not applied (schema_change = log):"
-                },
-                before.join(", "),
-                described.join(", ")
-            ));
-            if applies {
-                updated.columns = after;
-                table_changed = true;
-                self.run.tables_updated.push(name.to_string());
-            }
+        let proposed: Vec<_> = widened
+            .fields()
+            .iter()
+            .map(|f| columns::column(f))
+            .collect();
+        if self.schema_change(current, &proposed) {
+            updated.columns = proposed;
+            table_changed = true;
         }
         if current.deprecated {
             self.change(format!(
@@ -478,6 +468,158 @@ impl Crawl<'_> {
         }
         if !layout.partition_keys.is_empty() {
             self.partitions(current, partitions).await?;
+        }
+        Ok(())
+    }
+
+    /// Records a change of a table's columns to `proposed`, if they differ; true when the
+    /// schema-change policy lets it apply.
+    fn schema_change(&mut self, current: &CatalogTable, proposed: &[CatalogColumn]) -> bool {
+        if current.columns == proposed {
+            return false;
+        }
+        let before: Vec<String> = current.columns.iter().map(describe).collect();
+        let after: Vec<String> = proposed.iter().map(describe).collect();
+        let applies = self.crawler.schema_change == SchemaChangePolicy::SchemaChangeUpdate as i32;
+        self.change(format!(
+            "{} table {}.{} columns from ({}) to ({})",
+            if applies {
+                "update"
+            } else {
+                "schema change not applied (schema_change = log):"
+            },
+            current.database,
+            current.name,
+            before.join(", "),
+            after.join(", ")
+        ));
+        if applies {
+            self.run.tables_updated.push(current.name.clone());
+        }
+        applies
+    }
+
+    /// Registers the tables of a database target with their columns and primary keys.
+    async fn database(
+        &mut self,
+        target: &str,
+        format: &str,
+        existing: &[CatalogTable],
+    ) -> Result<()> {
+        let shown = kiln_jobs::secrets::redact_password(target);
+        let mut connection = HashMap::new();
+        if !self.crawler.password_secret.is_empty() {
+            connection.insert(
+                kiln_jobs::secrets::PASSWORD_SECRET.to_string(),
+                self.crawler.password_secret.clone(),
+            );
+        }
+        let listed = kiln_jobs::source::listing::list_tables(format, target, &connection)
+            .await
+            .map_err(|e| CatalogError::Invalid(format!("target {shown}: {e}")))?;
+        self.run.objects_listed += listed.len() as u64;
+        let globs = |patterns: &[String]| -> Vec<glob::Pattern> {
+            patterns
+                .iter()
+                .filter_map(|g| glob::Pattern::new(g).ok())
+                .collect()
+        };
+        let (includes, exclusions) = (
+            globs(&self.crawler.includes),
+            globs(&self.crawler.exclusions),
+        );
+        let mut seen = vec![];
+        for table in listed {
+            let qualified = match &table.schema {
+                Some(schema) => format!("{schema}.{}", table.name),
+                None => table.name.clone(),
+            };
+            let included = includes.is_empty() || includes.iter().any(|g| g.matches(&qualified));
+            if !included || exclusions.iter().any(|g| g.matches(&qualified)) {
+                continue;
+            }
+            let mut options = connection.clone();
+            options.insert("table".into(), table.option());
+            let source = kiln_proto::v1::SourceSpec {
+                name: qualified.clone(),
+                format: format.to_string(),
+                path: target.to_string(),
+                options: options.clone(),
+            };
+            self.run.objects_read += 1;
+            let provider = match kiln_jobs::source::table(&source, 1).await {
+                Ok(provider) => provider,
+                Err(e) => {
+                    self.error(format!("{shown} table {qualified}: {e}"));
+                    continue;
+                }
+            };
+            let found = provider.schema();
+            // A single integer, date or timestamp key: reads split on it by default.
+            if let [key] = table.primary_key.as_slice()
+                && found.field_with_name(key).is_ok_and(|f| {
+                    let t = f.data_type();
+                    t.is_integer() || matches!(t, DataType::Date32 | DataType::Timestamp(..))
+                })
+            {
+                options.insert("partition_column".into(), key.clone());
+            }
+            let raw = match &table.schema {
+                Some(schema) if schema != "public" => format!("{schema}_{}", table.name),
+                _ => table.name.clone(),
+            };
+            let name = self.clean_name(&raw);
+            seen.push(name.clone());
+            let columns: Vec<CatalogColumn> =
+                found.fields().iter().map(|f| columns::column(f)).collect();
+            let database = self.crawler.database.clone();
+            match existing.iter().find(|t| t.name == name) {
+                None => {
+                    self.change(format!(
+                        "create table {database}.{name} ({format} table {qualified} at {shown})"
+                    ));
+                    self.run.tables_created.push(name.clone());
+                    let definition = CatalogTable {
+                        database,
+                        name,
+                        location: target.to_string(),
+                        format: format.to_string(),
+                        options: options.into_iter().collect(),
+                        columns,
+                        parameters: [
+                            ("classification".to_string(), format.to_string()),
+                            ("source_table".to_string(), qualified),
+                            ("primary_key".to_string(), table.primary_key.join(", ")),
+                        ]
+                        .into(),
+                        ..Default::default()
+                    };
+                    if !self.dry_run {
+                        self.catalog.create_table(definition, &self.by).await?;
+                    }
+                }
+                Some(current) => {
+                    let mut updated = current.clone();
+                    let mut changed = current.deprecated;
+                    updated.deprecated = false;
+                    if self.schema_change(current, &columns) {
+                        updated.columns = columns;
+                        changed = true;
+                    }
+                    if changed && !self.dry_run {
+                        self.catalog.update_table(updated, &self.by).await?;
+                    }
+                }
+            }
+        }
+        for table in existing {
+            let gone = table.location == target
+                && table.created_by == self.by
+                && !seen.contains(&table.name)
+                && !table.deprecated;
+            if gone {
+                self.table_gone(table).await?;
+            }
         }
         Ok(())
     }
@@ -582,6 +724,16 @@ impl Crawl<'_> {
             self.catalog.update_table(deprecated, &self.by).await?;
         }
         Ok(())
+    }
+}
+
+/// The database source format a target URL names, if it names a database.
+pub(crate) fn database_format(target: &str) -> Option<&'static str> {
+    match target.split_once("://")?.0 {
+        "postgres" | "postgresql" => Some("postgres"),
+        "mysql" => Some("mysql"),
+        "sqlite" => Some("sqlite"),
+        _ => None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! options of `text_files`.
 
 mod filters;
+pub mod listing;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
