@@ -191,8 +191,22 @@ async fn crawler(command: CrawlerCommand) -> Result<u8, Failure> {
         CrawlerCommand::Create { file, args } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| usage(format!("{}: {e}", file.display())))?;
-            let crawler = kiln_catalog::crawler::parse_crawler(&text, &file.display().to_string())
-                .map_err(usage)?;
+            let mut crawler =
+                kiln_catalog::crawler::parse_crawler(&text, &file.display().to_string())
+                    .map_err(usage)?;
+            // Relative local targets are relative to the crawler file, as a job's paths are.
+            let base = file.parent().unwrap_or(std::path::Path::new("."));
+            for target in &mut crawler.targets {
+                if !target.contains("://") && !std::path::Path::new(target.as_str()).is_absolute() {
+                    let joined = std::path::absolute(base.join(&*target))
+                        .map_err(|e| usage(format!("{}: target {target}: {e}", file.display())))?;
+                    let mut absolute = joined.display().to_string();
+                    if !absolute.ends_with('/') {
+                        absolute.push('/');
+                    }
+                    *target = absolute;
+                }
+            }
             on_catalog(&args, |client| async move {
                 let by = std::env::var("USER").unwrap_or_else(|_| "user".into());
                 let created = client.create_crawler(crawler, &by).await?;
@@ -372,10 +386,14 @@ fn table_text(t: &proto::CatalogTable, partition_count: usize) -> String {
         text.push_str(&format!(" {k}={v:?}"));
     }
     text.push('\n');
-    text.push_str(&format!(
-        "partitions  {partition_count} by [{}]\n",
-        names(&t.partition_keys)
-    ));
+    if t.partition_keys.is_empty() {
+        text.push_str("partitions  none (unpartitioned)\n");
+    } else {
+        text.push_str(&format!(
+            "partitions  {partition_count} by [{}]\n",
+            names(&t.partition_keys)
+        ));
+    }
     text.push_str(&format!(
         "created     {} by {}\n",
         when(t.created_at_ms),

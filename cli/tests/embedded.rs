@@ -181,3 +181,47 @@ fn the_sqlite_example_loads_every_order_once() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_lakehouse_example_is_crawled_and_queried_with_pruning() {
+    let state = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = kiln()
+            .args(args)
+            .args(["--executors", "1"])
+            .env("KILN_STATE_DIR", state.path())
+            .env_remove("KILN_COORDINATOR")
+            .output()
+            .expect("running kiln");
+        assert!(
+            output.status.success(),
+            "kiln {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let crawler = example("lakehouse/crawler.toml");
+    run(&["crawler", "create", crawler.to_str().unwrap()]);
+    let crawled = run(&["crawl", "lakehouse"]);
+    assert!(crawled.contains("2 created"), "{crawled}");
+    let tables = run(&["tables", "lakehouse"]);
+    assert!(
+        tables.contains("taxi_project") && tables.contains("user_event_logs"),
+        "{tables}"
+    );
+    let hits = run(&[
+        "sql",
+        "SELECT count(*) AS hits FROM lakehouse.user_event_logs \
+         WHERE year = '2019' AND month = '09' AND day = '22'",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(hits, "hits\n50\n");
+    let trips = run(&[
+        "sql",
+        "SELECT count(*) AS trips FROM lakehouse.taxi_project WHERE month = '02'",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(trips, "trips\n60\n");
+}
