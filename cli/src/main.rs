@@ -527,6 +527,15 @@ async fn run_query(
         println!("inserted {rows} rows");
         return Ok(0);
     }
+    // As Athena says how much data a query scanned: on stderr, so results stay clean.
+    if let Some(scan) = status.catalog_scan.filter(|s| s.files > 0) {
+        eprintln!(
+            "({} partition(s) read after pruning, {} file(s), {} scanned)",
+            scan.partitions,
+            scan.files,
+            progress::human_bytes(scan.bytes)
+        );
+    }
     print_if_succeeded(client, &status, format, out).await
 }
 

@@ -95,6 +95,11 @@ pub fn status_json(status: &proto::JobStatus) -> serde_json::Value {
         "records_read": status.records_read,
         "bad_records": status.bad_records,
         "result_rows": status.result.as_ref().map(|r| r.rows),
+        "catalog_scan": status.catalog_scan.map(|s| serde_json::json!({
+            "partitions": s.partitions,
+            "files": s.files,
+            "bytes": s.bytes,
+        })),
     })
 }
 

@@ -96,6 +96,17 @@ pub fn summary(status: &proto::JobStatus) -> String {
             status.records_read, status.bad_records
         ));
     }
+    if let Some(scan) = status
+        .catalog_scan
+        .filter(|s| s.files > 0 || s.partitions > 0)
+    {
+        text.push_str(&format!(
+            "catalog tables: {} partition(s) read after pruning, {} file(s), {} scanned\n",
+            scan.partitions,
+            scan.files,
+            human_bytes(scan.bytes)
+        ));
+    }
     if !status.error.is_empty() {
         text.push_str(&format!("error: {}\n", status.error));
     }

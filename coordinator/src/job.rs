@@ -171,6 +171,8 @@ pub struct Job {
     pub changes: watch::Sender<u64>,
     /// The client's id for the submission (see `SubmitRequest.request_id`), or empty.
     pub request_id: String,
+    /// What its catalog tables gave it to read, as planned.
+    pub catalog_scan: Option<pb::CatalogScan>,
     /// The physical plan as planned at submit, encoded, for a successor to resume exactly it
     /// (see `JobRecord.plan`); empty when over [`crate::checkpoint::MAX_PLAN_BYTES`].
     pub plan: Vec<u8>,
@@ -225,6 +227,7 @@ impl Job {
                 .then(|| Instant::now() + std::time::Duration::from_millis(timeout_ms)),
             changes: watch::channel(0).0,
             request_id: String::new(),
+            catalog_scan: None,
             plan: vec![],
         }
     }
@@ -768,6 +771,7 @@ impl Job {
             records_read,
             bad_records,
             request_id: self.request_id.clone(),
+            catalog_scan: self.catalog_scan,
         }
     }
 

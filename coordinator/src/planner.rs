@@ -37,6 +37,8 @@ pub struct PlannedJob {
     pub session_config: HashMap<String, String>,
     /// The sink the job's tasks write to and the job commits, if it writes anything.
     pub sink: Option<pb::SinkSpec>,
+    /// What its catalog tables give it to read, after partition pruning.
+    pub catalog_scan: pb::CatalogScan,
 }
 
 /// The most partitions per shuffle a job may ask for: each shuffle has parallelism² map
@@ -64,8 +66,9 @@ pub async fn plan_job(
         0 => DEFAULT_SHUFFLE_PARTITIONS,
         n => n as usize,
     };
+    let scans = Arc::new(kiln_catalog::provider::ScanCounts::default());
     let state = SessionStateBuilder::new()
-        .with_config(distributed_session_config(partitions))
+        .with_config(distributed_session_config(partitions).with_extension(Arc::clone(&scans)))
         .with_runtime_env(runtime)
         .with_default_features()
         .with_physical_optimizer_rules(crate::join_modes::physical_optimizer_rules())
@@ -170,6 +173,7 @@ pub async fn plan_job(
                 plan,
                 session_config,
                 sink: None,
+                catalog_scan: scans.summary(),
             });
         }
     };
@@ -184,6 +188,7 @@ pub async fn plan_job(
             plan: Arc::new(EmptyExec::new(count_schema())),
             session_config,
             sink: None,
+            catalog_scan: scans.summary(),
         });
     }
     // Rows of one partition directory go to one task, so each directory gets one file (or a
@@ -207,6 +212,7 @@ pub async fn plan_job(
         plan: Arc::new(SinkWriterExec::new(job_id, sink.clone(), plan)),
         session_config,
         sink: Some(sink.clone()),
+        catalog_scan: scans.summary(),
     })
 }
 

@@ -427,6 +427,7 @@ impl Scheduler {
         };
         job.plan = record.plan.clone();
         job.request_id = record.request_id.clone();
+        job.catalog_scan = record.status.as_ref().and_then(|s| s.catalog_scan);
         if let Err(why) = job.resume(&record) {
             tracing::warn!(%job_id, %why, "starting the job over");
             job.attempt_base = record.attempt_base + 1000;
@@ -632,6 +633,7 @@ impl Scheduler {
             0,
         );
         job.request_id = request_id;
+        job.catalog_scan = Some(planned.catalog_scan);
         match encode_plan(Arc::clone(&planned.plan)) {
             Ok(plan) if plan.len() <= MAX_PLAN_BYTES => job.plan = plan,
             Ok(plan) => {

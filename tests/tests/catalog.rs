@@ -159,10 +159,17 @@ async fn a_catalog_in_the_state_dir_is_queried_by_name_with_its_partitions_prune
 
     // 1 of 1,000 partitions: only its file is opened (any other would fail), and the result
     // is the one a scan of every partition filtered on the data gives.
-    let pruned = stdout(&kiln_sql(
+    let pruned_run = kiln_sql(
         &state_dir,
         "SELECT count(*) AS n, sum(id) AS total FROM lake.trap WHERE region = 'r3' AND day = 42",
-    ));
+    );
+    let pruned = stdout(&pruned_run);
+    // The job says what it read, as Athena says what a query scanned.
+    let scanned = String::from_utf8_lossy(&pruned_run.stderr);
+    assert!(
+        scanned.contains("(1 partition(s) read after pruning, 1 file(s)"),
+        "{scanned}"
+    );
     let unpruned = stdout(&kiln_sql(
         &state_dir,
         "SELECT count(*) AS n, sum(id) AS total FROM lake.events WHERE tag = 'r3/42'",

@@ -160,6 +160,7 @@ impl TableProvider for CatalogFilesTable {
                 None => format.get_ext(),
             },
         };
+        let directories_read = directories.len() as u64;
         let files: Vec<PartitionedFile> = futures::stream::iter(directories)
             .map(|(location, values)| {
                 let store = Arc::clone(&store);
@@ -185,6 +186,17 @@ impl TableProvider for CatalogFilesTable {
             .try_concat()
             .await?;
 
+        if let Some(counts) = state.config().get_extension::<super::ScanCounts>() {
+            counts.add(
+                if self.partition_fields.is_empty() {
+                    0
+                } else {
+                    directories_read
+                },
+                files.len() as u64,
+                files.iter().map(|f| f.object_meta.size).sum(),
+            );
+        }
         let projected = match projection {
             Some(p) => Arc::new(self.schema.project(p)?),
             None => Arc::clone(&self.schema),

@@ -22,6 +22,34 @@ pub use files::CatalogFilesTable;
 use crate::Catalog;
 use crate::error::{CatalogError, Result};
 
+/// What the catalog tables a session planned give it to read, for the job's status: set as a
+/// session config extension, filled by each scan of a catalog file table.
+#[derive(Debug, Default)]
+pub struct ScanCounts {
+    partitions: std::sync::atomic::AtomicU64,
+    files: std::sync::atomic::AtomicU64,
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl ScanCounts {
+    fn add(&self, partitions: u64, files: u64, bytes: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.partitions.fetch_add(partitions, Relaxed);
+        self.files.fetch_add(files, Relaxed);
+        self.bytes.fetch_add(bytes, Relaxed);
+    }
+
+    /// The totals so far.
+    pub fn summary(&self) -> kiln_proto::v1::CatalogScan {
+        use std::sync::atomic::Ordering::Relaxed;
+        kiln_proto::v1::CatalogScan {
+            partitions: self.partitions.load(Relaxed),
+            files: self.files.load(Relaxed),
+            bytes: self.bytes.load(Relaxed),
+        }
+    }
+}
+
 /// The file formats a catalog table may have (DataFusion's `STORED AS` names, lowercase).
 pub const FILE_FORMATS: &[&str] = &["parquet", "csv", "json", "arrow", "log"];
 
