@@ -13,17 +13,11 @@ use mysql_async::{Conn, Opts, OptsBuilder};
 use crate::secrets::{PASSWORD_SECRET, password, redact_password};
 use crate::statement_timeout::statement_timeout;
 
-/// How long connecting may take before the job fails.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Connects to `url` (`mysql://user@host:3306/db`, which must not hold a password); the password
-/// comes from the declared secret `password_secret` names, when there is one. The session is strict (bad values fail instead of being truncated), in
-/// UTC, and cancels statements that run past `statement_timeout_secs`.
-pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Conn> {
-    let what = |message: String| DataFusionError::Execution(format!("mysql {url}: {message}"));
+/// The options of a connection to `url`, with its password from the job's declared secret.
+fn connection_options(url: &str, options: &HashMap<String, String>) -> Result<OptsBuilder> {
     let opts = Opts::from_url(url).map_err(|e| {
-        what(format!(
-            "not a valid connection URL (mysql://user@host:port/database): {e}"
+        DataFusionError::Execution(format!(
+            "mysql {url}: not a valid connection URL (mysql://user@host:port/database): {e}"
         ))
     })?;
     if opts.pass().is_some() {
@@ -33,13 +27,28 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Con
             redact_password(url)
         )));
     }
-    let builder = OptsBuilder::from_opts(opts)
+    Ok(OptsBuilder::from_opts(opts)
         .pass(password(options)?)
+        // Never the password in cleartext (mysql_clear_password), which a job's URL could ask
+        // for: connections have no TLS to protect it.
+        .enable_cleartext_plugin(false)
         .prefer_socket(false)
         .init(vec![
             "SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')",
             "SET time_zone = '+00:00'",
-        ]);
+        ]))
+}
+
+/// How long connecting may take before the job fails.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connects to `url` (`mysql://user@host:3306/db`, which must not hold a password); the
+/// password comes from the declared secret `password_secret` names, when there is one. The
+/// session is strict (bad values fail instead of being truncated), in UTC, and cancels
+/// statements that run past `statement_timeout_secs`.
+pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Conn> {
+    let what = |message: String| DataFusionError::Execution(format!("mysql {url}: {message}"));
+    let builder = connection_options(url, options)?;
     let timeout = statement_timeout(options)?;
     let mut conn = tokio::time::timeout(CONNECT_TIMEOUT, Conn::new(builder))
         .await
@@ -57,4 +66,17 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Con
         .map_err(|e| what(format!("setting the statement timeout: {e}")))?;
     }
     Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_cannot_turn_on_cleartext_passwords() {
+        let url = "mysql://app@db.example.com:3306/shop?enable_cleartext_plugin=true";
+        assert!(Opts::from_url(url).unwrap().enable_cleartext_plugin());
+        let opts = Opts::from(connection_options(url, &HashMap::new()).unwrap());
+        assert!(!opts.enable_cleartext_plugin());
+    }
 }
