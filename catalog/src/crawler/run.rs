@@ -24,6 +24,8 @@ use crate::{Catalog, columns};
 
 /// How many files are sampled at once.
 const CONCURRENT_SAMPLES: usize = 32;
+/// How many change and error lines a run record keeps (the log has them all).
+const KEPT_LINES: usize = 1000;
 /// How many folders are listed at once.
 const CONCURRENT_LISTINGS: usize = 32;
 /// The table parameter holding the data files' extension (`.csv.gz`), which queries read.
@@ -53,6 +55,7 @@ pub async fn crawl(
             dry_run,
             ..Default::default()
         },
+        left_out: (0, 0),
     };
     let existing = match catalog.tables(&crawler.database).await {
         Ok(tables) => tables,
@@ -79,6 +82,8 @@ pub async fn crawl(
             None => crawl.target(state, target, &existing).await?,
         }
     }
+    close_lines(&mut crawl.run.changes, crawl.left_out.0);
+    close_lines(&mut crawl.run.errors, crawl.left_out.1);
     crawl.run.duration_ms = started.elapsed().as_millis() as u64;
     catalog.record_crawl(&crawl.run).await?;
     Ok(crawl.run)
@@ -92,6 +97,8 @@ struct Crawl<'a> {
     by: String,
     dry_run: bool,
     run: CrawlRun,
+    /// Change and error lines past what the record keeps.
+    left_out: (u64, u64),
 }
 
 /// What a folder's files hold: read from a sample, or known from the catalog when its
@@ -115,12 +122,12 @@ struct Folder {
 impl Crawl<'_> {
     fn change(&mut self, line: String) {
         tracing::info!(crawler = %self.crawler.name, dry_run = self.dry_run, "{line}");
-        self.run.changes.push(line);
+        keep_line(&mut self.run.changes, &mut self.left_out.0, line);
     }
 
     fn error(&mut self, line: String) {
         tracing::warn!(crawler = %self.crawler.name, "{line}");
-        self.run.errors.push(line);
+        keep_line(&mut self.run.errors, &mut self.left_out.1, line);
     }
 
     /// Crawls one target directory.
@@ -727,6 +734,22 @@ impl Crawl<'_> {
     }
 }
 
+/// Adds a line to a run record's list, up to [`KEPT_LINES`]; counts the lines past that in
+/// `left_out`, so a crawl of many changes keeps a record the state store takes.
+fn keep_line(lines: &mut Vec<String>, left_out: &mut u64, line: String) {
+    match lines.len() < KEPT_LINES {
+        true => lines.push(line),
+        false => *left_out += 1,
+    }
+}
+
+/// Ends a run record's list with how many lines it left out, if any.
+fn close_lines(lines: &mut Vec<String>, left_out: u64) {
+    if left_out > 0 {
+        lines.push(format!("... and {left_out} more (in the log)"));
+    }
+}
+
 /// The database source format a target URL names, if it names a database.
 pub(crate) fn database_format(target: &str) -> Option<&'static str> {
     match target.split_once("://")?.0 {
@@ -895,4 +918,24 @@ fn percent_decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_record_keeps_its_first_lines_and_counts_the_rest() {
+        let (mut lines, mut left_out) = (vec![], 0);
+        for i in 0..KEPT_LINES + 5 {
+            keep_line(&mut lines, &mut left_out, format!("add partition {i}"));
+        }
+        close_lines(&mut lines, left_out);
+        assert_eq!(lines.len(), KEPT_LINES + 1);
+        assert_eq!(
+            lines[KEPT_LINES - 1],
+            format!("add partition {}", KEPT_LINES - 1)
+        );
+        assert_eq!(lines[KEPT_LINES], "... and 5 more (in the log)");
+    }
 }
