@@ -218,17 +218,8 @@ impl Crawl<'_> {
             let current = existing.iter().find(|t| t.name == name);
             self.table(&base, &name, table, &members, current).await?;
         }
-        // Tables this crawler made under this target whose objects are all gone.
-        for table in existing {
-            let gone = table.location.starts_with(&base)
-                && table.created_by == self.by
-                && !seen.contains(&table.name)
-                && !table.deprecated;
-            if gone {
-                self.table_gone(table).await?;
-            }
-        }
-        Ok(())
+        self.tables_gone(existing, |t| t.location.starts_with(&base), &seen)
+            .await
     }
 
     /// Reads a sample of each folder whose objects changed (or, recrawling new folders only,
@@ -619,16 +610,8 @@ impl Crawl<'_> {
                 }
             }
         }
-        for table in existing {
-            let gone = table.location == target
-                && table.created_by == self.by
-                && !seen.contains(&table.name)
-                && !table.deprecated;
-            if gone {
-                self.table_gone(table).await?;
-            }
-        }
-        Ok(())
+        self.tables_gone(existing, |t| t.location == target, &seen)
+            .await
     }
 
     /// Adds the new partitions of a table, registers changed ones again, and applies the
@@ -699,6 +682,26 @@ impl Crawl<'_> {
             self.catalog
                 .drop_partitions(database, name, &values)
                 .await?;
+        }
+        Ok(())
+    }
+
+    /// Applies the deletion policy to the tables this crawler made at a target (`at` says which
+    /// are there) that this crawl did not find (`seen` holds those it did).
+    async fn tables_gone(
+        &mut self,
+        existing: &[CatalogTable],
+        at: impl Fn(&CatalogTable) -> bool,
+        seen: &[String],
+    ) -> Result<()> {
+        for table in existing {
+            let gone = at(table)
+                && table.created_by == self.by
+                && !seen.contains(&table.name)
+                && !table.deprecated;
+            if gone {
+                self.table_gone(table).await?;
+            }
         }
         Ok(())
     }
