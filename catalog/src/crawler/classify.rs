@@ -18,8 +18,11 @@ use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 const SAMPLE_BYTES: usize = 1 << 20;
 /// The largest compressed file sampled (it is read whole to be decompressed).
 const MAX_COMPRESSED_SAMPLE: u64 = 256 << 20;
-/// How many lines decide a text format.
+/// How many lines decide a text format's delimiter and header.
 const SNIFF_LINES: usize = 100;
+/// How many lines decide its columns' types (every complete line of the sample, up to this),
+/// so that a column typed by its first lines does not fail on a later one.
+const TYPE_LINES: usize = 10_000;
 /// The delimiters a CSV file may use, in order of preference on a tie.
 const DELIMITERS: &[u8] = b",\t|;";
 
@@ -81,7 +84,11 @@ pub(crate) async fn classify(
     let looks_json = lines[0].trim_start().starts_with('{')
         && serde_json::from_str::<serde_json::Value>(lines[0]).is_ok_and(|v| v.is_object());
     if looks_json || matches!(base, ".json" | ".jsonl" | ".ndjson") {
-        let (schema, _) = arrow::json::reader::infer_json_schema(lines.join("\n").as_bytes(), None)
+        let infer = |lines: &[&str]| {
+            arrow::json::reader::infer_json_schema(lines.join("\n").as_bytes(), None)
+        };
+        let (schema, _) = infer(&lines)
+            .or_else(|_| infer(&lines[..lines.len().min(SNIFF_LINES)]))
             .map_err(|e| format!("not JSON lines: {e}"))?;
         return Ok(classified("json", options, schema));
     }
@@ -170,8 +177,8 @@ async fn head(
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The first complete, non-empty lines of a sample (a line cut off by the sample's end is
-/// left out unless it is the only one).
+/// The complete, non-empty lines of a sample, up to [`TYPE_LINES`] (a line cut off by the
+/// sample's end is left out unless it is the only one).
 fn sample_lines(text: &str) -> Vec<&str> {
     let complete = match text.rfind('\n') {
         Some(end) if text.len() >= SAMPLE_BYTES => &text[..end],
@@ -181,7 +188,7 @@ fn sample_lines(text: &str) -> Vec<&str> {
         .lines()
         .map(|l| l.trim_end_matches('\r'))
         .filter(|l| !l.trim().is_empty())
-        .take(SNIFF_LINES)
+        .take(TYPE_LINES)
         .collect()
 }
 
@@ -189,6 +196,8 @@ fn sample_lines(text: &str) -> Vec<&str> {
 /// delimiter that splits every line into the same number (more than one) of fields, the most
 /// fields winning; with `forced`, a file named `.csv` may have one column.
 fn sniff_csv(lines: &[&str], preferred: u8, forced: bool) -> Option<(u8, bool, Schema)> {
+    let all = lines.join("\n");
+    let lines = &lines[..lines.len().min(SNIFF_LINES)];
     let text = lines.join("\n");
     let infer = |delimiter: u8, header: bool, text: &str| {
         CsvSniffer::default()
@@ -210,7 +219,10 @@ fn sniff_csv(lines: &[&str], preferred: u8, forced: bool) -> Option<(u8, bool, S
         None => return None,
     };
     let header = has_header(lines, delimiter, &infer);
-    Some((delimiter, header, infer(delimiter, header, &text)?))
+    // A ragged or odd line past the first ones: the types the first ones give (reading the
+    // table then reports that line).
+    let schema = infer(delimiter, header, &all).or_else(|| infer(delimiter, header, &text))?;
+    Some((delimiter, header, schema))
 }
 
 /// Whether the first line names the columns: its fields are distinct, non-empty and not
@@ -274,6 +286,17 @@ mod tests {
             sniff_csv(&["city,country", "São Paulo,BR-1!", "x y,z"], b',', true).unwrap();
         assert!(header);
         assert!(sniff_csv(&["just some words", "and more"], b',', false).is_none());
+    }
+
+    #[test]
+    fn types_come_from_every_line_of_the_sample() {
+        let mut lines = vec!["id,fare".to_string()];
+        lines.extend((0..150).map(|i| format!("{i},{i}")));
+        lines.push("151,2.5".into());
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (_, header, schema) = sniff_csv(&lines, b',', true).unwrap();
+        assert!(header);
+        assert_eq!(schema.field(1).data_type(), &DataType::Float64);
     }
 
     #[test]
