@@ -144,6 +144,14 @@ fn sql(state_dir: &Path, query: &str) -> String {
     ))
 }
 
+/// `kiln table NAME --output json`.
+fn table_json(state_dir: &Path, name: &str) -> serde_json::Value {
+    json(&kiln(
+        state_dir,
+        &["table", name, "--output", "json", "--executors", "1"],
+    ))
+}
+
 fn names(value: &serde_json::Value) -> Vec<String> {
     let mut names: Vec<String> = value
         .as_array()
@@ -314,10 +322,7 @@ fn a_crawl_finds_tables_and_partitions_and_recrawls_read_only_what_changed() {
     );
     assert_eq!(grown["partitions_added"], 1);
     assert_eq!(names(&grown["tables_updated"]), ["taxi"]);
-    let taxi = json(&kiln(
-        &state_dir,
-        &["table", "lake.taxi", "--output", "json", "--executors", "1"],
-    ));
+    let taxi = table_json(&state_dir, "lake.taxi");
     assert_eq!(taxi["version"], 2);
     assert_eq!(taxi["partition_count"], 3);
     assert_eq!(taxi["earlier_versions"].as_array().unwrap().len(), 1);
@@ -508,17 +513,7 @@ fn a_database_crawl_registers_tables_with_hostile_names_their_keys_and_changes()
         names(&first["tables_created"]),
         ["order", "sales_returns", "we_ird_name"]
     );
-    let order = json(&kiln(
-        &state_dir,
-        &[
-            "table",
-            "shop.order",
-            "--output",
-            "json",
-            "--executors",
-            "1",
-        ],
-    ));
+    let order = table_json(&state_dir, "shop.order");
     assert_eq!(order["format"], "postgres");
     assert_eq!(order["options"]["table"], "\"public\".\"Order\"");
     assert_eq!(order["options"]["partition_column"], "id");
@@ -581,17 +576,7 @@ fn a_database_crawl_registers_tables_with_hostile_names_their_keys_and_changes()
         ["we_ird_name"],
         "{second:#}"
     );
-    let order = json(&kiln(
-        &state_dir,
-        &[
-            "table",
-            "shop.order",
-            "--output",
-            "json",
-            "--executors",
-            "1",
-        ],
-    ));
+    let order = table_json(&state_dir, "shop.order");
     assert_eq!(order["version"], 2);
 
     // MariaDB and SQLite tables, hostile names and keys alike.
@@ -611,17 +596,7 @@ fn a_database_crawl_registers_tables_with_hostile_names_their_keys_and_changes()
         ));
         let run = crawl(&state_dir, &[name]);
         assert_eq!(names(&run["tables_created"]), ["order"], "{run:#}");
-        let table = json(&kiln(
-            &state_dir,
-            &[
-                "table",
-                &format!("{name}.order"),
-                "--output",
-                "json",
-                "--executors",
-                "1",
-            ],
-        ));
+        let table = table_json(&state_dir, &format!("{name}.order"));
         assert_eq!(table["parameters"]["primary_key"], "id", "{table:#}");
         assert_eq!(
             sql(

@@ -21,6 +21,11 @@ impl CatalogApi {
 
 type Reply<T> = Result<Response<T>, Status>;
 
+/// A catalog error as the gRPC status clients get (not found, already exists, invalid, ...).
+fn status(error: kiln_catalog::CatalogError) -> Status {
+    crate::CoordinatorError::from(error).into()
+}
+
 #[tonic::async_trait]
 impl pb::catalog_service_server::CatalogService for CatalogApi {
     async fn list_databases(
@@ -29,10 +34,7 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
     ) -> Reply<pb::ListDatabasesResponse> {
         let catalog = self.scheduler.catalog().await?;
         Ok(Response::new(pb::ListDatabasesResponse {
-            databases: catalog
-                .databases()
-                .await
-                .map_err(crate::CoordinatorError::from)?,
+            databases: catalog.databases().await.map_err(status)?,
         }))
     }
 
@@ -43,10 +45,7 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
         let catalog = self.scheduler.catalog().await?;
         let database = request.into_inner().database;
         Ok(Response::new(pb::ListTablesResponse {
-            tables: catalog
-                .tables(&database)
-                .await
-                .map_err(crate::CoordinatorError::from)?,
+            tables: catalog.tables(&database).await.map_err(status)?,
         }))
     }
 
@@ -56,7 +55,7 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
         let table = catalog
             .table(&request.database, &request.table)
             .await
-            .map_err(crate::CoordinatorError::from)?;
+            .map_err(status)?;
         Ok(Response::new(table))
     }
 
@@ -69,7 +68,7 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
         let partitions = catalog
             .partitions(&request.database, &request.table, &request.leading_values)
             .await
-            .map_err(crate::CoordinatorError::from)?;
+            .map_err(status)?;
         Ok(Response::new(pb::ListPartitionsResponse { partitions }))
     }
 
@@ -86,10 +85,7 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
             "" => "user",
             by => by,
         };
-        let created = catalog
-            .create_crawler(crawler, by)
-            .await
-            .map_err(crate::CoordinatorError::from)?;
+        let created = catalog.create_crawler(crawler, by).await.map_err(status)?;
         Ok(Response::new(created))
     }
 
@@ -99,10 +95,7 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
     ) -> Reply<pb::ListCrawlersResponse> {
         let catalog = self.scheduler.catalog().await?;
         Ok(Response::new(pb::ListCrawlersResponse {
-            crawlers: catalog
-                .crawlers()
-                .await
-                .map_err(crate::CoordinatorError::from)?,
+            crawlers: catalog.crawlers().await.map_err(status)?,
         }))
     }
 
@@ -112,14 +105,8 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
     ) -> Reply<pb::GetCrawlerResponse> {
         let catalog = self.scheduler.catalog().await?;
         let name = request.into_inner().name;
-        let crawler = catalog
-            .crawler(&name)
-            .await
-            .map_err(crate::CoordinatorError::from)?;
-        let runs = catalog
-            .crawl_runs(&name)
-            .await
-            .map_err(crate::CoordinatorError::from)?;
+        let crawler = catalog.crawler(&name).await.map_err(status)?;
+        let runs = catalog.crawl_runs(&name).await.map_err(status)?;
         Ok(Response::new(pb::GetCrawlerResponse {
             crawler: Some(crawler),
             runs,
@@ -134,21 +121,18 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
         catalog
             .delete_crawler(&request.into_inner().name)
             .await
-            .map_err(crate::CoordinatorError::from)?;
+            .map_err(status)?;
         Ok(Response::new(pb::DeleteCrawlerResponse {}))
     }
 
     async fn start_crawl(&self, request: Request<pb::StartCrawlRequest>) -> Reply<pb::CrawlRun> {
         let catalog = self.scheduler.catalog().await?;
         let request = request.into_inner();
-        let definition = catalog
-            .crawler(&request.name)
-            .await
-            .map_err(crate::CoordinatorError::from)?;
+        let definition = catalog.crawler(&request.name).await.map_err(status)?;
         let state = self.scheduler.session_state();
         let run = crawler::crawl(&catalog, &state, &definition, request.dry_run)
             .await
-            .map_err(crate::CoordinatorError::from)?;
+            .map_err(status)?;
         Ok(Response::new(run))
     }
 }
