@@ -146,6 +146,8 @@ impl Crawl<'_> {
         // What the catalog knows of this target: each registered folder's fingerprint and
         // what its table holds.
         let mut known: HashMap<String, (String, Signature)> = HashMap::new();
+        // The registrations read for that, by table, so they are not read again.
+        let mut registered: HashMap<String, Vec<CatalogPartition>> = HashMap::new();
         for table in existing.iter().filter(|t| t.location.starts_with(&base)) {
             let Some(signature) = table_signature(table) else {
                 continue;
@@ -158,16 +160,17 @@ impl Crawl<'_> {
                 );
                 continue;
             }
-            for partition in self
+            let partitions = self
                 .catalog
                 .partitions::<&str>(&table.database, &table.name, &[])
-                .await?
-            {
+                .await?;
+            for partition in &partitions {
                 known.insert(
                     partition.location.clone(),
                     (partition.fingerprint.clone(), signature.clone()),
                 );
             }
+            registered.insert(table.name.clone(), partitions);
         }
 
         // Recrawling new folders only, the folders the catalog knows are not even listed.
@@ -216,7 +219,9 @@ impl Crawl<'_> {
             let name = self.table_name(target, &url, table);
             seen.push(name.clone());
             let current = existing.iter().find(|t| t.name == name);
-            self.table(&base, &name, table, &members, current).await?;
+            let registrations = registered.remove(&name);
+            self.table(&base, &name, table, &members, current, registrations)
+                .await?;
         }
         self.tables_gone(existing, |t| t.location.starts_with(&base), &seen)
             .await
@@ -328,6 +333,7 @@ impl Crawl<'_> {
         layout: &TableLayout,
         members: &[&Folder],
         current: Option<&CatalogTable>,
+        registered: Option<Vec<CatalogPartition>>,
     ) -> Result<()> {
         let database = self.crawler.database.clone();
         let first = members[0].signature.as_ref().expect("readable");
@@ -465,7 +471,7 @@ impl Crawl<'_> {
             self.catalog.update_table(updated, &self.by).await?;
         }
         if !layout.partition_keys.is_empty() {
-            self.partitions(current, partitions).await?;
+            self.partitions(current, partitions, registered).await?;
         }
         Ok(())
     }
@@ -615,17 +621,20 @@ impl Crawl<'_> {
     }
 
     /// Adds the new partitions of a table, registers changed ones again, and applies the
-    /// deletion policy to registered ones that are gone.
+    /// deletion policy to registered ones that are gone; `registered` are the table's
+    /// registrations when the crawl has read them already.
     async fn partitions(
         &mut self,
         table: &CatalogTable,
         found: Vec<CatalogPartition>,
+        registered: Option<Vec<CatalogPartition>>,
     ) -> Result<()> {
         let (database, name) = (&table.database, &table.name);
-        let registered: HashMap<Vec<String>, CatalogPartition> = self
-            .catalog
-            .partitions::<&str>(database, name, &[])
-            .await?
+        let registered = match registered {
+            Some(registered) => registered,
+            None => self.catalog.partitions::<&str>(database, name, &[]).await?,
+        };
+        let registered: HashMap<Vec<String>, CatalogPartition> = registered
             .into_iter()
             .map(|p| (p.values.clone(), p))
             .collect();
