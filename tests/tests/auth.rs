@@ -113,6 +113,124 @@ async fn every_endpoint_refuses_calls_without_the_token() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_token_cannot_act_as_a_cluster_member() {
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        token: Some(TOKEN.into()),
+        ..ClusterOptions::default()
+    })
+    .await;
+    // The client token submits, and its holder reads the result from the executor.
+    let client = cluster.client().await;
+    let status =
+        kiln_tests::run_to_success(&client, sql_job("client", &[], "SELECT 1 AS one")).await;
+    let batches: Vec<_> = client
+        .results(&status)
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 1);
+
+    fn request<T>(message: T, token: &str) -> tonic::Request<T> {
+        let mut request = tonic::Request::new(message);
+        request
+            .metadata_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        request
+    }
+
+    // What executors call on the coordinator: refused for the client token, as lacking the
+    // role (not the token), and a forged executor id gets nowhere.
+    let mut scheduler = SchedulerServiceClient::connect(cluster.coordinator_url.clone())
+        .await
+        .unwrap();
+    let forged = proto::ReportTaskStatusRequest {
+        executor_id: client.executors().await.unwrap()[0].executor_id.clone(),
+        ..Default::default()
+    };
+    let refused = scheduler
+        .report_task_status(request(forged, TOKEN))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied, "{refused:?}");
+    assert!(refused.message().contains("cluster members"), "{refused:?}");
+    let refused = scheduler
+        .register_executor(request(proto::RegisterExecutorRequest::default(), TOKEN))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied);
+    let refused = scheduler
+        .heartbeat(request(proto::HeartbeatRequest::default(), TOKEN))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied);
+
+    // What the coordinator calls on executors.
+    let executor = &client.executors().await.unwrap()[0];
+    let mut tasks =
+        ExecutorServiceClient::connect(format!("http://{}:{}", executor.host, executor.grpc_port))
+            .await
+            .unwrap();
+    let refused = tasks
+        .launch_tasks(request(proto::LaunchTasksRequest::default(), TOKEN))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied, "{refused:?}");
+    let refused = tasks
+        .remove_job_data(request(proto::RemoveJobDataRequest::default(), TOKEN))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied);
+
+    // The members' own token passes the same check (the call then fails on its content).
+    let member = cluster.cluster_token().unwrap();
+    let answered = tasks
+        .cancel_tasks(request(proto::CancelTasksRequest::default(), &member))
+        .await;
+    assert!(
+        !matches!(&answered, Err(s) if matches!(s.code(), Code::PermissionDenied | Code::Unauthenticated)),
+        "{answered:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_refuse_a_client_token_alone_and_warn_when_open() {
+    // A coordinator given only the client token would let clients act as members: it refuses
+    // to start, naming the missing variable.
+    let refused = std::process::Command::new(kiln_tests::cluster::binary("kiln-coordinator"))
+        .env("KILN_TOKEN", TOKEN)
+        .env_remove("KILN_CLUSTER_TOKEN")
+        .env_remove("KILN_CLUSTER_TOKEN_FILE")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("KILN_CLUSTER_TOKEN"), "{stderr}");
+    let same = std::process::Command::new(kiln_tests::cluster::binary("kiln-executor"))
+        .env("KILN_TOKEN", TOKEN)
+        .env("KILN_CLUSTER_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(2), "{same:?}");
+    assert!(String::from_utf8_lossy(&same.stderr).contains("must differ"));
+
+    // A cluster with no token at all runs, and every member says loudly that it is open.
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let warnings = cluster.log_lines_containing("WITHOUT AUTHENTICATION");
+    assert!(
+        warnings.iter().any(|l| l.contains("kiln-coordinator"))
+            && warnings.iter().any(|l| l.contains("kiln-executor")),
+        "{warnings:?}\n{}",
+        cluster.logs()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tls_cluster_speaks_https_everywhere_and_refuses_clients_that_do_not() {
     let cluster = TestCluster::start(ClusterOptions {
         executors: 2,
