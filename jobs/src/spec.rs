@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use kiln_proto::v1 as pb;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::params::Params;
 use crate::{JobSpecError, Result};
@@ -44,7 +44,7 @@ pub struct SinkEntry {
     pub partition_by: Vec<String>,
     #[serde(default)]
     pub mode: SaveModeEntry,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scalar_options")]
     pub options: HashMap<String, String>,
     #[serde(default)]
     pub table: String,
@@ -89,8 +89,34 @@ pub struct SourceEntry {
     pub path: String,
     /// A catalog table, `database.table`, read with its own location, format and partitions.
     pub catalog: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "scalar_options")]
     pub options: HashMap<String, String>,
+}
+
+/// Option values as TOML writes them: strings, or numbers and booleans (`partitions = 2`,
+/// `create_table = true`), kept as their text for the source or sink that reads them.
+fn scalar_options<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<HashMap<String, String>, D::Error> {
+    use serde::de::Error;
+    let raw = HashMap::<String, toml::Value>::deserialize(deserializer)?;
+    raw.into_iter()
+        .map(|(key, value)| {
+            let text = match value {
+                toml::Value::String(text) => text,
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Float(x) => x.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => {
+                    return Err(D::Error::custom(format!(
+                        "option `{key}`: expected a string, number or boolean, got {}",
+                        other.type_str()
+                    )));
+                }
+            };
+            Ok((key, text))
+        })
+        .collect()
 }
 
 /// A `[[step]]` table.
@@ -332,6 +358,54 @@ memory_per_task_mb = 512
         let options = spec.options.unwrap();
         assert_eq!(options.parallelism, 3);
         assert_eq!(options.memory_per_task_bytes, 512 * 1024 * 1024);
+    }
+
+    #[test]
+    fn options_take_numbers_and_booleans_as_toml_writes_them() {
+        let spec = parse_job(
+            r#"
+name = "typed"
+[[source]]
+name = "t"
+format = "csv"
+path = "data/t.csv"
+options = { has_header = true, delimiter = ";" }
+[[step]]
+name = "q"
+sql = "SELECT * FROM t"
+[sink]
+format = "postgres"
+path = "postgres://db/x"
+table = "t"
+options = { partitions = 2, create_table = true, batch_fraction = 0.5 }
+"#,
+            "typed.toml",
+            Path::new("/jobs"),
+            &HashMap::new(),
+        )
+        .unwrap();
+        assert_eq!(spec.sources[0].options["has_header"], "true");
+        let sink = spec.sink.unwrap();
+        assert_eq!(sink.options["partitions"], "2");
+        assert_eq!(sink.options["create_table"], "true");
+        assert_eq!(sink.options["batch_fraction"], "0.5");
+
+        let err = parse_job(
+            "name = \"x\"\n[[step]]\nname = \"q\"\nsql = \"SELECT 1\"\n[sink]\nformat = \"csv\"\npath = \"/o\"\noptions = { partitions = [1] }\n",
+            "bad.toml",
+            Path::new("/jobs"),
+            &HashMap::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("bad.toml") && err.contains("partitions"),
+            "{err}"
+        );
+        assert!(
+            err.contains("expected a string, number or boolean"),
+            "{err}"
+        );
     }
 
     #[test]

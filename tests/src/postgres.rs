@@ -76,7 +76,7 @@ fn run_psql(mut psql: Command, sql: &str) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// A private PostgreSQL server that requires a password (SCRAM) over TCP, for tests of how
+/// A private PostgreSQL server that requires a password over TCP, for tests of how
 /// Kiln sends one: the machine's server trusts loopback and ignores passwords. It is started
 /// with `initdb` and `pg_ctl` from the installed PostgreSQL 15 in a temp dir, as user
 /// `postgres` when the test runs as root (PostgreSQL refuses to run as root), on a free port,
@@ -91,8 +91,14 @@ pub struct PasswordServer {
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 
 impl PasswordServer {
-    /// Starts a server whose superuser `postgres` has `password`.
+    /// Starts a server whose superuser `postgres` has `password`, checked with SCRAM.
     pub fn start(password: &str) -> PasswordServer {
+        Self::start_with_auth(password, "scram-sha-256")
+    }
+
+    /// Starts a server whose superuser `postgres` has `password`, checked by `method`
+    /// (`scram-sha-256`, `md5`, or `password`, which asks for it in cleartext).
+    pub fn start_with_auth(password: &str, method: &str) -> PasswordServer {
         let dir = tempfile::tempdir().expect("a temp dir");
         let pwfile = dir.path().join("password");
         std::fs::write(&pwfile, format!("{password}\n")).unwrap();
@@ -120,7 +126,7 @@ impl PasswordServer {
                 data.as_os_str(),
                 "-U".as_ref(),
                 "postgres".as_ref(),
-                "--auth=scram-sha-256".as_ref(),
+                format!("--auth={method}").as_ref(),
                 format!("--pwfile={}", pwfile.display()).as_ref(),
                 "-N".as_ref(),
             ],

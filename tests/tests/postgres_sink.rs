@@ -463,6 +463,27 @@ async fn passwords_come_from_declared_secrets_and_a_wrong_one_is_named() {
     )
     .await;
     assert_eq!(server.psql("SELECT n FROM numbers ORDER BY n"), "7\n8\n");
+
+    // A server that asks for the password in cleartext (over a connection without TLS)
+    // never gets it, although it is the right one: the job is refused, saying why.
+    let cleartext = PasswordServer::start_with_auth("right-pw", "password");
+    cleartext.psql("CREATE TABLE numbers (n integer)");
+    let mut to_cleartext = sink("password_secret", "pg-right");
+    to_cleartext.path = format!("postgres://postgres@127.0.0.1:{}/postgres", cleartext.port);
+    match client
+        .submit(sink_job(vec![], "SELECT 9 AS n", to_cleartext))
+        .await
+    {
+        Err(ClientError::InvalidJob(message)) => {
+            assert!(message.contains("cleartext"), "{message}");
+            assert!(
+                !message.contains("right-pw"),
+                "a password leaked: {message}"
+            );
+        }
+        other => panic!("expected a refusal to send a cleartext password, got {other:?}"),
+    }
+    assert_eq!(cleartext.psql("SELECT count(*) FROM numbers"), "0\n");
     for password in ["right-pw", "wrong-pw"] {
         let leaked = cluster.log_lines_containing(password);
         assert!(leaked.is_empty(), "a password reached the logs: {leaked:?}");

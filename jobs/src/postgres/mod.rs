@@ -3,6 +3,7 @@
 
 pub mod copy;
 pub mod copy_out;
+pub mod no_cleartext;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -13,7 +14,12 @@ use datafusion::error::{DataFusionError, Result};
 use crate::secrets::{PASSWORD_SECRET, password, redact_password};
 pub use crate::sql_names::{TableName, quote_ident};
 use crate::statement_timeout::statement_timeout;
-use tokio_postgres::{Client, NoTls};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_postgres::config::Host;
+use tokio_postgres::tls::NoTlsStream;
+use tokio_postgres::{Client, Connection, NoTls};
+
+use self::no_cleartext::NoCleartextPassword;
 
 /// How long connecting may take before the job fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -34,11 +40,10 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Cli
     if let Some(password) = password(options)? {
         config.password(password);
     }
-    config.connect_timeout(CONNECT_TIMEOUT);
-    let (client, connection) = tokio::time::timeout(CONNECT_TIMEOUT, config.connect(NoTls))
+    let (client, connection) = tokio::time::timeout(CONNECT_TIMEOUT, open(&config))
         .await
         .map_err(|_| what(format!("no connection within {CONNECT_TIMEOUT:?}")))?
-        .map_err(|e| what(format!("cannot connect: {}", error_text(&e))))?;
+        .map_err(|e| what(format!("cannot connect: {e}")))?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::debug!(error = %e, "postgres connection ended");
@@ -50,6 +55,59 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Cli
         .await
         .map_err(|e| what(format!("setting the statement timeout: {}", error_text(&e))))?;
     Ok(client)
+}
+
+/// A byte stream to a server, over TCP or a Unix socket.
+trait Socket: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<S: AsyncRead + AsyncWrite + Unpin + Send> Socket for S {}
+
+/// A connection whose password is never sent in cleartext.
+type Guarded = NoCleartextPassword<Box<dyn Socket>>;
+
+/// Opens the connection `config` names, trying its hosts in turn as libpq does, through
+/// [`NoCleartextPassword`].
+async fn open(
+    config: &tokio_postgres::Config,
+) -> std::result::Result<(Client, Connection<Guarded, NoTlsStream>), String> {
+    let ports = config.get_ports();
+    let mut failures = vec![];
+    for (i, host) in config.get_hosts().iter().enumerate() {
+        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+        let socket: std::io::Result<Box<dyn Socket>> = match host {
+            Host::Tcp(name) => match config.get_hostaddrs().get(i) {
+                Some(addr) => tokio::net::TcpStream::connect((*addr, port)).await,
+                None => tokio::net::TcpStream::connect((name.as_str(), port)).await,
+            }
+            .and_then(|tcp| {
+                tcp.set_nodelay(true)
+                    .map(|()| Box::new(tcp) as Box<dyn Socket>)
+            }),
+            Host::Unix(dir) => {
+                tokio::net::UnixStream::connect(dir.join(format!(".s.PGSQL.{port}")))
+                    .await
+                    .map(|unix| Box::new(unix) as Box<dyn Socket>)
+            }
+        };
+        let failure = match socket {
+            Ok(socket) => match config
+                .connect_raw(NoCleartextPassword::new(socket), NoTls)
+                .await
+            {
+                Ok(connected) => return Ok(connected),
+                Err(e) => error_text(&e),
+            },
+            Err(e) => e.to_string(),
+        };
+        let name = match host {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(dir) => dir.display().to_string(),
+        };
+        failures.push(format!("{name}:{port}: {failure}"));
+    }
+    if failures.is_empty() {
+        return Err("the URL names no host".into());
+    }
+    Err(failures.join("; "))
 }
 
 /// A PostgreSQL error with the server's message, detail and hint when there are any.
