@@ -84,7 +84,7 @@ impl ConnectOptions {
     pub fn from_env() -> std::result::Result<Self, String> {
         let token_file = std::env::var_os(kiln_core::auth::TOKEN_FILE_ENV).map(PathBuf::from);
         Ok(Self {
-            token: Token::load(token_file.as_deref())?,
+            token: Token::load(token_file.as_deref()).map_err(|e| e.to_string())?,
             tls: Tls::from_env()?,
         })
     }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use kiln_core::auth::Token;
+use kiln_core::auth::ClusterTokens;
 use kiln_core::config::{
     DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS,
     DEFAULT_SHUFFLE_PARTITIONS,
@@ -16,6 +16,8 @@ pub struct CoordinatorConfig {
     pub bind_host: String,
     /// The gRPC port (0 picks a free one).
     pub port: u16,
+    /// The HTTP port of the probes and metrics (0 picks a free one); none serves no HTTP.
+    pub http_port: Option<u16>,
     /// Partitions per shuffle for jobs that do not set their own parallelism.
     pub shuffle_partitions: usize,
     /// Attempts per task for jobs that do not set their own.
@@ -30,9 +32,9 @@ pub struct CoordinatorConfig {
     pub result_ttl: Duration,
     /// The gRPC message size limit, the same everywhere in the cluster.
     pub max_message_size: usize,
-    /// The bearer token every call to this coordinator must carry, and that it sends to
-    /// executors.
-    pub token: Token,
+    /// The tokens calls to this coordinator must carry (clients' or members'), and the
+    /// cluster token it sends to executors.
+    pub tokens: ClusterTokens,
     /// TLS: serve it (with `https://` URLs) and verify executors' certificates.
     pub tls: Tls,
     /// How many finished jobs the cluster remembers (in etcd and the leader's memory); older
@@ -52,13 +54,14 @@ impl Default for CoordinatorConfig {
         Self {
             bind_host: "127.0.0.1".into(),
             port: 0,
+            http_port: None,
             shuffle_partitions: DEFAULT_SHUFFLE_PARTITIONS,
             max_task_attempts: DEFAULT_MAX_TASK_ATTEMPTS,
             advertise_host: None,
             lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),
             result_ttl: Duration::from_secs(600),
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
-            token: Token::none(),
+            tokens: ClusterTokens::none(),
             tls: Tls::none(),
             history_limit: DEFAULT_HISTORY_LIMIT,
             history_max_age: Duration::from_secs(DEFAULT_HISTORY_MAX_AGE_SECS),

@@ -12,6 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kiln_core::state::{Batch, Fence, StateError, StateStore};
+
+use crate::metrics::CoordinatorMetrics;
 use tokio::sync::{mpsc, oneshot, watch};
 
 /// A queued write, the key its newer writes replace it under, and who waits for it.
@@ -24,9 +26,15 @@ pub struct Journal {
 
 impl Journal {
     /// Starts the writer; it turns `deposed` true when a write is refused by the fence.
-    pub fn start(store: Arc<dyn StateStore>, fence: Fence, deposed: watch::Sender<bool>) -> Self {
+    /// Each write's latency and failure go to `metrics`.
+    pub fn start(
+        store: Arc<dyn StateStore>,
+        fence: Fence,
+        deposed: watch::Sender<bool>,
+        metrics: Arc<CoordinatorMetrics>,
+    ) -> Self {
         let (sender, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(write_all(store, fence, receiver, deposed));
+        tokio::spawn(write_all(store, fence, receiver, deposed, metrics));
         Self { sender }
     }
 
@@ -51,6 +59,7 @@ async fn write_all(
     fence: Fence,
     mut queue: mpsc::UnboundedReceiver<Queued>,
     deposed: watch::Sender<bool>,
+    metrics: Arc<CoordinatorMetrics>,
 ) {
     // The newest batch of each key, and everyone waiting for that key.
     let mut pending: BTreeMap<String, (Batch, Vec<oneshot::Sender<bool>>)> = BTreeMap::new();
@@ -71,7 +80,10 @@ async fn write_all(
             enqueue(&mut pending, queued);
         }
         let (key, (batch, waiters)) = pending.pop_first().expect("pending is not empty");
-        match store.apply(batch.clone(), Some(&fence)).await {
+        let started = std::time::Instant::now();
+        let written = store.apply(batch.clone(), Some(&fence)).await;
+        metrics.state_write(started.elapsed(), written.is_err());
+        match written {
             Ok(()) => {
                 for waiter in waiters {
                     let _ = waiter.send(true);

@@ -20,9 +20,11 @@ mod commit;
 pub mod config;
 mod encodable;
 pub mod error;
+mod http;
 pub mod job;
 mod join_modes;
 pub mod journal;
+pub mod metrics;
 pub mod planner;
 pub mod scheduler;
 pub mod stages;
@@ -34,6 +36,7 @@ pub use error::{CoordinatorError, Result};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use kiln_core::http::HttpServer;
 use kiln_core::state::StateStore;
 use kiln_proto::v1 as pb;
 use tokio::net::TcpListener;
@@ -55,6 +58,7 @@ pub struct Coordinator {
     elections: JoinHandle<()>,
     /// `https` when serving TLS, else `http`.
     scheme: &'static str,
+    http: Option<HttpServer>,
 }
 
 impl Coordinator {
@@ -85,13 +89,30 @@ impl Coordinator {
             addr.port()
         );
         let lease_ttl = config.lease_ttl;
-        let require = config.token.require();
+        let members_only = config.tokens.members_only();
+        let clients = config.tokens.clients_and_members();
         let mut server = config
             .tls
             .serve(tonic::transport::Server::builder())
             .map_err(CoordinatorError::Tls)?;
         let scheme = config.tls.scheme();
+        let http = match config.http_port {
+            Some(port) => Some((config.bind_host.clone(), port, config.tokens.clone())),
+            None => None,
+        };
         let scheduler = Scheduler::new(config, Arc::clone(&store));
+        let http = match http {
+            Some((host, port, tokens)) => {
+                let routes = http::routes(Arc::clone(&scheduler), Arc::clone(&store), &tokens);
+                let io = |source| CoordinatorError::Io {
+                    context: format!("binding the HTTP port {host}:{port}"),
+                    source,
+                };
+                let listener = TcpListener::bind((host.as_str(), port)).await.map_err(io)?;
+                Some(HttpServer::start(listener, routes).map_err(io)?)
+            }
+            None => None,
+        };
         let jobs =
             pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
                 .max_decoding_message_size(max)
@@ -108,9 +129,10 @@ impl Coordinator {
         .max_encoding_message_size(max);
         let (stop, stopped) = oneshot::channel::<()>();
         let router = server
-            .add_service(InterceptedService::new(jobs, require.clone()))
-            .add_service(InterceptedService::new(catalog, require.clone()))
-            .add_service(InterceptedService::new(executors, require));
+            .add_service(InterceptedService::new(jobs, clients.clone()))
+            .add_service(InterceptedService::new(catalog, clients))
+            // What executors call: registering, heartbeats, task status, draining.
+            .add_service(InterceptedService::new(executors, members_only));
         let server = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
@@ -141,12 +163,18 @@ impl Coordinator {
             stop_leading,
             elections,
             scheme,
+            http,
         })
     }
 
     /// The address clients and executors connect to.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address of the HTTP endpoint (probes, metrics), when it serves one.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http.as_ref().map(HttpServer::addr)
     }
 
     /// The URL clients and executors connect to.
@@ -172,6 +200,9 @@ impl Coordinator {
         let _ = self.elections.await;
         let _ = self.stop.send(());
         let _ = self.server.await;
+        if let Some(http) = self.http {
+            http.stop().await;
+        }
         self.ticker.abort();
         tracing::info!("coordinator stopped");
     }

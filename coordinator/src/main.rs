@@ -1,12 +1,11 @@
 //! `kiln-coordinator`: the Kiln coordinator process.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
 use kiln_coordinator::config::{DEFAULT_HISTORY_LIMIT, DEFAULT_HISTORY_MAX_AGE_SECS};
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
-use kiln_core::auth::Token;
+use kiln_core::auth::AuthArgs;
 use kiln_core::config::{
     DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS, DEFAULT_SHUFFLE_PARTITIONS,
 };
@@ -25,6 +24,9 @@ struct Args {
     /// The gRPC port clients and executors connect to.
     #[arg(long, env = "KILN_COORDINATOR_PORT", default_value_t = 50050)]
     port: u16,
+    /// The HTTP port of /healthz, /readyz, /readyz/leader and /metrics.
+    #[arg(long, env = "KILN_COORDINATOR_HTTP_PORT", default_value_t = 50080)]
+    http_port: u16,
     /// Partitions per shuffle for jobs that do not set `parallelism`.
     #[arg(long, env = "KILN_SHUFFLE_PARTITIONS", default_value_t = DEFAULT_SHUFFLE_PARTITIONS)]
     shuffle_partitions: usize,
@@ -50,10 +52,8 @@ struct Args {
     /// The gRPC message size limit in bytes; must match the rest of the cluster.
     #[arg(long, env = "KILN_MAX_MESSAGE_SIZE", default_value_t = DEFAULT_MAX_MESSAGE_SIZE)]
     max_message_size: usize,
-    /// A file holding the cluster's bearer token (KILN_TOKEN holds the token itself and wins).
-    /// When set, every call to this process must carry it, and it sends it on its own calls.
-    #[arg(long, env = "KILN_TOKEN_FILE")]
-    token_file: Option<PathBuf>,
+    #[command(flatten)]
+    auth: AuthArgs,
     #[command(flatten)]
     tls: TlsArgs,
     /// Log as JSON lines instead of text.
@@ -71,21 +71,20 @@ async fn run() {
     // Failure injection for the cross-process tests: FAILPOINTS names the points to trigger,
     // in builds with kiln-jobs' `failpoints` feature (in others it does nothing).
     let _failpoints = fail::FailScenario::setup();
-    let (token, tls) = match (Token::load(args.token_file.as_deref()), args.tls.load()) {
-        (Ok(token), Ok(tls)) => (token, tls),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("kiln-coordinator: {e}");
-            std::process::exit(2);
-        }
+    let (tokens, tls) = match (args.auth.load("kiln-coordinator"), args.tls.load()) {
+        (Ok(tokens), Ok(tls)) => (tokens, tls),
+        (Err(e), _) => exit_usage(e),
+        (_, Err(e)) => exit_usage(e),
     };
     let config = CoordinatorConfig {
         bind_host: args.bind_host,
         port: args.port,
+        http_port: Some(args.http_port),
         shuffle_partitions: args.shuffle_partitions.max(1),
         max_task_attempts: args.max_task_attempts.max(1),
         advertise_host: args.advertise_host,
         lease_ttl: args.state.lease_ttl(),
-        token,
+        tokens,
         tls,
         result_ttl: Duration::from_secs(args.result_ttl_secs),
         max_message_size: args.max_message_size,
@@ -108,4 +107,10 @@ async fn run() {
     };
     kiln_core::runtime::shutdown_signal().await;
     coordinator.shutdown().await;
+}
+
+/// Ends the process on a flag or file that cannot be used.
+fn exit_usage(error: impl std::fmt::Display) -> ! {
+    eprintln!("kiln-coordinator: {error}");
+    std::process::exit(2);
 }

@@ -40,6 +40,7 @@ use crate::config::CoordinatorConfig;
 use crate::error::{CoordinatorError, Result};
 use crate::job::{FailureOutcome, Job, MapOutput, SuccessOutcome};
 use crate::journal::Journal;
+use crate::metrics::{AttemptOutcome, CoordinatorMetrics, Gauges};
 use crate::stages::{StagePlan, split_into_stages};
 
 /// An executor as the scheduler sees it.
@@ -158,6 +159,7 @@ pub struct Scheduler {
     runtime: Arc<RuntimeEnv>,
     /// The sink jobs' publishers; commits run there.
     commits: Commits,
+    metrics: Arc<CoordinatorMetrics>,
 }
 
 impl Scheduler {
@@ -172,7 +174,37 @@ impl Scheduler {
             store,
             runtime,
             commits: Commits::default(),
+            metrics: Arc::default(),
         })
+    }
+
+    /// The coordinator's metrics.
+    pub fn metrics(&self) -> &CoordinatorMetrics {
+        &self.metrics
+    }
+
+    /// What the scheduler holds now, for the metrics' gauges.
+    pub fn gauges(&self) -> Gauges {
+        let state = self.lock();
+        let (mut queued_jobs, mut running_jobs) = (0, 0);
+        for job in state.jobs.values().filter(|job| !job.is_finished()) {
+            match pb::JobState::try_from(job.status().state) {
+                Ok(pb::JobState::Queued) => queued_jobs += 1,
+                _ => running_jobs += 1,
+            }
+        }
+        Gauges {
+            leader: state.leader.is_some(),
+            queued_jobs,
+            running_jobs,
+            executors: state.executors.len(),
+            slots: state
+                .executors
+                .values()
+                .map(|e| e.info.slots as usize)
+                .sum(),
+            running_tasks: state.executors.values().map(|e| e.running.len()).sum(),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -223,6 +255,7 @@ impl Scheduler {
                 return;
             }
         };
+        self.metrics.became_leader();
         let follow = tokio::spawn(Arc::clone(self).follow_executors(events));
         tokio::select! {
             _ = lost.wait_for(|lost| *lost) => tracing::warn!("leadership lost"),
@@ -244,7 +277,12 @@ impl Scheduler {
         let (executors, events) = self.store.watch(keys::EXECUTORS).await?;
         let records = self.store.list(keys::JOBS).await?;
         let history = self.store.list(keys::HISTORY).await?;
-        let journal = Journal::start(Arc::clone(&self.store), leadership.fence.clone(), deposed);
+        let journal = Journal::start(
+            Arc::clone(&self.store),
+            leadership.fence.clone(),
+            deposed,
+            Arc::clone(&self.metrics),
+        );
         let mut archived = HashMap::new();
         for (key, value) in history {
             match pb::JobStatus::decode(value.as_slice()) {
@@ -664,6 +702,7 @@ impl Scheduler {
             state.jobs.insert(job_id.clone(), job);
             state.order.push_back(job_id.clone());
         }
+        self.metrics.job_submitted();
         self.schedule();
         Ok(job_id)
     }
@@ -835,6 +874,7 @@ impl Scheduler {
             } else {
                 tracing::warn!(%executor_id, reason = why, "executor lost");
             }
+            self.metrics.attempts_lost(entry.running.len());
             self.forget_executor_work(executor_id);
             self.schedule();
         }
@@ -845,6 +885,7 @@ impl Scheduler {
     fn executor_unreachable(self: &Arc<Self>, executor_id: &str, why: &str) {
         if let Some(entry) = self.lock().executors.get_mut(executor_id) {
             tracing::warn!(%executor_id, reason = why, "executor unreachable");
+            self.metrics.attempts_lost(entry.running.len());
             entry.running.clear();
             entry.resting_until = Some(Instant::now() + Duration::from_secs(2));
         }
@@ -869,7 +910,7 @@ impl Scheduler {
         {
             let state = &mut *self.lock();
             for status in statuses {
-                apply_status(state, executor_id, status, &mut effects);
+                apply_status(state, executor_id, status, &self.metrics, &mut effects);
             }
         }
         self.run_effects(effects);
@@ -919,6 +960,7 @@ impl Scheduler {
                     .remove(&(job_id.clone(), stage, partition, attempt));
                 if job.attempt_lost(stage, partition, attempt) {
                     tracing::warn!(%job_id, %executor_id, "stage {stage} task {partition} attempt {attempt} is not on its executor; running it again");
+                    self.metrics.attempts_lost(1);
                     job.touch();
                     lost_any = true;
                 }
@@ -982,7 +1024,7 @@ impl Scheduler {
         let effects = {
             let state = &mut *self.lock();
             let mut effects = assign_tasks(state, self.config.max_message_size);
-            record_milestones(state, &mut effects);
+            record_milestones(state, &self.metrics, &mut effects);
             prune_history(state, &self.config);
             effects
         };
@@ -1046,11 +1088,19 @@ impl Scheduler {
                     } => {
                         // The decision is stored before anything is committed, so only one
                         // leader ever commits a job, and a successor finishes the same commit.
+                        let started = Instant::now();
                         let recorded = this.record_commit(&job_id);
                         let outcome = this
                             .commits
                             .commit(&job_id, &sink, &winners, recorded, &this.runtime)
                             .await;
+                        let name = match &outcome {
+                            CommitOutcome::Committed => "committed",
+                            CommitOutcome::Failed(_) => "failed",
+                            CommitOutcome::Stopped(..) => "stopped",
+                            CommitOutcome::NotLeader => "not_leader",
+                        };
+                        this.metrics.commit_ended(name, started.elapsed());
                         this.commit_finished(&job_id, outcome);
                     }
                     Effect::AbortSink { job_id, sink } => {
@@ -1165,12 +1215,17 @@ fn apply_status(
     state: &mut State,
     executor_id: &str,
     status: pb::TaskStatus,
+    metrics: &CoordinatorMetrics,
     effects: &mut Vec<Effect>,
 ) {
     let Some(id) = &status.task_id else {
         return;
     };
     let outcome = status.outcome;
+    metrics.attempt_ended(attempt_outcome(outcome.as_ref()), Some(status.elapsed_ms));
+    if let Some(pb::task_status::Outcome::Succeeded(done)) = &outcome {
+        metrics.task_output(done);
+    }
     if let Some(entry) = state.executors.get_mut(executor_id) {
         entry
             .running
@@ -1266,6 +1321,20 @@ fn apply_status(
         None => {}
     }
     job.touch();
+}
+
+/// How a reported attempt ended, as the metrics count it.
+fn attempt_outcome(outcome: Option<&pb::task_status::Outcome>) -> AttemptOutcome {
+    use pb::task_failure::Reason;
+    match outcome {
+        Some(pb::task_status::Outcome::Succeeded(_)) => AttemptOutcome::Succeeded,
+        Some(pb::task_status::Outcome::Failed(failure)) => match failure.reason {
+            Some(Reason::FetchFailed(_)) => AttemptOutcome::FetchFailed,
+            Some(Reason::Killed(_)) => AttemptOutcome::Killed,
+            _ => AttemptOutcome::Failed,
+        },
+        None => AttemptOutcome::Failed,
+    }
 }
 
 /// Writes how an attempt ended into its record.
@@ -1578,7 +1647,7 @@ fn add_executor(state: &mut State, info: pb::ExecutorInfo, config: &CoordinatorC
         .http2_keep_alive_interval(KEEP_ALIVE_INTERVAL)
         .keep_alive_timeout(KEEP_ALIVE_TIMEOUT)
         .connect_lazy();
-    let client = ExecutorServiceClient::new(config.token.channel(channel))
+    let client = ExecutorServiceClient::new(config.tokens.member().channel(channel))
         .max_decoding_message_size(config.max_message_size)
         .max_encoding_message_size(config.max_message_size);
     tracing::info!(executor_id = %info.executor_id, %url, slots = info.slots, "executor joined");
@@ -1600,7 +1669,7 @@ const MAX_RECORD_BYTES: usize = kiln_core::state::MAX_WRITE_BYTES - 1024;
 /// that ended moves to the history: its final status replaces its record, in one write. A job
 /// whose checkpoint outgrew what the state store takes fails, saying so, instead of blocking
 /// every other job's writes.
-fn record_milestones(state: &mut State, effects: &mut Vec<Effect>) {
+fn record_milestones(state: &mut State, metrics: &CoordinatorMetrics, effects: &mut Vec<Effect>) {
     let State {
         leader,
         jobs,
@@ -1641,10 +1710,12 @@ fn record_milestones(state: &mut State, effects: &mut Vec<Effect>) {
             // Its record cannot be stored to wait for the cleanup: it moves now.
             job.cleaning = false;
         }
+        let status = job.status();
+        metrics.job_finished(&status);
         drop(
             leader
                 .journal
-                .apply(keys::job(&job.id), to_history(&job.status())),
+                .apply(keys::job(&job.id), to_history(&status)),
         );
         leader.recorded.insert(job.id.clone(), job.milestone());
         finished.push_back(job.id.clone());

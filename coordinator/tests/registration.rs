@@ -15,6 +15,7 @@ fn executor(port: u32) -> pb::ExecutorInfo {
         flight_port: port,
         slots: 1,
         started_at_ms: 1,
+        http_port: 0,
     }
 }
 

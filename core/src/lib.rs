@@ -1,13 +1,15 @@
 //! Shared pieces of Kiln that the coordinator, the executors and the clients all need:
 //! errors, cluster-wide settings, the shuffle plan nodes that connect stages, the codec that
 //! ships plans between processes, the Flight plumbing that moves shuffle data, and the
-//! cluster state store (etcd, or in memory for the embedded cluster).
+//! cluster state store (etcd, or in memory for the embedded cluster), and the HTTP endpoint
+//! with probes and metrics.
 
 pub mod auth;
 pub mod codec;
 pub mod config;
 pub mod error;
 pub mod flight;
+pub mod http;
 pub mod ids;
 pub mod runtime;
 pub mod shuffle;

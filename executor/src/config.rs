@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use kiln_core::auth::Token;
+use kiln_core::auth::ClusterTokens;
 use kiln_core::config::{
     DEFAULT_LEASE_TTL_SECS, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_SHUFFLE_MEMORY_MB,
 };
@@ -21,6 +21,8 @@ pub struct ExecutorConfig {
     pub grpc_port: u16,
     /// The Flight port (0 picks a free one).
     pub flight_port: u16,
+    /// The HTTP port of the probes and metrics (0 picks a free one); none serves no HTTP.
+    pub http_port: Option<u16>,
     /// How many tasks run at once.
     pub slots: usize,
     /// Where shuffle and spill files go.
@@ -38,9 +40,9 @@ pub struct ExecutorConfig {
     pub lease_ttl: Duration,
     /// A fixed id; a fresh one is generated when absent.
     pub executor_id: Option<String>,
-    /// The bearer token every call to this executor must carry, and that it sends to the
-    /// coordinator and to other executors.
-    pub token: Token,
+    /// The tokens calls to this executor must carry (clients' for results, members' for
+    /// everything), and the cluster token it sends to the coordinator and other executors.
+    pub tokens: ClusterTokens,
     /// TLS: serve it on both ports and verify the coordinator's and other executors'
     /// certificates.
     pub tls: Tls,
@@ -54,6 +56,7 @@ impl ExecutorConfig {
             advertise_host: None,
             grpc_port: 0,
             flight_port: 0,
+            http_port: None,
             slots: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
@@ -64,7 +67,7 @@ impl ExecutorConfig {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             lease_ttl: Duration::from_secs(DEFAULT_LEASE_TTL_SECS),
             executor_id: None,
-            token: Token::none(),
+            tokens: ClusterTokens::none(),
             tls: Tls::none(),
         }
     }

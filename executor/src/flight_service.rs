@@ -20,15 +20,27 @@ use kiln_core::ids::is_safe_id;
 use kiln_core::shuffle::{ShuffleEnv, ShuffleFileId};
 use kiln_proto::v1 as pb;
 use prost::Message;
+
+use crate::metrics::ExecutorMetrics;
 use tonic::{Request, Response, Status, Streaming};
 
 pub(crate) struct ShuffleFlightService {
     env: Arc<ShuffleEnv>,
+    metrics: Arc<ExecutorMetrics>,
 }
 
 impl ShuffleFlightService {
-    pub(crate) fn new(env: Arc<ShuffleEnv>) -> Self {
-        Self { env }
+    /// Serves `env`'s outputs, counting the bytes sent in `metrics`.
+    pub(crate) fn new(env: Arc<ShuffleEnv>, metrics: Arc<ExecutorMetrics>) -> Self {
+        Self { env, metrics }
+    }
+
+    /// `stream`, counting the bytes of each message it sends.
+    fn counted(&self, stream: Stream<FlightData>) -> Stream<FlightData> {
+        let metrics = Arc::clone(&self.metrics);
+        stream
+            .inspect_ok(move |data| metrics.served(data.data_header.len() + data.data_body.len()))
+            .boxed()
     }
 }
 
@@ -82,7 +94,7 @@ impl FlightService for ShuffleFlightService {
                 .with_options(options)
                 .build(batches)
                 .map_err(Status::from);
-            return Ok(Response::new(stream.boxed()));
+            return Ok(Response::new(self.counted(stream.boxed())));
         }
         let path = self.env.file_path(&id);
         if !path.exists() {
@@ -96,7 +108,7 @@ impl FlightService for ShuffleFlightService {
             )));
         }
         let messages = read_ipc_messages(path).map_err(|e| Status::internal(e.to_string()));
-        Ok(Response::new(messages.boxed()))
+        Ok(Response::new(self.counted(messages.boxed())))
     }
 
     async fn handshake(
@@ -233,7 +245,7 @@ mod tests {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        let service = FlightServiceServer::new(ShuffleFlightService::new(env));
+        let service = FlightServiceServer::new(ShuffleFlightService::new(env, Arc::default()));
         tokio::spawn(
             tonic::transport::Server::builder()
                 .add_service(service)

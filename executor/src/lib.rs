@@ -10,7 +10,9 @@ mod config;
 mod error;
 mod executor_service;
 mod flight_service;
+mod http;
 mod membership;
+pub mod metrics;
 pub mod task_log;
 mod task_memory;
 mod task_runner;
@@ -26,6 +28,7 @@ use arrow_flight::flight_service_server::FlightServiceServer;
 use datafusion::execution::memory_pool::FairSpillPool;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use kiln_core::flight::FlightClients;
+use kiln_core::http::HttpServer;
 use kiln_core::shuffle::{MemoryOutputs, ShuffleEnv};
 use kiln_core::state::StateStore;
 use kiln_jobs::object_stores::KilnObjectStores;
@@ -38,6 +41,7 @@ use tonic::service::interceptor::InterceptedService;
 use crate::executor_service::ExecutorGrpc;
 use crate::flight_service::ShuffleFlightService;
 use crate::membership::Membership;
+use crate::metrics::ExecutorMetrics;
 use crate::task_runner::TaskRunner;
 
 /// A running executor.
@@ -49,6 +53,7 @@ pub struct Executor {
     membership: Arc<Membership>,
     shutdown: watch::Sender<bool>,
     servers: Vec<JoinHandle<()>>,
+    http: Option<HttpServer>,
 }
 
 /// Removes what an earlier process left in the work dir: shuffle outputs of its jobs (whose
@@ -133,7 +138,7 @@ impl Executor {
             memory: MemoryOutputs::new(config.shuffle_memory),
             flight: Arc::new(FlightClients::new(
                 config.max_message_size,
-                config.token.clone(),
+                config.tokens.member().clone(),
                 config.tls.clone(),
             )),
         });
@@ -148,6 +153,17 @@ impl Executor {
 
         let grpc_listener = bind(&config.bind_host, config.grpc_port).await?;
         let flight_listener = bind(&config.bind_host, config.flight_port).await?;
+        let http_listener = match config.http_port {
+            Some(port) => Some(bind(&config.bind_host, port).await?),
+            None => None,
+        };
+        let http_port = match &http_listener {
+            Some(listener) => listener
+                .local_addr()
+                .map_err(|e| ExecutorError::io("http listener", e))?
+                .port(),
+            None => 0,
+        };
         let grpc_addr = grpc_listener
             .local_addr()
             .map_err(|e| ExecutorError::io("grpc listener", e))?;
@@ -165,13 +181,16 @@ impl Executor {
             flight_port: flight_addr.port() as u32,
             slots: config.slots as u32,
             started_at_ms: kiln_core::ids::now_ms(),
+            http_port: u32::from(http_port),
         };
 
         let membership = Arc::new(Membership::new(store, info, &config));
+        let metrics = Arc::new(ExecutorMetrics::default());
         let runner = Arc::new(TaskRunner::new(
             Arc::clone(&env),
             runtime,
             Arc::clone(&membership),
+            Arc::clone(&metrics),
         ));
         let (shutdown, shutdown_rx) = watch::channel(false);
 
@@ -182,12 +201,16 @@ impl Executor {
         ))
         .max_decoding_message_size(max)
         .max_encoding_message_size(max);
-        let flight = FlightServiceServer::new(ShuffleFlightService::new(Arc::clone(&env)))
-            .max_decoding_message_size(max)
-            .max_encoding_message_size(max);
-        let require = config.token.require();
-        let grpc = InterceptedService::new(grpc, require.clone());
-        let flight = InterceptedService::new(flight, require);
+        let flight = FlightServiceServer::new(ShuffleFlightService::new(
+            Arc::clone(&env),
+            Arc::clone(&metrics),
+        ))
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
+        // Launching and cancelling tasks is for coordinators; results and shuffle data are
+        // read by clients and executors alike.
+        let grpc = InterceptedService::new(grpc, config.tokens.members_only());
+        let flight = InterceptedService::new(flight, config.tokens.clients_and_members());
         let server = || {
             config
                 .tls
@@ -209,6 +232,21 @@ impl Executor {
             ),
         ];
 
+        let http = match http_listener {
+            Some(listener) => {
+                let routes = http::routes(
+                    Arc::clone(&membership),
+                    Arc::clone(&runner),
+                    metrics,
+                    config.slots,
+                    &config.tokens,
+                );
+                let server = HttpServer::start(listener, routes)
+                    .map_err(|e| ExecutorError::io("http listener", e))?;
+                Some(server)
+            }
+            None => None,
+        };
         membership.join().await?;
         if let Some(expirations) = membership.expirations() {
             tokio::spawn(fence_on_expiry(expirations, Arc::clone(&runner)));
@@ -227,6 +265,7 @@ impl Executor {
             membership,
             shutdown,
             servers,
+            http,
         })
     }
 
@@ -245,6 +284,11 @@ impl Executor {
         self.flight_addr
     }
 
+    /// The address of the HTTP endpoint (probes, metrics), when it serves one.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http.as_ref().map(HttpServer::addr)
+    }
+
     /// Leaves the cluster gracefully: stops taking tasks, lets running ones finish for up to
     /// `grace` (then kills them, so the coordinator re-runs them elsewhere), and leaves.
     pub async fn shutdown(self, grace: Duration) {
@@ -255,6 +299,9 @@ impl Executor {
         let _ = self.shutdown.send(true);
         for server in self.servers {
             let _ = server.await;
+        }
+        if let Some(http) = self.http {
+            http.stop().await;
         }
         tracing::info!(executor_id = %self.id, "stopped");
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use kiln_core::auth::Token;
+use kiln_core::auth::AuthArgs;
 use kiln_core::config::{DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_SHUFFLE_MEMORY_MB};
 use kiln_core::shuffle::ShuffleCompression;
 use kiln_core::state::StateStoreArgs;
@@ -31,6 +31,9 @@ struct Args {
     /// The Arrow Flight port shuffle data is served on (0 picks a free port).
     #[arg(long, env = "KILN_FLIGHT_PORT", default_value_t = 50052)]
     flight_port: u16,
+    /// The HTTP port of /healthz, /readyz and /metrics.
+    #[arg(long, env = "KILN_EXECUTOR_HTTP_PORT", default_value_t = 50053)]
+    http_port: u16,
     /// How many tasks run at once (default: the number of cores).
     #[arg(long, env = "KILN_SLOTS")]
     slots: Option<usize>,
@@ -60,10 +63,8 @@ struct Args {
     /// A fixed executor id (default: generated).
     #[arg(long, env = "KILN_EXECUTOR_ID")]
     executor_id: Option<String>,
-    /// A file holding the cluster's bearer token (KILN_TOKEN holds the token itself and wins).
-    /// When set, every call to this process must carry it, and it sends it on its own calls.
-    #[arg(long, env = "KILN_TOKEN_FILE")]
-    token_file: Option<PathBuf>,
+    #[command(flatten)]
+    auth: AuthArgs,
     #[command(flatten)]
     tls: TlsArgs,
     /// Log as JSON lines instead of text.
@@ -83,6 +84,7 @@ async fn run() {
     config.advertise_host = args.advertise_host;
     config.grpc_port = args.port;
     config.flight_port = args.flight_port;
+    config.http_port = Some(args.http_port);
     if let Some(slots) = args.slots {
         config.slots = slots.max(1);
     }
@@ -103,12 +105,10 @@ async fn run() {
     config.max_message_size = args.max_message_size;
     config.lease_ttl = args.state.lease_ttl();
     config.executor_id = args.executor_id;
-    (config.token, config.tls) = match (Token::load(args.token_file.as_deref()), args.tls.load()) {
-        (Ok(token), Ok(tls)) => (token, tls),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("kiln-executor: {e}");
-            std::process::exit(2);
-        }
+    (config.tokens, config.tls) = match (args.auth.load("kiln-executor"), args.tls.load()) {
+        (Ok(tokens), Ok(tls)) => (tokens, tls),
+        (Err(e), _) => exit_usage(e),
+        (_, Err(e)) => exit_usage(e),
     };
 
     let store = match args.state.connect().await {
@@ -130,4 +130,10 @@ async fn run() {
     executor
         .shutdown(Duration::from_secs(args.shutdown_grace_secs))
         .await;
+}
+
+/// Ends the process on a flag or file that cannot be used.
+fn exit_usage(error: impl std::fmt::Display) -> ! {
+    eprintln!("kiln-executor: {error}");
+    std::process::exit(2);
 }

@@ -49,7 +49,7 @@ impl Membership {
             info,
             lease_ttl: config.lease_ttl,
             max_message_size: config.max_message_size,
-            token: config.token.clone(),
+            token: config.tokens.member().clone(),
             tls: config.tls.clone(),
             leader: Mutex::new(None),
             registration: Mutex::new(None),
@@ -193,6 +193,14 @@ impl Membership {
     pub(crate) fn expirations(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
         let registration = self.registration.lock().expect("registration lock");
         registration.as_ref().map(Registration::expirations)
+    }
+
+    /// Whether this executor is registered in the state store (and so gets tasks).
+    pub(crate) fn is_registered(&self) -> bool {
+        self.registration
+            .lock()
+            .expect("registration lock")
+            .is_some()
     }
 
     /// Leaves the cluster: the registration's key goes, and with it this executor's files.

@@ -29,6 +29,7 @@ use kiln_proto::v1 as pb;
 use tokio::task::AbortHandle;
 
 use crate::membership::Membership;
+use crate::metrics::ExecutorMetrics;
 use crate::task_log::TaskLog;
 use crate::task_memory::TaskMemoryPool;
 
@@ -47,6 +48,7 @@ pub(crate) struct TaskRunner {
     membership: Arc<Membership>,
     running: Mutex<HashMap<AttemptKey, AbortHandle>>,
     draining: AtomicBool,
+    metrics: Arc<ExecutorMetrics>,
 }
 
 impl TaskRunner {
@@ -54,6 +56,7 @@ impl TaskRunner {
         env: Arc<ShuffleEnv>,
         runtime: Arc<RuntimeEnv>,
         membership: Arc<Membership>,
+        metrics: Arc<ExecutorMetrics>,
     ) -> Self {
         Self {
             env,
@@ -61,6 +64,19 @@ impl TaskRunner {
             membership,
             running: Mutex::new(HashMap::new()),
             draining: AtomicBool::new(false),
+            metrics,
+        }
+    }
+
+    /// How many attempts run here now (or ended and are not yet reported).
+    pub(crate) fn running_count(&self) -> usize {
+        self.running.lock().expect("running tasks poisoned").len()
+    }
+
+    /// Counts `count` attempts killed here.
+    fn killed(&self, count: usize) {
+        for _ in 0..count {
+            self.metrics.attempt_ended("killed", 0, 0);
         }
     }
 
@@ -119,6 +135,7 @@ impl TaskRunner {
         for id in tasks {
             if let Some(handle) = running.remove(&key_of(id)) {
                 handle.abort();
+                self.killed(1);
             }
         }
     }
@@ -130,12 +147,14 @@ impl TaskRunner {
         for (_, handle) in running.drain() {
             handle.abort();
         }
+        self.killed(count);
         count
     }
 
     /// Kills every running attempt of a job.
     pub(crate) fn cancel_job(&self, job_id: &str) {
         let mut running = self.running.lock().expect("running tasks poisoned");
+        let before = running.len();
         running.retain(|key, handle| {
             let keep = key.0 != job_id;
             if !keep {
@@ -143,6 +162,7 @@ impl TaskRunner {
             }
             keep
         });
+        self.killed(before - running.len());
     }
 
     /// Stops taking tasks and waits up to `grace` for the running ones; kills what is left.
@@ -182,6 +202,8 @@ impl TaskRunner {
             Ok((stats, records)) => {
                 let rows: u64 = stats.iter().map(|s| s.rows).sum();
                 let bytes: u64 = stats.iter().map(|s| s.bytes).sum();
+                self.metrics
+                    .attempt_ended("succeeded", bytes, records.spilled);
                 tracing::info!(
                     job_id = %id.job_id,
                     "stage {} task {} attempt {} succeeded in {} ms: {rows} row(s), {bytes} byte(s) out",
@@ -204,6 +226,7 @@ impl TaskRunner {
                 })
             }
             Err(failure) => {
+                self.metrics.attempt_ended("failed", 0, 0);
                 tracing::warn!(
                     job_id = %id.job_id,
                     "stage {} task {} attempt {} failed after {} ms: {}",
@@ -286,13 +309,14 @@ impl TaskRunner {
     }
 }
 
-/// Records a task's log scans read and found bad (their scan metrics), and the rows it wrote
-/// to its job's sink.
+/// Records a task's log scans read and found bad (their scan metrics), the rows it wrote
+/// to its job's sink, and the bytes its operators spilled.
 #[derive(Debug, Default)]
 struct RecordCounts {
     read: u64,
     bad: u64,
     sink_rows: u64,
+    spilled: u64,
 }
 
 impl RecordCounts {
@@ -304,6 +328,7 @@ impl RecordCounts {
                 counts.read += sum(kiln_logs::metrics::RECORDS);
                 counts.bad += sum(kiln_logs::metrics::BAD_RECORDS);
                 counts.sink_rows += sum(kiln_core::sink::SINK_ROWS);
+                counts.spilled += metrics.spilled_bytes().unwrap_or(0) as u64;
             }
             Ok(TreeNodeRecursion::Continue)
         });

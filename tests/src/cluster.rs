@@ -64,6 +64,8 @@ pub struct TestCluster {
     pub etcd: Etcd,
     coordinators: Vec<Option<Child>>,
     coordinator_urls: Vec<String>,
+    /// Each coordinator's HTTP port (probes, metrics).
+    coordinator_http_ports: Vec<u16>,
     /// The etcd endpoint each coordinator is given instead of the cluster's, if any.
     coordinator_etcd: Vec<Option<String>>,
     executors: Vec<Option<Child>>,
@@ -86,7 +88,8 @@ pub struct ClusterOptions {
     pub lease_ttl_secs: u64,
     /// Environment variables for every process (e.g. S3 credentials and endpoint).
     pub env: Vec<(String, String)>,
-    /// The cluster's bearer token, when it requires one.
+    /// The clients' bearer token, when the cluster requires one; its members then share
+    /// [`TestCluster::cluster_token`].
     pub token: Option<String>,
     /// Serve TLS everywhere, with certificates of a CA made for the cluster.
     pub tls: bool,
@@ -128,6 +131,7 @@ impl TestCluster {
             etcd: Etcd::start(),
             coordinators: vec![],
             coordinator_urls: vec![],
+            coordinator_http_ports: vec![],
             coordinator_etcd: vec![],
             executors: vec![],
             executor_args: vec![],
@@ -140,6 +144,10 @@ impl TestCluster {
                 .options
                 .env
                 .push((kiln_core::auth::TOKEN_ENV.into(), token.clone()));
+            cluster.options.env.push((
+                kiln_core::auth::CLUSTER_TOKEN_ENV.into(),
+                cluster.cluster_token().expect("a cluster token"),
+            ));
         }
         if options.tls {
             let dir = cluster.work_dir.path().join("tls");
@@ -157,8 +165,9 @@ impl TestCluster {
         }
         let scheme = if options.tls { "https" } else { "http" };
         for index in 0..options.coordinators.max(1) {
-            let (port, child) = cluster.spawn_coordinator(index, free_port());
+            let (port, http_port, child) = cluster.spawn_coordinator(index, free_port());
             cluster.coordinators.push(Some(child));
+            cluster.coordinator_http_ports.push(http_port);
             cluster
                 .coordinator_urls
                 .push(format!("{scheme}://127.0.0.1:{port}"));
@@ -182,15 +191,18 @@ impl TestCluster {
     }
 
     /// Starts coordinator `index`, on `port` if it is still free, else on another; returns
-    /// the port it listens on.
-    fn spawn_coordinator(&self, index: usize, port: u16) -> (u16, Child) {
+    /// the gRPC and HTTP ports it listens on.
+    fn spawn_coordinator(&self, index: usize, port: u16) -> (u16, u16, Child) {
         // A port picked free can be taken by another test before the coordinator binds it:
         // start again on another port when the coordinator exits instead of listening.
         let mut port = port;
         for _ in 0..5 {
+            let http_port = free_port();
             let mut args = vec![
                 "--port".to_string(),
                 port.to_string(),
+                "--http-port".to_string(),
+                http_port.to_string(),
                 "--shuffle-partitions".to_string(),
                 self.options.shuffle_partitions.to_string(),
             ];
@@ -215,7 +227,7 @@ impl TestCluster {
             let deadline = Instant::now() + Duration::from_secs(20);
             loop {
                 if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return (port, child);
+                    return (port, http_port, child);
                 }
                 if child.try_wait().ok().flatten().is_some() || Instant::now() > deadline {
                     break;
@@ -227,6 +239,11 @@ impl TestCluster {
             port = free_port();
         }
         panic!("the coordinator did not start: {}", self.logs());
+    }
+
+    /// The base URL of coordinator `index`'s HTTP endpoint (probes, metrics).
+    pub fn coordinator_http_url(&self, index: usize) -> String {
+        format!("http://127.0.0.1:{}", self.coordinator_http_ports[index])
     }
 
     /// The index of the leading coordinator, as etcd names it.
@@ -261,12 +278,13 @@ impl TestCluster {
             .next()
             .and_then(|p| p.parse().ok())
             .expect("a coordinator URL ends with its port");
-        let (started, child) = self.spawn_coordinator(index, port);
+        let (started, http_port, child) = self.spawn_coordinator(index, port);
         assert_eq!(
             started, port,
             "coordinator {index} could not get its port back"
         );
         self.coordinators[index] = Some(child);
+        self.coordinator_http_ports[index] = http_port;
     }
 
     /// Starts coordinator `index` again (after it was killed) reaching etcd at `endpoint`
@@ -292,8 +310,9 @@ impl TestCluster {
     /// Clients made afterwards know it.
     pub fn add_coordinator(&mut self) -> usize {
         let index = self.coordinators.len();
-        let (port, child) = self.spawn_coordinator(index, free_port());
+        let (port, http_port, child) = self.spawn_coordinator(index, free_port());
         self.coordinators.push(Some(child));
+        self.coordinator_http_ports.push(http_port);
         let scheme = if self.options.tls { "https" } else { "http" };
         self.coordinator_urls
             .push(format!("{scheme}://127.0.0.1:{port}"));
@@ -328,6 +347,8 @@ impl TestCluster {
             "--port".to_string(),
             "0".to_string(),
             "--flight-port".to_string(),
+            "0".to_string(),
+            "--http-port".to_string(),
             "0".to_string(),
             "--slots".to_string(),
             slots.to_string(),
@@ -385,6 +406,13 @@ impl TestCluster {
             &self.options.env,
         );
         self.executors[index] = Some(child);
+    }
+
+    /// The token coordinators and executors share (never a client's), when the cluster
+    /// requires tokens.
+    pub fn cluster_token(&self) -> Option<String> {
+        let client = self.options.token.as_ref()?;
+        Some(format!("{client}-members-only"))
     }
 
     /// The work directory of executor `index`.

@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod compare;
 pub mod etcd;
+pub mod http;
 pub mod mysql;
 pub mod postgres;
 pub mod proxy;

@@ -31,8 +31,9 @@ fn tools_dir() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// The Python that has boto3: the tools' virtual environment, else the system's.
-fn boto3_python() -> PathBuf {
+/// The Python that has boto3 and prometheus_client: the tools' virtual environment, else the
+/// system's.
+pub fn tools_python() -> PathBuf {
     let venv = tools_dir().join("venv/bin/python3");
     if venv.exists() {
         venv
@@ -171,7 +172,7 @@ impl S3Server {
              aws_secret_access_key={SECRET_KEY:?}, region_name='us-east-1')\n{body}\n",
             self.endpoint
         );
-        let python = boto3_python();
+        let python = tools_python();
         let output = Command::new(&python)
             .args(["-c", &script])
             .output()

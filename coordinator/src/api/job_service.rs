@@ -163,6 +163,7 @@ impl pb::job_service_server::JobService for JobApi {
                 slots: info.slots,
                 running_tasks: running as u32,
                 draining,
+                http_port: info.http_port,
             })
             .collect();
         Ok(Response::new(pb::ListExecutorsResponse { executors }))
