@@ -7,12 +7,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "kiln/v1/plan.proto",
         "kiln/v1/state.proto",
         "kiln/v1/catalog.proto",
+        "kiln/v1/schedule.proto",
     ];
     for proto in protos {
         println!("cargo:rerun-if-changed={proto}");
     }
-    // The catalog's messages print as JSON (`kiln tables --output json`) with their proto
-    // field names.
+    // The catalog's and schedules' messages print as JSON (`kiln tables --output json`)
+    // with their proto field names.
     let mut config = tonic_prost_build::configure();
     for message in [
         "CatalogDatabase",
@@ -22,6 +23,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "CatalogPartition",
         "Crawler",
         "CrawlRun",
+        "JobDefinition",
+        "Schedule",
+        "ScheduleRun",
     ] {
         config =
             config.type_attribute(format!(".kiln.v1.{message}"), "#[derive(serde::Serialize)]");

@@ -17,10 +17,10 @@ use crate::{ClusterArgs, Failure, failed, usage, with_cluster};
 #[derive(Debug, clap::Args)]
 pub struct CatalogArgs {
     #[command(flatten)]
-    cluster: ClusterArgs,
+    pub(crate) cluster: ClusterArgs,
     /// text for people, json for scripts.
     #[arg(long, value_enum, default_value_t = Output::Text)]
-    output: Output,
+    pub(crate) output: Output,
 }
 
 /// What `kiln crawler` does.
@@ -273,12 +273,12 @@ where
 }
 
 /// Prints `value` as JSON, or as the text `text` makes of it.
-fn print<T: Serialize>(output: Output, value: &T, text: impl Fn(&T) -> String) {
+pub(crate) fn print<T: Serialize>(output: Output, value: &T, text: impl Fn(&T) -> String) {
     match output {
         Output::Text => print!("{}", text(value)),
         Output::Json => println!(
             "{}",
-            serde_json::to_string_pretty(value).expect("catalog entries serialize")
+            serde_json::to_string_pretty(value).expect("proto messages serialize")
         ),
     }
 }

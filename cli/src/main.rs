@@ -4,6 +4,7 @@ mod catalog;
 mod config;
 mod output;
 mod progress;
+mod schedules;
 mod sql;
 
 use std::collections::HashMap;
@@ -213,6 +214,33 @@ enum Command {
     },
     #[command(flatten)]
     Catalog(catalog::CatalogCommand),
+    /// Store, update, list, show or delete jobs kept in the cluster to start by name.
+    Job {
+        #[command(subcommand)]
+        command: schedules::JobCommand,
+    },
+    /// Start a stored job now (kiln job create stores one).
+    Start {
+        name: String,
+        /// A parameter value, NAME=VALUE (repeatable), over the stored job's defaults.
+        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        /// Follow the job to its end and exit with its outcome (always on an embedded cluster).
+        #[arg(long)]
+        wait: bool,
+        #[command(flatten)]
+        args: catalog::CatalogArgs,
+    },
+    /// Create, show, suspend, resume or delete cron schedules of stored jobs.
+    Schedule {
+        #[command(subcommand)]
+        command: schedules::ScheduleCommand,
+    },
+    /// List the schedules, their next ticks and latest runs.
+    Schedules {
+        #[command(flatten)]
+        args: catalog::CatalogArgs,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
 }
@@ -442,6 +470,15 @@ async fn run(command: Command) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Catalog(command) => catalog::run(command).await,
+        Command::Job { command } => schedules::job(command).await,
+        Command::Start {
+            name,
+            params,
+            wait,
+            args,
+        } => schedules::start(name, params, wait, args).await,
+        Command::Schedule { command } => schedules::schedule(command).await,
+        Command::Schedules { args } => schedules::list(args).await,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "kiln", &mut std::io::stdout());

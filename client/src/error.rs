@@ -15,6 +15,10 @@ pub enum ClientError {
     /// The cluster requires a bearer token and the call had none, or a wrong one.
     #[error("{0}")]
     Unauthenticated(String),
+    /// The call conflicts with what the cluster holds (the name exists already, a stored job
+    /// is still scheduled) or lacks the role it needs; the message says which.
+    #[error("{0}")]
+    Refused(String),
     /// Results were asked for a job that did not succeed.
     #[error("job {job_id} is {state}{}", if error.is_empty() { String::new() } else { format!(": {error}") })]
     NotSucceeded {
@@ -45,6 +49,9 @@ impl From<tonic::Status> for ClientError {
             tonic::Code::Unauthenticated => {
                 ClientError::Unauthenticated(status.message().to_string())
             }
+            tonic::Code::AlreadyExists
+            | tonic::Code::FailedPrecondition
+            | tonic::Code::PermissionDenied => ClientError::Refused(status.message().to_string()),
             _ => ClientError::Server(status),
         }
     }

@@ -29,6 +29,7 @@
 
 mod catalog;
 mod error;
+mod schedules;
 
 pub use error::{ClientError, Result};
 /// The cluster's bearer token, for clusters that require one.
@@ -52,6 +53,7 @@ use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
 use kiln_core::flight::{FlightClients, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_proto::v1::catalog_service_client::CatalogServiceClient;
 use kiln_proto::v1::job_service_client::JobServiceClient;
+use kiln_proto::v1::schedule_service_client::ScheduleServiceClient;
 use tonic::transport::{Channel, Endpoint};
 
 /// How long a call keeps retrying while coordinators fail over.
@@ -103,6 +105,7 @@ struct Connection {
     url: String,
     jobs: JobServiceClient<AuthChannel>,
     catalog: CatalogServiceClient<AuthChannel>,
+    schedules: ScheduleServiceClient<AuthChannel>,
 }
 
 impl Connection {
@@ -113,7 +116,10 @@ impl Connection {
             jobs: JobServiceClient::new(channel.clone())
                 .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
                 .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE),
-            catalog: CatalogServiceClient::new(channel)
+            catalog: CatalogServiceClient::new(channel.clone())
+                .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE),
+            schedules: ScheduleServiceClient::new(channel)
                 .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
                 .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE),
         }
@@ -196,6 +202,15 @@ impl Coordinators {
         Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
     {
         self.call_on(|c| call(c.catalog)).await
+    }
+
+    /// Makes a definition or schedule call on the leader, following it across a failover.
+    async fn call_schedules<T, F, Fut>(&self, call: F) -> Result<T>
+    where
+        F: Fn(ScheduleServiceClient<AuthChannel>) -> Fut,
+        Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+    {
+        self.call_on(|c| call(c.schedules)).await
     }
 
     async fn call_on<T, F, Fut>(&self, call: F) -> Result<T>

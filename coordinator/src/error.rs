@@ -32,6 +32,9 @@ pub enum CoordinatorError {
     /// A catalog or crawler call failed; the error names the database, table or crawler.
     #[error(transparent)]
     Catalog(#[from] kiln_catalog::CatalogError),
+    /// A job definition or schedule call failed; the error names it.
+    #[error(transparent)]
+    Schedule(#[from] crate::schedules::ScheduleError),
 }
 
 /// The coordinator's result type.
@@ -70,6 +73,22 @@ impl From<CoordinatorError> for tonic::Status {
                     tonic::Status::internal(error.to_string())
                 }
             },
+            CoordinatorError::Schedule(schedule) => {
+                use crate::schedules::ScheduleError;
+                match schedule {
+                    ScheduleError::NotFound { .. } => tonic::Status::not_found(error.to_string()),
+                    ScheduleError::AlreadyExists { .. } => {
+                        tonic::Status::already_exists(error.to_string())
+                    }
+                    ScheduleError::InUse { .. } => {
+                        tonic::Status::failed_precondition(error.to_string())
+                    }
+                    ScheduleError::Invalid { .. } => {
+                        tonic::Status::invalid_argument(error.to_string())
+                    }
+                    ScheduleError::Corrupt { .. } => tonic::Status::internal(error.to_string()),
+                }
+            }
             _ => tonic::Status::internal(error.to_string()),
         }
     }

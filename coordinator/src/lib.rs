@@ -27,6 +27,7 @@ pub mod journal;
 pub mod metrics;
 pub mod planner;
 pub mod scheduler;
+pub mod schedules;
 pub mod stages;
 pub mod statement_size;
 
@@ -44,8 +45,9 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tonic::service::interceptor::InterceptedService;
 
-use crate::api::{CatalogApi, JobApi, SchedulerApi};
+use crate::api::{CatalogApi, JobApi, ScheduleApi, SchedulerApi};
 use crate::scheduler::Scheduler;
+use crate::schedules::Schedules;
 
 /// A running coordinator.
 pub struct Coordinator {
@@ -54,6 +56,8 @@ pub struct Coordinator {
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
     ticker: JoinHandle<()>,
+    /// Fires the schedules' ticks while this coordinator leads.
+    firing: JoinHandle<()>,
     stop_leading: watch::Sender<bool>,
     elections: JoinHandle<()>,
     /// `https` when serving TLS, else `http`.
@@ -127,10 +131,17 @@ impl Coordinator {
         ))
         .max_decoding_message_size(max)
         .max_encoding_message_size(max);
+        let schedules = Schedules::new(Arc::clone(&scheduler), Arc::clone(&store));
+        let schedule_api = pb::schedule_service_server::ScheduleServiceServer::new(
+            ScheduleApi::new(Arc::clone(&schedules)),
+        )
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
         let (stop, stopped) = oneshot::channel::<()>();
         let router = server
             .add_service(InterceptedService::new(jobs, clients.clone()))
-            .add_service(InterceptedService::new(catalog, clients))
+            .add_service(InterceptedService::new(catalog, clients.clone()))
+            .add_service(InterceptedService::new(schedule_api, clients))
             // What executors call: registering, heartbeats, task status, draining.
             .add_service(InterceptedService::new(executors, members_only));
         let server = tokio::spawn(async move {
@@ -145,6 +156,7 @@ impl Coordinator {
             }
         });
         let ticker = tokio::spawn(Arc::clone(&scheduler).tick_loop());
+        let firing = tokio::spawn(schedules.fire_forever());
         let (stop_leading, stopped_leading) = watch::channel(false);
         let elections = tokio::spawn(run_for_leader(
             Arc::clone(&scheduler),
@@ -160,6 +172,7 @@ impl Coordinator {
             stop,
             server,
             ticker,
+            firing,
             stop_leading,
             elections,
             scheme,
@@ -204,6 +217,7 @@ impl Coordinator {
             http.stop().await;
         }
         self.ticker.abort();
+        self.firing.abort();
         tracing::info!("coordinator stopped");
     }
 }

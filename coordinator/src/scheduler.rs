@@ -212,12 +212,18 @@ impl Scheduler {
     }
 
     /// Fails with the leader's address unless this coordinator leads.
-    async fn require_leader(&self) -> Result<Fence> {
+    /// The fence of this coordinator's leadership, or `NotLeader` naming the leader.
+    pub(crate) async fn require_leader(&self) -> Result<Fence> {
         if let Some(leader) = &self.lock().leader {
             return Ok(leader.fence.clone());
         }
         let leader = self.store.leader().await.ok().flatten();
         Err(CoordinatorError::NotLeader(leader))
+    }
+
+    /// The fence of this coordinator's leadership, while it leads.
+    pub(crate) fn leader_fence(&self) -> Option<Fence> {
+        self.lock().leader.as_ref().map(|l| l.fence.clone())
     }
 
     /// The catalog, written under this coordinator's leadership: catalog calls are served by

@@ -27,7 +27,7 @@
 pub mod failpoints;
 pub mod mysql;
 pub mod object_stores;
-mod params;
+pub mod params;
 pub mod postgres;
 pub mod secrets;
 pub mod sink;
@@ -60,6 +60,16 @@ pub enum JobSpecError {
     /// The file parses but cannot run as written.
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
+    /// A `${name}` parameter has neither a given value nor a default.
+    #[error(
+        "{path}: {place}: parameter ${{{name}}} has no value; pass --param {name}=VALUE or give \
+         it a default under [params]"
+    )]
+    MissingParam {
+        path: String,
+        place: String,
+        name: String,
+    },
 }
 
 /// The job spec crate's result type.

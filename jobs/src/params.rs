@@ -19,6 +19,10 @@ use crate::{JobSpecError, Result};
 
 /// The values of one job file's parameters: given ones (`--param`), else the file's
 /// `[params]` defaults; and which of them the file used.
+/// The prefix of the parameters Kiln supplies to the runs it starts (`${kiln.scheduled_time}`,
+/// `${kiln.schedule}`, `${kiln.tick_ms}` for a schedule's runs); users cannot set them.
+pub const RUN_VALUE_PREFIX: &str = "kiln.";
+
 pub(crate) struct Params<'a> {
     file: &'a str,
     given: &'a HashMap<String, String>,
@@ -141,13 +145,14 @@ impl<'a> Params<'a> {
         Ok(())
     }
 
-    /// Refuses given parameters the file never uses (a misspelt `--param`).
+    /// Refuses given parameters the file never uses (a misspelt `--param`); the run values
+    /// Kiln supplies ([`RUN_VALUE_PREFIX`]) may go unused.
     pub(crate) fn check_all_used(&self) -> Result<()> {
-        match self
-            .given
-            .keys()
-            .find(|k| !self.used.contains(*k) && !self.defaults.contains_key(*k))
-        {
+        match self.given.keys().find(|k| {
+            !k.starts_with(RUN_VALUE_PREFIX)
+                && !self.used.contains(*k)
+                && !self.defaults.contains_key(*k)
+        }) {
             None => Ok(()),
             Some(unknown) => Err(self.invalid(format!(
                 "parameter '{unknown}' is not used by this job (it uses: {})",
@@ -161,10 +166,11 @@ impl<'a> Params<'a> {
         self.used.insert(name.to_string());
         match self.given.get(name).or_else(|| self.defaults.get(name)) {
             Some(value) => Ok(value),
-            None => Err(self.invalid(format!(
-                "{place}: parameter ${{{name}}} has no value; pass --param {name}=VALUE or \
-                 give it a default under [params]"
-            ))),
+            None => Err(JobSpecError::MissingParam {
+                path: self.file.to_string(),
+                place: place.to_string(),
+                name: name.to_string(),
+            }),
         }
     }
 

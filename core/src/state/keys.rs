@@ -34,6 +34,22 @@ pub fn job(job_id: &str) -> String {
 /// Prefix of the data catalog (laid out by the kiln-catalog crate).
 pub const CATALOG: &str = "catalog/";
 
+/// Prefix of stored job definitions, one key per name.
+pub const DEFINITIONS: &str = "definitions/";
+
+/// The key of one stored job definition.
+pub fn definition(name: &str) -> String {
+    format!("{DEFINITIONS}{name}")
+}
+
+/// Prefix of schedules, one key per name, holding the schedule and its recent ticks.
+pub const SCHEDULES: &str = "schedules/";
+
+/// The key of one schedule.
+pub fn schedule(name: &str) -> String {
+    format!("{SCHEDULES}{name}")
+}
+
 /// The prefixes of what outlives any process even in the embedded default, which keeps
 /// them in its state file: what a user defines, as opposed to what a running cluster is doing.
-pub const DURABLE: &[&str] = &[CATALOG];
+pub const DURABLE: &[&str] = &[CATALOG, DEFINITIONS, SCHEDULES];
