@@ -218,3 +218,71 @@ async fn a_one_second_schedule_fires_each_tick_once_across_a_leader_kill() {
         .collect();
     assert_eq!(recorded, expected, "{:?}", schedule.runs);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forbidding_schedule_skips_ticks_while_its_previous_run_goes_on() {
+    // Each run's commit is held 2.5 s on the coordinator, so a one-second schedule's ticks
+    // come while the previous run is still going.
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        coordinator_env: vec![vec![(
+            "FAILPOINTS".into(),
+            "files-commit-before-deletes=return(2500)".into(),
+        )]],
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let out = tempfile::tempdir().unwrap();
+    let toml = format!(
+        "name = \"slow\"\n[[step]]\nname = \"q\"\nsql = \"SELECT 1 AS v\"\n[sink]\nformat = \"parquet\"\npath = \"{}\"\nmode = \"append\"\n",
+        out.path().join("runs").display()
+    );
+    client
+        .put_definition(definition("slow", &toml), true, false)
+        .await
+        .unwrap();
+    client
+        .put_schedule(proto::Schedule {
+            name: "overlapping".into(),
+            cron: "* * * * * *".into(),
+            job: "slow".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    let schedule = client.suspend_schedule("overlapping", true).await.unwrap();
+    assert_eq!(
+        schedule.concurrency,
+        proto::ConcurrencyPolicy::Forbid as i32
+    );
+
+    let skipped = schedule
+        .runs
+        .iter()
+        .filter(|r| r.skipped.contains("still running"))
+        .count();
+    let jobs: Vec<&str> = schedule
+        .runs
+        .iter()
+        .filter(|r| !r.job_id.is_empty())
+        .map(|r| r.job_id.as_str())
+        .collect();
+    assert!(skipped >= 2 && jobs.len() >= 2, "{:?}", schedule.runs);
+    // No two runs overlapped.
+    let mut spans = vec![];
+    for job_id in jobs {
+        let status = client.wait(job_id).await.unwrap();
+        assert_eq!(
+            status.state,
+            proto::JobState::Succeeded as i32,
+            "{status:?}"
+        );
+        spans.push((status.submitted_at_ms, status.ended_at_ms));
+    }
+    spans.sort();
+    for pair in spans.windows(2) {
+        assert!(pair[0].1 <= pair[1].0, "runs overlapped: {spans:?}");
+    }
+}
