@@ -26,6 +26,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "JobDefinition",
         "Schedule",
         "ScheduleRun",
+        "Trigger",
+        "TriggerRun",
+        "DeadLetter",
+        "TriggerBatch",
     ] {
         config =
             config.type_attribute(format!(".kiln.v1.{message}"), "#[derive(serde::Serialize)]");

@@ -241,6 +241,16 @@ enum Command {
         #[command(flatten)]
         args: catalog::CatalogArgs,
     },
+    /// Create or delete triggers that start stored jobs when objects land in a bucket.
+    Trigger {
+        #[command(subcommand)]
+        command: schedules::TriggerCommand,
+    },
+    /// List the triggers, their pending events, latest runs and dead letters.
+    Triggers {
+        #[command(flatten)]
+        args: catalog::CatalogArgs,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
 }
@@ -479,6 +489,8 @@ async fn run(command: Command) -> Result<u8, Failure> {
         } => schedules::start(name, params, wait, args).await,
         Command::Schedule { command } => schedules::schedule(command).await,
         Command::Schedules { args } => schedules::list(args).await,
+        Command::Trigger { command } => schedules::trigger(command).await,
+        Command::Triggers { args } => schedules::triggers(args).await,
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "kiln", &mut std::io::stdout());

@@ -1,5 +1,6 @@
-//! Stored jobs and schedules: `kiln job create|update|list|show|delete`, `kiln start`,
-//! `kiln schedule create|show|suspend|resume|delete` and `kiln schedules`.
+//! Stored jobs, schedules and triggers: `kiln job create|update|list|show|delete`,
+//! `kiln start`, `kiln schedule create|show|suspend|resume|delete`, `kiln schedules`,
+//! `kiln trigger create|delete` and `kiln triggers`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -119,6 +120,148 @@ pub enum ScheduleCommand {
         #[command(flatten)]
         args: CatalogArgs,
     },
+}
+
+/// What `kiln trigger` does.
+#[derive(Debug, clap::Subcommand)]
+pub enum TriggerCommand {
+    /// Start a stored job when objects are created in a bucket (S3 event notifications
+    /// posted to the coordinator's /api/v1/events/s3); replaces a trigger of that name.
+    Create {
+        name: String,
+        /// The stored job it starts; it gets `${kiln.bucket}`, `${kiln.key}`, `${kiln.keys}`
+        /// (a JSON array) and `${kiln.event_count}`.
+        #[arg(long)]
+        job: String,
+        #[arg(long)]
+        bucket: String,
+        /// Keys must start with this...
+        #[arg(long, default_value = "")]
+        prefix: String,
+        /// ...and end with this.
+        #[arg(long, default_value = "")]
+        suffix: String,
+        /// Objects per run.
+        #[arg(long, default_value_t = 1)]
+        batch_size: u32,
+        /// Seconds the oldest pending object waits for its batch to fill.
+        #[arg(long, default_value_t = 0)]
+        batch_window_secs: u32,
+        /// A parameter of every run, NAME=VALUE (repeatable).
+        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        #[command(flatten)]
+        args: CatalogArgs,
+    },
+    /// Remove a trigger and its pending events.
+    Delete {
+        name: String,
+        #[command(flatten)]
+        args: CatalogArgs,
+    },
+}
+
+/// Runs a `kiln trigger` command.
+pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
+    match command {
+        TriggerCommand::Create {
+            name,
+            job,
+            bucket,
+            prefix,
+            suffix,
+            batch_size,
+            batch_window_secs,
+            params,
+            args,
+        } => {
+            let trigger = proto::Trigger {
+                name,
+                job,
+                bucket,
+                prefix,
+                suffix,
+                batch_size,
+                batch_window_secs,
+                params: params.into_iter().collect(),
+                ..Default::default()
+            };
+            with_cluster(&args.cluster, |client| async move {
+                let stored = client.put_trigger(trigger).await?;
+                print(args.output, &stored, |t| {
+                    format!(
+                        "trigger {} starts {} for s3://{}/{}*{}; post S3 event notifications to \
+                         the coordinator's /api/v1/events/s3\n",
+                        t.name, t.job, t.bucket, t.prefix, t.suffix
+                    )
+                });
+                Ok(0)
+            })
+            .await
+        }
+        TriggerCommand::Delete { name, args } => {
+            with_cluster(&args.cluster, |client| async move {
+                client.delete_trigger(&name).await?;
+                println!("deleted trigger {name}");
+                Ok(0)
+            })
+            .await
+        }
+    }
+}
+
+/// `kiln triggers`: every trigger, its pending events, latest run and dead letters, and the
+/// event requests that could not be read.
+pub async fn triggers(args: CatalogArgs) -> Result<u8, Failure> {
+    with_cluster(&args.cluster, |client| async move {
+        let listed = client.triggers().await?;
+        print(args.output, &listed.triggers, |triggers| {
+            let mut text = format!(
+                "{:<24} {:<40} {:<24} {:>7} {}\n",
+                "NAME", "OBJECTS", "JOB", "PENDING", "LATEST RUN"
+            );
+            for t in triggers {
+                let latest = t
+                    .runs
+                    .last()
+                    .map(|r| {
+                        format!(
+                            "{} job {} ({} object(s))",
+                            time(r.started_at_ms),
+                            r.job_id,
+                            r.events
+                        )
+                    })
+                    .unwrap_or_default();
+                text.push_str(&format!(
+                    "{:<24} {:<40} {:<24} {:>7} {}\n",
+                    t.name,
+                    format!("s3://{}/{}*{}", t.bucket, t.prefix, t.suffix),
+                    t.job,
+                    t.pending,
+                    latest
+                ));
+                for letter in &t.dead_letters {
+                    text.push_str(&format!(
+                        "  dead letter {}: {} ({})\n",
+                        time(letter.at_ms),
+                        letter.event,
+                        letter.reason
+                    ));
+                }
+            }
+            for letter in &listed.rejected {
+                text.push_str(&format!(
+                    "rejected request {}: {}\n",
+                    time(letter.at_ms),
+                    letter.reason
+                ));
+            }
+            text
+        });
+        Ok(0)
+    })
+    .await
 }
 
 /// A job file as a definition: its text, and the directory its relative paths start from.

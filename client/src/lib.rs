@@ -54,6 +54,7 @@ use kiln_core::flight::{FlightClients, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_proto::v1::catalog_service_client::CatalogServiceClient;
 use kiln_proto::v1::job_service_client::JobServiceClient;
 use kiln_proto::v1::schedule_service_client::ScheduleServiceClient;
+use kiln_proto::v1::trigger_service_client::TriggerServiceClient;
 use tonic::transport::{Channel, Endpoint};
 
 /// How long a call keeps retrying while coordinators fail over.
@@ -106,6 +107,7 @@ struct Connection {
     jobs: JobServiceClient<AuthChannel>,
     catalog: CatalogServiceClient<AuthChannel>,
     schedules: ScheduleServiceClient<AuthChannel>,
+    triggers: TriggerServiceClient<AuthChannel>,
 }
 
 impl Connection {
@@ -119,7 +121,10 @@ impl Connection {
             catalog: CatalogServiceClient::new(channel.clone())
                 .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
                 .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE),
-            schedules: ScheduleServiceClient::new(channel)
+            schedules: ScheduleServiceClient::new(channel.clone())
+                .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE),
+            triggers: TriggerServiceClient::new(channel)
                 .max_decoding_message_size(DEFAULT_MAX_MESSAGE_SIZE)
                 .max_encoding_message_size(DEFAULT_MAX_MESSAGE_SIZE),
         }
@@ -211,6 +216,15 @@ impl Coordinators {
         Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
     {
         self.call_on(|c| call(c.schedules)).await
+    }
+
+    /// Makes a trigger call on the leader, following it across a failover.
+    async fn call_triggers<T, F, Fut>(&self, call: F) -> Result<T>
+    where
+        F: Fn(TriggerServiceClient<AuthChannel>) -> Fut,
+        Fut: Future<Output = std::result::Result<tonic::Response<T>, tonic::Status>>,
+    {
+        self.call_on(|c| call(c.triggers)).await
     }
 
     async fn call_on<T, F, Fut>(&self, call: F) -> Result<T>

@@ -1,5 +1,6 @@
-//! The stored-job and schedule calls of [`Client`]: keep a job file under a name, start it
-//! by name, and run it on a cron schedule; the leading coordinator serves and fires them.
+//! The stored-job, schedule and trigger calls of [`Client`]: keep a job file under a name,
+//! start it by name, run it on a cron schedule or when objects land in a bucket; the
+//! leading coordinator serves and fires them.
 
 use std::collections::HashMap;
 
@@ -129,5 +130,40 @@ impl Client {
                 async move { c.suspend_schedule(request).await }
             })
             .await
+    }
+
+    /// Creates or replaces an object-created trigger.
+    pub async fn put_trigger(&self, trigger: proto::Trigger) -> Result<proto::Trigger> {
+        let request = proto::PutTriggerRequest {
+            trigger: Some(trigger),
+        };
+        self.coordinators
+            .call_triggers(|mut c| {
+                let request = request.clone();
+                async move { c.put_trigger(request).await }
+            })
+            .await
+    }
+
+    /// Every trigger (with its pending events, runs and dead letters) and the event
+    /// requests the cluster could not read.
+    pub async fn triggers(&self) -> Result<proto::ListTriggersResponse> {
+        self.coordinators
+            .call_triggers(
+                |mut c| async move { c.list_triggers(proto::ListTriggersRequest {}).await },
+            )
+            .await
+    }
+
+    /// Deletes trigger `name` and its pending events.
+    pub async fn delete_trigger(&self, name: &str) -> Result<()> {
+        let request = proto::DeleteTriggerRequest { name: name.into() };
+        self.coordinators
+            .call_triggers(|mut c| {
+                let request = request.clone();
+                async move { c.delete_trigger(request).await }
+            })
+            .await?;
+        Ok(())
     }
 }

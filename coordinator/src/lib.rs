@@ -30,6 +30,7 @@ pub mod scheduler;
 pub mod schedules;
 pub mod stages;
 pub mod statement_size;
+pub mod triggers;
 
 pub use config::CoordinatorConfig;
 pub use error::{CoordinatorError, Result};
@@ -45,9 +46,10 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tonic::service::interceptor::InterceptedService;
 
-use crate::api::{CatalogApi, JobApi, ScheduleApi, SchedulerApi};
+use crate::api::{CatalogApi, JobApi, ScheduleApi, SchedulerApi, TriggerApi};
 use crate::scheduler::Scheduler;
 use crate::schedules::Schedules;
+use crate::triggers::Triggers;
 
 /// A running coordinator.
 pub struct Coordinator {
@@ -58,6 +60,8 @@ pub struct Coordinator {
     ticker: JoinHandle<()>,
     /// Fires the schedules' ticks while this coordinator leads.
     firing: JoinHandle<()>,
+    /// Starts the triggers' batches while this coordinator leads.
+    trigger_firing: JoinHandle<()>,
     stop_leading: watch::Sender<bool>,
     elections: JoinHandle<()>,
     /// `https` when serving TLS, else `http`.
@@ -105,18 +109,6 @@ impl Coordinator {
             None => None,
         };
         let scheduler = Scheduler::new(config, Arc::clone(&store));
-        let http = match http {
-            Some((host, port, tokens)) => {
-                let routes = http::routes(Arc::clone(&scheduler), Arc::clone(&store), &tokens);
-                let io = |source| CoordinatorError::Io {
-                    context: format!("binding the HTTP port {host}:{port}"),
-                    source,
-                };
-                let listener = TcpListener::bind((host.as_str(), port)).await.map_err(io)?;
-                Some(HttpServer::start(listener, routes).map_err(io)?)
-            }
-            None => None,
-        };
         let jobs =
             pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
                 .max_decoding_message_size(max)
@@ -137,11 +129,39 @@ impl Coordinator {
         )
         .max_decoding_message_size(max)
         .max_encoding_message_size(max);
+        let triggers = Triggers::new(
+            Arc::clone(&scheduler),
+            Arc::clone(&schedules),
+            Arc::clone(&store),
+        );
+        let trigger_api = pb::trigger_service_server::TriggerServiceServer::new(TriggerApi::new(
+            Arc::clone(&triggers),
+        ))
+        .max_decoding_message_size(max)
+        .max_encoding_message_size(max);
+        let http = match http {
+            Some((host, port, tokens)) => {
+                let routes = http::routes(
+                    Arc::clone(&scheduler),
+                    Arc::clone(&store),
+                    Arc::clone(&triggers),
+                    &tokens,
+                );
+                let io = |source| CoordinatorError::Io {
+                    context: format!("binding the HTTP port {host}:{port}"),
+                    source,
+                };
+                let listener = TcpListener::bind((host.as_str(), port)).await.map_err(io)?;
+                Some(HttpServer::start(listener, routes).map_err(io)?)
+            }
+            None => None,
+        };
         let (stop, stopped) = oneshot::channel::<()>();
         let router = server
             .add_service(InterceptedService::new(jobs, clients.clone()))
             .add_service(InterceptedService::new(catalog, clients.clone()))
-            .add_service(InterceptedService::new(schedule_api, clients))
+            .add_service(InterceptedService::new(schedule_api, clients.clone()))
+            .add_service(InterceptedService::new(trigger_api, clients))
             // What executors call: registering, heartbeats, task status, draining.
             .add_service(InterceptedService::new(executors, members_only));
         let server = tokio::spawn(async move {
@@ -157,6 +177,7 @@ impl Coordinator {
         });
         let ticker = tokio::spawn(Arc::clone(&scheduler).tick_loop());
         let firing = tokio::spawn(schedules.fire_forever());
+        let trigger_firing = tokio::spawn(triggers.fire_forever());
         let (stop_leading, stopped_leading) = watch::channel(false);
         let elections = tokio::spawn(run_for_leader(
             Arc::clone(&scheduler),
@@ -173,6 +194,7 @@ impl Coordinator {
             server,
             ticker,
             firing,
+            trigger_firing,
             stop_leading,
             elections,
             scheme,
@@ -218,6 +240,7 @@ impl Coordinator {
         }
         self.ticker.abort();
         self.firing.abort();
+        self.trigger_firing.abort();
         tracing::info!("coordinator stopped");
     }
 }

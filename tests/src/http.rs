@@ -7,12 +7,15 @@ use std::process::Command;
 
 use crate::s3::{INSTALL_HINT, tools_python};
 
-/// Fetches a URL (with `KILN_TEST_BEARER` as the bearer token when set) and prints the status
-/// on the first line, then the body; with `parse`, the body must be OpenMetrics text and
-/// each sample is printed as a JSON line instead.
+/// Fetches a URL (with `KILN_TEST_BEARER` as the bearer token when set; with `post`, POSTing
+/// stdin as JSON) and prints the status on the first line, then the body; with `parse`, the
+/// body must be OpenMetrics text and each sample is printed as a JSON line instead.
 const CLIENT: &str = r#"
 import json, os, sys, urllib.error, urllib.request
-request = urllib.request.Request(sys.argv[1])
+data = sys.stdin.buffer.read() if sys.argv[2] == "post" else None
+request = urllib.request.Request(sys.argv[1], data=data)
+if data is not None:
+    request.add_header("Content-Type", "application/json")
 if os.environ.get("KILN_TEST_BEARER"):
     request.add_header("Authorization", "Bearer " + os.environ["KILN_TEST_BEARER"])
 try:
@@ -30,7 +33,8 @@ else:
     sys.stdout.write(body)
 "#;
 
-fn run(url: &str, token: Option<&str>, mode: &str) -> (u16, String) {
+fn run(url: &str, token: Option<&str>, mode: &str, body: &[u8]) -> (u16, String) {
+    use std::io::Write;
     let python = tools_python();
     let mut command = Command::new(&python);
     command.args(["-c", CLIENT, url, mode]);
@@ -38,9 +42,19 @@ fn run(url: &str, token: Option<&str>, mode: &str) -> (u16, String) {
         Some(token) => command.env("KILN_TEST_BEARER", token),
         None => command.env_remove("KILN_TEST_BEARER"),
     };
-    let output = command
-        .output()
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("running {}: {e}; {INSTALL_HINT}", python.display()));
+    child
+        .stdin
+        .take()
+        .expect("a stdin")
+        .write_all(body)
+        .expect("writing the request body");
+    let output = child.wait_with_output().expect("the client's output");
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     assert!(
         output.status.success(),
@@ -56,7 +70,12 @@ fn run(url: &str, token: Option<&str>, mode: &str) -> (u16, String) {
 
 /// `GET url`, with `token` as the bearer token: the status and the body.
 pub fn get(url: &str, token: Option<&str>) -> (u16, String) {
-    run(url, token, "text")
+    run(url, token, "text", b"")
+}
+
+/// `POST url` with the JSON `body`, with `token` as the bearer token: the status and body.
+pub fn post(url: &str, token: Option<&str>, body: &str) -> (u16, String) {
+    run(url, token, "post", body.as_bytes())
 }
 
 /// One sample of a metric: its name (with `_total`, `_bucket`, ... suffixes), labels and value.
@@ -70,7 +89,7 @@ pub struct Sample {
 /// Scrapes `url` (a `/metrics` endpoint) with `token` and parses it with a real Prometheus
 /// parser; panics unless it answers 200 with valid OpenMetrics text.
 pub fn scrape(url: &str, token: Option<&str>) -> Vec<Sample> {
-    let (status, body) = run(url, token, "parse");
+    let (status, body) = run(url, token, "parse", b"");
     assert_eq!(status, 200, "GET {url}: {body}");
     body.lines()
         .map(|line| {

@@ -58,8 +58,8 @@ pub struct Schedules {
     changed: Notify,
 }
 
-/// Names of definitions and schedules: they are keys, and appear in request ids.
-fn check_name(what: &'static str, name: &str) -> Result<()> {
+/// Names of definitions, schedules and triggers: they are keys, and appear in request ids.
+pub(crate) fn check_name(what: &'static str, name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
@@ -203,7 +203,8 @@ impl Schedules {
         self.start(name, &params, request_id).await
     }
 
-    async fn start(
+    /// Starts definition `name` with `params` (Kiln's run values included).
+    pub(crate) async fn start(
         &self,
         name: &str,
         params: &HashMap<String, String>,
@@ -394,7 +395,12 @@ fn spec_of(
     Ok(spec)
 }
 
-fn decode<M: Message + Default>(kind: &'static str, name: &str, bytes: &[u8]) -> Result<M> {
+/// Decodes a stored record of `kind` named `name`.
+pub(crate) fn decode<M: Message + Default>(
+    kind: &'static str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<M> {
     M::decode(bytes).map_err(|source| {
         ScheduleError::Corrupt {
             kind,

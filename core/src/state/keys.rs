@@ -50,6 +50,24 @@ pub fn schedule(name: &str) -> String {
     format!("{SCHEDULES}{name}")
 }
 
+/// Prefix of object-created triggers, one key per name.
+pub const TRIGGERS: &str = "triggers/";
+
+/// The key of one trigger.
+pub fn trigger(name: &str) -> String {
+    format!("{TRIGGERS}{name}")
+}
+
+/// Prefix of a trigger's events waiting for their batch: `trigger-pending/NAME/EVENT`.
+pub const TRIGGER_PENDING: &str = "trigger-pending/";
+
+/// Prefix of a trigger's handled events, kept a while so a redelivered one is known:
+/// `trigger-seen/NAME/EVENT`.
+pub const TRIGGER_SEEN: &str = "trigger-seen/";
+
+/// The key of requests to the event endpoint that could not be read (a bounded list).
+pub const TRIGGER_REJECTED: &str = "trigger-rejected";
+
 /// The prefixes of what outlives any process even in the embedded default, which keeps
 /// them in its state file: what a user defines, as opposed to what a running cluster is doing.
-pub const DURABLE: &[&str] = &[CATALOG, DEFINITIONS, SCHEDULES];
+pub const DURABLE: &[&str] = &[CATALOG, DEFINITIONS, SCHEDULES, TRIGGERS];

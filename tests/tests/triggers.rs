@@ -1,0 +1,199 @@
+//! Object-created triggers on a real cluster: S3 event notifications posted to the
+//! coordinator's HTTP endpoint (through Python's urllib, as any sender would) start a stored
+//! job with the object's key intact; a redelivered event starts nothing; a burst is cut into
+//! batches covering every key once; a malformed body is refused with its reason and kept.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use kiln_client::{Client, proto};
+use kiln_tests::TestCluster;
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::http::post;
+
+const TOKEN: &str = "kiln-trigger-test-token";
+
+/// An S3 notification of `keys` (given URL-encoded, as S3 sends them) created in `bucket`.
+fn notification(bucket: &str, keys: &[String]) -> String {
+    let records: Vec<serde_json::Value> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            serde_json::json!({
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "bucket": {"name": bucket},
+                    "object": {"key": key, "size": 10, "eTag": format!("etag-{i}"),
+                               "sequencer": format!("{i:016X}")}
+                }
+            })
+        })
+        .collect();
+    serde_json::json!({ "Records": records }).to_string()
+}
+
+/// The jobs a stored job `definition` started, waiting up to `patience` until there are
+/// `count`.
+async fn started_jobs(
+    client: &Client,
+    definition: &str,
+    count: usize,
+    patience: Duration,
+) -> Vec<proto::JobStatus> {
+    let deadline = Instant::now() + patience;
+    loop {
+        let jobs: Vec<proto::JobStatus> = client
+            .list(None, 0)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.labels.get("kiln.definition").map(String::as_str) == Some(definition))
+            .collect();
+        if jobs.len() >= count || Instant::now() > deadline {
+            return jobs;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn definition(name: &str, sql: &str) -> proto::JobDefinition {
+    proto::JobDefinition {
+        name: name.into(),
+        toml: format!("name = \"{name}\"\n[[step]]\nname = \"q\"\nsql = \"{sql}\"\n"),
+        base_dir: "/".into(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_events_start_stored_jobs_once_each_in_batches() {
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        slots: 4,
+        token: Some(TOKEN.into()),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let url = format!("{}/api/v1/events/s3", cluster.coordinator_http_url(0));
+    client
+        .put_definition(
+            definition("ingest", "SELECT '${kiln.key}' AS key"),
+            true,
+            false,
+        )
+        .await
+        .unwrap();
+    client
+        .put_trigger(proto::Trigger {
+            name: "taxi".into(),
+            bucket: "taxi-lake".into(),
+            prefix: "raw/".into(),
+            suffix: ".csv".into(),
+            job: "ingest".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    // The token is required.
+    let event = notification(
+        "taxi-lake",
+        &["raw/dt%3D2024-01-01/it%27s+here/%C3%BC.csv".into()],
+    );
+    assert_eq!(post(&url, None, &event).0, 401);
+
+    // One event: one job, whose SQL got the decoded key intact.
+    let (status, body) = post(&url, Some(TOKEN), &event);
+    assert_eq!(status, 200, "{body}");
+    let receipt: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(receipt["accepted"], 1, "{receipt}");
+    let jobs = started_jobs(&client, "ingest", 1, Duration::from_secs(30)).await;
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    let done = client.wait(&jobs[0].job_id).await.unwrap();
+    let batches: Vec<_> = client.results(&done).unwrap().try_collect().await.unwrap();
+    let key = arrow::util::display::array_value_to_string(batches[0].column(0), 0).unwrap();
+    assert_eq!(key, "raw/dt=2024-01-01/it's here/ü.csv");
+
+    // Redelivered: recognised, and nothing more starts.
+    let (status, body) = post(&url, Some(TOKEN), &event);
+    assert_eq!(status, 200, "{body}");
+    let receipt: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (receipt["accepted"].as_u64(), receipt["duplicates"].as_u64()),
+        (Some(0), Some(1))
+    );
+    // Objects the trigger does not want start nothing either.
+    let other = notification(
+        "taxi-lake",
+        &["raw/readme.txt".into(), "other/x.csv".into()],
+    );
+    let receipt: serde_json::Value =
+        serde_json::from_str(&post(&url, Some(TOKEN), &other).1).unwrap();
+    assert_eq!(receipt["unmatched"], 2, "{receipt}");
+    let more = started_jobs(&client, "ingest", 2, Duration::from_secs(1)).await;
+    assert_eq!(more.len(), 1, "{more:?}");
+
+    // A malformed body: 400 with the reason, kept among the rejected requests, nothing starts.
+    let (status, body) = post(
+        &url,
+        Some(TOKEN),
+        r#"{"Records":[{"eventName":"ObjectCreated:Put"}]}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("Records[0]") && body.contains("s3"), "{body}");
+    let listed = client.triggers().await.unwrap();
+    assert!(
+        listed
+            .rejected
+            .iter()
+            .any(|r| r.reason.contains("Records[0]")),
+        "{:?}",
+        listed.rejected
+    );
+
+    // A burst of 1,000 objects with batches of 100: ten runs, every key in exactly one.
+    client
+        .put_definition(
+            definition(
+                "batch",
+                "SELECT ${kiln.event_count} AS n, '${kiln.keys}' AS keys",
+            ),
+            true,
+            false,
+        )
+        .await
+        .unwrap();
+    client
+        .put_trigger(proto::Trigger {
+            name: "burst".into(),
+            bucket: "burst".into(),
+            job: "batch".into(),
+            batch_size: 100,
+            batch_window_secs: 600,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let keys: Vec<String> = (0..1000).map(|i| format!("in/part-{i:04}.json")).collect();
+    let (status, body) = post(&url, Some(TOKEN), &notification("burst", &keys));
+    assert_eq!(status, 200, "{body}");
+    let runs = started_jobs(&client, "batch", 10, Duration::from_secs(30)).await;
+    assert_eq!(runs.len(), 10, "{runs:?}");
+    let mut covered: Vec<String> = vec![];
+    for run in &runs {
+        assert_eq!(run.labels["param.kiln.event_count"], "100");
+        let batch: Vec<String> = serde_json::from_str(&run.labels["param.kiln.keys"]).unwrap();
+        covered.extend(batch);
+    }
+    let distinct: BTreeSet<&String> = covered.iter().collect();
+    assert_eq!(covered.len(), 1000, "a key ran twice or was lost");
+    assert_eq!(distinct.len(), 1000);
+    assert_eq!(distinct, keys.iter().collect::<BTreeSet<_>>());
+    let burst = client.triggers().await.unwrap();
+    let burst = burst.triggers.iter().find(|t| t.name == "burst").unwrap();
+    assert_eq!((burst.pending, burst.runs.len()), (0, 10), "{burst:?}");
+}
