@@ -14,6 +14,8 @@
 //! - `kiln-bench crawl` crawls many small objects in 1,000 partitions on a real S3 server,
 //!   recrawls after 1% new objects, and plans a pruned query on 100,000 partitions, against a
 //!   bare object_store listing.
+//! - `kiln-bench triggers` times an S3 event until its job runs, and a cron tick until its
+//!   job's first task launched, with 1,000 schedules defined.
 //! - `kiln-bench logs` parses combined-format access logs to Parquet: built-in parser on one
 //!   and all cores, as a Kiln job, and a regex baseline.
 
@@ -24,6 +26,7 @@ mod load;
 mod logs;
 mod state;
 mod tpch;
+mod triggers;
 
 use std::path::PathBuf;
 
@@ -137,6 +140,18 @@ enum Command {
         #[arg(long, default_value = "bench/results/latency.md")]
         out: PathBuf,
     },
+    /// S3 event -> job RUNNING and cron tick -> first task, with 1,000 schedules defined.
+    Triggers {
+        /// Events posted, one at a time.
+        #[arg(long, default_value_t = 100)]
+        events: usize,
+        /// Ticks of the one-second schedule.
+        #[arg(long, default_value_t = 60)]
+        ticks: usize,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/triggers.md")]
+        out: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -175,6 +190,7 @@ async fn main() {
             load::run(rows, kiln, &data_dir, &out).await
         }
         Command::Latency { runs, out } => latency::run(runs, &out).await,
+        Command::Triggers { events, ticks, out } => triggers::run(events, ticks, &out).await,
         Command::Crawl { per_partition, out } => crawl::run(per_partition, &out).await,
         Command::State { runs, out } => state::run(runs, &out).await,
         Command::Logs { mb, data_dir, out } => logs::run(mb, &data_dir, &out).await,
