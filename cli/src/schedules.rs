@@ -150,6 +150,13 @@ pub enum TriggerCommand {
         /// A parameter of every run, NAME=VALUE (repeatable).
         #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
         params: Vec<(String, String)>,
+        /// For stores that send no notifications: list the bucket (or this location, e.g.
+        /// file:///data/landing/) every N seconds and take new objects as created events.
+        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+        watch_every: u32,
+        /// The location --watch-every lists (default: s3://BUCKET/).
+        #[arg(long, default_value = "")]
+        watch: String,
         #[command(flatten)]
         args: CatalogArgs,
     },
@@ -173,9 +180,13 @@ pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
             batch_size,
             batch_window_secs,
             params,
+            watch_every,
+            watch,
             args,
         } => {
             let trigger = proto::Trigger {
+                watch,
+                watch_interval_secs: watch_every,
                 name,
                 job,
                 bucket,

@@ -197,3 +197,58 @@ async fn s3_events_start_stored_jobs_once_each_in_batches() {
     let burst = burst.triggers.iter().find(|t| t.name == "burst").unwrap();
     assert_eq!((burst.pending, burst.runs.len()), (0, 10), "{burst:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watched_bucket_starts_jobs_for_objects_that_land_without_notifications() {
+    let s3 = kiln_tests::s3::S3Server::start();
+    s3.create_bucket("landing");
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        env: s3.env(),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    client
+        .put_definition(
+            definition("landed", "SELECT '${kiln.key}' AS key"),
+            true,
+            false,
+        )
+        .await
+        .unwrap();
+    client
+        .put_trigger(proto::Trigger {
+            name: "landing".into(),
+            bucket: "landing".into(),
+            prefix: "in/".into(),
+            job: "landed".into(),
+            watch_interval_secs: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rows.csv");
+    std::fs::write(&file, "a,b\n1,2\n").unwrap();
+    // Uploaded with an independent S3 client; one is outside the trigger's prefix.
+    s3.put_file("landing", "in/it's here ü.csv", &file);
+    s3.put_file("landing", "elsewhere/x.csv", &file);
+    let jobs = started_jobs(&client, "landed", 1, Duration::from_secs(30)).await;
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    let done = client.wait(&jobs[0].job_id).await.unwrap();
+    let batches: Vec<_> = client.results(&done).unwrap().try_collect().await.unwrap();
+    let key = arrow::util::display::array_value_to_string(batches[0].column(0), 0).unwrap();
+    assert_eq!(key, "in/it's here ü.csv");
+    // Later listings see the same object again and start nothing; a new one starts a run.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    assert_eq!(
+        started_jobs(&client, "landed", 2, Duration::ZERO)
+            .await
+            .len(),
+        1
+    );
+    s3.put_file("landing", "in/second.csv", &file);
+    let jobs = started_jobs(&client, "landed", 2, Duration::from_secs(30)).await;
+    assert_eq!(jobs.len(), 2, "{jobs:?}");
+}

@@ -47,6 +47,9 @@ impl Triggers {
     async fn fire_due(&self, board: &mut Board, fence: &Fence) -> Duration {
         let now = now_ms();
         let mut next = now + MAX_SLEEP.as_millis() as u64;
+        if let Some(listing) = self.watch_due(board, fence).await {
+            next = next.min(listing);
+        }
         let names: Vec<String> = board.triggers.keys().cloned().collect();
         for name in names {
             loop {

@@ -13,6 +13,7 @@
 
 mod events;
 mod firing;
+mod watch;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -52,6 +53,8 @@ struct Board {
     rejected: Vec<pb::DeadLetter>,
     /// When handled events were last forgotten.
     pruned_at_ms: u64,
+    /// When each watching trigger last listed its location.
+    listed_at_ms: BTreeMap<String, u64>,
 }
 
 /// What a posted notification did.
@@ -214,10 +217,14 @@ impl Triggers {
         }
         trigger.batch_size = trigger.batch_size.max(1);
         trigger.pending = 0;
-        trigger.in_flight = board
-            .triggers
-            .get(&trigger.name)
-            .and_then(|t| t.in_flight.clone());
+        if let Some(existing) = board.triggers.get(&trigger.name) {
+            trigger.in_flight = existing.in_flight.clone();
+            trigger.watched_until_ms = existing.watched_until_ms;
+        } else {
+            // A new watcher takes objects modified from now on (and in the few minutes of
+            // clock skew before), not what the location held long before.
+            trigger.watched_until_ms = now_ms();
+        }
         self.store
             .put(
                 &keys::trigger(&trigger.name),
@@ -306,9 +313,7 @@ impl Triggers {
             ignored: notification.ignored,
             ..Receipt::default()
         };
-        let now = now_ms();
-        let mut puts = vec![];
-        let mut kept: Vec<(String, Pending)> = vec![];
+        let mut wanted = vec![];
         for object in notification.created {
             let wanting: Vec<String> = board
                 .triggers
@@ -324,40 +329,63 @@ impl Triggers {
             if wanting.is_empty() {
                 receipt.unmatched += 1;
             }
-            for name in wanting {
-                let event = pb::ObjectEvent {
-                    bucket: object.bucket.clone(),
-                    key: object.key.clone(),
-                    etag: object.etag.clone(),
-                    sequencer: object.sequencer.clone(),
-                    received_at_ms: now,
-                    job_id: String::new(),
-                };
-                let id = event_id(&event);
-                let known = board.seen.get(&name).is_some_and(|s| s.contains_key(&id))
-                    || board
-                        .pending
-                        .get(&name)
-                        .is_some_and(|p| p.iter().any(|(i, _)| *i == id))
-                    || kept.iter().any(|(n, (i, _))| *n == name && *i == id);
-                if known {
-                    receipt.duplicates += 1;
-                    continue;
-                }
-                puts.push((pending_key(&name, &id), event.encode_to_vec()));
-                kept.push((name, (id, event)));
-                receipt.accepted += 1;
+            wanted.extend(wanting.into_iter().map(|name| (name, object.clone())));
+        }
+        let (accepted, duplicates) = self
+            .keep(&mut board, &fence, wanted)
+            .await
+            .map_err(|e| Refusal::Unavailable(e.to_string()))?;
+        receipt.accepted = accepted;
+        receipt.duplicates = duplicates;
+        drop(board);
+        if receipt.accepted > 0 {
+            self.changed.notify_one();
+        }
+        Ok(receipt)
+    }
+
+    /// Keeps each (trigger, object) as a pending event unless the trigger has it already;
+    /// returns how many were kept and how many were known.
+    async fn keep(
+        &self,
+        board: &mut Board,
+        fence: &Fence,
+        wanted: Vec<(String, events::CreatedObject)>,
+    ) -> Result<(usize, usize)> {
+        let now = now_ms();
+        let (mut accepted, mut duplicates) = (0, 0);
+        let mut puts = vec![];
+        let mut kept: Vec<(String, Pending)> = vec![];
+        for (name, object) in wanted {
+            let event = pb::ObjectEvent {
+                bucket: object.bucket,
+                key: object.key,
+                etag: object.etag,
+                sequencer: object.sequencer,
+                received_at_ms: now,
+                job_id: String::new(),
+            };
+            let id = event_id(&event);
+            let known = board.seen.get(&name).is_some_and(|s| s.contains_key(&id))
+                || board
+                    .pending
+                    .get(&name)
+                    .is_some_and(|p| p.iter().any(|(i, _)| *i == id))
+                || kept.iter().any(|(n, (i, _))| *n == name && *i == id);
+            if known {
+                duplicates += 1;
+                continue;
             }
+            puts.push((pending_key(&name, &id), event.encode_to_vec()));
+            kept.push((name, (id, event)));
+            accepted += 1;
         }
         for chunk in puts.chunks(WRITES_PER_BATCH) {
             let batch = Batch {
                 puts: chunk.to_vec(),
                 deletes: vec![],
             };
-            self.store
-                .apply(batch, Some(&fence))
-                .await
-                .map_err(|e| Refusal::Unavailable(e.to_string()))?;
+            self.store.apply(batch, Some(fence)).await?;
         }
         for (name, pending) in kept {
             board.pending.entry(name).or_default().push(pending);
@@ -365,11 +393,7 @@ impl Triggers {
         for events in board.pending.values_mut() {
             sort_pending(events);
         }
-        drop(board);
-        if receipt.accepted > 0 {
-            self.changed.notify_one();
-        }
-        Ok(receipt)
+        Ok((accepted, duplicates))
     }
 }
 
