@@ -67,16 +67,20 @@ pub enum Missed {
 /// What `kiln schedule` does.
 #[derive(Debug, clap::Subcommand)]
 pub enum ScheduleCommand {
-    /// Run a stored job on a cron schedule (replacing the schedule of that name, if any,
-    /// with its history kept).
+    /// Run a stored job or a crawler on a cron schedule (replacing the schedule of that
+    /// name, if any, with its history kept).
+    #[command(group(clap::ArgGroup::new("target").required(true)))]
     Create {
         name: String,
         /// 5 fields (minute hour day month weekday), 6 with seconds first, 7 with a year.
         #[arg(long)]
         cron: String,
-        /// The stored job it starts.
-        #[arg(long)]
-        job: String,
+        /// The stored job it starts...
+        #[arg(long, group = "target")]
+        job: Option<String>,
+        /// ...or the crawler it runs.
+        #[arg(long, group = "target")]
+        crawler: Option<String>,
         /// An IANA time zone for the cron fields (default UTC).
         #[arg(long, default_value = "")]
         time_zone: String,
@@ -125,14 +129,20 @@ pub enum ScheduleCommand {
 /// What `kiln trigger` does.
 #[derive(Debug, clap::Subcommand)]
 pub enum TriggerCommand {
-    /// Start a stored job when objects are created in a bucket (S3 event notifications
-    /// posted to the coordinator's /api/v1/events/s3); replaces a trigger of that name.
+    /// Start a stored job or a crawler when objects are created in a bucket (S3 event
+    /// notifications posted to the coordinator's /api/v1/events/s3); replaces a trigger of
+    /// that name.
+    #[command(group(clap::ArgGroup::new("target").required(true)))]
     Create {
         name: String,
         /// The stored job it starts; it gets `${kiln.bucket}`, `${kiln.key}`, `${kiln.keys}`
-        /// (a JSON array) and `${kiln.event_count}`.
-        #[arg(long)]
-        job: String,
+        /// (a JSON array) and `${kiln.event_count}`...
+        #[arg(long, group = "target")]
+        job: Option<String>,
+        /// ...or the crawler it runs (once at a time; objects that land meanwhile wait for
+        /// the next crawl).
+        #[arg(long, group = "target")]
+        crawler: Option<String>,
         #[arg(long)]
         bucket: String,
         /// Keys must start with this...
@@ -174,6 +184,7 @@ pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
         TriggerCommand::Create {
             name,
             job,
+            crawler,
             bucket,
             prefix,
             suffix,
@@ -188,7 +199,8 @@ pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
                 watch,
                 watch_interval_secs: watch_every,
                 name,
-                job,
+                job: job.unwrap_or_default(),
+                crawler: crawler.unwrap_or_default(),
                 bucket,
                 prefix,
                 suffix,
@@ -203,7 +215,11 @@ pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
                     format!(
                         "trigger {} starts {} for s3://{}/{}*{}; post S3 event notifications to \
                          the coordinator's /api/v1/events/s3\n",
-                        t.name, t.job, t.bucket, t.prefix, t.suffix
+                        t.name,
+                        target(&t.job, &t.crawler),
+                        t.bucket,
+                        t.prefix,
+                        t.suffix
                     )
                 });
                 Ok(0)
@@ -248,7 +264,7 @@ pub async fn triggers(args: CatalogArgs) -> Result<u8, Failure> {
                     "{:<24} {:<40} {:<24} {:>7} {}\n",
                     t.name,
                     format!("s3://{}/{}*{}", t.bucket, t.prefix, t.suffix),
-                    t.job,
+                    target(&t.job, &t.crawler),
                     t.pending,
                     latest
                 ));
@@ -388,6 +404,7 @@ pub async fn schedule(command: ScheduleCommand) -> Result<u8, Failure> {
             name,
             cron,
             job,
+            crawler,
             time_zone,
             params,
             concurrency,
@@ -399,7 +416,8 @@ pub async fn schedule(command: ScheduleCommand) -> Result<u8, Failure> {
                 name,
                 cron,
                 time_zone,
-                job,
+                job: job.unwrap_or_default(),
+                crawler: crawler.unwrap_or_default(),
                 params: params.into_iter().collect(),
                 concurrency: match concurrency {
                     Concurrency::Forbid => proto::ConcurrencyPolicy::Forbid,
@@ -420,7 +438,7 @@ pub async fn schedule(command: ScheduleCommand) -> Result<u8, Failure> {
                     format!(
                         "schedule {} runs {}; next at {}\n",
                         s.name,
-                        s.job,
+                        target(&s.job, &s.crawler),
                         time(s.next_tick_ms)
                     )
                 });
@@ -488,7 +506,7 @@ pub async fn list(args: CatalogArgs) -> Result<u8, Failure> {
                     } else {
                         &s.time_zone
                     },
-                    s.job,
+                    target(&s.job, &s.crawler),
                     next,
                     s.runs.last().map(run_text).unwrap_or_default()
                 ));
@@ -511,9 +529,9 @@ async fn find(client: &Client, name: &str) -> Result<proto::Schedule, Failure> {
 
 fn schedule_text(s: &proto::Schedule) -> String {
     let mut text = format!(
-        "schedule {}: runs stored job {} at '{}' ({})\n",
+        "schedule {}: runs {} at '{}' ({})\n",
         s.name,
-        s.job,
+        target(&s.job, &s.crawler),
         s.cron,
         if s.time_zone.is_empty() {
             "UTC"
@@ -540,9 +558,20 @@ fn schedule_text(s: &proto::Schedule) -> String {
 }
 
 fn run_text(run: &proto::ScheduleRun) -> String {
-    match run.job_id.is_empty() {
-        false => format!("{} job {}", time(run.tick_ms), run.job_id),
-        true => format!("{} skipped: {}", time(run.tick_ms), run.skipped),
+    if !run.job_id.is_empty() {
+        format!("{} job {}", time(run.tick_ms), run.job_id)
+    } else if !run.crawler.is_empty() {
+        format!("{} crawler {} started", time(run.tick_ms), run.crawler)
+    } else {
+        format!("{} skipped: {}", time(run.tick_ms), run.skipped)
+    }
+}
+
+/// What a schedule or trigger runs, as a column of a listing.
+fn target(job: &str, crawler: &str) -> String {
+    match crawler {
+        "" => job.to_string(),
+        crawler => format!("crawler {crawler}"),
     }
 }
 

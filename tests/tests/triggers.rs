@@ -252,3 +252,92 @@ async fn a_watched_bucket_starts_jobs_for_objects_that_land_without_notification
     let jobs = started_jobs(&client, "landed", 2, Duration::from_secs(30)).await;
     assert_eq!(jobs.len(), 2, "{jobs:?}");
 }
+
+/// The tables of catalog database `database`, waiting up to 30 s until there are `count`.
+async fn tables(client: &Client, database: &str, count: usize) -> Vec<proto::CatalogTable> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let tables = client.tables(database).await.unwrap_or_default();
+        if tables.len() >= count || Instant::now() > deadline {
+            return tables;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_files_start_a_crawler_and_a_schedule_runs_one() {
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let lake = tempfile::tempdir().unwrap();
+    let landing = lake.path().join("trips");
+    std::fs::create_dir_all(landing.join("day=2024-01-01")).unwrap();
+    let crawler = |name: &str, database: &str| proto::Crawler {
+        name: name.into(),
+        database: database.into(),
+        targets: vec![format!("file://{}/", lake.path().display())],
+        ..Default::default()
+    };
+    client
+        .create_crawler(crawler("on-landing", "landed"), "test")
+        .await
+        .unwrap();
+    client
+        .put_trigger(proto::Trigger {
+            name: "lake".into(),
+            bucket: "local".into(),
+            crawler: "on-landing".into(),
+            watch: format!("file://{}/", lake.path().display()),
+            watch_interval_secs: 1,
+            suffix: ".csv".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    std::fs::write(
+        landing.join("day=2024-01-01/part-0.csv"),
+        "id,fare\n1,12.5\n2,7.25\n",
+    )
+    .unwrap();
+    // The file is found by the listing, the crawler runs, and the table is in the catalog.
+    let found = tables(&client, "landed", 1).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    let keys: Vec<&str> = found[0]
+        .partition_keys
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(keys, ["day"], "{found:?}");
+    let listed = client.triggers().await.unwrap();
+    let lake_trigger = listed.triggers.iter().find(|t| t.name == "lake").unwrap();
+    assert_eq!(lake_trigger.runs.last().unwrap().crawler, "on-landing");
+
+    // A schedule runs a crawler too.
+    client
+        .create_crawler(crawler("nightly", "scheduled"), "test")
+        .await
+        .unwrap();
+    client
+        .put_schedule(proto::Schedule {
+            name: "crawl-every-second".into(),
+            cron: "* * * * * *".into(),
+            crawler: "nightly".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(tables(&client, "scheduled", 1).await.len(), 1);
+    let schedule = client
+        .suspend_schedule("crawl-every-second", true)
+        .await
+        .unwrap();
+    assert!(
+        schedule.runs.iter().any(|r| r.crawler == "nightly"),
+        "{:?}",
+        schedule.runs
+    );
+}

@@ -138,6 +138,17 @@ impl Schedules {
             fired_at_ms: now_ms(),
             ..Default::default()
         };
+        if !schedule.crawler.is_empty() {
+            // A crawler runs at most once at a time, whatever the policy.
+            match self.start_crawl(&schedule.crawler).await {
+                Ok(true) => outcome.crawler = schedule.crawler.clone(),
+                Ok(false) => {
+                    outcome.skipped = format!("crawler {} is still running", schedule.crawler)
+                }
+                Err(error) => outcome.skipped = format!("the crawler could not start: {error}"),
+            }
+            return outcome;
+        }
         let policy = pb::ConcurrencyPolicy::try_from(schedule.concurrency).unwrap_or_default();
         if policy != pb::ConcurrencyPolicy::Allow
             && let Some(previous) = self.unfinished_run(schedule)

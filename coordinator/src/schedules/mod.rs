@@ -18,7 +18,7 @@ mod ticks;
 
 pub use error::ScheduleError;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -56,6 +56,8 @@ pub struct Schedules {
     timetable: Mutex<Timetable>,
     /// Wakes the firing loop when a schedule changes.
     changed: Notify,
+    /// Crawlers that schedules or triggers started and that still run.
+    crawling: Arc<std::sync::Mutex<HashSet<String>>>,
 }
 
 /// Names of definitions, schedules and triggers: they are keys, and appear in request ids.
@@ -87,6 +89,7 @@ impl Schedules {
             store,
             timetable: Mutex::new(Timetable::default()),
             changed: Notify::new(),
+            crawling: Arc::default(),
         })
     }
 
@@ -217,6 +220,67 @@ impl Schedules {
         Ok((job_id, definition.version))
     }
 
+    /// Starts crawler `name` in the background (on this leader's fenced catalog), unless it
+    /// runs already from a schedule or trigger; false when it does.
+    pub(crate) async fn start_crawl(&self, name: &str) -> Result<bool> {
+        let catalog = self.scheduler.catalog().await?;
+        let crawler = catalog.crawler(name).await?;
+        if !self
+            .crawling
+            .lock()
+            .expect("crawling lock")
+            .insert(name.to_string())
+        {
+            return Ok(false);
+        }
+        let state = self.scheduler.session_state();
+        let crawling = Arc::clone(&self.crawling);
+        let name = name.to_string();
+        tokio::spawn(async move {
+            match kiln_catalog::crawler::crawl(&catalog, &state, &crawler, false).await {
+                Ok(run) => {
+                    tracing::info!(crawler = %name, errors = run.errors.len(), "crawl ended")
+                }
+                Err(error) => tracing::warn!(crawler = %name, %error, "crawl failed"),
+            }
+            crawling.lock().expect("crawling lock").remove(&name);
+        });
+        Ok(true)
+    }
+
+    /// Whether crawler `name` runs now, started by a schedule or trigger.
+    pub(crate) fn is_crawling(&self, name: &str) -> bool {
+        self.crawling.lock().expect("crawling lock").contains(name)
+    }
+
+    /// Checks that `what` named `name` runs exactly one of a stored job and a crawler, and
+    /// that it exists.
+    pub(crate) async fn check_target(
+        &self,
+        what: &'static str,
+        name: &str,
+        job: &str,
+        crawler: &str,
+    ) -> Result<()> {
+        let invalid = |message: &str| ScheduleError::Invalid {
+            what,
+            name: name.to_string(),
+            message: message.to_string(),
+        };
+        match (job.is_empty(), crawler.is_empty()) {
+            (true, true) => Err(invalid("it names neither a stored job nor a crawler").into()),
+            (false, false) => {
+                Err(invalid("it names both a stored job and a crawler; pick one").into())
+            }
+            (false, true) => self.definition(job).await.map(drop),
+            (true, false) => {
+                let catalog = self.scheduler.catalog().await?;
+                catalog.crawler(crawler).await?;
+                Ok(())
+            }
+        }
+    }
+
     // Schedules --------------------------------------------------------------------------
 
     /// The timetable, loaded from the store if it was loaded under another leadership.
@@ -243,12 +307,8 @@ impl Schedules {
         let fence = self.scheduler.require_leader().await?;
         check_name("schedule", &schedule.name)?;
         Cron::parse(&schedule.name, &schedule.cron, &schedule.time_zone)?;
-        if schedule.job.is_empty() {
-            return Err(
-                ScheduleError::schedule(&schedule.name, "it names no job definition").into(),
-            );
-        }
-        self.definition(&schedule.job).await?;
+        self.check_target("schedule", &schedule.name, &schedule.job, &schedule.crawler)
+            .await?;
         if let Some(reserved) = schedule
             .params
             .keys()

@@ -76,7 +76,14 @@ impl Triggers {
                         let size = trigger.batch_size.max(1) as usize;
                         let window_ends =
                             oldest.received_at_ms + u64::from(trigger.batch_window_secs) * 1000;
-                        if trigger.suspended || (pending.len() < size && window_ends > now_ms()) {
+                        // A crawl under way may have listed before these objects landed:
+                        // they wait for the next one.
+                        let crawling = !trigger.crawler.is_empty()
+                            && self.schedules.is_crawling(&trigger.crawler);
+                        if trigger.suspended
+                            || crawling
+                            || (pending.len() < size && window_ends > now_ms())
+                        {
                             next = next.min(window_ends);
                             break;
                         }
@@ -167,11 +174,19 @@ impl Triggers {
             format!("{RUN_VALUE_PREFIX}event_count"),
             batch.len().to_string(),
         );
-        let job_id = match self
-            .schedules
-            .start(&trigger.job, &params, request_id)
-            .await
-        {
+        let started = match trigger.crawler.as_str() {
+            "" => {
+                self.schedules
+                    .start(&trigger.job, &params, request_id)
+                    .await
+            }
+            crawler => self
+                .schedules
+                .start_crawl(crawler)
+                .await
+                .map(|_| (String::new(), 0)),
+        };
+        let job_id = match started {
             Ok((job_id, _)) => {
                 tracing::info!(trigger = %name, %job_id, events = batch.len(), "trigger fired");
                 keep_last(
@@ -181,6 +196,7 @@ impl Triggers {
                         job_id: job_id.clone(),
                         events: batch.len() as u32,
                         first_key: first.key.clone(),
+                        crawler: trigger.crawler.clone(),
                     },
                     RUNS_KEPT,
                 );

@@ -191,9 +191,6 @@ impl Triggers {
         if trigger.bucket.is_empty() {
             return Err(invalid("it names no bucket").into());
         }
-        if trigger.job.is_empty() {
-            return Err(invalid("it names no stored job").into());
-        }
         if trigger
             .params
             .keys()
@@ -201,7 +198,9 @@ impl Triggers {
         {
             return Err(invalid("its parameters set one of Kiln's own run values").into());
         }
-        self.schedules.definition(&trigger.job).await?;
+        self.schedules
+            .check_target("trigger", &trigger.name, &trigger.job, &trigger.crawler)
+            .await?;
         let mut board = self.loaded(&fence).await?;
         match board.triggers.get(&trigger.name) {
             Some(existing) => {
