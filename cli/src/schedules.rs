@@ -64,6 +64,15 @@ pub enum Missed {
     RunAll,
 }
 
+/// How a followed job's run ended, for `kiln trigger create --after`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum EndState {
+    Succeeded,
+    Failed,
+    Cancelled,
+    TimedOut,
+}
+
 /// What `kiln schedule` does.
 #[derive(Debug, clap::Subcommand)]
 pub enum ScheduleCommand {
@@ -126,50 +135,65 @@ pub enum ScheduleCommand {
     },
 }
 
+/// The flags of `kiln trigger create`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true)))]
+pub struct CreateTrigger {
+    name: String,
+    /// The stored job it starts; it gets `${kiln.bucket}`, `${kiln.key}`, `${kiln.keys}`
+    /// (a JSON array) and `${kiln.event_count}`...
+    #[arg(long, group = "target")]
+    job: Option<String>,
+    /// ...or the crawler it runs (once at a time; objects that land meanwhile wait for
+    /// the next crawl).
+    #[arg(long, group = "target")]
+    crawler: Option<String>,
+    /// The bucket whose new objects start it...
+    #[arg(long, default_value = "")]
+    bucket: String,
+    /// ...or a stored job whose runs' end starts it (repeatable: any of them, or all
+    /// with --after-all), with their parameters passed along.
+    #[arg(long = "after", value_name = "STORED_JOB")]
+    after: Vec<String>,
+    /// Fire only when every --after job's latest run ended so.
+    #[arg(long)]
+    after_all: bool,
+    /// The state the --after runs must end in.
+    #[arg(long, value_enum, default_value_t = EndState::Succeeded)]
+    after_state: EndState,
+    /// Keys must start with this...
+    #[arg(long, default_value = "")]
+    prefix: String,
+    /// ...and end with this.
+    #[arg(long, default_value = "")]
+    suffix: String,
+    /// Objects per run.
+    #[arg(long, default_value_t = 1)]
+    batch_size: u32,
+    /// Seconds the oldest pending object waits for its batch to fill.
+    #[arg(long, default_value_t = 0)]
+    batch_window_secs: u32,
+    /// A parameter of every run, NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+    /// For stores that send no notifications: list the bucket (or this location, e.g.
+    /// file:///data/landing/) every N seconds and take new objects as created events.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    watch_every: u32,
+    /// The location --watch-every lists (default: s3://BUCKET/).
+    #[arg(long, default_value = "")]
+    watch: String,
+    #[command(flatten)]
+    args: CatalogArgs,
+}
+
 /// What `kiln trigger` does.
 #[derive(Debug, clap::Subcommand)]
 pub enum TriggerCommand {
     /// Start a stored job or a crawler when objects are created in a bucket (S3 event
-    /// notifications posted to the coordinator's /api/v1/events/s3); replaces a trigger of
-    /// that name.
-    #[command(group(clap::ArgGroup::new("target").required(true)))]
-    Create {
-        name: String,
-        /// The stored job it starts; it gets `${kiln.bucket}`, `${kiln.key}`, `${kiln.keys}`
-        /// (a JSON array) and `${kiln.event_count}`...
-        #[arg(long, group = "target")]
-        job: Option<String>,
-        /// ...or the crawler it runs (once at a time; objects that land meanwhile wait for
-        /// the next crawl).
-        #[arg(long, group = "target")]
-        crawler: Option<String>,
-        #[arg(long)]
-        bucket: String,
-        /// Keys must start with this...
-        #[arg(long, default_value = "")]
-        prefix: String,
-        /// ...and end with this.
-        #[arg(long, default_value = "")]
-        suffix: String,
-        /// Objects per run.
-        #[arg(long, default_value_t = 1)]
-        batch_size: u32,
-        /// Seconds the oldest pending object waits for its batch to fill.
-        #[arg(long, default_value_t = 0)]
-        batch_window_secs: u32,
-        /// A parameter of every run, NAME=VALUE (repeatable).
-        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
-        params: Vec<(String, String)>,
-        /// For stores that send no notifications: list the bucket (or this location, e.g.
-        /// file:///data/landing/) every N seconds and take new objects as created events.
-        #[arg(long, value_name = "SECONDS", default_value_t = 0)]
-        watch_every: u32,
-        /// The location --watch-every lists (default: s3://BUCKET/).
-        #[arg(long, default_value = "")]
-        watch: String,
-        #[command(flatten)]
-        args: CatalogArgs,
-    },
+    /// notifications posted to the coordinator's /api/v1/events/s3, or a listing) or when
+    /// other stored jobs' runs end; replaces a trigger of that name.
+    Create(Box<CreateTrigger>),
     /// Remove a trigger and its pending events.
     Delete {
         name: String,
@@ -181,20 +205,24 @@ pub enum TriggerCommand {
 /// Runs a `kiln trigger` command.
 pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
     match command {
-        TriggerCommand::Create {
-            name,
-            job,
-            crawler,
-            bucket,
-            prefix,
-            suffix,
-            batch_size,
-            batch_window_secs,
-            params,
-            watch_every,
-            watch,
-            args,
-        } => {
+        TriggerCommand::Create(create) => {
+            let CreateTrigger {
+                name,
+                job,
+                crawler,
+                bucket,
+                after,
+                after_all,
+                after_state,
+                prefix,
+                suffix,
+                batch_size,
+                batch_window_secs,
+                params,
+                watch_every,
+                watch,
+                args,
+            } = *create;
             let trigger = proto::Trigger {
                 watch,
                 watch_interval_secs: watch_every,
@@ -202,6 +230,14 @@ pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
                 job: job.unwrap_or_default(),
                 crawler: crawler.unwrap_or_default(),
                 bucket,
+                after,
+                after_all,
+                after_state: match after_state {
+                    EndState::Succeeded => proto::JobState::Succeeded,
+                    EndState::Failed => proto::JobState::Failed,
+                    EndState::Cancelled => proto::JobState::Cancelled,
+                    EndState::TimedOut => proto::JobState::TimedOut,
+                } as i32,
                 prefix,
                 suffix,
                 batch_size,
@@ -213,13 +249,10 @@ pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
                 let stored = client.put_trigger(trigger).await?;
                 print(args.output, &stored, |t| {
                     format!(
-                        "trigger {} starts {} for s3://{}/{}*{}; post S3 event notifications to \
-                         the coordinator's /api/v1/events/s3\n",
+                        "trigger {} starts {} {}\n",
                         t.name,
                         target(&t.job, &t.crawler),
-                        t.bucket,
-                        t.prefix,
-                        t.suffix
+                        when(t)
                     )
                 });
                 Ok(0)
@@ -263,7 +296,7 @@ pub async fn triggers(args: CatalogArgs) -> Result<u8, Failure> {
                 text.push_str(&format!(
                     "{:<24} {:<40} {:<24} {:>7} {}\n",
                     t.name,
-                    format!("s3://{}/{}*{}", t.bucket, t.prefix, t.suffix),
+                    when(t),
                     target(&t.job, &t.crawler),
                     t.pending,
                     latest
@@ -565,6 +598,19 @@ fn run_text(run: &proto::ScheduleRun) -> String {
     } else {
         format!("{} skipped: {}", time(run.tick_ms), run.skipped)
     }
+}
+
+/// When a trigger fires, in words.
+fn when(t: &proto::Trigger) -> String {
+    if t.after.is_empty() {
+        return format!(
+            "for new objects in s3://{}/{}*{}",
+            t.bucket, t.prefix, t.suffix
+        );
+    }
+    let state = kiln_client::state_name(t.after_state);
+    let join = if t.after_all { " and " } else { " or " };
+    format!("after {} {state}", t.after.join(join))
 }
 
 /// What a schedule or trigger runs, as a column of a listing.

@@ -286,3 +286,82 @@ async fn a_forbidding_schedule_skips_ticks_while_its_previous_run_goes_on() {
         assert!(pair[0].1 <= pair[1].0, "runs overlapped: {spans:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conditional_trigger_chains_jobs_and_passes_their_parameters_along() {
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    // extract fails when asked to (a cast that cannot succeed), else succeeds.
+    let extract = "name = \"extract\"\n[params]\nday = \"2024-01-01\"\nvalue = \"1\"\n[[step]]\nname = \"q\"\nsql = \"SELECT '${day}' AS day, CAST(c AS INT) AS v FROM (VALUES ('${value}')) AS t(c)\"\n";
+    let report = "name = \"report\"\n[params]\nday = \"none\"\n[[step]]\nname = \"q\"\nsql = \"SELECT '${day}' AS day, '${kiln.after_jobs}' AS after\"\n";
+    for (name, toml) in [("extract", extract), ("report", report)] {
+        client
+            .put_definition(definition(name, toml), true, false)
+            .await
+            .unwrap();
+    }
+    client
+        .put_trigger(proto::Trigger {
+            name: "chain".into(),
+            after: vec!["extract".into()],
+            after_state: proto::JobState::Succeeded as i32,
+            job: "report".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let reports = |count: usize, patience: Duration| {
+        let client = &client;
+        async move {
+            let deadline = Instant::now() + patience;
+            loop {
+                let runs: Vec<proto::JobStatus> = client
+                    .list(None, 0)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|s| {
+                        s.labels.get("kiln.definition").map(String::as_str) == Some("report")
+                    })
+                    .collect();
+                if runs.len() >= count || Instant::now() > deadline {
+                    return runs;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    };
+
+    // A run that fails starts nothing.
+    let bad = HashMap::from([("value".to_string(), "not a number".to_string())]);
+    let failed = client.start_definition("extract", bad).await.unwrap();
+    let status = client.wait(&failed.job_id).await.unwrap();
+    assert_eq!(status.state, proto::JobState::Failed as i32, "{status:?}");
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let none: Vec<proto::JobStatus> = client
+        .list(None, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.labels.get("kiln.definition").map(String::as_str) == Some("report"))
+        .collect();
+    assert!(none.is_empty(), "{none:?}");
+
+    // A run that succeeds starts the report once, with its parameters.
+    let day = HashMap::from([("day".to_string(), "2024-05-05".to_string())]);
+    let extracted = client.start_definition("extract", day).await.unwrap();
+    let runs = reports(1, Duration::from_secs(20)).await;
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let done = client.wait(&runs[0].job_id).await.unwrap();
+    assert_eq!(done.labels["param.day"], "2024-05-05");
+    assert_eq!(done.labels["param.kiln.after_jobs"], extracted.job_id);
+    let batches: Vec<_> = client.results(&done).unwrap().try_collect().await.unwrap();
+    let day = arrow::util::display::array_value_to_string(batches[0].column(0), 0).unwrap();
+    assert_eq!(day, "2024-05-05");
+    let again = reports(2, Duration::from_secs(1)).await;
+    assert_eq!(again.len(), 1, "the same run fired twice: {again:?}");
+}

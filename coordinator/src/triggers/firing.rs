@@ -50,6 +50,10 @@ impl Triggers {
         if let Some(listing) = self.watch_due(board, fence).await {
             next = next.min(listing);
         }
+        if !self.follow_due(board, fence).await {
+            board.fence = None;
+            return MAX_SLEEP;
+        }
         let names: Vec<String> = board.triggers.keys().cloned().collect();
         for name in names {
             loop {

@@ -11,6 +11,7 @@
 //! is kept as a dead letter on its trigger; a body that cannot be read is answered 400 and
 //! kept in a bounded list of rejected requests. Nothing is dropped unseen.
 
+mod after;
 mod events;
 mod firing;
 mod watch;
@@ -188,8 +189,24 @@ impl Triggers {
             name: trigger.name.clone(),
             message: message.to_string(),
         };
-        if trigger.bucket.is_empty() {
-            return Err(invalid("it names no bucket").into());
+        match (trigger.bucket.is_empty(), trigger.after.is_empty()) {
+            (true, true) => {
+                return Err(invalid(
+                    "it names no bucket (for objects) and no stored jobs to follow (after)",
+                )
+                .into());
+            }
+            (false, false) => {
+                return Err(
+                    invalid("it names both a bucket and stored jobs to follow; pick one").into(),
+                );
+            }
+            (true, false) => {
+                for followed in &trigger.after {
+                    self.schedules.definition(followed).await?;
+                }
+            }
+            (false, true) => {}
         }
         if trigger
             .params
@@ -219,6 +236,7 @@ impl Triggers {
         if let Some(existing) = board.triggers.get(&trigger.name) {
             trigger.in_flight = existing.in_flight.clone();
             trigger.watched_until_ms = existing.watched_until_ms;
+            trigger.consumed = existing.consumed.clone();
         } else {
             // A new watcher takes objects modified from now on (and in the few minutes of
             // clock skew before), not what the location held long before.
