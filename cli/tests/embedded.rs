@@ -225,3 +225,55 @@ fn the_lakehouse_example_is_crawled_and_queried_with_pruning() {
     ]);
     assert_eq!(trips, "trips\n60\n");
 }
+
+#[test]
+fn a_stored_job_is_kept_in_the_state_dir_and_started_by_name() {
+    let state = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = kiln()
+            .args(args)
+            .args(["--executors", "1"])
+            .env("KILN_STATE_DIR", state.path())
+            .env_remove("KILN_COORDINATOR")
+            .output()
+            .expect("running kiln");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let job = state.path().join("daily.toml");
+    std::fs::write(
+        &job,
+        "name = \"daily\"\n[params]\nday = \"2024-01-01\"\n[[step]]\nname = \"q\"\n\
+         sql = \"SELECT '${day}' AS day\"\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&["job", "create", "daily", job.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("version 1"), "{stdout}");
+    // Another process finds it, starts it with a parameter and prints its result.
+    let (code, stdout, stderr) = run(&["start", "daily", "--param", "day=2024-02-02"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("2024-02-02"), "{stdout}");
+    assert!(stderr.contains("stored job daily version 1"), "{stderr}");
+    // A schedule keeps it from being deleted, and the refusal says why.
+    let (code, _, stderr) = run(&[
+        "schedule",
+        "create",
+        "nightly",
+        "--job",
+        "daily",
+        "--cron",
+        "0 2 * * *",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, _) = run(&["schedules", "--output", "json"]);
+    assert_eq!(code, Some(0));
+    let schedules: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(schedules[0]["name"], "nightly", "{schedules}");
+    let (code, _, stderr) = run(&["job", "delete", "daily"]);
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("schedule 'nightly'"), "{stderr}");
+}
