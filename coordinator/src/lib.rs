@@ -15,6 +15,7 @@
 
 mod api;
 mod balance;
+mod catalog_sink;
 pub mod checkpoint;
 mod commit;
 pub mod config;

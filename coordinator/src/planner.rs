@@ -166,6 +166,10 @@ pub async fn plan_job(
         .map_err(|e| invalid(format!("step '{}'", last.name), e))?;
     // The sink: the job's, or the table an INSERT INTO statement loads.
     let (plan, sink) = match (&spec.sink, plan.downcast_ref::<SinkWriterExec>()) {
+        (Some(sink), _) if !sink.catalog.is_empty() => (
+            plan,
+            crate::catalog_sink::resolve(catalog, sink.clone()).await?,
+        ),
         (Some(sink), _) => (plan, sink.clone()),
         (None, Some(insert)) => (Arc::clone(insert.children()[0]), insert.sink().clone()),
         (None, None) => {

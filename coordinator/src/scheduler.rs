@@ -233,6 +233,22 @@ impl Scheduler {
         Ok(Catalog::new(Arc::clone(&self.store)).fenced(fence))
     }
 
+    /// Registers in the catalog the partitions a committed catalog sink holds (see
+    /// [`crate::catalog_sink`]); the job fails when that fails.
+    async fn register_partitions(&self, job_id: &str, sink: &pb::SinkSpec) -> CommitOutcome {
+        let catalog = match self.catalog().await {
+            Ok(catalog) => catalog,
+            Err(_) => return CommitOutcome::NotLeader,
+        };
+        match crate::catalog_sink::register(&catalog, &self.runtime, sink, job_id).await {
+            Ok(_) => CommitOutcome::Committed,
+            Err(error) => CommitOutcome::Failed(format!(
+                "the files are committed to {}, but {error}; a crawl of the table registers them",
+                sink.path
+            )),
+        }
+    }
+
     /// A session over the coordinator's object stores, for crawls.
     pub(crate) fn session_state(&self) -> datafusion::execution::context::SessionState {
         datafusion::execution::SessionStateBuilder::new()
@@ -1100,6 +1116,12 @@ impl Scheduler {
                             .commits
                             .commit(&job_id, &sink, &winners, recorded, &this.runtime)
                             .await;
+                        let outcome = match outcome {
+                            CommitOutcome::Committed if !sink.catalog.is_empty() => {
+                                this.register_partitions(&job_id, &sink).await
+                            }
+                            other => other,
+                        };
                         let name = match &outcome {
                             CommitOutcome::Committed => "committed",
                             CommitOutcome::Failed(_) => "failed",

@@ -38,8 +38,12 @@ pub struct JobFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SinkEntry {
+    #[serde(default)]
     pub format: String,
+    #[serde(default)]
     pub path: String,
+    /// A catalog table of files, `database.table`: its format, location and partition keys.
+    pub catalog: Option<String>,
     #[serde(default)]
     pub partition_by: Vec<String>,
     #[serde(default)]
@@ -190,6 +194,30 @@ pub fn parse_job(
             )));
         }
     }
+    if let Some(sink) = &file.sink {
+        match &sink.catalog {
+            Some(table) if !table.contains('.') => {
+                return Err(invalid(format!(
+                    "sink.catalog = {table:?}: expected \"database.table\""
+                )));
+            }
+            Some(_) if !sink.format.is_empty() || !sink.path.is_empty() => {
+                return Err(invalid(
+                    "sink: a catalog sink takes its format, path and partition keys from the \
+                     catalog; remove format and path"
+                        .into(),
+                ));
+            }
+            Some(_) => {}
+            None if sink.format.is_empty() || sink.path.is_empty() => {
+                return Err(invalid(
+                    "sink: give format and path (or a catalog table: catalog = \"db.table\")"
+                        .into(),
+                ));
+            }
+            None => {}
+        }
+    }
     for source in &file.sources {
         let (has_format, has_path) = (!source.format.is_empty(), !source.path.is_empty());
         match &source.catalog {
@@ -262,7 +290,11 @@ pub fn parse_job(
             memory_per_task_bytes: file.options.memory_per_task_mb * 1024 * 1024,
         }),
         sink: file.sink.map(|sink| pb::SinkSpec {
-            path: resolve_path(&sink.path, base_dir),
+            path: match sink.catalog.is_some() {
+                true => String::new(),
+                false => resolve_path(&sink.path, base_dir),
+            },
+            catalog: sink.catalog.unwrap_or_default(),
             format: sink.format.to_ascii_lowercase(),
             partition_by: sink.partition_by,
             mode: pb::SaveMode::from(sink.mode) as i32,
@@ -304,6 +336,9 @@ fn fill_params(file: &mut JobFile, params: &mut Params) -> Result<()> {
         params.text(&mut sink.format, "sink.format")?;
         params.text(&mut sink.path, "sink.path")?;
         params.text(&mut sink.table, "sink.table")?;
+        if let Some(table) = &mut sink.catalog {
+            params.text(table, "sink.catalog")?;
+        }
         for column in sink.partition_by.iter_mut().chain(&mut sink.key_columns) {
             params.text(column, "sink columns")?;
         }
@@ -406,6 +441,39 @@ options = { partitions = 2, create_table = true, batch_fraction = 0.5 }
             err.contains("expected a string, number or boolean"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_sink_names_a_catalog_table_or_a_format_and_path() {
+        let job = |sink: &str| {
+            parse_job(
+                &format!(
+                    "name = \"x\"\n[[step]]\nname = \"q\"\nsql = \"SELECT 1\"\n[sink]\n{sink}"
+                ),
+                "sink.toml",
+                Path::new("/jobs"),
+                &HashMap::new(),
+            )
+        };
+        let sink = job("catalog = \"lake.trips\"\nmode = \"append\"\n")
+            .unwrap()
+            .sink
+            .unwrap();
+        assert_eq!(
+            (sink.catalog.as_str(), sink.path.as_str()),
+            ("lake.trips", "")
+        );
+        for (bad, says) in [
+            ("catalog = \"trips\"\n", "database.table"),
+            (
+                "catalog = \"lake.trips\"\nformat = \"csv\"\n",
+                "remove format and path",
+            ),
+            ("format = \"csv\"\n", "give format and path"),
+        ] {
+            let error = job(bad).unwrap_err().to_string();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
     }
 
     #[test]
