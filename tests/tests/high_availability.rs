@@ -502,8 +502,13 @@ async fn attempts_a_dead_leader_started_are_killed_once_its_successor_runs_their
         .submit(sql_job("outlives-its-leader", &[], slow))
         .await
         .expect("submitting");
+    // Running on its executor, not only assigned: a launch still on its way when the leader
+    // dies would leave no attempt to kill.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while client.get(&job_id).await.unwrap().stages[0].tasks_running == 0 {
+    while cluster
+        .log_lines_containing("stage 0 task 0 attempt 0 started on executor")
+        .is_empty()
+    {
         assert!(Instant::now() < deadline, "the task never started");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
