@@ -19,8 +19,9 @@ use crate::{JobSpecError, Result};
 
 /// The values of one job file's parameters: given ones (`--param`), else the file's
 /// `[params]` defaults; and which of them the file used.
-/// The prefix of the parameters Kiln supplies to the runs it starts (`${kiln.scheduled_time}`,
-/// `${kiln.schedule}`, `${kiln.tick_ms}` for a schedule's runs); users cannot set them.
+/// The prefix of the parameters Kiln supplies to the runs it starts (`${kiln.run_id}` for
+/// every stored job's run, `${kiln.scheduled_time}`, `${kiln.schedule}`, `${kiln.tick_ms}`
+/// for a schedule's, ...); users cannot set them.
 pub const RUN_VALUE_PREFIX: &str = "kiln.";
 
 pub(crate) struct Params<'a> {

@@ -78,6 +78,7 @@ async fn a_stored_job_starts_by_name_with_its_parameters_and_version() {
     assert_eq!(status.labels["kiln.definition"], "doubled");
     assert_eq!(status.labels["kiln.definition_version"], "1");
     assert_eq!(status.labels["param.n"], "21");
+    assert!(!status.labels["param.kiln.run_id"].is_empty(), "{status:?}");
 
     // A new version runs as such.
     let updated = toml.replace("* 2", "* 3");
@@ -203,6 +204,10 @@ async fn a_one_second_schedule_fires_each_tick_once_across_a_leader_kill() {
             continue;
         }
         let tick: u64 = status.labels["param.kiln.tick_ms"].parse().unwrap();
+        assert_eq!(
+            status.labels["param.kiln.run_id"],
+            format!("schedule:every-second:{tick}")
+        );
         assert_eq!(single_value(&client, &status.job_id).await as u64, tick);
         fired.push(tick);
     }

@@ -214,7 +214,12 @@ impl Schedules {
         request_id: String,
     ) -> Result<(String, u32)> {
         let definition = self.definition(name).await?;
-        let spec = spec_of(&definition, params)
+        // The run's id: the request id, the same when a retry or a successor starts it again.
+        let mut params = params.clone();
+        if !request_id.is_empty() {
+            params.insert(format!("{RUN_VALUE_PREFIX}run_id"), request_id.clone());
+        }
+        let spec = spec_of(&definition, &params)
             .map_err(|e| CoordinatorError::InvalidJob(e.to_string()))?;
         let job_id = self.scheduler.submit(spec, request_id).await?;
         Ok((job_id, definition.version))
