@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use kiln_core::http::OutcomeLabel;
 use kiln_proto::v1 as pb;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -20,12 +21,6 @@ use prometheus_client::registry::{Registry, Unit};
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StateLabel {
     pub state: String,
-}
-
-/// A label naming how a task attempt ended.
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct OutcomeLabel {
-    pub outcome: String,
 }
 
 /// How a task attempt ended, as counted in `kiln_task_attempts_total`.

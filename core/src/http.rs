@@ -21,6 +21,13 @@ use tokio::task::JoinHandle;
 
 use crate::auth::RequireToken;
 
+/// A metric label naming how something ended (a task attempt, a commit), shared by the
+/// coordinator's and the executors' metrics.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: String,
+}
+
 /// Whether a process can do its work now: `Ok` with a word saying how (`leader`,
 /// `standby`, `registered`), or `Err` saying why not.
 pub type Readiness =

@@ -2,17 +2,11 @@
 //! attempts by outcome, what they wrote, fetched and spilled, and its slots and running
 //! tasks (read at each scrape). Cluster-wide job figures are the coordinator's.
 
-use prometheus_client::encoding::EncodeLabelSet;
+use kiln_core::http::OutcomeLabel;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::{Registry, Unit};
-
-/// A label naming how a task attempt ended here.
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-pub struct OutcomeLabel {
-    pub outcome: String,
-}
 
 /// The executor's metrics and the registry that exposes them.
 #[derive(Debug)]

@@ -37,8 +37,9 @@ use crate::scheduler::Scheduler;
 /// Runs kept per schedule when it does not say.
 const DEFAULT_HISTORY_LIMIT: u32 = 20;
 
-/// The labels a started definition's job carries: which definition, which version.
+/// The label naming the stored job definition a job was started from.
 pub const DEFINITION_LABEL: &str = "kiln.definition";
+/// The label holding the version of that definition the job ran.
 pub const VERSION_LABEL: &str = "kiln.definition_version";
 
 /// The schedules as the leader holds them, and the leadership they were loaded under.
