@@ -3,7 +3,6 @@
 //! registered at commit with the job as their lineage; a failed job registers nothing and an
 //! overwrite replaces the registrations.
 
-use futures::TryStreamExt;
 use kiln_client::{Client, proto};
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::sinks::sink_job;
@@ -39,13 +38,7 @@ async fn count(client: &Client) -> String {
         kiln_tests::sql_job("count", &[], "SELECT count(*) AS n FROM lake.trips"),
     )
     .await;
-    let batches: Vec<_> = client
-        .results(&status)
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
-    arrow::util::display::array_value_to_string(batches[0].column(0), 0).unwrap()
+    kiln_tests::first_column(client, &status).await.remove(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -364,9 +364,10 @@ async fn a_conditional_trigger_chains_jobs_and_passes_their_parameters_along() {
     let done = client.wait(&runs[0].job_id).await.unwrap();
     assert_eq!(done.labels["param.day"], "2024-05-05");
     assert_eq!(done.labels["param.kiln.after_jobs"], extracted.job_id);
-    let batches: Vec<_> = client.results(&done).unwrap().try_collect().await.unwrap();
-    let day = arrow::util::display::array_value_to_string(batches[0].column(0), 0).unwrap();
-    assert_eq!(day, "2024-05-05");
+    assert_eq!(
+        kiln_tests::first_column(&client, &done).await,
+        ["2024-05-05"]
+    );
     let again = reports(2, Duration::from_secs(1)).await;
     assert_eq!(again.len(), 1, "the same run fired twice: {again:?}");
 }

@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use futures::TryStreamExt;
 use kiln_client::{Client, proto};
 use kiln_tests::TestCluster;
 use kiln_tests::cluster::ClusterOptions;
@@ -114,8 +113,7 @@ async fn s3_events_start_stored_jobs_once_each_in_batches() {
     let jobs = started_jobs(&client, "ingest", 1, Duration::from_secs(30)).await;
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     let done = client.wait(&jobs[0].job_id).await.unwrap();
-    let batches: Vec<_> = client.results(&done).unwrap().try_collect().await.unwrap();
-    let key = arrow::util::display::array_value_to_string(batches[0].column(0), 0).unwrap();
+    let key = &kiln_tests::first_column(&client, &done).await[0];
     assert_eq!(key, "raw/dt=2024-01-01/it's here/ü.csv");
 
     // Redelivered: recognised, and nothing more starts.
@@ -237,8 +235,7 @@ async fn a_watched_bucket_starts_jobs_for_objects_that_land_without_notification
     let jobs = started_jobs(&client, "landed", 1, Duration::from_secs(30)).await;
     assert_eq!(jobs.len(), 1, "{jobs:?}");
     let done = client.wait(&jobs[0].job_id).await.unwrap();
-    let batches: Vec<_> = client.results(&done).unwrap().try_collect().await.unwrap();
-    let key = arrow::util::display::array_value_to_string(batches[0].column(0), 0).unwrap();
+    let key = &kiln_tests::first_column(&client, &done).await[0];
     assert_eq!(key, "in/it's here ü.csv");
     // Later listings see the same object again and start nothing; a new one starts a run.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
