@@ -244,29 +244,23 @@ async fn register_source(
     };
     let table = if kiln_jobs::source::FORMATS.contains(&source.format.as_str()) {
         Some(kiln_jobs::source::table(source, partitions).await)
+    } else if matches!(format.as_str(), "csv" | "json") {
+        Some(kiln_jobs::source::text_files::table(ctx, source).await)
     } else if let Some(files) = files {
         Some(files_table(&ctx.state(), &source.path, files, None, &[]).await)
     } else {
         None
     };
-    if let Some(table) = table {
-        let table = table.map_err(|e| invalid(&what, e))?;
-        return ctx
-            .register_table(source.name.as_str(), table)
-            .map(|_| ())
-            .map_err(|e| invalid(what, e));
-    }
-    let result = match format.as_str() {
-        "csv" => kiln_jobs::source::text_files::register_csv(ctx, source).await,
-        "json" => kiln_jobs::source::text_files::register_json(ctx, source).await,
-        other => {
-            return Err(CoordinatorError::InvalidJob(format!(
-                "{what}: unknown format '{other}' (expected csv, json, parquet, log or {})",
-                kiln_jobs::source::FORMATS.join(", ")
-            )));
-        }
+    let Some(table) = table else {
+        return Err(CoordinatorError::InvalidJob(format!(
+            "{what}: unknown format '{format}' (expected csv, json, parquet, log or {})",
+            kiln_jobs::source::FORMATS.join(", ")
+        )));
     };
-    result.map_err(|e| invalid(what, e))
+    let table = table.map_err(|e| invalid(&what, e))?;
+    ctx.register_table(source.name.as_str(), table)
+        .map(|_| ())
+        .map_err(|e| invalid(what, e))
 }
 
 /// Registers the catalog table a source names (`[[source]] catalog = "db.table"`) under the

@@ -237,7 +237,7 @@ pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
 
 /// A record's bytes as text, invalid UTF-8 replaced. Validating first is much faster than the
 /// lossy conversion, which only bad bytes need.
-fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+pub(crate) fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(_) => String::from_utf8_lossy(bytes),
@@ -245,7 +245,7 @@ fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 /// At most 200 characters of a record, for error messages.
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     match text.char_indices().nth(200) {
         Some((end, _)) => format!("{}...", &text[..end]),
         None => text.to_string(),

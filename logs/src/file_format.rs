@@ -11,7 +11,9 @@ use bytes::Bytes;
 use datafusion::catalog::Session;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::common::{GetExt, Statistics};
+use datafusion::datasource::file_format::csv::CsvFormat;
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
+use datafusion::datasource::file_format::json::JsonFormat;
 use datafusion::datasource::file_format::{FileFormat, FileFormatFactory};
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::datasource::physical_plan::{
@@ -29,13 +31,14 @@ use datafusion::physical_plan::metrics::{ExecutionPlanMetricsSet, MetricBuilder}
 use datafusion::physical_plan::projection::ProjectionExprs;
 use datafusion_datasource::PartitionedFile;
 use datafusion_datasource::boundary_stream::AlignedBoundaryStream;
-use datafusion_datasource::decoder::{DecoderDeserializer, deserialize_stream};
+use datafusion_datasource::decoder::{Decoder, DecoderDeserializer, deserialize_stream};
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectMeta, ObjectStore};
 use regex::Regex;
 
+use crate::csv_json::{OutputColumn, RecordDecoder, TextFormat};
 use crate::decoder::{BadRecord, Counters, LogDecoder, Quarantined};
 use crate::formats::{Columns, Format};
 use crate::options::{BadRecordPolicy, LogOptions, bad};
@@ -46,18 +49,32 @@ use crate::{CORRUPT_RECORD_COLUMN, metrics};
 /// How many bytes of the first file a format that infers its columns looks at.
 const INFERENCE_BYTES: usize = 1 << 20;
 
-/// A log format with its options: what `STORED AS LOG` and `format = "log"` read with.
+/// A log format with its options: what `STORED AS LOG` and `format = "log"` read with, and
+/// CSV and JSON job sources.
 #[derive(Debug, Clone)]
 pub struct LogFormat {
     options: LogOptions,
-    format: Format,
+    reader: Reader,
     multiline_start: Option<Arc<Regex>>,
+}
+
+/// How a format's records become rows.
+#[derive(Debug, Clone)]
+enum Reader {
+    /// A parser of a log family, line by line ([`crate::formats`]).
+    Lines(Format),
+    /// Arrow's CSV or JSON reader, a batch of records at a time ([`crate::csv_json`]).
+    Records(TextFormat),
 }
 
 impl LogFormat {
     /// Checks the options and compiles the patterns they name.
     pub fn new(options: LogOptions) -> crate::Result<Self> {
-        let format = Format::new(&options)?;
+        let reader = match options.format.as_str() {
+            "csv" => Reader::Records(TextFormat::Csv(options.csv.clone())),
+            "ndjson" => Reader::Records(TextFormat::Json),
+            _ => Reader::Lines(Format::new(&options)?),
+        };
         let multiline_start = options
             .multiline_start
             .as_deref()
@@ -69,7 +86,7 @@ impl LogFormat {
             .transpose()?;
         Ok(Self {
             options,
-            format,
+            reader,
             multiline_start,
         })
     }
@@ -80,36 +97,117 @@ impl LogFormat {
 
     /// The table schema for `columns`: plus `_corrupt_record` under the permissive policy.
     fn schema(&self, columns: Columns) -> Schema {
-        let mut fields: Vec<Field> = columns.iter().map(|(name, ty)| ty.field(name)).collect();
-        if self.options.mode == BadRecordPolicy::Permissive {
-            fields.push(Field::new(CORRUPT_RECORD_COLUMN, DataType::Utf8, true));
+        self.table_schema(columns.iter().map(|(name, ty)| ty.field(name)).collect())
+    }
+
+    /// The table schema of a table with `fields` (declared or inferred): under the
+    /// permissive policy every column may be null (a bad record's are) and `_corrupt_record`
+    /// follows them.
+    pub fn table_schema(&self, fields: Vec<Field>) -> Schema {
+        if self.options.mode != BadRecordPolicy::Permissive {
+            return Schema::new(fields);
         }
+        let mut fields: Vec<Field> = fields
+            .into_iter()
+            .filter(|f| f.name() != CORRUPT_RECORD_COLUMN)
+            .map(|f| f.with_nullable(true))
+            .collect();
+        fields.push(Field::new(CORRUPT_RECORD_COLUMN, DataType::Utf8, true));
         Schema::new(fields)
+    }
+
+    /// The compression of the file at `location`: the option's, or its extension's.
+    fn compression_of(&self, location: &Path) -> FileCompressionType {
+        self.options
+            .compression
+            .unwrap_or_else(|| compression_of(location))
+    }
+
+    /// The columns of CSV or JSON files, inferred by DataFusion's own formats from the first
+    /// records.
+    async fn infer_records_schema(
+        &self,
+        format: &TextFormat,
+        state: &dyn Session,
+        store: &Arc<dyn ObjectStore>,
+        objects: &[ObjectMeta],
+    ) -> Result<SchemaRef> {
+        let Some(first) = objects.first() else {
+            return Err(DataFusionError::Plan(
+                "no files to infer the columns from; give the source a schema".into(),
+            ));
+        };
+        let compression = self.compression_of(&first.location);
+        let inferred = match format {
+            TextFormat::Csv(dialect) => {
+                let mut csv = CsvFormat::default()
+                    .with_has_header(dialect.header)
+                    .with_delimiter(dialect.delimiter)
+                    .with_quote(dialect.quote)
+                    .with_escape(dialect.escape)
+                    .with_comment(dialect.comment)
+                    .with_newlines_in_values(dialect.newlines_in_values)
+                    .with_file_compression_type(compression);
+                if let Some(null) = dialect.null_regex() {
+                    csv = csv.with_null_regex(Some(null));
+                }
+                csv.infer_schema(state, store, objects).await?
+            }
+            TextFormat::Json => {
+                JsonFormat::default()
+                    .with_file_compression_type(compression)
+                    .infer_schema(state, store, objects)
+                    .await?
+            }
+        };
+        let fields = inferred
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone())
+            .collect();
+        Ok(Arc::new(self.table_schema(fields)))
     }
 }
 
 #[async_trait]
 impl FileFormat for LogFormat {
     /// Log files are read whatever their names; `.gz`/`.zst`/`.bz2`/`.xz` ones are decompressed.
+    /// A directory of CSV or JSON is read by extension, `.csv` (`.csv.gz` when the compression
+    /// option says gzip) or `.json`.
     fn get_ext(&self) -> String {
-        String::new()
+        match &self.reader {
+            Reader::Lines(_) => String::new(),
+            Reader::Records(TextFormat::Csv(_)) => "csv".into(),
+            Reader::Records(TextFormat::Json) => "json".into(),
+        }
     }
 
     fn get_ext_with_compression(&self, compression: &FileCompressionType) -> Result<String> {
-        Ok(compression.get_ext())
+        Ok(format!("{}{}", self.get_ext(), compression.get_ext()))
     }
 
     fn compression_type(&self) -> Option<FileCompressionType> {
-        None
+        match &self.reader {
+            Reader::Lines(_) => None,
+            Reader::Records(_) => self.options.compression,
+        }
     }
 
     async fn infer_schema(
         &self,
-        _state: &dyn Session,
+        state: &dyn Session,
         store: &Arc<dyn ObjectStore>,
         objects: &[ObjectMeta],
     ) -> Result<SchemaRef> {
-        let columns = match (self.format.fixed_columns(), objects.first()) {
+        let format = match &self.reader {
+            Reader::Lines(format) => format,
+            Reader::Records(records) => {
+                return self
+                    .infer_records_schema(records, state, store, objects)
+                    .await;
+            }
+        };
+        let columns = match (format.fixed_columns(), objects.first()) {
             (Some(columns), _) => columns,
             (None, None) => {
                 return Err(DataFusionError::Plan(format!(
@@ -119,7 +217,7 @@ impl FileFormat for LogFormat {
             }
             (None, Some(first)) => {
                 let head = read_head(store, &first.location).await?;
-                self.format
+                format
                     .infer_columns(&String::from_utf8_lossy(&head))
                     .map_err(|e| DataFusionError::Plan(format!("{}: {e}", first.location)))?
             }
@@ -275,13 +373,15 @@ impl LogSource {
             .collect()
     }
 
-    /// For each column of `schema`, where its values come from, given the table's columns.
+    /// For each column of `schema`, where a line parser's values for it come from, given the
+    /// table's columns.
     fn layout(
         &self,
+        format: &Format,
         schema: &Schema,
         table_columns: &Columns,
     ) -> Result<Vec<(ColumnSource, ColumnType)>> {
-        let parsed = self.format.format.parser_columns(table_columns);
+        let parsed = format.parser_columns(table_columns);
         schema
             .fields()
             .iter()
@@ -310,6 +410,33 @@ impl LogSource {
             })
             .collect()
     }
+
+    /// What a CSV or JSON opener decodes (every column of the file but `_corrupt_record`),
+    /// and where each column of `schema` comes from.
+    fn records_layout(&self, schema: &Schema) -> Result<(SchemaRef, Vec<OutputColumn>)> {
+        let file_schema = self.table_schema.file_schema();
+        let decoded: Vec<Field> = file_schema
+            .fields()
+            .iter()
+            .filter(|f| f.name() != CORRUPT_RECORD_COLUMN)
+            .map(|f| f.as_ref().clone())
+            .collect();
+        let columns = schema
+            .fields()
+            .iter()
+            .map(|field| match field.name() == CORRUPT_RECORD_COLUMN {
+                true => Ok(OutputColumn::Corrupt),
+                false => decoded
+                    .iter()
+                    .position(|f| f.name() == field.name())
+                    .map(OutputColumn::Decoded)
+                    .ok_or_else(|| {
+                        DataFusionError::Internal(format!("no column '{}'", field.name()))
+                    }),
+            })
+            .collect::<Result<_>>()?;
+        Ok((Arc::new(Schema::new(decoded)), columns))
+    }
 }
 
 fn column_type(field: &Field) -> Result<ColumnType> {
@@ -331,14 +458,28 @@ impl FileSource for LogSource {
     ) -> Result<Arc<dyn FileOpener>> {
         let file_schema = self.table_schema.file_schema();
         let schema = Arc::new(file_schema.project(&self.projection.file_indices)?);
-        let table_columns = self.table_columns()?;
+        let decoding = match &self.format.reader {
+            Reader::Lines(format) => {
+                let table_columns = self.table_columns()?;
+                Decoding::Lines {
+                    layout: self.layout(format, &schema, &table_columns)?,
+                    table_columns,
+                }
+            }
+            Reader::Records(_) => {
+                let (records_schema, columns) = self.records_layout(&schema)?;
+                Decoding::Records {
+                    records_schema,
+                    columns,
+                }
+            }
+        };
         let opener = LogOpener {
             store_url: base_config.object_store_url.as_str().to_string(),
             quarantine: self.quarantine.clone(),
             store: object_store,
-            layout: self.layout(&schema, &table_columns)?,
+            decoding,
             schema,
-            table_columns,
             format: self.format.clone(),
             batch_size: self.batch_size.unwrap_or(8192),
             counters: Counters {
@@ -382,7 +523,11 @@ impl FileSource for LogSource {
     }
 
     fn supports_repartitioning(&self) -> bool {
-        self.format.format.splittable() && self.format.multiline_start.is_none()
+        let splittable = match &self.format.reader {
+            Reader::Lines(format) => format.splittable(),
+            Reader::Records(format) => format.splittable(),
+        };
+        splittable && self.format.multiline_start.is_none()
     }
 
     /// Splits big uncompressed files into line-aligned byte ranges; compressed files are read
@@ -398,7 +543,11 @@ impl FileSource for LogSource {
             .file_groups
             .iter()
             .flat_map(|group| group.iter())
-            .any(|file| compression_of(&file.object_meta.location).is_compressed());
+            .any(|file| {
+                self.format
+                    .compression_of(&file.object_meta.location)
+                    .is_compressed()
+            });
         if compressed || !self.supports_repartitioning() {
             return Ok(None);
         }
@@ -441,9 +590,9 @@ struct LogOpener {
     store_url: String,
     quarantine: Option<Quarantine>,
     store: Arc<dyn ObjectStore>,
+    /// What the scan reads of each file.
     schema: SchemaRef,
-    layout: Vec<(ColumnSource, ColumnType)>,
-    table_columns: Columns,
+    decoding: Decoding,
     format: LogFormat,
     batch_size: usize,
     counters: Counters,
@@ -459,23 +608,62 @@ impl FileOpener for LogOpener {
             .range
             .as_ref()
             .map(|r| (r.start.max(0) as u64, r.end.max(0) as u64));
-        let decoder = LogDecoder::new(
-            self.format.format.parser(&self.table_columns),
-            RowBuilder::new(self.layout.iter().copied()),
-            Arc::clone(&self.schema),
-            self.format.options.mode,
-            self.format.multiline_start.clone(),
-            self.batch_size,
-            self.counters.clone(),
-        );
         let quarantine = self
             .quarantine
             .clone()
             .map(|target| (target, Quarantined::default()));
-        let decoder = match &quarantine {
-            Some((_, records)) => decoder.with_quarantine(Arc::clone(records)),
-            None => decoder,
+        let quarantined = quarantine.as_ref().map(|(_, records)| Arc::clone(records));
+        let decoder = match (&self.decoding, &self.format.reader) {
+            (
+                Decoding::Lines {
+                    layout,
+                    table_columns,
+                },
+                Reader::Lines(format),
+            ) => {
+                let decoder = LogDecoder::new(
+                    format.parser(table_columns),
+                    RowBuilder::new(layout.iter().copied()),
+                    Arc::clone(&self.schema),
+                    self.format.options.mode,
+                    self.format.multiline_start.clone(),
+                    self.batch_size,
+                    self.counters.clone(),
+                );
+                ScanDecoder::Lines(match quarantined {
+                    Some(records) => decoder.with_quarantine(records),
+                    None => decoder,
+                })
+            }
+            (
+                Decoding::Records {
+                    records_schema,
+                    columns,
+                },
+                Reader::Records(format),
+            ) => {
+                let decoder = RecordDecoder::new(
+                    format.clone(),
+                    Arc::clone(records_schema),
+                    Arc::clone(&self.schema),
+                    columns.clone(),
+                    self.format.options.mode,
+                    self.batch_size,
+                    self.counters.clone(),
+                    range.is_none_or(|(start, _)| start == 0),
+                );
+                ScanDecoder::Records(match quarantined {
+                    Some(records) => decoder.with_quarantine(records),
+                    None => decoder,
+                })
+            }
+            _ => {
+                return Err(DataFusionError::Internal(
+                    "a log opener's decoding does not match its format".into(),
+                ));
+            }
         };
+        let compression = self.format.compression_of(&location);
         Ok(Box::pin(async move {
             match range {
                 Some((start, end)) => tracing::info!("reading {name}, bytes {start}..{end}"),
@@ -500,7 +688,7 @@ impl FileOpener for LogOpener {
                     .map_err(DataFusionError::from)
                     .boxed(),
             };
-            let input = compression_of(&location).convert_stream(bytes)?.fuse();
+            let input = compression.convert_stream(bytes)?.fuse();
             let start = range.map_or(0, |(start, _)| start);
             // Bad records go to the quarantine a chunk of input at a time: those of one chunk
             // are written before the next one is decoded.
@@ -557,6 +745,50 @@ impl FileOpener for LogOpener {
                 .try_filter_map(|batch| futures::future::ready(Ok(batch)))
                 .boxed())
         }))
+    }
+}
+
+/// What an opener's decoder is built from, by the format's reader.
+enum Decoding {
+    /// A line parser's: where each column's values come from, and the table's columns.
+    Lines {
+        layout: Vec<(ColumnSource, ColumnType)>,
+        table_columns: Columns,
+    },
+    /// Arrow's: the columns every record is decoded into, and what the scan reads of them.
+    Records {
+        records_schema: SchemaRef,
+        columns: Vec<OutputColumn>,
+    },
+}
+
+/// The decoder of one file of a scan.
+#[derive(Debug)]
+enum ScanDecoder {
+    Lines(LogDecoder),
+    Records(RecordDecoder),
+}
+
+impl Decoder for ScanDecoder {
+    fn decode(&mut self, buf: &[u8]) -> std::result::Result<usize, ArrowError> {
+        match self {
+            Self::Lines(d) => d.decode(buf),
+            Self::Records(d) => d.decode(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::result::Result<Option<arrow::array::RecordBatch>, ArrowError> {
+        match self {
+            Self::Lines(d) => d.flush(),
+            Self::Records(d) => d.flush(),
+        }
+    }
+
+    fn can_flush_early(&self) -> bool {
+        match self {
+            Self::Lines(d) => d.can_flush_early(),
+            Self::Records(d) => d.can_flush_early(),
+        }
     }
 }
 

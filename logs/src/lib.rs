@@ -8,10 +8,13 @@
 //! - [`options`]: what a log table is told (format, pattern, bad-record policy, ...).
 //! - [`decoder`]: bytes to record batches: line splitting, multi-line records and the
 //!   bad-record policy.
+//! - [`csv_json`]: CSV and JSON lines decoded by Arrow's readers under a schema, with the same
+//!   bad-record policy (the `csv` and `ndjson` formats, which CSV and JSON job sources use).
 //! - `quarantine`: where bad records are written, as the scan finds them.
 //! - [`file_format`]: the DataFusion [`FileFormat`](datafusion::datasource::file_format::FileFormat)
 //!   and `FileSource` that plug it all into listing tables and distributed plans.
 
+pub mod csv_json;
 pub mod decoder;
 pub mod file_format;
 pub mod formats;

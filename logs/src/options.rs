@@ -4,7 +4,11 @@
 //! may carry a `log.` prefix (`'log.format' 'combined'`).
 
 use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
 
+use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
+
+use crate::csv_json::{CSV_OPTIONS, CsvDialect};
 use crate::{LogError, Result};
 
 /// The options a log table takes, and what each means.
@@ -12,7 +16,8 @@ pub const OPTIONS: &[(&str, &str)] = &[
     (
         "format",
         "combined, common, apache_error, syslog (RFC 3164), rfc5424, json, elb, alb, \
-         cloudfront, w3c, regex or grok",
+         cloudfront, w3c, regex, grok; or csv and ndjson, read by Arrow's readers under the \
+         table's schema",
     ),
     (
         "pattern",
@@ -51,6 +56,24 @@ pub const OPTIONS: &[(&str, &str)] = &[
         "quarantine",
         "a directory URL that receives the bad records as JSON lines with their file and line",
     ),
+    (
+        COMPRESSION,
+        "gzip, zstd, bzip2, xz or none (default: from each file's extension)",
+    ),
+];
+
+/// The option naming the files' compression.
+pub const COMPRESSION: &str = "compression";
+
+/// The options only line formats take (not csv and ndjson).
+const LINE_OPTIONS: &[&str] = &[
+    "pattern",
+    "patterns",
+    "types",
+    "timestamp_format",
+    "year",
+    "multiline_start",
+    "fields",
 ];
 
 /// What happens to a line that does not parse (Spark's reader modes).
@@ -104,6 +127,10 @@ pub struct LogOptions {
     pub mode: BadRecordPolicy,
     pub fields: Option<String>,
     pub quarantine: Option<String>,
+    /// How a `csv` table's files are written.
+    pub csv: CsvDialect,
+    /// The files' compression, when not told by their extensions.
+    pub compression: Option<FileCompressionType>,
 }
 
 impl LogOptions {
@@ -120,7 +147,10 @@ impl LogOptions {
             mode: BadRecordPolicy::default(),
             fields: None,
             quarantine: None,
+            csv: CsvDialect::default(),
+            compression: None,
         };
+        let mut csv_option = None;
         for (key, value) in options {
             let name = key
                 .strip_prefix("log.")
@@ -141,11 +171,14 @@ impl LogOptions {
                 "mode" => parsed.mode = BadRecordPolicy::parse(value)?,
                 "fields" => parsed.fields = Some(value.clone()),
                 "quarantine" => parsed.quarantine = Some(value.clone()),
+                COMPRESSION => parsed.compression = Some(compression(value)?),
+                _ if parsed.csv.set(name, value)? => csv_option = Some(name.to_string()),
                 _ => {
                     return Err(LogError::UnknownOption {
                         option: key.clone(),
                         expected: OPTIONS
                             .iter()
+                            .chain(CSV_OPTIONS)
                             .map(|(o, m)| format!("{o} ({m})"))
                             .collect::<Vec<_>>()
                             .join(", "),
@@ -155,6 +188,25 @@ impl LogOptions {
         }
         if parsed.format.is_empty() {
             return Err(bad("format", format!("missing; expected {}", OPTIONS[0].1)));
+        }
+        if let Some(option) = csv_option.filter(|_| parsed.format != "csv") {
+            return Err(bad(
+                &option,
+                format!("is a csv option; the {} format takes none", parsed.format),
+            ));
+        }
+        if matches!(parsed.format.as_str(), "csv" | "ndjson")
+            && let Some(option) = LINE_OPTIONS
+                .iter()
+                .find(|o| parsed.to_map().contains_key(**o))
+        {
+            return Err(bad(
+                option,
+                format!(
+                    "is an option of log line formats; {} takes none",
+                    parsed.format
+                ),
+            ));
         }
         if parsed.quarantine.is_some() && parsed.mode == BadRecordPolicy::FailFast {
             return Err(bad(
@@ -183,6 +235,16 @@ impl LogOptions {
         set("fields", &self.fields);
         set("quarantine", &self.quarantine);
         set("year", &self.year.map(|y| y.to_string()));
+        set(
+            COMPRESSION,
+            &self.compression.map(|c| match c.is_compressed() {
+                true => c.get_variant().to_string().to_ascii_lowercase(),
+                false => "none".to_string(),
+            }),
+        );
+        for (key, value) in self.csv.to_pairs() {
+            map.insert(key.to_string(), value);
+        }
         if !self.patterns.is_empty() {
             let lines: Vec<String> = self
                 .patterns
@@ -200,6 +262,19 @@ impl LogOptions {
             map.insert("types".into(), hints.join(","));
         }
         map
+    }
+}
+
+/// A compression option's value.
+fn compression(value: &str) -> Result<FileCompressionType> {
+    match value.to_ascii_lowercase().as_str() {
+        "none" | "uncompressed" => Ok(FileCompressionType::UNCOMPRESSED),
+        name => FileCompressionType::from_str(name).map_err(|_| {
+            bad(
+                COMPRESSION,
+                format!("expected gzip, zstd, bzip2, xz or none, got '{value}'"),
+            )
+        }),
     }
 }
 

@@ -148,7 +148,7 @@ async fn csv_dialects_compression_and_declared_schemas() {
         ),
         (
             source("orders", "csv", &plain, &[("delimiter", ";;")]),
-            "option delimiter must be one character",
+            "option 'delimiter': expected one character",
         ),
     ];
     for (orders, expected) in cases {

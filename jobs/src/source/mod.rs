@@ -1,6 +1,6 @@
 //! Sources that need more than DataFusion's own tables: database tables, read by executors in
-//! parallel, one key range per partition (Spark's partitioned JDBC read), and the CSV and JSON
-//! options of `text_files`.
+//! parallel, one key range per partition (Spark's partitioned JDBC read), and CSV and JSON
+//! files read under a bad-record policy (`text_files`).
 
 mod filters;
 pub mod listing;

@@ -63,6 +63,8 @@ pub const FORMATS: &[&str] = &[
     "w3c",
     "regex",
     "grok",
+    "csv",
+    "ndjson",
 ];
 
 /// The formats a crawler recognises from sample lines. Parsers are lenient (the combined one
