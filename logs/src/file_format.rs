@@ -652,10 +652,10 @@ impl FileOpener for LogOpener {
                     self.counters.clone(),
                     range.is_none_or(|(start, _)| start == 0),
                 );
-                ScanDecoder::Records(match quarantined {
+                ScanDecoder::Records(Box::new(match quarantined {
                     Some(records) => decoder.with_quarantine(records),
                     None => decoder,
-                })
+                }))
             }
             _ => {
                 return Err(DataFusionError::Internal(
@@ -766,7 +766,8 @@ enum Decoding {
 #[derive(Debug)]
 enum ScanDecoder {
     Lines(LogDecoder),
-    Records(RecordDecoder),
+    /// Boxed: it holds a CSV tokenizer's tables.
+    Records(Box<RecordDecoder>),
 }
 
 impl Decoder for ScanDecoder {
