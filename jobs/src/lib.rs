@@ -37,6 +37,7 @@ pub mod sql_names;
 pub mod sql_types;
 pub mod sqlite;
 pub mod statement_timeout;
+pub mod suggest;
 pub mod tables;
 
 pub use spec::{JobFile, load_job_file, parse_job};

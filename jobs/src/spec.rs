@@ -173,7 +173,7 @@ pub fn parse_job(
     let (mut params, text) = Params::fill_toml(text, name, params)?;
     let mut file: JobFile = toml::from_str(&text).map_err(|e| JobSpecError::Parse {
         path: name.to_string(),
-        message: e.to_string().trim_end().to_string(),
+        message: crate::suggest::unknown_field_hint(e.to_string().trim_end()),
     })?;
     fill_params(&mut file, &mut params)?;
     let invalid = |message: String| JobSpecError::Invalid {

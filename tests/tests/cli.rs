@@ -49,6 +49,25 @@ sql = "SELECT sum(value) AS total FROM generate_series(1, ${size})"
     let typo = kiln(&cluster, &["validate", job, "--param", "sise=100"]);
     assert_eq!(typo.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&typo.stderr).contains("'sise'"));
+    // A misspelt key and a misspelt option each point to the name meant.
+    let misspelt = dir.path().join("misspelt.toml");
+    for (text, hint) in [
+        (
+            "name = \"m\"\n[[step]]\nname = \"q\"\nsql = \"SELECT 1\"\n[options]\nparalelism = 2\n",
+            "did you mean `parallelism`?",
+        ),
+        (
+            "name = \"m\"\n[[source]]\nname = \"t\"\nformat = \"csv\"\npath = \"/tmp/t.csv\"\n\
+             options = { delimter = \";\" }\n[[step]]\nname = \"q\"\nsql = \"SELECT * FROM t\"\n",
+            "unknown csv source option 'delimter'; did you mean 'delimiter'?",
+        ),
+    ] {
+        std::fs::write(&misspelt, text).unwrap();
+        let refused = kiln(&cluster, &["validate", misspelt.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(hint), "{stderr} lacks {hint}");
+    }
 
     let submitted = kiln(&cluster, &["submit", job, "--param", "size=100", "--wait"]);
     assert!(

@@ -146,7 +146,7 @@ async fn bad_postgres_sources_are_rejected_at_submit() {
         ),
         (
             vec![("tabel", "t")],
-            "unknown postgres source option 'tabel'",
+            "unknown postgres source option 'tabel'; did you mean 'table'?",
         ),
     ];
     for (options, expected) in cases {

@@ -46,6 +46,11 @@ pub fn check_options(
                     "{what} option '{unknown}' is refused: {why}"
                 )));
             }
+            if let Some(name) = crate::suggest::nearest(unknown, known.iter().map(|(o, _)| *o)) {
+                return Err(DataFusionError::Plan(format!(
+                    "unknown {what} option '{unknown}'; did you mean '{name}'?"
+                )));
+            }
             let known: Vec<String> = known.iter().map(|(o, m)| format!("{o} ({m})")).collect();
             Err(DataFusionError::Plan(format!(
                 "unknown {what} option '{unknown}'; expected one of: {}",
