@@ -519,13 +519,16 @@ impl Job {
         None
     }
 
-    /// Records an execution error of a task attempt.
+    /// Records an execution error of a task attempt; `retry` is false when every attempt would
+    /// fail the same way (a bad record under a source's fail_fast policy), which fails the job
+    /// at once.
     pub fn task_failed(
         &mut self,
         stage: u32,
         partition: u32,
         executor_id: &str,
         message: &str,
+        retry: bool,
     ) -> FailureOutcome {
         let max_attempts = self.max_attempts;
         let stage_state = &mut self.stages[stage as usize];
@@ -535,13 +538,20 @@ impl Job {
         task.avoid_executor = Some(executor_id.to_string());
         task.last_error = Some(message.to_string());
         task.state = TaskState::Pending;
-        if task.failed_attempts >= max_attempts {
+        if !retry || task.failed_attempts >= max_attempts {
             let log = task.attempts.last().map_or(&[][..], |a| &a.log[..]);
-            let error = format!(
-                "stage {stage} task {partition} failed {} time(s), last on executor {executor_id}: {message}{}",
-                task.failed_attempts,
-                log_tail(log)
-            );
+            let error = match retry {
+                true => format!(
+                    "stage {stage} task {partition} failed {} time(s), last on executor {executor_id}: {message}{}",
+                    task.failed_attempts,
+                    log_tail(log)
+                ),
+                false => format!(
+                    "stage {stage} task {partition} failed on executor {executor_id}, not retried \
+                     since the data would fail again: {message}{}",
+                    log_tail(log)
+                ),
+            };
             self.finish(pb::JobState::Failed, error.clone());
             return FailureOutcome::JobFailed(error);
         }
@@ -965,11 +975,28 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_the_data_would_repeat_fails_the_job_at_its_first_attempt() {
+        let mut job = two_stage_job(2);
+        start_all(&mut job, "a");
+        let FailureOutcome::JobFailed(error) =
+            job.task_failed(0, 1, "a", "orders.csv, line 3: bad", false)
+        else {
+            panic!("a bad record under fail_fast is not retried");
+        };
+        assert!(
+            error.contains("not retried") && error.contains("line 3"),
+            "{error}"
+        );
+        assert_eq!(job.state, pb::JobState::Failed);
+        assert!(job.launchable().is_empty());
+    }
+
+    #[test]
     fn a_task_failing_its_attempts_fails_the_job_and_retries_avoid_the_executor() {
         let mut job = two_stage_job(2);
         start_all(&mut job, "a");
         assert!(matches!(
-            job.task_failed(0, 0, "a", "boom"),
+            job.task_failed(0, 0, "a", "boom", true),
             FailureOutcome::Retry
         ));
         assert_eq!(job.launchable(), [(0, 0)], "the failed task runs again");
@@ -979,7 +1006,8 @@ mod tests {
             !job.is_current(0, 0, retry - 1),
             "the old attempt's reports are ignored"
         );
-        let FailureOutcome::JobFailed(error) = job.task_failed(0, 0, "b", "boom again") else {
+        let FailureOutcome::JobFailed(error) = job.task_failed(0, 0, "b", "boom again", true)
+        else {
             panic!("the second failure reaches the limit of 2 attempts");
         };
         assert!(error.contains("stage 0 task 0 failed 2 time(s)"), "{error}");

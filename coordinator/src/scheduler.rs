@@ -1337,9 +1337,15 @@ fn apply_status(
             Some(pb::task_failure::Reason::Killed(_)) => {
                 job.task_killed(id.stage_id, id.partition);
             }
-            _ => {
-                let outcome =
-                    job.task_failed(id.stage_id, id.partition, executor_id, &failure.message);
+            reason => {
+                let retry = !matches!(reason, Some(pb::task_failure::Reason::BadRecord(_)));
+                let outcome = job.task_failed(
+                    id.stage_id,
+                    id.partition,
+                    executor_id,
+                    &failure.message,
+                    retry,
+                );
                 if let FailureOutcome::JobFailed(error) = outcome {
                     tracing::warn!(job_id = %job.id, %error, "job failed");
                     end_job(&mut state.executors, job, effects);

@@ -41,22 +41,40 @@ pub struct FetchFailed {
 pub fn find_fetch_failure<'a>(
     error: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a FetchFailed> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    causes(error).into_iter().find_map(|err| {
+        err.downcast_ref::<FetchFailed>()
+            .or_else(|| match err.downcast_ref::<KilnError>() {
+                Some(KilnError::FetchFailed(fetch)) => Some(fetch),
+                _ => None,
+            })
+    })
+}
+
+/// Finds an error of type `T` anywhere in an error's chain of causes (a typed error that
+/// travelled through DataFusion inside `DataFusionError::External`).
+pub fn find_cause<'a, T: std::error::Error + 'static>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    causes(error)
+        .into_iter()
+        .find_map(|err| err.downcast_ref::<T>())
+}
+
+/// `error` and its causes: its chain of sources, including those inside errors that
+/// DataFusion shares between streams.
+fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut found = Vec::new();
+    let mut current = Some(error);
     while let Some(err) = current {
-        if let Some(fetch) = err.downcast_ref::<FetchFailed>() {
-            return Some(fetch);
-        }
-        if let Some(KilnError::FetchFailed(fetch)) = err.downcast_ref::<KilnError>() {
-            return Some(fetch);
-        }
-        if let Some(DataFusionError::Shared(shared)) = err.downcast_ref::<DataFusionError>()
-            && let Some(found) = find_fetch_failure(shared.as_ref())
-        {
-            return Some(found);
+        found.push(err);
+        if let Some(DataFusionError::Shared(shared)) = err.downcast_ref::<DataFusionError>() {
+            found.extend(causes(shared.as_ref()));
         }
         current = err.source();
     }
-    None
+    found
 }
 
 /// The message a panic carried (`panic!` with a string, or a formatted one), for reporting

@@ -17,7 +17,7 @@ use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use futures::FutureExt;
 use kiln_core::codec::decode_plan;
-use kiln_core::error::find_fetch_failure;
+use kiln_core::error::{find_cause, find_fetch_failure};
 use kiln_core::shuffle::{
     OutputStats, ShuffleEnv, ShuffleReaderExec, ShuffleWriterExec, TaskAttempt,
 };
@@ -424,8 +424,8 @@ async fn guarded(
         })
 }
 
-/// The typed failure reason for an error: a lost input is a fetch failure, all else an
-/// execution error.
+/// The typed failure reason for an error: a lost input is a fetch failure, a fail_fast bad
+/// record a bad record, all else an execution error.
 fn failure(error: DataFusionError) -> pb::TaskFailure {
     let reason = match find_fetch_failure(&error) {
         Some(fetch) => pb::task_failure::Reason::FetchFailed(pb::FetchFailed {
@@ -433,6 +433,9 @@ fn failure(error: DataFusionError) -> pb::TaskFailure {
             stage_id: fetch.stage_id,
             map_partition: fetch.map_partition,
         }),
+        None if find_cause::<kiln_logs::FailFast>(&error).is_some() => {
+            pb::task_failure::Reason::BadRecord(pb::BadRecord {})
+        }
         None => pb::task_failure::Reason::ExecutionError(pb::ExecutionError {}),
     };
     pb::TaskFailure {

@@ -9,7 +9,12 @@ pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> O
     let limit = (unknown.chars().count() / 3).max(1);
     known
         .into_iter()
-        .map(|name| (strsim::damerau_levenshtein(&unknown, &name.to_ascii_lowercase()), name))
+        .map(|name| {
+            (
+                strsim::damerau_levenshtein(&unknown, &name.to_ascii_lowercase()),
+                name,
+            )
+        })
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, name)| name)
@@ -40,7 +45,13 @@ mod tests {
 
     #[test]
     fn misspellings_find_their_name_and_strangers_none() {
-        let known = ["delimiter", "header", "null_value", "newlines_in_values", "mode"];
+        let known = [
+            "delimiter",
+            "header",
+            "null_value",
+            "newlines_in_values",
+            "mode",
+        ];
         assert_eq!(nearest("delimter", known), Some("delimiter"));
         assert_eq!(nearest("Header", known), Some("header"));
         assert_eq!(nearest("nulll_value", known), Some("null_value"));
@@ -55,10 +66,7 @@ mod tests {
                      ^^^^^^^^^^^\nunknown field `partiton_by`, expected one of `format`, \
                      `path`, `partition_by`, `mode`\n";
         let hinted = unknown_field_hint(error);
-        assert!(
-            hinted.ends_with("did you mean `partition_by`?"),
-            "{hinted}"
-        );
+        assert!(hinted.ends_with("did you mean `partition_by`?"), "{hinted}");
         let far = error.replace("partiton_by", "colour");
         assert_eq!(unknown_field_hint(&far), far);
     }

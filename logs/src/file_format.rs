@@ -820,10 +820,26 @@ async fn locate(
         || format!("line {} after byte {start}", bad.line),
         |n| format!("line {n}"),
     );
-    DataFusionError::Execution(format!(
-        "{name}, {line}: {} (mode fail_fast; the record: {})",
-        bad.reason, bad.record
-    ))
+    DataFusionError::External(Box::new(FailFast {
+        file: name.to_string(),
+        line,
+        reason: bad.reason.clone(),
+        record: bad.record.clone(),
+    }))
+}
+
+/// A scan stopped at a bad record under the `fail_fast` policy. The data is the same on every
+/// attempt, so the scheduler fails the job at once instead of retrying the task.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}, {line}: {reason} (mode fail_fast; the record: {record})")]
+pub struct FailFast {
+    /// The file's full name, with its store's URL.
+    pub file: String,
+    /// `line N`, or `line N after byte B` when the line could not be counted.
+    pub line: String,
+    pub reason: String,
+    /// The record, shortened.
+    pub record: String,
 }
 
 /// Newlines in the file's first `end` bytes.

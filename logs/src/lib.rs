@@ -22,7 +22,7 @@ pub mod options;
 mod quarantine;
 mod values;
 
-pub use file_format::{LogFormat, LogFormatFactory, LogSource};
+pub use file_format::{FailFast, LogFormat, LogFormatFactory, LogSource};
 pub use options::{BadRecordPolicy, LogOptions};
 
 /// The name of the column that holds a bad line's raw text under the `permissive` policy.
