@@ -92,7 +92,7 @@ pub fn summary(status: &proto::JobStatus) -> String {
     }
     if status.records_read > 0 {
         text.push_str(&format!(
-            "log sources read {} records, {} bad\n",
+            "sources read {} records, {} bad\n",
             status.records_read, status.bad_records
         ));
     }

@@ -149,12 +149,12 @@ impl Default for CoordinatorMetrics {
         );
         registry.register(
             "records_read",
-            "Records that log sources read, in tasks that succeeded",
+            "Records that log, CSV and JSON sources read, in tasks that succeeded",
             m.records_read.clone(),
         );
         registry.register(
             "bad_records",
-            "Records that log sources could not parse, in tasks that succeeded",
+            "Records that log, CSV and JSON sources could not parse, in tasks that succeeded",
             m.bad_records.clone(),
         );
         registry.register(
