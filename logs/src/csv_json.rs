@@ -16,7 +16,7 @@ use arrow::error::ArrowError;
 use datafusion_datasource::decoder::Decoder;
 use regex::Regex;
 
-use crate::decoder::{BadRecord, Counters, MAX_RECORD_BYTES, Quarantined, shorten, text};
+use crate::decoder::{BadRecord, Counters, MAX_RECORD_BYTES, Quarantined, note_bad, text};
 use crate::options::{BadRecordPolicy, bad};
 use crate::{CORRUPT_RECORD_COLUMN, Result};
 
@@ -503,41 +503,25 @@ impl RecordDecoder {
                     batches.push(batch);
                 }
                 Piece::Bad { record, reason } => {
-                    self.counters.bad.add(1);
                     let text = self.record_text(record);
-                    let line = self.records[record].1;
-                    if let Some(quarantined) = &self.quarantined {
-                        quarantined
-                            .lock()
-                            .expect("quarantine poisoned")
-                            .push(BadRecord {
-                                line,
-                                reason: reason.clone(),
-                                record: text.clone(),
-                            });
-                    }
-                    match self.policy {
-                        BadRecordPolicy::FailFast => {
-                            return Err(ArrowError::ExternalError(Box::new(BadRecord {
-                                line,
-                                reason,
-                                record: shorten(&text),
-                            })));
-                        }
-                        BadRecordPolicy::DropMalformed => {}
-                        BadRecordPolicy::Permissive => {
-                            let nulls = self
-                                .records_schema
-                                .fields()
-                                .iter()
-                                .map(|f| new_null_array(f.data_type(), 1))
-                                .collect();
-                            batches.push(RecordBatch::try_new(
-                                Arc::clone(&self.records_schema),
-                                nulls,
-                            )?);
-                            corrupt.push(Some(text));
-                        }
+                    let bad = BadRecord {
+                        line: self.records[record].1,
+                        reason,
+                        record: text.clone(),
+                    };
+                    note_bad(&self.counters, self.quarantined.as_ref(), self.policy, bad)?;
+                    if keep_corrupt {
+                        let nulls = self
+                            .records_schema
+                            .fields()
+                            .iter()
+                            .map(|f| new_null_array(f.data_type(), 1))
+                            .collect();
+                        batches.push(RecordBatch::try_new(
+                            Arc::clone(&self.records_schema),
+                            nulls,
+                        )?);
+                        corrupt.push(Some(text));
                     }
                 }
             }

@@ -193,29 +193,20 @@ impl LogDecoder {
     /// A bad record, as the policy says: kept with its text in `_corrupt_record`, dropped, or
     /// the end of the read; counted, and quarantined when asked.
     fn bad(&mut self, text: &str, line: u64, reason: String) -> Result<(), ArrowError> {
-        self.counters.bad.add(1);
-        if let Some(quarantined) = &self.quarantined {
-            quarantined
-                .lock()
-                .expect("quarantine poisoned")
-                .push(BadRecord {
-                    line,
-                    reason: reason.clone(),
-                    record: text.to_string(),
-                });
-        }
-        match self.policy {
-            BadRecordPolicy::Permissive => {
-                self.rows.append_corrupt(text);
-                Ok(())
-            }
-            BadRecordPolicy::DropMalformed => Ok(()),
-            BadRecordPolicy::FailFast => Err(ArrowError::ExternalError(Box::new(BadRecord {
+        note_bad(
+            &self.counters,
+            self.quarantined.as_ref(),
+            self.policy,
+            BadRecord {
                 line,
                 reason,
-                record: shorten(text),
-            }))),
+                record: text.to_string(),
+            },
+        )?;
+        if self.policy == BadRecordPolicy::Permissive {
+            self.rows.append_corrupt(text);
         }
+        Ok(())
     }
 
     /// The input has ended: the last line may lack its newline, a multi-line record may be
@@ -228,6 +219,27 @@ impl LogDecoder {
         }
         self.end_pending()
     }
+}
+
+/// What every decoder does with a bad record, whatever it does with the row: counts it,
+/// quarantines it when asked, and under `fail_fast` returns the error that ends the scan.
+pub(crate) fn note_bad(
+    counters: &Counters,
+    quarantined: Option<&Quarantined>,
+    policy: BadRecordPolicy,
+    bad: BadRecord,
+) -> Result<(), ArrowError> {
+    counters.bad.add(1);
+    if policy == BadRecordPolicy::FailFast {
+        return Err(ArrowError::ExternalError(Box::new(BadRecord {
+            record: shorten(&bad.record),
+            ..bad
+        })));
+    }
+    if let Some(quarantined) = quarantined {
+        quarantined.lock().expect("quarantine poisoned").push(bad);
+    }
+    Ok(())
 }
 
 /// The longest record a log decoder reads: a longer line (a file without newlines, binary
@@ -245,7 +257,7 @@ pub(crate) fn text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 }
 
 /// At most 200 characters of a record, for error messages.
-pub(crate) fn shorten(text: &str) -> String {
+fn shorten(text: &str) -> String {
     match text.char_indices().nth(200) {
         Some((end, _)) => format!("{}...", &text[..end]),
         None => text.to_string(),

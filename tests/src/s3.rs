@@ -165,6 +165,37 @@ impl S3Server {
         ));
     }
 
+    /// The quarantine entries under `prefix` of `bucket` (bad records, as JSON lines) as
+    /// (file, line, record), sorted.
+    pub fn quarantined(&self, bucket: &str, prefix: &str) -> Vec<(String, u64, String)> {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        self.download_prefix(bucket, prefix, ".jsonl", dir.path());
+        let mut entries = Vec::new();
+        let mut stack = vec![dir.path().to_path_buf()];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                let children = std::fs::read_dir(&path).expect("a downloaded directory");
+                stack.extend(children.map(|e| e.expect("a directory entry").path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("a downloaded quarantine file");
+            for line in text.lines() {
+                let entry: serde_json::Value =
+                    serde_json::from_str(line).expect("a quarantine entry is JSON");
+                entries.push((
+                    entry["file"].as_str().expect("an entry's file").to_string(),
+                    entry["line"].as_u64().expect("an entry's line"),
+                    entry["record"]
+                        .as_str()
+                        .expect("an entry's record")
+                        .to_string(),
+                ));
+            }
+        }
+        entries.sort();
+        entries
+    }
+
     fn boto3(&self, body: &str) -> String {
         let script = format!(
             "import boto3\n\

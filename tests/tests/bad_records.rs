@@ -90,30 +90,6 @@ fn with_budget(mut spec: proto::JobSpec, max_bad_records: Option<u64>) -> proto:
     spec
 }
 
-/// The quarantine's entries under `prefix` as (file, line, record), sorted.
-fn quarantined(s3: &S3Server, prefix: &str) -> Vec<(String, u64, String)> {
-    let dir = tempfile::tempdir().unwrap();
-    s3.download_prefix("lake", prefix, ".jsonl", dir.path());
-    let mut entries = Vec::new();
-    let mut stack = vec![dir.path().to_path_buf()];
-    while let Some(path) = stack.pop() {
-        if path.is_dir() {
-            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            continue;
-        }
-        for line in std::fs::read_to_string(&path).unwrap().lines() {
-            let entry: serde_json::Value = serde_json::from_str(line).unwrap();
-            entries.push((
-                entry["file"].as_str().unwrap().to_string(),
-                entry["line"].as_u64().unwrap(),
-                entry["record"].as_str().unwrap().to_string(),
-            ));
-        }
-    }
-    entries.sort();
-    entries
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_csv_export_with_bad_rows_loads_into_postgres_under_each_mode() {
     let s3 = S3Server::start();
@@ -213,7 +189,7 @@ async fn a_csv_export_with_bad_rows_loads_into_postgres_under_each_mode() {
         })
         .collect();
     expected.sort();
-    assert_eq!(quarantined(&s3, "quarantine/"), expected);
+    assert_eq!(s3.quarantined("lake", "quarantine/"), expected);
 
     // Over the error budget: the job fails naming the budget, and nothing more lands.
     let job = sink_job(

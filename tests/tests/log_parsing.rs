@@ -185,26 +185,7 @@ async fn access_logs_on_s3_to_parquet_partitioned_by_day() {
     assert!(text.contains(&format!("| {quoted} |")), "{text}");
 
     // The quarantine holds each bad line once, with its file and line.
-    let quarantine = local.path().join("quarantine");
-    s3.download_prefix("lake", "quarantine/", ".jsonl", &quarantine);
-    let mut bad: Vec<(String, u64, String)> = walk(&quarantine)
-        .iter()
-        .flat_map(|file| {
-            std::fs::read_to_string(file)
-                .unwrap()
-                .lines()
-                .map(|line| {
-                    let entry: serde_json::Value = serde_json::from_str(line).unwrap();
-                    (
-                        entry["file"].as_str().unwrap().to_string(),
-                        entry["line"].as_u64().unwrap(),
-                        entry["record"].as_str().unwrap().to_string(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    bad.sort();
+    let bad = s3.quarantined("lake", "quarantine/");
     assert_eq!(
         bad,
         vec![
@@ -241,20 +222,6 @@ async fn access_logs_on_s3_to_parquet_partitioned_by_day() {
             .iter()
             .all(|k| !k.ends_with(".parquet"))
     );
-}
-
-/// Every file below `dir`.
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut files = vec![];
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// Per-day rows, byte totals and distinct clients of the generated lines `range`.
