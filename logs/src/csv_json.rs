@@ -204,9 +204,8 @@ pub struct RecordDecoder {
     /// The start of a record whose end has not arrived, and whether it grew past the limit.
     partial: Vec<u8>,
     partial_too_long: bool,
-    /// Records of the batch that are bad whatever Arrow's reader makes of them (cut at the
-    /// record limit, unbalanced quotes), and why.
-    refused: Vec<(usize, String)>,
+    /// Records of the batch cut at the record limit: bad whatever Arrow's reader makes of them.
+    too_long: Vec<usize>,
     /// Lines read so far.
     lines: u64,
     /// Finds record ends when quoted fields hold line breaks; None: a record is a line.
@@ -268,7 +267,7 @@ impl RecordDecoder {
             records: Vec::new(),
             partial: Vec::new(),
             partial_too_long: false,
-            refused: Vec::new(),
+            too_long: Vec::new(),
             lines: 0,
             splitter,
         }
@@ -296,8 +295,6 @@ impl RecordDecoder {
         if record.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        let refused =
-            too_long.then(|| format!("a record longer than the limit of {MAX_RECORD_BYTES} bytes"));
         if let TextFormat::Csv(dialect) = &self.format {
             if dialect.comment.is_some() && record.first() == dialect.comment.as_ref() {
                 return;
@@ -306,8 +303,8 @@ impl RecordDecoder {
                 return;
             }
         }
-        if let Some(reason) = refused {
-            self.refused.push((self.records.len(), reason));
+        if too_long {
+            self.too_long.push(self.records.len());
         }
         self.records.push((self.buffer.len(), line));
         self.buffer.extend_from_slice(record);
@@ -445,17 +442,15 @@ impl RecordDecoder {
     /// Decodes records `range`, halving a range Arrow refuses until the refused records are
     /// found one by one.
     fn decode_pieces(&self, range: std::ops::Range<usize>, pieces: &mut Vec<Piece>) {
-        if range.len() == 1
-            && let Some((_, reason)) = self.refused.iter().find(|(r, _)| *r == range.start)
-        {
+        if range.len() == 1 && self.too_long.contains(&range.start) {
             pieces.push(Piece::Bad {
                 record: range.start,
-                reason: reason.clone(),
+                reason: format!("a record longer than the limit of {MAX_RECORD_BYTES} bytes"),
             });
             return;
         }
-        let has_refused = self.refused.iter().any(|(r, _)| range.contains(r));
-        let error = match has_refused {
+        let has_too_long = self.too_long.iter().any(|r| range.contains(r));
+        let error = match has_too_long {
             true => None,
             false => match self.decode_range(range.clone()) {
                 Ok(batch) => return pieces.push(Piece::Rows(batch)),
@@ -646,7 +641,7 @@ impl Decoder for RecordDecoder {
         let batch = self.finish_batch();
         self.records.clear();
         self.buffer.clear();
-        self.refused.clear();
+        self.too_long.clear();
         batch.map(Some)
     }
 
