@@ -487,14 +487,14 @@ impl RecordDecoder {
         let mut pieces = Vec::new();
         self.decode_pieces(0..count, &mut pieces);
         let mut batches = Vec::with_capacity(pieces.len());
-        let mut corrupt: Vec<Option<String>> = Vec::new();
+        // The bad rows kept under permissive: their row in the output and their text.
+        let mut corrupt: Vec<(usize, String)> = Vec::new();
         let keep_corrupt = self.policy == BadRecordPolicy::Permissive;
+        let mut rows_so_far = 0;
         for piece in pieces {
             match piece {
                 Piece::Rows(batch) => {
-                    if keep_corrupt {
-                        corrupt.extend(std::iter::repeat_n(None, batch.num_rows()));
-                    }
+                    rows_so_far += batch.num_rows();
                     batches.push(batch);
                 }
                 Piece::Bad { record, reason } => {
@@ -516,7 +516,8 @@ impl RecordDecoder {
                             Arc::clone(&self.records_schema),
                             nulls,
                         )?);
-                        corrupt.push(Some(text));
+                        corrupt.push((rows_so_far, text));
+                        rows_so_far += 1;
                     }
                 }
             }
@@ -526,13 +527,17 @@ impl RecordDecoder {
             _ => arrow::compute::concat_batches(&self.records_schema, &batches)?,
         };
         let corrupt: Option<ArrayRef> = keep_corrupt.then(|| {
-            let mut builder = StringBuilder::new();
-            if corrupt.iter().all(Option::is_none) {
+            if corrupt.is_empty() {
                 return new_null_array(&arrow::datatypes::DataType::Utf8, rows.num_rows());
             }
-            for value in corrupt {
-                builder.append_option(value);
+            let mut builder = StringBuilder::new();
+            let mut next = 0;
+            for (row, text) in corrupt {
+                builder.extend(std::iter::repeat_n(None::<&str>, row - next));
+                builder.append_value(text);
+                next = row + 1;
             }
+            builder.extend(std::iter::repeat_n(None::<&str>, rows.num_rows() - next));
             Arc::new(builder.finish()) as ArrayRef
         });
         let columns = self
