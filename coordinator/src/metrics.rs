@@ -59,6 +59,9 @@ pub struct Gauges {
     pub executors: usize,
     pub slots: usize,
     pub running_tasks: usize,
+    /// Tasks that could start now but wait for a free slot: what an autoscaler adds
+    /// executors for.
+    pub queued_tasks: usize,
 }
 
 /// The coordinator's metrics and the registry that exposes them.
@@ -79,6 +82,7 @@ pub struct CoordinatorMetrics {
     executors: Gauge,
     slots: Gauge,
     running_tasks: Gauge,
+    queued_tasks: Gauge,
     leader: Gauge,
     leader_changes: Counter,
     state_writes: Histogram,
@@ -108,6 +112,7 @@ impl Default for CoordinatorMetrics {
             executors: Gauge::default(),
             slots: Gauge::default(),
             running_tasks: Gauge::default(),
+            queued_tasks: Gauge::default(),
             leader: Gauge::default(),
             leader_changes: Counter::default(),
             state_writes: Histogram::new(seconds_buckets()),
@@ -189,6 +194,11 @@ impl Default for CoordinatorMetrics {
             m.running_tasks.clone(),
         );
         registry.register(
+            "queued_tasks",
+            "Tasks ready to run that wait for a free slot",
+            m.queued_tasks.clone(),
+        );
+        registry.register(
             "leader",
             "1 while this coordinator leads the cluster, else 0",
             m.leader.clone(),
@@ -226,6 +236,7 @@ impl CoordinatorMetrics {
         set(&self.executors, gauges.executors);
         set(&self.slots, gauges.slots);
         set(&self.running_tasks, gauges.running_tasks);
+        set(&self.queued_tasks, gauges.queued_tasks);
         for (state, value) in [
             ("queued", gauges.queued_jobs),
             ("running", gauges.running_jobs),
@@ -333,6 +344,7 @@ mod tests {
             Gauges {
                 leader: true,
                 executors: 3,
+                queued_tasks: 5,
                 ..Default::default()
             },
         );
@@ -343,6 +355,7 @@ mod tests {
             "kiln_task_attempts_total{outcome=\"fetch_failed\"} 1",
             "kiln_task_attempts_total{outcome=\"lost\"} 2",
             "kiln_executors 3",
+            "kiln_queued_tasks 5",
             "kiln_leader 1",
             "kiln_jobs{state=\"queued\"} 0",
         ] {

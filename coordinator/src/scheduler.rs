@@ -186,8 +186,10 @@ impl Scheduler {
     /// What the scheduler holds now, for the metrics' gauges.
     pub fn gauges(&self) -> Gauges {
         let state = self.lock();
-        let (mut queued_jobs, mut running_jobs) = (0, 0);
+        let (mut queued_jobs, mut running_jobs, mut queued_tasks) = (0, 0, 0);
         for job in state.jobs.values().filter(|job| !job.is_finished()) {
+            // Scheduling starts every launchable task that has a slot, so what is left waits.
+            queued_tasks += job.launchable().len();
             match pb::JobState::try_from(job.status().state) {
                 Ok(pb::JobState::Queued) => queued_jobs += 1,
                 _ => running_jobs += 1,
@@ -204,6 +206,7 @@ impl Scheduler {
                 .map(|e| e.info.slots as usize)
                 .sum(),
             running_tasks: state.executors.values().map(|e| e.running.len()).sum(),
+            queued_tasks,
         }
     }
 

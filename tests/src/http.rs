@@ -8,7 +8,8 @@ use std::process::Command;
 use crate::s3::{INSTALL_HINT, tools_python};
 
 /// Fetches a URL (with `KILN_TEST_BEARER` as the bearer token when set; with `post`, POSTing
-/// stdin as JSON) and prints the status on the first line, then the body; with `parse`, the
+/// stdin as JSON) and prints the status on the first line (0 when nothing answers), then
+/// the body; with `parse`, the
 /// body must be OpenMetrics text and each sample is printed as a JSON line instead.
 const CLIENT: &str = r#"
 import json, os, sys, urllib.error, urllib.request
@@ -23,6 +24,8 @@ try:
     status, body = response.status, response.read().decode()
 except urllib.error.HTTPError as error:
     status, body = error.code, error.read().decode()
+except (urllib.error.URLError, ConnectionError) as error:
+    status, body = 0, str(error)
 print(status)
 if sys.argv[2] == "parse" and status == 200:
     from prometheus_client.openmetrics.parser import text_string_to_metric_families

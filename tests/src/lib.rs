@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod compare;
 pub mod etcd;
 pub mod http;
+pub mod kubernetes;
 pub mod mysql;
 pub mod postgres;
 pub mod proxy;
