@@ -316,21 +316,22 @@ const CONTAINERS: &[&str] = &[
     "kiln-executor-1-executor",
 ];
 
+/// What a container logged (its last `tail` lines), stdout and stderr.
+fn container_log(container: &str, tail: usize) -> String {
+    Command::new("podman")
+        .args(["logs", "--tail", &tail.to_string(), container])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+        })
+        .unwrap_or_else(|e| e.to_string())
+}
+
 /// The last lines every container of the cluster logged, for a failure's message.
 fn cluster_logs() -> String {
     CONTAINERS
         .iter()
-        .map(|container| {
-            let output = Command::new("podman")
-                .args(["logs", "--tail", "30", container])
-                .output()
-                .map(|o| {
-                    String::from_utf8_lossy(&o.stdout).into_owned()
-                        + &String::from_utf8_lossy(&o.stderr)
-                })
-                .unwrap_or_else(|e| e.to_string());
-            format!("--- {container}\n{output}")
-        })
+        .map(|container| format!("--- {container}\n{}", container_log(container, 30)))
         .collect()
 }
 
@@ -486,7 +487,12 @@ fn dev_overlay_runs_under_podman_and_survives_losing_the_leader() {
     play(&submit_file);
     let exit = run(Command::new("podman").args(["wait", "kiln-example-submit-submit"]));
     let logs = run(Command::new("podman").args(["logs", "kiln-example-submit-submit"]));
-    assert_eq!(exit.trim(), "0", "the in-cluster submit failed:\n{logs}");
+    assert_eq!(
+        exit.trim(),
+        "0",
+        "the in-cluster submit failed:\n{logs}\n{}",
+        cluster_logs()
+    );
 
     // From outside: a job long enough to be running when the leader's container dies.
     let rows = 600_000_000;
@@ -549,8 +555,9 @@ fn dev_overlay_runs_under_podman_and_survives_losing_the_leader() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "the job failed across the failover:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+        "the job failed across the failover:\n{stdout}\n{}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        cluster_logs()
     );
     for row in buckets(rows) {
         assert!(stdout.contains(&row), "no {row:?} in\n{stdout}");
@@ -574,11 +581,20 @@ fn dev_overlay_runs_under_podman_and_survives_losing_the_leader() {
         "failover took {failover:?}"
     );
 
+    // What the new leader did with the job's attempts (for the figures' readers).
+    let new_leader = format!("kiln-coordinator-{standby}-coordinator");
+    let leader_log = container_log(&new_leader, 100_000);
+    let reruns = leader_log
+        .lines()
+        .filter(|line| line.contains("running it again"))
+        .count();
+
     let figures = format!(
         "| image built from host binaries ({profile}) | {:.1} s |\n\
          | play to ready (etcd, 2 coordinators, 2 executors registered) | {:.1} s |\n\
          | leader container killed to standby leading (lease TTL 10 s) | {:.1} s |\n\
-         | leader container killed to job end | {:.1} s |\n",
+         | leader container killed to job end | {:.1} s |\n\
+         | attempts the new leader ran again | {reruns} |\n",
         image_built.as_secs_f64(),
         time_to_ready.as_secs_f64(),
         failover.as_secs_f64(),

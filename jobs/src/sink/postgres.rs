@@ -151,7 +151,7 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
         }
         return Err(failure(
             sink,
-            "the table does not exist (create it, or set option create_table = \"true\" to \
+            "the table does not exist (create it, or set option create_table = true to \
              create it from the job's columns)",
         ));
     }

@@ -156,7 +156,7 @@ pub async fn validate(sink: &pb::SinkSpec, schema: &Schema) -> Result<bool> {
             }
             return Err(failure(
                 &sink,
-                "the table does not exist; create it, or set options.create_table = \"true\"",
+                "the table does not exist; create it, or set options.create_table = true",
             ));
         }
         let columns =
