@@ -146,7 +146,7 @@ async fn probes_and_metrics_tell_what_the_cluster_did() {
     // Six slow scans on four slots: two tasks wait for a slot, and the gauge autoscalers
     // scale on says so while they do.
     let scan = "SELECT sum(value) AS s FROM generate_series(1, 400000000)";
-    let sql = format!("SELECT sum(s) FROM ({})", vec![scan; 6].join(" UNION ALL "));
+    let sql = format!("SELECT sum(s) FROM ({})", [scan; 6].join(" UNION ALL "));
     let job = client.submit(sql_job("queued", &[], &sql)).await.unwrap();
     let samples = scrape_until(&metrics, TOKEN, |s| {
         value(s, "kiln_running_tasks", &[]) == Some(4.0)
