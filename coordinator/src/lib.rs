@@ -47,7 +47,7 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tonic::service::interceptor::InterceptedService;
 
-use crate::api::{CatalogApi, JobApi, ScheduleApi, SchedulerApi, TriggerApi};
+use crate::api::{CatalogApi, ForwardToLeader, JobApi, ScheduleApi, SchedulerApi, TriggerApi};
 use crate::scheduler::Scheduler;
 use crate::schedules::Schedules;
 use crate::triggers::Triggers;
@@ -100,11 +100,12 @@ impl Coordinator {
         let lease_ttl = config.lease_ttl;
         let members_only = config.tokens.members_only();
         let clients = config.tokens.clients_and_members();
-        let mut server = config
+        let server = config
             .tls
             .serve(tonic::transport::Server::builder())
             .map_err(CoordinatorError::Tls)?;
         let scheme = config.tls.scheme();
+        let tls = config.tls.clone();
         let http = match config.http_port {
             Some(port) => Some((config.bind_host.clone(), port, config.tokens.clone())),
             None => None,
@@ -158,7 +159,9 @@ impl Coordinator {
             None => None,
         };
         let (stop, stopped) = oneshot::channel::<()>();
+        // A standby passes its clients' calls on to the leader.
         let router = server
+            .layer(ForwardToLeader::new(Arc::clone(&scheduler), tls, &url))
             .add_service(InterceptedService::new(jobs, clients.clone()))
             .add_service(InterceptedService::new(catalog, clients.clone()))
             .add_service(InterceptedService::new(schedule_api, clients.clone()))

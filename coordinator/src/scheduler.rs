@@ -9,8 +9,8 @@
 //! Only the elected leader schedules. It learns of executors by watching their leased keys
 //! in the state store (a lost executor is one whose lease expired), writes each job's record
 //! when the job is accepted and at every milestone (see [`crate::checkpoint`]), and on taking
-//! over resumes the jobs its predecessor left running. A standby answers with the leader's
-//! address.
+//! over resumes the jobs its predecessor left running. A standby passes client calls on to
+//! the leader ([`crate::api`]'s forwarding layer), else answers with the leader's address.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -222,6 +222,11 @@ impl Scheduler {
         }
         let leader = self.store.leader().await.ok().flatten();
         Err(CoordinatorError::NotLeader(leader))
+    }
+
+    /// The leader's URL, as the state store names it (none during an election).
+    pub(crate) async fn leader_url(&self) -> Option<String> {
+        self.store.leader().await.ok().flatten()
     }
 
     /// The fence of this coordinator's leadership, while it leads.

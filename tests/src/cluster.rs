@@ -241,6 +241,11 @@ impl TestCluster {
         panic!("the coordinator did not start: {}", self.logs());
     }
 
+    /// The gRPC URL of coordinator `index` alone.
+    pub fn coordinator_grpc_url(&self, index: usize) -> String {
+        self.coordinator_urls[index].clone()
+    }
+
     /// The base URL of coordinator `index`'s HTTP endpoint (probes, metrics).
     pub fn coordinator_http_url(&self, index: usize) -> String {
         format!("http://127.0.0.1:{}", self.coordinator_http_ports[index])

@@ -590,3 +590,70 @@ async fn an_executor_restarted_in_place_before_its_lease_expires_has_its_work_re
     let expected = compare::local_result(&[], sql).await;
     compare::same_rows(&expected, &batches).expect("the rows of a run without the restart");
 }
+
+/// A client that reaches only the standby (a Kubernetes Service that lands on it, a
+/// port-forward) is served by the leader through it. The raw gRPC client follows no leader
+/// hint, so each answer proves the standby passed the call on, streams included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standby_passes_client_calls_on_to_the_leader() {
+    use proto::job_service_client::JobServiceClient;
+    let cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let leader = loop {
+        if let Some(leader) = cluster.leader_index().await {
+            break leader;
+        }
+        assert!(Instant::now() < deadline, "no leader elected");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let standby = 1 - leader;
+    let mut raw = JobServiceClient::connect(cluster.coordinator_grpc_url(standby))
+        .await
+        .unwrap();
+
+    let spec = sql_job("through-the-standby", &[], "SELECT 6 * 7 AS answer");
+    let submitted = raw
+        .submit(proto::SubmitRequest {
+            spec: Some(spec),
+            ..Default::default()
+        })
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "the standby did not pass Submit on: {e}\n{}",
+                cluster.logs()
+            )
+        })
+        .into_inner();
+    let mut watch = raw
+        .watch(proto::WatchJobRequest {
+            job_id: submitted.job_id.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut last = None;
+    while let Some(status) = watch.message().await.unwrap() {
+        last = Some(status);
+    }
+    let last = last.expect("the watch stream sent the job's states");
+    assert_succeeded(&last, &cluster);
+    let listed = raw
+        .list(proto::ListJobsRequest::default())
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        listed.jobs.iter().any(|j| j.job_id == submitted.job_id),
+        "{listed:?}"
+    );
+    // The leader ran it, and the standby still stands by.
+    assert_eq!(cluster.leader_index().await, Some(leader));
+    let answer = kiln_tests::first_column(&client, &last).await;
+    assert_eq!(answer, ["42"]);
+}
