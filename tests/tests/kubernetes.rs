@@ -118,6 +118,18 @@ fn every_overlay_renders_validates_offline_and_passes_checkov() {
     }
 }
 
+/// A container's declared ports: name and number.
+fn ports(container: &Value) -> impl Iterator<Item = (&str, u64)> {
+    container["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|port| {
+            let name = port["name"].as_str().unwrap_or_default();
+            (name, port["containerPort"].as_u64().unwrap_or_default())
+        })
+}
+
 /// The long flags and environment variables `program [subcommand] --help` documents.
 fn documented(program: &str, subcommand: Option<&str>) -> BTreeSet<String> {
     let mut command = Command::new(binary(program));
@@ -207,13 +219,8 @@ fn manifests_name_only_flags_variables_and_ports_the_binaries_have() {
                     // A port variable must match a declared container port.
                     if var.ends_with("_PORT") {
                         let port: u64 = var_value.parse().expect("a port number");
-                        let declared = container["ports"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .any(|p| p["containerPort"].as_u64() == Some(port));
                         assert!(
-                            declared,
+                            ports(container).any(|(_, number)| number == port),
                             "{overlay} {workload}: {var}={port} is no containerPort"
                         );
                     }
@@ -222,13 +229,8 @@ fn manifests_name_only_flags_variables_and_ports_the_binaries_have() {
                 // real by the podman test).
                 for probe in ["startupProbe", "livenessProbe", "readinessProbe"] {
                     if let Some(port) = container[probe]["httpGet"]["port"].as_str() {
-                        let declared = container["ports"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .any(|p| p["name"].as_str() == Some(port));
                         assert!(
-                            declared,
+                            ports(container).any(|(name, _)| name == port),
                             "{overlay} {workload}: {probe} port {port} undeclared"
                         );
                     }
@@ -444,12 +446,9 @@ fn dev_overlay_runs_under_podman_and_survives_losing_the_leader() {
             .iter()
             .map(|probe| {
                 let http = &container[*probe]["httpGet"];
-                let port = container["ports"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|p| p["name"] == http["port"])
-                    .and_then(|p| p["containerPort"].as_u64())
+                let port = ports(container)
+                    .find(|(name, _)| Some(*name) == http["port"].as_str())
+                    .map(|(_, number)| number)
                     .unwrap();
                 (http["path"].as_str().unwrap().to_string(), port)
             })
