@@ -253,6 +253,9 @@ enum Command {
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
+    /// Print the JSON Schema of job files (jobs/job-file.schema.json), for editors and TOML
+    /// linters that check and complete job files with it.
+    Schema,
 }
 
 fn main() -> ExitCode {
@@ -494,6 +497,10 @@ async fn run(command: Command) -> Result<u8, Failure> {
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "kiln", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Schema => {
+            print!("{}", kiln_jobs::job_file_schema());
             Ok(0)
         }
     }

@@ -40,7 +40,7 @@ pub mod statement_timeout;
 pub mod suggest;
 pub mod tables;
 
-pub use spec::{JobFile, load_job_file, parse_job};
+pub use spec::{JobFile, job_file_schema, load_job_file, parse_job};
 
 /// The source format of a source that reads a catalog table (`[[source]] catalog =
 /// "db.table"`); its path is the table's `db.table` name.

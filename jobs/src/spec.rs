@@ -4,60 +4,77 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use kiln_proto::v1 as pb;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 
 use crate::params::Params;
 use crate::{JobSpecError, Result};
 
 /// A job file as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobFile {
+    /// The job's name, shown by `kiln jobs` and in its logs.
     pub name: String,
+    /// What the job does, for people.
     #[serde(default)]
     pub description: String,
+    /// Free-form labels (`team = "sales"`), listed with the job.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// The tables the steps read: files, databases or catalog tables.
     #[serde(default, rename = "source")]
     pub sources: Vec<SourceEntry>,
     /// DDL run before the steps (CREATE EXTERNAL TABLE, CREATE VIEW).
     #[serde(default)]
     pub setup: Vec<String>,
+    /// The SQL steps, in order; each becomes a view the later ones can read by name, and the
+    /// last one's rows are the job's result (or go to the sink).
     #[serde(default, rename = "step")]
     pub steps: Vec<StepEntry>,
+    /// How the job runs: parallelism, retries, timeout, error budget, memory.
     #[serde(default)]
     pub options: OptionsEntry,
     /// Parameters `${name}` used in the file, with their default values (any TOML scalar).
     #[serde(default)]
+    #[schemars(schema_with = "scalar_table")]
     pub params: BTreeMap<String, toml::Value>,
     /// Where the last step's rows go; absent means they stream back as the job's result.
     pub sink: Option<SinkEntry>,
 }
 
 /// The `[sink]` table.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SinkEntry {
+    /// parquet, csv or json files; postgres, mysql or sqlite tables.
     #[serde(default)]
     pub format: String,
+    /// A directory or object-store URL for files; a database URL for tables.
     #[serde(default)]
     pub path: String,
     /// A catalog table of files, `database.table`: its format, location and partition keys.
     pub catalog: Option<String>,
+    /// Columns whose values name the files' folders (`key=value/`).
     #[serde(default)]
     pub partition_by: Vec<String>,
+    /// What happens when the target already holds data.
     #[serde(default)]
     pub mode: SaveModeEntry,
+    /// The format's options (strings, numbers or booleans).
     #[serde(default, deserialize_with = "scalar_options")]
+    #[schemars(schema_with = "scalar_table")]
     pub options: HashMap<String, String>,
+    /// The database table a database sink writes.
     #[serde(default)]
     pub table: String,
+    /// The columns an upsert matches rows on.
     #[serde(default)]
     pub key_columns: Vec<String>,
 }
 
 /// What a sink does when its target already holds data.
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SaveModeEntry {
     Append,
@@ -83,18 +100,38 @@ impl From<SaveModeEntry> for pb::SaveMode {
 }
 
 /// A `[[source]]` table: a format and path, or a catalog table (`catalog = "db.table"`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEntry {
+    /// The table name the steps' SQL reads it by.
     pub name: String,
+    /// csv, json, parquet or log files; postgres, mysql or sqlite tables.
     #[serde(default)]
     pub format: String,
+    /// A file, directory or object-store URL; a database URL for tables.
     #[serde(default)]
     pub path: String,
     /// A catalog table, `database.table`, read with its own location, format and partitions.
     pub catalog: Option<String>,
+    /// The format's options (strings, numbers or booleans).
     #[serde(default, deserialize_with = "scalar_options")]
+    #[schemars(schema_with = "scalar_table")]
     pub options: HashMap<String, String>,
+}
+
+/// The schema of a table of TOML scalars: option values and parameter defaults.
+fn scalar_table(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "additionalProperties": {"type": ["string", "number", "boolean"]}
+    })
+}
+
+/// The JSON Schema of job files, published as `jobs/job-file.schema.json` (`kiln schema`
+/// prints it), so that editors and TOML linters check and complete job files.
+pub fn job_file_schema() -> String {
+    let schema = schemars::schema_for!(JobFile);
+    serde_json::to_string_pretty(&schema).expect("a schema is JSON") + "\n"
 }
 
 /// Option values as TOML writes them: strings, or numbers and booleans (`partitions = 2`,
@@ -124,19 +161,23 @@ fn scalar_options<'de, D: Deserializer<'de>>(
 }
 
 /// A `[[step]]` table.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepEntry {
+    /// The view name later steps read this step's rows by.
     pub name: String,
+    /// One SQL query; `${name}` parameters are bound as literals.
     pub sql: String,
 }
 
 /// The `[options]` table.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionsEntry {
+    /// Partitions per shuffle; 0 or absent: the cluster's default.
     #[serde(default)]
     pub parallelism: u32,
+    /// Attempts per task before the job fails; 0 or absent: the cluster's default.
     #[serde(default)]
     pub max_task_attempts: u32,
     /// Seconds; 0 or absent means no timeout.
@@ -366,6 +407,16 @@ fn resolve_path(path: &str, base_dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_published_schema_is_current() {
+        let published = include_str!("../job-file.schema.json");
+        assert!(
+            published == job_file_schema(),
+            "jobs/job-file.schema.json is stale: regenerate it with \
+             `target/debug/kiln schema > jobs/job-file.schema.json`"
+        );
+    }
 
     #[test]
     fn parses_a_job_and_resolves_relative_paths() {
