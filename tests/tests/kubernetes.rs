@@ -229,16 +229,17 @@ fn manifests_name_only_flags_variables_and_ports_the_binaries_have() {
     }
 }
 
-/// Deletes the pods, volumes and network of a podman run when the test ends (passing or
-/// not), without waiting for the executors' drain.
+/// Deletes the pods, volumes, network and images of a podman run when the test ends
+/// (passing or not), without waiting for the executors' drain.
 struct Played {
     pods: Vec<String>,
     volumes: Vec<String>,
     network: String,
+    images: Vec<String>,
 }
 
 impl Played {
-    fn new(objects: &[Value], network: &str) -> Played {
+    fn new(objects: &[Value], network: &str, images: &[String]) -> Played {
         let pods = objects.iter().filter(|o| kind(o) == "Pod");
         Played {
             pods: pods.clone().map(|pod| name(pod).to_string()).collect(),
@@ -259,6 +260,7 @@ impl Played {
                 )
                 .collect(),
             network: network.to_string(),
+            images: images.to_vec(),
         }
     }
 }
@@ -283,6 +285,9 @@ impl Drop for Played {
             &["network", "rm", "--force"],
             std::slice::from_ref(&self.network),
         );
+        if !self.images.is_empty() {
+            quiet(&["rmi", "--force"], &self.images);
+        }
     }
 }
 
@@ -407,8 +412,12 @@ fn dev_overlay_runs_under_podman_and_survives_losing_the_leader() {
     let network = "kiln-k8s-test".to_string();
     // What an earlier run left (a killed test cannot clean up) goes first.
     let all_pods: Vec<Value> = cluster.iter().chain(&submit).cloned().collect();
-    drop(Played::new(&all_pods, &network));
-    let played = Played::new(&all_pods, &network);
+    drop(Played::new(&all_pods, &network, &[]));
+    let images = [
+        format!("localhost/kiln:{tag}"),
+        format!("localhost/kiln-etcd:{tag}"),
+    ];
+    let played = Played::new(&all_pods, &network, &images);
     run(Command::new("podman").args(["network", "create", &network]));
     let play = |file: &Path| {
         run(Command::new("podman")
