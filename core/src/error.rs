@@ -77,6 +77,23 @@ fn causes<'a>(
     found
 }
 
+/// `error`'s message followed by those of its causes, `: ` between them: drivers put the detail
+/// that says what to fix (a TLS alert, an OS error) in the causes. A cause whose message the
+/// text already holds (many errors repeat their source's) is left out.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// The message a panic carried (`panic!` with a string, or a formatted one), for reporting
 /// the panic as an error instead of losing it with the thread or task that panicked.
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -39,6 +39,7 @@ pub mod sqlite;
 pub mod statement_timeout;
 pub mod suggest;
 pub mod tables;
+pub mod tls;
 
 pub use spec::{JobFile, job_file_schema, load_job_file, parse_job};
 

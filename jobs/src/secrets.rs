@@ -42,7 +42,14 @@ pub fn retired_option(option: &str) -> Option<String> {
 pub fn password(options: &HashMap<String, String>) -> Result<Option<String>> {
     options
         .get(PASSWORD_SECRET)
-        .map(|name| secret(name))
+        .map(|name| {
+            secret(name).map_err(|e| match e {
+                DataFusionError::Plan(text) => {
+                    DataFusionError::Plan(format!("option {PASSWORD_SECRET}: {text}"))
+                }
+                other => other,
+            })
+        })
         .transpose()
 }
 
@@ -58,7 +65,7 @@ pub fn check_secret_name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(DataFusionError::Plan(format!(
-            "option {PASSWORD_SECRET}: '{name}' is not a secret name (letters, digits, '-' and \
+            "'{name}' is not a secret name (letters, digits, '-' and \
              '_', starting with a letter)"
         )))
     }
@@ -74,7 +81,7 @@ fn env_var(name: &str) -> String {
 
 /// The value of the declared secret `name`: its file in the secrets directory when there is
 /// one, else its environment variable.
-fn secret(name: &str) -> Result<String> {
+pub fn secret(name: &str) -> Result<String> {
     check_secret_name(name)?;
     let dir = std::env::var_os(SECRETS_DIR_ENV).map(PathBuf::from);
     if let Some(path) = dir.as_ref().map(|dir| dir.join(name)) {

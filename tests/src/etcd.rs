@@ -26,70 +26,14 @@ pub struct TlsFiles {
 }
 
 impl TlsFiles {
-    /// Generates them in `dir` with the `openssl` command.
+    /// Generates them in `dir`.
     pub fn generate(dir: &std::path::Path) -> TlsFiles {
-        let run = |args: &[&str]| {
-            let output = Command::new("openssl")
-                .args(args)
-                .current_dir(dir)
-                .output()
-                .expect("openssl is needed for TLS tests: apt-get install -y openssl");
-            assert!(output.status.success(), "openssl {args:?}: {output:?}");
-        };
-        std::fs::write(
-            dir.join("server.ext"),
-            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
-             keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
-        )
-        .expect("writing the certificate extensions");
-        run(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.crt",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=kiln-test-ca",
-        ]);
-        run(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=127.0.0.1",
-        ]);
-        run(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.crt",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.crt",
-            "-days",
-            "1",
-            "-extfile",
-            "server.ext",
-        ]);
+        let ca = crate::tls::TestCa::create(dir, "ca");
+        let server = ca.server("server", "IP:127.0.0.1");
         TlsFiles {
-            ca: dir.join("ca.crt"),
-            cert: dir.join("server.crt"),
-            key: dir.join("server.key"),
+            ca: ca.cert(),
+            cert: server.cert,
+            key: server.key,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod proxy;
 pub mod s3;
 pub mod sinks;
 pub mod sqlite;
+pub mod tls;
 pub mod tpch;
 
 pub use cluster::TestCluster;

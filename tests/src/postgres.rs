@@ -87,6 +87,13 @@ pub struct PasswordServer {
     pub password: String,
 }
 
+/// What a TLS server serves: its certificate, and the CA that signs the client certificates
+/// it accepts.
+pub struct ServerTls {
+    pub cert: crate::tls::CertFiles,
+    pub client_ca: std::path::PathBuf,
+}
+
 /// Where Debian's PostgreSQL 15 keeps `initdb` and `pg_ctl`.
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
 
@@ -99,6 +106,23 @@ impl PasswordServer {
     /// Starts a server whose superuser `postgres` has `password`, checked by `method`
     /// (`scram-sha-256`, `md5`, or `password`, which asks for it in cleartext).
     pub fn start_with_auth(password: &str, method: &str) -> PasswordServer {
+        Self::launch(password, method, None)
+    }
+
+    /// Starts a server that takes only TLS connections, on 127.0.0.1 and 127.0.0.2, serving
+    /// `tls.cert`: user `postgres` signs in with `password` (SCRAM), user `clear_user` with
+    /// the same password sent in cleartext (safe inside TLS), and user `cert_user` with a
+    /// client certificate that `tls.client_ca` signed.
+    pub fn start_tls(password: &str, tls: &ServerTls) -> PasswordServer {
+        let server = Self::launch(password, "scram-sha-256", Some(tls));
+        server.psql(&format!(
+            "CREATE ROLE clear_user LOGIN SUPERUSER PASSWORD '{password}'; \
+             CREATE ROLE cert_user LOGIN SUPERUSER"
+        ));
+        server
+    }
+
+    fn launch(password: &str, method: &str, tls: Option<&ServerTls>) -> PasswordServer {
         let dir = tempfile::tempdir().expect("a temp dir");
         let pwfile = dir.path().join("password");
         std::fs::write(&pwfile, format!("{password}\n")).unwrap();
@@ -131,10 +155,14 @@ impl PasswordServer {
                 "-N".as_ref(),
             ],
         );
-        let settings = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+        let mut settings = format!(
+            "-p {port} -k {} -c fsync=off",
             server.dir.path().display()
         );
+        match tls {
+            None => settings.push_str(" -c listen_addresses=127.0.0.1"),
+            Some(tls) => settings.push_str(&server.serve_tls(&data, tls)),
+        }
         let log = server.dir.path().join("log");
         server.run(
             "pg_ctl",
@@ -150,6 +178,40 @@ impl PasswordServer {
             ],
         );
         server
+    }
+
+    /// Copies the certificates where the server (user postgres when this is root) may read
+    /// them, writes a pg_hba.conf that refuses connections without TLS, and returns the
+    /// settings that turn TLS on.
+    fn serve_tls(&self, data: &std::path::Path, tls: &ServerTls) -> String {
+        let mut settings = String::from(" -c listen_addresses=127.0.0.1,127.0.0.2 -c ssl=on");
+        for (file, from, setting) in [
+            ("server.crt", &tls.cert.cert, "ssl_cert_file"),
+            ("server.key", &tls.cert.key, "ssl_key_file"),
+            ("client-ca.crt", &tls.client_ca, "ssl_ca_file"),
+        ] {
+            let to = self.dir.path().join(file);
+            std::fs::copy(from, &to).unwrap();
+            std::fs::set_permissions(&to, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .unwrap();
+            if is_root() {
+                let uid = std::fs::metadata(self.dir.path()).map(|m| {
+                    use std::os::unix::fs::MetadataExt;
+                    m.uid()
+                });
+                std::os::unix::fs::chown(&to, uid.ok(), None).unwrap();
+            }
+            settings.push_str(&format!(" -c {setting}={}", to.display()));
+        }
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "hostssl all cert_user 127.0.0.0/8 cert\n\
+             hostssl all clear_user 127.0.0.0/8 password\n\
+             hostssl all all 127.0.0.0/8 scram-sha-256\n\
+             hostnossl all all 127.0.0.0/8 reject\n",
+        )
+        .unwrap();
+        settings
     }
 
     /// Runs SQL on database `postgres` with psql, giving the password; returns the unaligned

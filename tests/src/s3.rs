@@ -103,6 +103,45 @@ impl S3Server {
         .collect()
     }
 
+    /// The environment of a Kiln process that signs with profiles of the shared AWS files
+    /// (written into `dir`) instead of keys in its environment: `profiles` are (name, right
+    /// key?) pairs, each with this server's access key and its secret key or a wrong one, and
+    /// region us-east-1. `AWS_PROFILE` picks `default_profile`; the instance metadata service
+    /// is off.
+    pub fn profile_env(
+        &self,
+        dir: &Path,
+        profiles: &[(&str, bool)],
+        default_profile: &str,
+    ) -> Vec<(String, String)> {
+        let mut config = String::new();
+        let mut credentials = String::new();
+        for (name, right) in profiles {
+            let secret = if *right { SECRET_KEY } else { "not-the-secret-key" };
+            config.push_str(&format!("[profile {name}]\nregion = us-east-1\n\n"));
+            credentials.push_str(&format!(
+                "[{name}]\naws_access_key_id = {ACCESS_KEY}\naws_secret_access_key = {secret}\n\n"
+            ));
+        }
+        let (config_file, credentials_file) = (dir.join("config"), dir.join("credentials"));
+        std::fs::write(&config_file, config).unwrap();
+        std::fs::write(&credentials_file, credentials).unwrap();
+        [
+            ("AWS_CONFIG_FILE", config_file.display().to_string()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                credentials_file.display().to_string(),
+            ),
+            ("AWS_PROFILE", default_profile.to_string()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_ALLOW_HTTP", "true".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
     /// Creates a bucket (a directory of the server's data dir).
     pub fn create_bucket(&self, bucket: &str) {
         std::fs::create_dir_all(self.data.path().join(bucket)).expect("creating a bucket");

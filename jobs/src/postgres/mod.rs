@@ -14,10 +14,13 @@ use datafusion::error::{DataFusionError, Result};
 use crate::secrets::{PASSWORD_SECRET, password, redact_password};
 pub use crate::sql_names::{TableName, quote_ident};
 use crate::statement_timeout::statement_timeout;
-use tokio::io::{AsyncRead, AsyncWrite};
+use crate::tls::{self, SslMode};
+use tokio::net::{TcpStream, UnixStream};
+use tokio_util::either::Either;
 use tokio_postgres::config::Host;
-use tokio_postgres::tls::NoTlsStream;
-use tokio_postgres::{Client, Connection, NoTls};
+use tokio_postgres::tls::MakeTlsConnect;
+use tokio_postgres::{Client, Connection};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use self::no_cleartext::NoCleartextPassword;
 
@@ -25,10 +28,13 @@ use self::no_cleartext::NoCleartextPassword;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connects to `url` (which must not hold a password); the password comes from the declared
-/// secret `password_secret` names, when there is one. The session cancels statements that run past `statement_timeout_secs`.
+/// secret `password_secret` names, when there is one. TLS follows the URL's `sslmode` (see
+/// [`crate::tls`]). The session cancels statements that run past `statement_timeout_secs`.
 pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Client> {
     let what = |message: String| DataFusionError::Execution(format!("postgres {url}: {message}"));
-    let mut config = tokio_postgres::Config::from_str(url)
+    let (driver_url, tls) = tls::take_tls_params(url, tls::is_local_host)
+        .map_err(|e| DataFusionError::Plan(format!("postgres {url}: {e}")))?;
+    let mut config = tokio_postgres::Config::from_str(&driver_url)
         .map_err(|e| what(format!("not a valid connection URL: {e}")))?;
     if config.get_password().is_some() {
         return Err(DataFusionError::Plan(format!(
@@ -40,10 +46,16 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Cli
     if let Some(password) = password(options)? {
         config.password(password);
     }
-    let (client, connection) = tokio::time::timeout(CONNECT_TIMEOUT, open(&config))
+    config.ssl_mode(match tls.mode {
+        SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+        SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+        _ => tokio_postgres::config::SslMode::Require,
+    });
+    let connector = MakeRustlsConnect::new(tls.rustls_config().map_err(|e| what(e.to_string()))?);
+    let (client, connection) = tokio::time::timeout(CONNECT_TIMEOUT, open(&config, connector))
         .await
         .map_err(|_| what(format!("no connection within {CONNECT_TIMEOUT:?}")))?
-        .map_err(|e| what(format!("cannot connect: {e}")))?;
+        .map_err(|e| what(format!("cannot connect: {}", tls::explain_failure(&tls, &e))))?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::debug!(error = %e, "postgres connection ended");
@@ -57,50 +69,62 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Cli
     Ok(client)
 }
 
-/// A byte stream to a server, over TCP or a Unix socket.
-trait Socket: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<S: AsyncRead + AsyncWrite + Unpin + Send> Socket for S {}
+/// A byte stream to a server, over TCP or a Unix socket. (A concrete type: with a trait object
+/// rustc cannot prove the TLS handshake's future `Send`.)
+type Socket = Either<TcpStream, UnixStream>;
 
-/// A connection whose password is never sent in cleartext.
-type Guarded = NoCleartextPassword<Box<dyn Socket>>;
+/// A connection whose password is never sent in cleartext without TLS.
+type Guarded = NoCleartextPassword<Socket>;
+
+/// A connection as tokio-postgres drives it: TLS over the guard when the mode asks for it.
+type Connected = (
+    Client,
+    Connection<Guarded, <MakeRustlsConnect as MakeTlsConnect<Guarded>>::Stream>,
+);
 
 /// Opens the connection `config` names, trying its hosts in turn as libpq does, through
-/// [`NoCleartextPassword`].
+/// [`NoCleartextPassword`], with TLS as the config's mode says. Unix sockets never use TLS, as
+/// with libpq (the server does not offer it there, and nothing leaves the machine).
 async fn open(
     config: &tokio_postgres::Config,
-) -> std::result::Result<(Client, Connection<Guarded, NoTlsStream>), String> {
+    mut connector: MakeRustlsConnect,
+) -> std::result::Result<Connected, String> {
     let ports = config.get_ports();
     let mut failures = vec![];
     for (i, host) in config.get_hosts().iter().enumerate() {
         let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
-        let socket: std::io::Result<Box<dyn Socket>> = match host {
+        let socket: std::io::Result<Socket> = match host {
             Host::Tcp(name) => match config.get_hostaddrs().get(i) {
-                Some(addr) => tokio::net::TcpStream::connect((*addr, port)).await,
-                None => tokio::net::TcpStream::connect((name.as_str(), port)).await,
+                Some(addr) => TcpStream::connect((*addr, port)).await,
+                None => TcpStream::connect((name.as_str(), port)).await,
             }
-            .and_then(|tcp| {
-                tcp.set_nodelay(true)
-                    .map(|()| Box::new(tcp) as Box<dyn Socket>)
-            }),
-            Host::Unix(dir) => {
-                tokio::net::UnixStream::connect(dir.join(format!(".s.PGSQL.{port}")))
-                    .await
-                    .map(|unix| Box::new(unix) as Box<dyn Socket>)
-            }
-        };
-        let failure = match socket {
-            Ok(socket) => match config
-                .connect_raw(NoCleartextPassword::new(socket), NoTls)
+            .and_then(|tcp| tcp.set_nodelay(true).map(|()| Either::Left(tcp))),
+            Host::Unix(dir) => UnixStream::connect(dir.join(format!(".s.PGSQL.{port}")))
                 .await
-            {
-                Ok(connected) => return Ok(connected),
-                Err(e) => error_text(&e),
-            },
-            Err(e) => e.to_string(),
+                .map(Either::Right),
         };
         let name = match host {
             Host::Tcp(name) => name.clone(),
             Host::Unix(dir) => dir.display().to_string(),
+        };
+        let failure = match socket {
+            Ok(socket) => {
+                let tls = MakeTlsConnect::<Guarded>::make_tls_connect(&mut connector, &name)
+                    .map_err(|e| e.to_string())?;
+                let mut config = config.clone();
+                if matches!(host, Host::Unix(_)) {
+                    config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+                }
+                let guarded = match config.get_ssl_mode() {
+                    tokio_postgres::config::SslMode::Disable => NoCleartextPassword::new(socket),
+                    _ => NoCleartextPassword::after_ssl_request(socket),
+                };
+                match config.connect_raw(guarded, tls).await {
+                    Ok(connected) => return Ok(connected),
+                    Err(e) => error_text(&e),
+                }
+            }
+            Err(e) => e.to_string(),
         };
         failures.push(format!("{name}:{port}: {failure}"));
     }
@@ -123,15 +147,7 @@ pub fn error_text(error: &tokio_postgres::Error) -> String {
             }
             text
         }
-        None => {
-            let mut text = error.to_string();
-            let mut source = std::error::Error::source(error);
-            while let Some(cause) = source {
-                text.push_str(&format!(": {cause}"));
-                source = cause.source();
-            }
-            text
-        }
+        None => kiln_core::error::error_chain(error),
     }
 }
 

@@ -4,7 +4,10 @@
 //! since anyone on the path could read it. SCRAM and MD5 never send the password itself.
 //!
 //! The server's first messages are authentication requests (`R`, with a code); the guard
-//! reads them as they pass and stops looking at the first message of another kind.
+//! reads them as they pass and stops looking at the first message of another kind. When the
+//! client asked for TLS first (`SSLRequest`), the server's one-byte answer comes before them:
+//! `S` starts TLS, which protects whatever follows, so the guard stops; `N` means plaintext, so
+//! the guard goes on reading.
 
 use std::io;
 use std::pin::Pin;
@@ -20,6 +23,8 @@ const AUTHENTICATION_OK: u32 = 0;
 /// Where the guard is in the server's stream of messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scan {
+    /// Waiting for the server's answer to `SSLRequest`.
+    SslReply,
     /// Reading a message's type, length and (for `R`) authentication code.
     Header { bytes: [u8; 9], filled: usize },
     /// Passing over the rest of an authentication message.
@@ -42,6 +47,18 @@ impl Scan {
         while !data.is_empty() {
             match self {
                 Scan::Done => return Ok(()),
+                Scan::SslReply => {
+                    *self = match data[0] {
+                        b'S' => Scan::Done,
+                        b'N' => {
+                            data = &data[1..];
+                            Scan::start()
+                        }
+                        // Not an answer (TLS negotiated directly, or an error): read it as a
+                        // message.
+                        _ => Scan::start(),
+                    };
+                }
                 Scan::Skip(left) => {
                     let n = (*left).min(data.len());
                     data = &data[n..];
@@ -101,6 +118,14 @@ impl<S> NoCleartextPassword<S> {
             scan: Scan::start(),
         }
     }
+
+    /// Guards `inner`, a connection on which the client asks for TLS before anything else.
+    pub fn after_ssl_request(inner: S) -> Self {
+        Self {
+            inner,
+            scan: Scan::SslReply,
+        }
+    }
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for NoCleartextPassword<S> {
@@ -153,7 +178,10 @@ mod tests {
 
     /// Feeds `stream` to a scan in chunks of `chunk` bytes.
     fn scan(stream: &[u8], chunk: usize) -> io::Result<Scan> {
-        let mut scan = Scan::start();
+        scan_from(Scan::start(), stream, chunk)
+    }
+
+    fn scan_from(mut scan: Scan, stream: &[u8], chunk: usize) -> io::Result<Scan> {
         for piece in stream.chunks(chunk) {
             scan.read(piece)?;
         }
@@ -187,5 +215,25 @@ mod tests {
         assert_eq!(scan(&md5, 2).unwrap(), Scan::Done);
         // An error before authentication ends the scan too; the client reports it.
         assert_eq!(scan(b"E\0\0\0\x08abcd", 4).unwrap(), Scan::Done);
+    }
+
+    #[test]
+    fn after_a_tls_refusal_the_guard_still_reads_and_after_tls_it_stops() {
+        // `N`: the server refused TLS, so a cleartext request that follows is refused.
+        let mut refused = vec![b'N'];
+        refused.extend(auth(CLEARTEXT_PASSWORD, &[]));
+        for chunk in 1..=refused.len() {
+            let error = scan_from(Scan::SslReply, &refused, chunk).unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::PermissionDenied, "chunk {chunk}");
+        }
+        // `S`: TLS follows, and the bytes after it are the TLS handshake, not messages.
+        let mut tls = vec![b'S', 0x16, 0x03, 0x03];
+        tls.extend(auth(CLEARTEXT_PASSWORD, &[]));
+        assert_eq!(scan_from(Scan::SslReply, &tls, 1).unwrap(), Scan::Done);
+        // `N`, then SCRAM: the scan goes on to the end of authentication.
+        let mut scram = vec![b'N'];
+        scram.extend(auth(10, b"SCRAM-SHA-256\0\0"));
+        scram.extend(auth(AUTHENTICATION_OK, &[]));
+        assert_eq!(scan_from(Scan::SslReply, &scram, 3).unwrap(), Scan::Done);
     }
 }

@@ -1,10 +1,12 @@
 //! Which object store serves a URL: `s3://`, `gs://`, `az://`/`abfs://`, `file://` and
 //! `memory://`, each created the first time a job names it.
 //!
-//! Credentials and endpoints come only from the process environment (the standard
-//! `AWS_*`, `GOOGLE_*` and `AZURE_*` variables, e.g. `AWS_ENDPOINT_URL` and `AWS_ALLOW_HTTP=true`
-//! for MinIO or another S3-compatible server), never from job specs: a job names a bucket,
-//! each coordinator and executor decides how to reach it.
+//! Credentials and endpoints come only from each process's environment and files, never from
+//! job specs: a job names a bucket, each coordinator and executor decides how to reach it. S3
+//! takes the AWS default chain (profiles, SSO, web identity, roles) and per-bucket settings
+//! (see [`s3`]); GCS and Azure take object_store's own `GOOGLE_*` and `AZURE_*` variables.
+
+pub mod s3;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -12,7 +14,6 @@ use std::sync::{Arc, RwLock};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::object_store::ObjectStoreRegistry;
 use object_store::ObjectStore;
-use object_store::aws::AmazonS3Builder;
 use object_store::azure::MicrosoftAzureBuilder;
 use object_store::gcp::GoogleCloudStorageBuilder;
 use object_store::local::LocalFileSystem;
@@ -43,12 +44,7 @@ fn build_store(url: &Url) -> Result<Arc<dyn ObjectStore>> {
     Ok(match url.scheme() {
         "file" => Arc::new(LocalFileSystem::new()),
         "memory" => Arc::new(InMemory::new()),
-        "s3" | "s3a" => Arc::new(
-            AmazonS3Builder::from_env()
-                .with_url(url.as_str())
-                .build()
-                .map_err(config_error)?,
-        ),
+        "s3" | "s3a" => Arc::new(s3::build(url, url.host_str().unwrap_or_default())?),
         "gs" => Arc::new(
             GoogleCloudStorageBuilder::from_env()
                 .with_url(url.as_str())
