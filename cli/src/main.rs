@@ -256,6 +256,9 @@ enum Command {
     /// Print the JSON Schema of job files (jobs/job-file.schema.json), for editors and TOML
     /// linters that check and complete job files with it.
     Schema,
+    /// Print the reference of every source and sink option (jobs/OPTIONS.md), generated from
+    /// the tables Kiln validates jobs with.
+    Options,
 }
 
 fn main() -> ExitCode {
@@ -501,6 +504,10 @@ async fn run(command: Command) -> Result<u8, Failure> {
         }
         Command::Schema => {
             print!("{}", kiln_jobs::job_file_schema());
+            Ok(0)
+        }
+        Command::Options => {
+            print!("{}", kiln_jobs::reference::markdown());
             Ok(0)
         }
     }

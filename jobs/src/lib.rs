@@ -29,6 +29,7 @@ pub mod mysql;
 pub mod object_stores;
 pub mod params;
 pub mod postgres;
+pub mod reference;
 pub mod secrets;
 pub mod sink;
 pub mod source;

@@ -18,7 +18,9 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 
 use crate::secrets;
 
@@ -30,6 +32,30 @@ pub const SSLROOTCERT: &str = "sslrootcert";
 pub const SSLCERT_SECRET: &str = "sslcert_secret";
 /// URL parameter: the declared secret holding the client's private key (PEM).
 pub const SSLKEY_SECRET: &str = "sslkey_secret";
+
+/// The TLS parameters of a database URL, and what each means, for the options reference.
+pub const URL_PARAMETERS: &[(&str, &str)] = &[
+    (
+        SSLMODE,
+        "disable, prefer (TLS when offered, unchecked), require (TLS; checked only against a \
+         named sslrootcert), verify-ca (a trusted CA signed the certificate; PostgreSQL only), \
+         verify-full (and for this host). Default: verify-full, or prefer for loopback and \
+         Unix sockets. MySQL's spellings (ssl-mode=VERIFY_IDENTITY) work too",
+    ),
+    (
+        SSLROOTCERT,
+        "a PEM file of CA certificates on every coordinator and executor (for RDS its bundle), \
+         or system (the system's CAs, the default)",
+    ),
+    (
+        SSLCERT_SECRET,
+        "the declared secret holding the client certificate chain (PEM)",
+    ),
+    (
+        SSLKEY_SECRET,
+        "the declared secret holding the client's private key (PEM; PKCS#1 RSA for MySQL)",
+    ),
+];
 
 /// How a connection uses TLS: libpq's `sslmode` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,19 +88,21 @@ impl SslMode {
 
     fn parse(value: &str) -> Result<SslMode> {
         // MySQL's spellings (DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY) too.
-        Ok(match value.to_ascii_lowercase().replace('_', "-").as_str() {
-            "disable" | "disabled" => SslMode::Disable,
-            "prefer" | "preferred" => SslMode::Prefer,
-            "require" | "required" => SslMode::Require,
-            "verify-ca" => SslMode::VerifyCa,
-            "verify-full" | "verify-identity" => SslMode::VerifyFull,
-            _ => {
-                return Err(DataFusionError::Plan(format!(
-                    "URL parameter {SSLMODE}: '{value}' is not a mode; expected disable, prefer, \
+        Ok(
+            match value.to_ascii_lowercase().replace('_', "-").as_str() {
+                "disable" | "disabled" => SslMode::Disable,
+                "prefer" | "preferred" => SslMode::Prefer,
+                "require" | "required" => SslMode::Require,
+                "verify-ca" => SslMode::VerifyCa,
+                "verify-full" | "verify-identity" => SslMode::VerifyFull,
+                _ => {
+                    return Err(DataFusionError::Plan(format!(
+                        "URL parameter {SSLMODE}: '{value}' is not a mode; expected disable, prefer, \
                      require, verify-ca or verify-full"
-                )));
-            }
-        })
+                    )));
+                }
+            },
+        )
     }
 
     /// Whether the mode sends nothing before TLS is up.
@@ -292,12 +320,13 @@ impl DatabaseTls {
                 "secret '{cert_secret}' ({SSLCERT_SECRET}): no PEM certificate in it"
             )));
         }
-        let key = PrivateKeyDer::from_pem_slice(secrets::secret(key_secret)?.as_bytes())
-            .map_err(|e| {
+        let key = PrivateKeyDer::from_pem_slice(secrets::secret(key_secret)?.as_bytes()).map_err(
+            |e| {
                 DataFusionError::Execution(format!(
                     "secret '{key_secret}' ({SSLKEY_SECRET}): not a PEM private key: {e}"
                 ))
-            })?;
+            },
+        )?;
         Ok(Some((chain, key)))
     }
 
@@ -333,9 +362,7 @@ impl DatabaseTls {
             .dangerous()
             .with_custom_certificate_verifier(verifier);
         match self.client_identity()? {
-            Some((chain, key)) => builder
-                .with_client_auth_cert(chain, key)
-                .map_err(tls_error),
+            Some((chain, key)) => builder.with_client_auth_cert(chain, key).map_err(tls_error),
             None => Ok(builder.with_no_client_auth()),
         }
     }
@@ -510,13 +537,28 @@ mod tests {
     #[test]
     fn files_and_unknown_modes_are_refused_naming_the_parameter() {
         for (url, expected) in [
-            ("postgres://u@h/db?sslkey=/etc/kiln/tls.key", "sslkey_secret"),
-            ("postgres://u@h/db?sslcert=/proc/self/environ", "sslcert_secret"),
+            (
+                "postgres://u@h/db?sslkey=/etc/kiln/tls.key",
+                "sslkey_secret",
+            ),
+            (
+                "postgres://u@h/db?sslcert=/proc/self/environ",
+                "sslcert_secret",
+            ),
             ("mysql://u@h/db?require_ssl=true", "sslmode=require"),
-            ("postgres://u@h/db?sslmode=allow", "expected disable, prefer"),
+            (
+                "postgres://u@h/db?sslmode=allow",
+                "expected disable, prefer",
+            ),
             ("postgres://u@h/db?sslkey_secret=k", "go together"),
-            ("postgres://u@h/db?sslkey_secret=../k&sslcert_secret=c", "not a secret name"),
-            ("postgres://u@h/db?sslmode=disable&sslrootcert=/ca.pem", "disable"),
+            (
+                "postgres://u@h/db?sslkey_secret=../k&sslcert_secret=c",
+                "not a secret name",
+            ),
+            (
+                "postgres://u@h/db?sslmode=disable&sslrootcert=/ca.pem",
+                "disable",
+            ),
         ] {
             let error = take(url).unwrap_err().to_string();
             assert!(error.contains(expected), "{url}: {error}");

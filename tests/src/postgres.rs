@@ -155,10 +155,7 @@ impl PasswordServer {
                 "-N".as_ref(),
             ],
         );
-        let mut settings = format!(
-            "-p {port} -k {} -c fsync=off",
-            server.dir.path().display()
-        );
+        let mut settings = format!("-p {port} -k {} -c fsync=off", server.dir.path().display());
         match tls {
             None => settings.push_str(" -c listen_addresses=127.0.0.1"),
             Some(tls) => settings.push_str(&server.serve_tls(&data, tls)),

@@ -117,7 +117,11 @@ impl S3Server {
         let mut config = String::new();
         let mut credentials = String::new();
         for (name, right) in profiles {
-            let secret = if *right { SECRET_KEY } else { "not-the-secret-key" };
+            let secret = if *right {
+                SECRET_KEY
+            } else {
+                "not-the-secret-key"
+            };
             config.push_str(&format!("[profile {name}]\nregion = us-east-1\n\n"));
             credentials.push_str(&format!(
                 "[{name}]\naws_access_key_id = {ACCESS_KEY}\naws_secret_access_key = {secret}\n\n"

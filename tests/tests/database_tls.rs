@@ -132,33 +132,60 @@ async fn postgres_over_tls_checks_the_server_as_each_mode_says() {
     };
 
     // The server refuses every connection without TLS, so each load that lands went over TLS.
-    pg(url("127.0.0.1", "postgres", verify("verify-full", &ca)), true, 1)
-        .await
-        .unwrap();
+    pg(
+        url("127.0.0.1", "postgres", verify("verify-full", &ca)),
+        true,
+        1,
+    )
+    .await
+    .unwrap();
     // On loopback the default is prefer: TLS when the server offers it.
     pg(url("127.0.0.1", "postgres", String::new()), true, 2)
         .await
         .unwrap();
     // 127.0.0.2 is the same server under an address its certificate does not name.
-    pg(url("127.0.0.2", "postgres", verify("verify-ca", &ca)), true, 3)
-        .await
-        .unwrap();
+    pg(
+        url("127.0.0.2", "postgres", verify("verify-ca", &ca)),
+        true,
+        3,
+    )
+    .await
+    .unwrap();
     assert_refused(
-        pg(url("127.0.0.2", "postgres", verify("verify-full", &ca)), true, 0).await,
+        pg(
+            url("127.0.0.2", "postgres", verify("verify-full", &ca)),
+            true,
+            0,
+        )
+        .await,
         &["sslmode verify-full", "does not name this host"],
     );
     assert_refused(
-        pg(url("127.0.0.1", "postgres", verify("verify-full", &other_ca)), true, 0).await,
+        pg(
+            url("127.0.0.1", "postgres", verify("verify-full", &other_ca)),
+            true,
+            0,
+        )
+        .await,
         &["sslmode verify-full", "not signed by a trusted CA"],
     );
     assert_refused(
-        pg(url("127.0.0.1", "postgres", "sslmode=disable".into()), true, 0).await,
+        pg(
+            url("127.0.0.1", "postgres", "sslmode=disable".into()),
+            true,
+            0,
+        )
+        .await,
         &["sslmode disable", "takes only TLS"],
     );
     // Inside TLS a server may ask for the password in cleartext: Kiln sends it.
-    pg(url("127.0.0.1", "clear_user", "sslmode=require".into()), true, 4)
-        .await
-        .unwrap();
+    pg(
+        url("127.0.0.1", "clear_user", "sslmode=require".into()),
+        true,
+        4,
+    )
+    .await
+    .unwrap();
     // A client certificate from the declared secrets, and without it a refusal.
     let client_cert = format!(
         "{}&sslcert_secret=db-cert&sslkey_secret=db-key",
@@ -168,13 +195,23 @@ async fn postgres_over_tls_checks_the_server_as_each_mode_says() {
         .await
         .unwrap();
     assert_refused(
-        pg(url("127.0.0.1", "cert_user", verify("verify-full", &ca)), false, 0).await,
+        pg(
+            url("127.0.0.1", "cert_user", verify("verify-full", &ca)),
+            false,
+            0,
+        )
+        .await,
         &["certificate"],
     );
     // A key or certificate named by path could be one of the cluster's own: refused at submit.
     let key_path = certs.client.key.display().to_string();
     assert_refused(
-        pg(url("127.0.0.1", "cert_user", format!("sslkey={key_path}")), false, 0).await,
+        pg(
+            url("127.0.0.1", "cert_user", format!("sslkey={key_path}")),
+            false,
+            0,
+        )
+        .await,
         &["sslkey is refused", "sslkey_secret"],
     );
 
@@ -183,7 +220,10 @@ async fn postgres_over_tls_checks_the_server_as_each_mode_says() {
         "1,2,3,4,5\n"
     );
     let leaked = cluster.log_lines_containing("PRIVATE KEY");
-    assert!(leaked.is_empty(), "the client key reached the logs: {leaked:?}");
+    assert!(
+        leaked.is_empty(),
+        "the client key reached the logs: {leaked:?}"
+    );
     assert!(cluster.log_lines_containing("pg-pw").is_empty());
 }
 
@@ -237,7 +277,12 @@ async fn mariadb_over_tls_checks_the_server_as_each_mode_says() {
         &["verify-ca is not available for MySQL"],
     );
     assert_refused(
-        my(url("127.0.0.1", "app", verify("verify-full", &other_ca)), true, 0).await,
+        my(
+            url("127.0.0.1", "app", verify("verify-full", &other_ca)),
+            true,
+            0,
+        )
+        .await,
         &["sslmode verify-full", "not signed by a trusted CA"],
     );
     assert_refused(
@@ -259,13 +304,25 @@ async fn mariadb_over_tls_checks_the_server_as_each_mode_says() {
         .await
         .unwrap();
     assert_refused(
-        my(url("127.0.0.1", "cert_user", verify("verify-full", &ca)), false, 0).await,
+        my(
+            url("127.0.0.1", "cert_user", verify("verify-full", &ca)),
+            false,
+            0,
+        )
+        .await,
         &["Access denied"],
     );
     // The machine's MariaDB has TLS off: required TLS is refused, naming the fix.
     plain.sql("CREATE TABLE numbers (n INT)");
     assert_refused(
-        load(&client, "mysql", &format!("{}?sslmode=require", plain.url()), false, 0).await,
+        load(
+            &client,
+            "mysql",
+            &format!("{}?sslmode=require", plain.url()),
+            false,
+            0,
+        )
+        .await,
         &["sslmode require", "offers no TLS"],
     );
 
@@ -274,5 +331,8 @@ async fn mariadb_over_tls_checks_the_server_as_each_mode_says() {
         "1,2,3,4\n"
     );
     let leaked = cluster.log_lines_containing("PRIVATE KEY");
-    assert!(leaked.is_empty(), "the client key reached the logs: {leaked:?}");
+    assert!(
+        leaked.is_empty(),
+        "the client key reached the logs: {leaked:?}"
+    );
 }

@@ -30,12 +30,17 @@ async fn profiles_sign_requests_per_bucket_and_a_wrong_key_names_the_bucket() {
         s3.create_bucket(bucket);
         s3.put_file(bucket, "numbers.csv", &csv);
     }
-    let mut env = s3.profile_env(files.path(), &[("analyst", true), ("stale", false)], "analyst");
+    let mut env = s3.profile_env(
+        files.path(),
+        &[("analyst", true), ("stale", false)],
+        "analyst",
+    );
     let buckets = files.path().join("buckets.toml");
     std::fs::write(&buckets, "[locked]\nprofile = \"stale\"\n").unwrap();
     env.push(("KILN_S3_BUCKETS_FILE".into(), buckets.display().to_string()));
     assert!(
-        env.iter().all(|(name, _)| !name.starts_with("AWS_ACCESS_KEY")),
+        env.iter()
+            .all(|(name, _)| !name.starts_with("AWS_ACCESS_KEY")),
         "the cluster must find its keys through the profile"
     );
     let cluster = TestCluster::start(ClusterOptions {
@@ -48,7 +53,10 @@ async fn profiles_sign_requests_per_bucket_and_a_wrong_key_names_the_bucket() {
 
     // AWS_PROFILE's keys (from the credentials file) sign the requests for bucket raw.
     let status = run_to_success(&client, count_job("raw")).await;
-    assert_eq!(first_column(&client, &status).await, vec!["250".to_string()]);
+    assert_eq!(
+        first_column(&client, &status).await,
+        vec!["250".to_string()]
+    );
 
     // Bucket locked is declared with profile stale, whose secret key is wrong.
     let error = match client.submit(count_job("locked")).await {
@@ -62,6 +70,13 @@ async fn profiles_sign_requests_per_bucket_and_a_wrong_key_names_the_bucket() {
     };
     assert!(error.contains("locked"), "the bucket is not named: {error}");
     assert!(error.contains("403"), "the refusal is not named: {error}");
-    assert!(!error.contains("not-the-secret-key"), "a key leaked: {error}");
-    assert!(cluster.log_lines_containing("kiln-test-secret-key").is_empty());
+    assert!(
+        !error.contains("not-the-secret-key"),
+        "a key leaked: {error}"
+    );
+    assert!(
+        cluster
+            .log_lines_containing("kiln-test-secret-key")
+            .is_empty()
+    );
 }

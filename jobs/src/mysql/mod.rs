@@ -13,8 +13,8 @@ use mysql_async::{ClientIdentity, Conn, DriverError, Opts, OptsBuilder, SslOpts}
 use crate::secrets::{self, PASSWORD_SECRET, password, redact_password};
 use crate::statement_timeout::statement_timeout;
 use crate::tls::{self, DatabaseTls, Roots, SslMode};
-use rustls::pki_types::PrivateKeyDer;
 use kiln_core::error::error_chain;
+use rustls::pki_types::PrivateKeyDer;
 
 /// The options of a connection to `url`, with its password from the job's declared secret and
 /// TLS as its `sslmode` says (see [`crate::tls`]).

@@ -107,9 +107,9 @@ pub fn build(url: &url::Url, bucket: &str) -> Result<AmazonS3> {
     } else if let Some(region) = settings.region {
         builder = builder.with_region(region);
     }
-    builder.build().map_err(|e| {
-        DataFusionError::Configuration(format!("object store for s3://{bucket}: {e}"))
-    })
+    builder
+        .build()
+        .map_err(|e| DataFusionError::Configuration(format!("object store for s3://{bucket}: {e}")))
 }
 
 /// What the AWS default chain resolved without network calls: the region of the environment
@@ -135,8 +135,9 @@ impl DefaultChain {
                 if let Some(name) = &profile {
                     profile_region = profile_region.profile_name(name);
                 }
-                let region = RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
-                    .or_else(profile_region.build());
+                let region =
+                    RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+                        .or_else(profile_region.build());
                 let http = aws_smithy_http_client::Builder::new()
                     .tls_provider(Provider::Rustls(CryptoMode::Ring))
                     .build_https();

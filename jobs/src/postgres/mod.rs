@@ -16,11 +16,11 @@ pub use crate::sql_names::{TableName, quote_ident};
 use crate::statement_timeout::statement_timeout;
 use crate::tls::{self, SslMode};
 use tokio::net::{TcpStream, UnixStream};
-use tokio_util::either::Either;
 use tokio_postgres::config::Host;
 use tokio_postgres::tls::MakeTlsConnect;
 use tokio_postgres::{Client, Connection};
 use tokio_postgres_rustls::MakeRustlsConnect;
+use tokio_util::either::Either;
 
 use self::no_cleartext::NoCleartextPassword;
 
@@ -55,7 +55,12 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Cli
     let (client, connection) = tokio::time::timeout(CONNECT_TIMEOUT, open(&config, connector))
         .await
         .map_err(|_| what(format!("no connection within {CONNECT_TIMEOUT:?}")))?
-        .map_err(|e| what(format!("cannot connect: {}", tls::explain_failure(&tls, &e))))?;
+        .map_err(|e| {
+            what(format!(
+                "cannot connect: {}",
+                tls::explain_failure(&tls, &e)
+            ))
+        })?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::debug!(error = %e, "postgres connection ended");

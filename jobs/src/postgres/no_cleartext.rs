@@ -224,7 +224,11 @@ mod tests {
         refused.extend(auth(CLEARTEXT_PASSWORD, &[]));
         for chunk in 1..=refused.len() {
             let error = scan_from(Scan::SslReply, &refused, chunk).unwrap_err();
-            assert_eq!(error.kind(), io::ErrorKind::PermissionDenied, "chunk {chunk}");
+            assert_eq!(
+                error.kind(),
+                io::ErrorKind::PermissionDenied,
+                "chunk {chunk}"
+            );
         }
         // `S`: TLS follows, and the bytes after it are the TLS handshake, not messages.
         let mut tls = vec![b'S', 0x16, 0x03, 0x03];

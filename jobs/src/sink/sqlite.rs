@@ -32,7 +32,7 @@ use crate::sqlite::{self, Access, blocking};
 /// The sink format name.
 pub const FORMAT: &str = "sqlite";
 /// The options a sqlite sink takes, and what each means.
-const OPTIONS: &[(&str, &str)] = &[
+pub(crate) const OPTIONS: &[(&str, &str)] = &[
     (
         CREATE_TABLE,
         "\"true\" creates a missing table (and database file) from the job's columns",

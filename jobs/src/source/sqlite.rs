@@ -37,7 +37,7 @@ pub const FORMAT: &str = "sqlite";
 /// Rows per record batch.
 const BATCH_ROWS: usize = 8192;
 /// The options a SQLite source takes, and what each means.
-const OPTIONS: &[(&str, &str)] = &[
+pub(crate) const OPTIONS: &[(&str, &str)] = &[
     ("table", "the table to read, e.g. orders"),
     ("query", "a SELECT to read instead of a table"),
     (

@@ -24,7 +24,7 @@ use crate::tables::files_table;
 const SCHEMA: &str = "schema";
 
 /// The options every CSV and JSON source takes, and what each means.
-const COMMON_OPTIONS: &[(&str, &str)] = &[
+pub(crate) const COMMON_OPTIONS: &[(&str, &str)] = &[
     (
         SCHEMA,
         "the columns as SQL, e.g. \"id BIGINT, day DATE, amount DECIMAL(10, 2)\" (default: inferred)",
