@@ -16,9 +16,13 @@
 //!   bare object_store listing.
 //! - `kiln-bench triggers` times an S3 event until its job runs, and a cron tick until its
 //!   job's first task launched, with 1,000 schedules defined.
+//! - `kiln-bench chaos` runs seeded fault scenarios (leader killed or frozen at each commit
+//!   step, executors lost, etcd down, a submit storm) against real processes and counts rows
+//!   lost or duplicated, lying job states, hangs and leftovers.
 //! - `kiln-bench logs` parses combined-format access logs to Parquet: built-in parser on one
 //!   and all cores, as a Kiln job, and a regex baseline.
 
+mod chaos;
 mod crawl;
 mod history;
 mod latency;
@@ -131,6 +135,31 @@ enum Command {
         #[arg(long, default_value = "bench/results/crawl.md")]
         out: PathBuf,
     },
+    /// Fault scenarios against real processes: rows lost or duplicated, lying states, hangs.
+    Chaos {
+        /// The scenarios to run, comma-separated.
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = [
+            chaos::Scenario::LeaderKill,
+            chaos::Scenario::LeaderPause,
+            chaos::Scenario::ExecutorRestart,
+            chaos::Scenario::ExecutorsLost,
+            chaos::Scenario::EtcdDown,
+            chaos::Scenario::SubmitStorm,
+        ])]
+        scenarios: Vec<chaos::Scenario>,
+        /// Seeded runs of each scenario.
+        #[arg(long, default_value_t = 30)]
+        runs: usize,
+        /// The seed of the first run (run i uses seed + i).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Numbered rows each job loads.
+        #[arg(long, default_value_t = 900_000)]
+        rows: usize,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/chaos.md")]
+        out: PathBuf,
+    },
     /// Submit -> SUCCEEDED of a trivial job on a warm cluster, SDK and CLI.
     Latency {
         /// Jobs per path.
@@ -189,6 +218,13 @@ async fn main() {
             };
             load::run(rows, kiln, &data_dir, &out).await
         }
+        Command::Chaos {
+            scenarios,
+            runs,
+            seed,
+            rows,
+            out,
+        } => chaos::run(&scenarios, runs, seed, rows, &out).await,
         Command::Latency { runs, out } => latency::run(runs, &out).await,
         Command::Triggers { events, ticks, out } => triggers::run(events, ticks, &out).await,
         Command::Crawl { per_partition, out } => crawl::run(per_partition, &out).await,

@@ -110,14 +110,32 @@ impl Job {
     }
 
     /// Resumes from a predecessor's record: completed stages keep their outputs, everything
-    /// else runs again. Fails when the job's plan no longer has the recorded shape.
-    pub fn resume(&mut self, record: &pb::JobRecord) -> Result<(), String> {
+    /// else runs again. Fails, changing nothing, when the record does not fit the job's plan
+    /// (the plan no longer has the recorded shape, or the record is damaged).
+    pub fn resume(&mut self, record: &pb::JobRecord) -> Result<(), ResumeError> {
+        // Checked first: a job started over also numbers its attempts above the record's.
+        let attempt_base = record
+            .attempt_base
+            .checked_add(ATTEMPTS_PER_LEADER)
+            .filter(|base| *base <= u32::MAX - ATTEMPTS_PER_LEADER)
+            .ok_or(ResumeError::AttemptsExhausted {
+                attempt_base: record.attempt_base,
+            })?;
         let shape: Vec<u32> = self.stages.iter().map(|s| s.tasks.len() as u32).collect();
         if shape != record.stage_tasks {
-            return Err(format!(
-                "its plan changed since it started (tasks per stage {:?}, now {shape:?})",
-                record.stage_tasks
-            ));
+            return Err(ResumeError::PlanChanged {
+                recorded: record.stage_tasks.clone(),
+                now: shape,
+            });
+        }
+        for checkpoint in &record.completed_stages {
+            let tasks = shape.get(checkpoint.stage_id as usize);
+            if tasks != Some(&(checkpoint.outputs.len() as u32)) {
+                return Err(ResumeError::StageOutputs {
+                    stage: checkpoint.stage_id,
+                    outputs: checkpoint.outputs.len(),
+                });
+            }
         }
         let status = record.status.clone().unwrap_or_default();
         self.state = pb::JobState::try_from(status.state).unwrap_or(pb::JobState::Queued);
@@ -128,9 +146,9 @@ impl Job {
         if timeout_ms > 0 {
             let elapsed = kiln_core::ids::now_ms().saturating_sub(self.submitted_at_ms);
             let left = Duration::from_millis(timeout_ms.saturating_sub(elapsed));
-            self.deadline = Some(Instant::now() + left);
+            self.deadline = Instant::now().checked_add(left);
         }
-        self.attempt_base = record.attempt_base + ATTEMPTS_PER_LEADER;
+        self.attempt_base = attempt_base;
         for stage in &mut self.stages {
             for task in &mut stage.tasks {
                 task.next_attempt = self.attempt_base;
@@ -160,6 +178,19 @@ impl Job {
         }
         Ok(())
     }
+}
+
+/// Why a job's record cannot be resumed from; the successor then starts the job over.
+#[derive(Debug, thiserror::Error)]
+pub enum ResumeError {
+    #[error("its plan changed since it started (tasks per stage {recorded:?}, now {now:?})")]
+    PlanChanged { recorded: Vec<u32>, now: Vec<u32> },
+    #[error(
+        "its record lists stage {stage} complete with {outputs} outputs, which the plan does not have"
+    )]
+    StageOutputs { stage: u32, outputs: usize },
+    #[error("its attempt numbers (from {attempt_base}) have run out")]
+    AttemptsExhausted { attempt_base: u32 },
 }
 
 fn output_record(output: &MapOutput) -> pb::MapOutputRecord {
@@ -202,4 +233,81 @@ pub fn output_stats(partitions: &[pb::OutputPartitionStats]) -> Vec<OutputStats>
             bytes: p.bytes,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::job::tests::two_stage_job;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    fn output_record(partitions: Vec<(u64, u64)>, attempt: u32) -> pb::MapOutputRecord {
+        pb::MapOutputRecord {
+            executor_id: "a".into(),
+            flight_endpoint: "http://a".into(),
+            attempt,
+            partitions: partitions
+                .into_iter()
+                .map(|(rows, bytes)| pb::OutputPartitionStats { rows, bytes })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    proptest! {
+        /// A successor may find any record (one an older version wrote, one damaged): it
+        /// resumes from it or refuses it, never panics, and a job it resumed reports its
+        /// status, writes its record and runs its tasks.
+        #[test]
+        fn any_record_resumes_or_is_refused(
+            state in any::<i32>(),
+            attempt_base in prop_oneof![0u32..5000, any::<u32>()],
+            real_shape in any::<bool>(),
+            stage_tasks in vec(0u32..4, 0..4),
+            checkpoints in vec(
+                (0u32..4, vec((vec((any::<u64>(), any::<u64>()), 0..3), any::<u32>()), 0..3)),
+                0..3,
+            ),
+            winners in vec((any::<u32>(), any::<u32>(), any::<u64>()), 0..3),
+            stop_state in any::<i32>(),
+            timeout_ms in prop_oneof![Just(0u64), any::<u64>()],
+            submitted_at_ms in any::<u64>(),
+        ) {
+            let mut job = two_stage_job(3);
+            job.spec.options = Some(pb::JobOptions { timeout_ms, ..Default::default() });
+            let record = pb::JobRecord {
+                status: Some(pb::JobStatus { state, submitted_at_ms, ..Default::default() }),
+                attempt_base,
+                stage_tasks: if real_shape { vec![2, 1] } else { stage_tasks },
+                completed_stages: checkpoints
+                    .into_iter()
+                    .map(|(stage_id, outputs)| pb::StageCheckpoint {
+                        stage_id,
+                        outputs: outputs
+                            .into_iter()
+                            .map(|(partitions, attempt)| output_record(partitions, attempt))
+                            .collect(),
+                    })
+                    .collect(),
+                committing: winners
+                    .into_iter()
+                    .map(|(partition, attempt, rows)| pb::CommitWinner { partition, attempt, rows })
+                    .collect(),
+                stop_state,
+                ..Default::default()
+            };
+            if job.resume(&record).is_err() {
+                return Ok(());
+            }
+            prop_assert!(job.attempt_base > record.attempt_base);
+            let _ = (job.status(), job.record(), job.milestone());
+            for (stage, partition) in job.launchable() {
+                let attempt = job.start_task(stage, partition, "b");
+                prop_assert!(attempt > record.attempt_base);
+            }
+            job.executor_lost("b");
+            let _ = job.status();
+        }
+    }
 }

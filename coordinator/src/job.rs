@@ -54,6 +54,23 @@ pub struct MapOutput {
     pub sink_rows: u64,
 }
 
+impl MapOutput {
+    /// The rows of all its partitions. Counts add up saturating: a successor may resume from
+    /// a record it cannot trust to be sane.
+    pub fn rows(&self) -> u64 {
+        self.stats
+            .iter()
+            .fold(0, |sum, s| sum.saturating_add(s.rows))
+    }
+
+    /// The bytes of all its partitions.
+    pub fn bytes(&self) -> u64 {
+        self.stats
+            .iter()
+            .fold(0, |sum, s| sum.saturating_add(s.bytes))
+    }
+}
+
 /// The state of one task (one partition of one stage).
 #[derive(Debug, Clone)]
 pub enum TaskState {
@@ -491,8 +508,11 @@ impl Job {
                 TaskState::Done(output) => Some(output),
                 _ => None,
             });
-        outputs.fold((0, 0), |(read, bad), o| {
-            (read + o.records_read, bad + o.bad_records)
+        outputs.fold((0u64, 0u64), |(read, bad), o| {
+            (
+                read.saturating_add(o.records_read),
+                bad.saturating_add(o.bad_records),
+            )
         })
     }
 
@@ -738,10 +758,12 @@ impl Job {
                             let winner = task.attempts.iter().find(|a| a.attempt == output.attempt);
                             last_success = last_success.max(winner.map_or(0, |a| a.ended_at_ms));
                             status.tasks_succeeded += 1;
-                            status.rows_out += output.stats.iter().map(|s| s.rows).sum::<u64>();
-                            status.bytes_out += output.stats.iter().map(|s| s.bytes).sum::<u64>();
-                            status.records_read += output.records_read;
-                            status.bad_records += output.bad_records;
+                            status.rows_out = status.rows_out.saturating_add(output.rows());
+                            status.bytes_out = status.bytes_out.saturating_add(output.bytes());
+                            status.records_read =
+                                status.records_read.saturating_add(output.records_read);
+                            status.bad_records =
+                                status.bad_records.saturating_add(output.bad_records);
                         }
                         TaskState::Running { .. } => status.tasks_running += 1,
                         TaskState::Pending => {}
@@ -789,7 +811,7 @@ impl Job {
     fn result(&self) -> pb::JobResult {
         let stage = &self.stages[self.final_stage() as usize];
         let schema = stage.plan.plan.input().schema();
-        let mut rows = 0;
+        let mut rows = 0u64;
         let partitions = stage
             .tasks
             .iter()
@@ -797,8 +819,8 @@ impl Job {
             .filter_map(|(partition, task)| match &task.state {
                 // An empty partition has no file to fetch.
                 TaskState::Done(output) if output.stats.iter().any(|s| s.rows > 0) => {
-                    let partition_rows = output.stats.iter().map(|s| s.rows).sum::<u64>();
-                    rows += partition_rows;
+                    let partition_rows = output.rows();
+                    rows = rows.saturating_add(partition_rows);
                     let ticket = pb::ShuffleTicket {
                         job_id: self.id.clone(),
                         stage_id: stage.plan.id,
@@ -889,7 +911,7 @@ fn log_tail(log: &[String]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use arrow::datatypes::{DataType, Field, Schema};
     use datafusion::physical_plan::coalesce_partitions::CoalescePartitionsExec;
@@ -898,7 +920,7 @@ mod tests {
     use crate::stages::split_into_stages;
 
     /// A job of two stages: a scan of two tasks, gathered by a final stage of one.
-    fn two_stage_job(max_attempts: u32) -> Job {
+    pub(crate) fn two_stage_job(max_attempts: u32) -> Job {
         let schema = Arc::new(Schema::new(vec![Field::new("a", DataType::Int64, true)]));
         let scan: Arc<dyn ExecutionPlan> = Arc::new(EmptyExec::new(schema).with_partitions(2));
         let plan = Arc::new(CoalescePartitionsExec::new(scan));

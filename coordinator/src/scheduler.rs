@@ -34,7 +34,7 @@ use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
 use tokio::sync::{oneshot, watch};
 
-use crate::checkpoint::{MAX_PLAN_BYTES, Milestone};
+use crate::checkpoint::{MAX_PLAN_BYTES, Milestone, ResumeError};
 use crate::commit::{CommitOutcome, Commits};
 use crate::config::CoordinatorConfig;
 use crate::error::{CoordinatorError, Result};
@@ -496,12 +496,22 @@ impl Scheduler {
         job.plan = record.plan.clone();
         job.request_id = record.request_id.clone();
         job.catalog_scan = record.status.as_ref().and_then(|s| s.catalog_scan);
-        if let Err(why) = job.resume(&record) {
-            tracing::warn!(%job_id, %why, "starting the job over");
-            job.attempt_base = record.attempt_base + 1000;
-            job.submitted_at_ms = status.submitted_at_ms;
-            for task in job.stages.iter_mut().flat_map(|s| s.tasks.iter_mut()) {
-                task.next_attempt = job.attempt_base;
+        match job.resume(&record) {
+            Ok(()) => {}
+            Err(why @ ResumeError::AttemptsExhausted { .. }) => {
+                job.finish(
+                    pb::JobState::Failed,
+                    format!("the job could not be resumed after a coordinator failover: {why}"),
+                );
+                return job;
+            }
+            Err(why) => {
+                tracing::warn!(%job_id, %why, "starting the job over");
+                job.attempt_base = record.attempt_base + 1000;
+                job.submitted_at_ms = status.submitted_at_ms;
+                for task in job.stages.iter_mut().flat_map(|s| s.tasks.iter_mut()) {
+                    task.next_attempt = job.attempt_base;
+                }
             }
         }
         tracing::info!(%job_id, "job resumed");

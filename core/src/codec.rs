@@ -122,7 +122,22 @@ impl PhysicalProtoConverterExtension for KilnProtoConverter {
 
 /// Decodes a plan encoded by [`encode_plan`], resolving tables and functions against `ctx`.
 pub fn decode_plan(bytes: &[u8], ctx: &TaskContext) -> Result<Arc<dyn ExecutionPlan>> {
-    datafusion_proto::bytes::physical_plan_from_bytes_with_extension_codec(bytes, ctx, &KilnCodec)
+    without_panics("plan", || {
+        datafusion_proto::bytes::physical_plan_from_bytes_with_extension_codec(
+            bytes, ctx, &KilnCodec,
+        )
+    })
+}
+
+/// Runs a decoder that may panic on damaged input (datafusion-proto and arrow-ipc do on some
+/// messages), turning the panic into an error: a damaged message must fail its task or call,
+/// never the process or the thread that serves it.
+fn without_panics<T>(what: &str, decode: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode)).unwrap_or_else(|_| {
+        Err(DataFusionError::Internal(format!(
+            "the {what} message is damaged (its decoder failed)"
+        )))
+    })
 }
 
 /// Encodes an Arrow schema as an IPC schema message.
@@ -139,7 +154,7 @@ pub fn encode_schema(schema: &Schema) -> Vec<u8> {
 pub fn decode_schema(bytes: &[u8]) -> Result<Schema> {
     let ipc = arrow::ipc::root_as_schema(bytes)
         .map_err(|e| DataFusionError::Internal(format!("invalid IPC schema: {e}")))?;
-    Ok(arrow::ipc::convert::fb_to_schema(ipc))
+    without_panics("schema", || Ok(arrow::ipc::convert::fb_to_schema(ipc)))
 }
 
 /// The datafusion-proto extension codec for Kiln's own plan nodes.
@@ -495,5 +510,97 @@ mod tests {
             isolated.push(batches.iter().map(|b| b.num_rows()).sum::<usize>());
         }
         assert_eq!(isolated, original);
+    }
+
+    /// A plan as the coordinator sends it: a shuffle writer over an aggregate of a Parquet
+    /// scan, encoded once for the fuzz targets below.
+    fn encoded_plan() -> &'static (Vec<u8>, SessionContext) {
+        static PLAN: std::sync::OnceLock<(Vec<u8>, SessionContext)> = std::sync::OnceLock::new();
+        PLAN.get_or_init(|| {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            runtime.block_on(async {
+                let dir = tempfile::tempdir().unwrap().keep();
+                let ctx = SessionContext::new();
+                let path = dir.join("t.parquet");
+                ctx.sql("SELECT * FROM (VALUES (1, 'a'), (2, 'b')) AS t(x, y)")
+                    .await
+                    .unwrap()
+                    .write_parquet(path.to_str().unwrap(), Default::default(), None)
+                    .await
+                    .unwrap();
+                ctx.register_parquet("t", path.to_str().unwrap(), ParquetReadOptions::default())
+                    .await
+                    .unwrap();
+                let plan = ctx
+                    .sql("SELECT y, sum(x) FROM t WHERE x > 0 GROUP BY y ORDER BY y")
+                    .await
+                    .unwrap()
+                    .create_physical_plan()
+                    .await
+                    .unwrap();
+                let writer: Arc<dyn ExecutionPlan> =
+                    Arc::new(ShuffleWriterExec::new("job-1", 0, plan, None));
+                (encode_plan(writer).unwrap(), ctx)
+            })
+        })
+    }
+
+    proptest::proptest! {
+        /// A plan message damaged anywhere (bytes changed, cut short) decodes to a plan or an
+        /// error, never a panic: an executor must survive whatever reaches LaunchTasks.
+        #[test]
+        fn damaged_plans_never_panic(
+            changes in proptest::collection::vec(
+                (proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()),
+                0..6,
+            ),
+            cut in proptest::prelude::any::<proptest::sample::Index>(),
+            shorten in proptest::prelude::any::<bool>(),
+        ) {
+            let (bytes, ctx) = encoded_plan();
+            let mut bytes = bytes.clone();
+            for (at, value) in changes {
+                let at = at.index(bytes.len());
+                bytes[at] = value;
+            }
+            if shorten {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            let _ = decode_plan(&bytes, &ctx.task_ctx());
+        }
+
+        /// Arbitrary bytes as a plan or as a schema message: an error, never a panic.
+        #[test]
+        fn arbitrary_bytes_never_panic_as_plans_or_schemas(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+        ) {
+            let (_, ctx) = encoded_plan();
+            let _ = decode_plan(&bytes, &ctx.task_ctx());
+            let _ = decode_schema(&bytes);
+        }
+
+        /// A schema message damaged anywhere: a schema or an error, never a panic.
+        #[test]
+        fn damaged_schemas_never_panic(
+            changes in proptest::collection::vec(
+                (proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()),
+                1..4,
+            ),
+        ) {
+            use arrow::datatypes::{DataType, Field};
+            let dictionary =
+                DataType::Dictionary(Box::new(DataType::UInt16), Box::new(DataType::Utf8));
+            let schema = Schema::new(vec![
+                Field::new("x", DataType::Int64, false),
+                Field::new("d", DataType::Decimal128(20, 4), true),
+                Field::new("region", dictionary, true),
+            ]);
+            let mut bytes = encode_schema(&schema);
+            for (at, value) in changes {
+                let at = at.index(bytes.len());
+                bytes[at] = value;
+            }
+            let _ = decode_schema(&bytes);
+        }
     }
 }

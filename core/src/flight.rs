@@ -8,10 +8,11 @@ use std::sync::Mutex;
 
 use arrow::array::RecordBatch;
 use arrow::error::ArrowError;
-use arrow::ipc::reader::StreamReader;
+use arrow_flight::decode::FlightRecordBatchStream;
+use arrow_flight::error::FlightError;
 use arrow_flight::flight_service_client::FlightServiceClient;
 use arrow_flight::{FlightClient, FlightData};
-use futures::Stream;
+use futures::{Stream, StreamExt, TryStreamExt};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Channel;
 
@@ -109,11 +110,78 @@ impl FlightClients {
 }
 
 /// Streams the batches of an Arrow IPC stream file, reading on a blocking thread and holding
-/// at most two batches in memory ahead of the consumer.
+/// at most two messages in memory ahead of the consumer, decoded as [`decode_messages`] does.
 pub fn read_ipc_file(
     path: PathBuf,
 ) -> impl Stream<Item = std::result::Result<RecordBatch, ArrowError>> + Send + 'static {
-    read_blocking(path, |file| StreamReader::try_new(file, None))
+    let what = path.display().to_string();
+    decode_messages(read_ipc_messages(path).map(|m| Ok(m?)), what)
+}
+
+/// The largest buffer a compressed batch may claim to hold once decompressed. Arrow's
+/// decoder allocates what a buffer's length prefix claims before decompressing it, so a
+/// damaged prefix would abort the process; shuffle batches hold far smaller buffers.
+const MAX_DECOMPRESSED_BUFFER: i64 = 1 << 30;
+
+/// Decodes Flight messages (fetched from another executor, or read from a shuffle file) into
+/// batches, safe against damaged data: a compressed buffer claiming more than
+/// [`MAX_DECOMPRESSED_BUFFER`] bytes is refused before arrow allocates them, and a decoder
+/// that panics (arrow's does on some damaged messages) ends the stream with an error instead
+/// of unwinding through the task. `what` names the data in errors.
+pub fn decode_messages<S>(
+    messages: S,
+    what: String,
+) -> impl Stream<Item = std::result::Result<RecordBatch, ArrowError>> + Send + 'static
+where
+    S: Stream<Item = std::result::Result<FlightData, FlightError>> + Send + 'static,
+{
+    let checked = messages.map(|message| {
+        let message = message?;
+        check_buffer_sizes(&message)?;
+        Ok(message)
+    });
+    let batches = FlightRecordBatchStream::new_from_flight_data(checked)
+        .map_err(|e| ArrowError::ExternalError(Box::new(e)));
+    std::panic::AssertUnwindSafe(batches)
+        .catch_unwind()
+        .map(move |item| {
+            item.unwrap_or_else(|_| {
+                Err(ArrowError::IpcError(format!(
+                    "{what}: the data is damaged (its decoder failed)"
+                )))
+            })
+        })
+}
+
+/// Refuses a compressed batch whose buffers claim more than [`MAX_DECOMPRESSED_BUFFER`]
+/// bytes decompressed. Everything else is left to the decoder, which reports it.
+fn check_buffer_sizes(message: &FlightData) -> std::result::Result<(), ArrowError> {
+    use arrow::ipc::MessageHeader;
+    let Ok(header) = arrow::ipc::root_as_message(&message.data_header) else {
+        return Ok(());
+    };
+    let batch = match header.header_type() {
+        MessageHeader::RecordBatch => header.header_as_record_batch(),
+        MessageHeader::DictionaryBatch => {
+            header.header_as_dictionary_batch().and_then(|d| d.data())
+        }
+        _ => None,
+    };
+    let Some(batch) = batch.filter(|b| b.compression().is_some()) else {
+        return Ok(());
+    };
+    for buffer in batch.buffers().into_iter().flatten() {
+        let prefix = usize::try_from(buffer.offset())
+            .ok()
+            .and_then(|start| message.data_body.get(start..start.checked_add(8)?));
+        let claimed = prefix.map_or(0, |p| i64::from_le_bytes(p.try_into().expect("8 bytes")));
+        if claimed > MAX_DECOMPRESSED_BUFFER {
+            return Err(ArrowError::IpcError(format!(
+                "a compressed buffer claims {claimed} bytes, more than the {MAX_DECOMPRESSED_BUFFER} a batch may hold: the data is damaged"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Streams the messages of an Arrow IPC stream file as Flight messages, without decoding
@@ -177,19 +245,33 @@ impl<R: Read> IpcMessages<R> {
         if length == 0 {
             return Ok(None);
         }
-        let mut header = vec![0; length];
-        self.0.read_exact(&mut header)?;
+        let header = self.read_bytes(length as u64)?;
         let message = arrow::ipc::root_as_message(&header)
             .map_err(|e| ArrowError::ParseError(format!("invalid IPC message: {e}")))?;
-        let body_length = usize::try_from(message.bodyLength())
+        let body_length = u64::try_from(message.bodyLength())
             .map_err(|_| ArrowError::ParseError("negative IPC body length".into()))?;
-        let mut body = vec![0; body_length];
-        self.0.read_exact(&mut body)?;
+        let body = self.read_bytes(body_length)?;
         Ok(Some(FlightData {
             data_header: header.into(),
             data_body: body.into(),
             ..Default::default()
         }))
+    }
+}
+
+impl<R: Read> IpcMessages<R> {
+    /// The next `length` bytes. Memory grows with what arrives, not with the length a
+    /// (possibly damaged) file claims.
+    fn read_bytes(&mut self, length: u64) -> std::result::Result<Vec<u8>, ArrowError> {
+        let mut bytes = Vec::new();
+        (&mut self.0).take(length).read_to_end(&mut bytes)?;
+        if (bytes.len() as u64) < length {
+            return Err(ArrowError::IpcError(format!(
+                "an IPC message ends after {} of its {length} bytes",
+                bytes.len()
+            )));
+        }
+        Ok(bytes)
     }
 }
 
@@ -247,5 +329,101 @@ mod tests {
                 .await
                 .unwrap();
         assert_eq!(decoded, vec![batch.clone(), batch.slice(1, 2)]);
+    }
+
+    /// An IPC stream as the shuffle writes it: compressed, with a dictionary column.
+    fn ipc_stream() -> &'static Vec<u8> {
+        static STREAM: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        STREAM.get_or_init(|| {
+            let words: DictionaryArray<Int32Type> = ["a", "b", "a"].into_iter().collect();
+            let batch = RecordBatch::try_from_iter([
+                ("n", Arc::new(Int64Array::from(vec![1, 2, 3])) as _),
+                (
+                    "s",
+                    Arc::new(StringArray::from(vec!["x", "yy", "zzz"])) as _,
+                ),
+                ("d", Arc::new(words) as _),
+            ])
+            .unwrap();
+            let options = IpcWriteOptions::default()
+                .try_with_compression(Some(arrow::ipc::CompressionType::ZSTD))
+                .unwrap();
+            let mut bytes = vec![];
+            let mut writer =
+                StreamWriter::try_new_with_options(&mut bytes, &batch.schema(), options).unwrap();
+            writer.write(&batch).unwrap();
+            writer.write(&batch.slice(1, 2)).unwrap();
+            writer.finish().unwrap();
+            drop(writer);
+            bytes
+        })
+    }
+
+    proptest::proptest! {
+        /// A damaged shuffle file (bytes changed, cut short) read as batches, or sent as
+        /// Flight messages and decoded by the receiver: an error or batches, never a panic
+        /// (arrow's reader panics on some; the boundaries turn that into an error), and
+        /// memory bounded by the file's size whatever lengths it claims.
+        #[test]
+        fn damaged_ipc_streams_never_panic(
+            changes in proptest::collection::vec(
+                (proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()),
+                0..6,
+            ),
+            cut in proptest::prelude::any::<proptest::sample::Index>(),
+            shorten in proptest::prelude::any::<bool>(),
+        ) {
+            let mut bytes = ipc_stream().clone();
+            for (at, value) in changes {
+                let at = at.index(bytes.len());
+                bytes[at] = value;
+            }
+            if shorten {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("part-0.arrow");
+            std::fs::write(&path, &bytes).unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            runtime.block_on(async {
+                let _ = read_ipc_file(path.clone()).try_collect::<Vec<_>>().await;
+                let messages: Vec<_> = read_ipc_messages(path).take(64).collect().await;
+                let messages = futures::stream::iter(messages).map(|m| Ok(m?));
+                let _ = decode_messages(messages, "fetched".into())
+                    .try_collect::<Vec<_>>()
+                    .await;
+            });
+        }
+
+        /// Arbitrary bytes as Flight messages: an error, never a panic.
+        #[test]
+        fn arbitrary_flight_messages_never_panic(
+            messages in proptest::collection::vec(
+                (
+                    proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+                    proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+                ),
+                0..4,
+            ),
+        ) {
+            let mut flight: Vec<_> = vec![];
+            // Sometimes a valid schema first, so that batch decoding is reached.
+            if messages.len() % 2 == 1 {
+                let header = IpcMessages(std::io::Cursor::new(&ipc_stream()))
+                    .next()
+                    .unwrap()
+                    .unwrap();
+                flight.push(Ok(header));
+            }
+            for (header, body) in messages {
+                flight.push(Ok(FlightData {
+                    data_header: header.into(),
+                    data_body: body.into(),
+                    ..Default::default()
+                }));
+            }
+            let decoded = decode_messages(futures::stream::iter(flight), "fetched".into());
+            let _ = futures::executor::block_on(decoded.try_collect::<Vec<_>>());
+        }
     }
 }

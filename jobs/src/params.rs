@@ -373,4 +373,69 @@ mod tests {
         assert_eq!(table["x"].as_str(), Some("a\"\n[sink]"));
         assert!(!table.contains_key("sink"));
     }
+
+    proptest::proptest! {
+        /// Whatever a value holds (quotes, comment markers, semicolons, any Unicode), the
+        /// filled statement parses as the same one statement, with the value as one string
+        /// literal, one identifier and one stand-alone literal.
+        #[test]
+        fn a_value_never_changes_the_statement(
+            value in proptest::prop_oneof![
+                proptest::string::string_regex("\\PC{1,16}").unwrap(),
+                proptest::string::string_regex("[a-z'\" ;\\-/*0-9.e+]{1,12}").unwrap(),
+                proptest::strategy::Strategy::prop_map(
+                    proptest::prelude::any::<i64>(),
+                    |n| n.to_string(),
+                ),
+            ],
+        ) {
+            use datafusion::sql::sqlparser::ast::{
+                BinaryOperator, Expr, SelectItem, SetExpr, Statement, UnaryOperator, Value,
+            };
+            use datafusion::sql::sqlparser::dialect::GenericDialect;
+            use datafusion::sql::sqlparser::parser::Parser;
+            let Ok(filled) = sql(
+                "SELECT '${v}' AS a, \"${v}\" AS b FROM t WHERE c = ${v}",
+                &[("v", &value)],
+            ) else {
+                // Refused values (for example one glued to a word) are fine: nothing runs.
+                return Ok(());
+            };
+            let statements = Parser::parse_sql(&GenericDialect {}, &filled)
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{filled}: {e}")))?;
+            proptest::prop_assert_eq!(statements.len(), 1, "{}", filled);
+            let Statement::Query(query) = &statements[0] else {
+                return Err(proptest::test_runner::TestCaseError::fail(filled));
+            };
+            let SetExpr::Select(select) = query.body.as_ref() else {
+                return Err(proptest::test_runner::TestCaseError::fail(filled));
+            };
+            proptest::prop_assert_eq!(select.projection.len(), 2, "{}", filled);
+            match &select.projection[0] {
+                SelectItem::ExprWithAlias { expr: Expr::Value(v), .. } => {
+                    proptest::prop_assert_eq!(&v.value, &Value::SingleQuotedString(value.clone()));
+                }
+                other => proptest::prop_assert!(false, "{filled}: {other:?}"),
+            }
+            match &select.projection[1] {
+                SelectItem::ExprWithAlias { expr: Expr::Identifier(ident), .. } => {
+                    proptest::prop_assert_eq!(&ident.value, &value);
+                }
+                other => proptest::prop_assert!(false, "{filled}: {other:?}"),
+            }
+            let Some(Expr::BinaryOp { left, op: BinaryOperator::Eq, right }) = &select.selection
+            else {
+                return Err(proptest::test_runner::TestCaseError::fail(filled));
+            };
+            proptest::prop_assert!(matches!(left.as_ref(), Expr::Identifier(_)), "{}", filled);
+            let literal = match right.as_ref() {
+                Expr::Nested(inner) => match inner.as_ref() {
+                    Expr::UnaryOp { op: UnaryOperator::Minus, expr } => expr.as_ref(),
+                    other => other,
+                },
+                other => other,
+            };
+            proptest::prop_assert!(matches!(literal, Expr::Value(_)), "{}", filled);
+        }
+    }
 }

@@ -623,4 +623,65 @@ sql = "SELECT '${day}' AS day, '${region}' AS region"
             .to_string();
         assert!(unknown.contains("'regoin'"), "{unknown}");
     }
+
+    /// A job file using most of what the format has: parameters with defaults, sources,
+    /// steps, a partitioned sink and options.
+    const FUZZ_SEED: &str = r#"
+name = "fuzz-${day}"
+[params]
+day = "2024-01-01"
+p = 2
+[[source]]
+name = "t"
+format = "csv"
+path = "s3://bucket/in/${day}/"
+options = { has_header = "true", mode = "permissive" }
+[[step]]
+name = "q"
+sql = "SELECT * FROM t WHERE day = '${day}'"
+[sink]
+format = "parquet"
+path = "out/"
+mode = "overwrite_partitions"
+partition_by = ["day"]
+[options]
+parallelism = ${p}
+timeout = "10m"
+"#;
+
+    proptest::proptest! {
+        /// A job file damaged anywhere (characters replaced, inserted or cut), with any
+        /// parameter values: a job or an error naming the file, never a panic.
+        #[test]
+        fn damaged_job_files_never_panic(
+            edits in proptest::collection::vec(
+                (
+                    proptest::prelude::any::<proptest::sample::Index>(),
+                    proptest::sample::select(vec![
+                        "", "\"", "'", "[", "]", "{", "}", "=", "\n", "${", "}", "$", "\\",
+                        "#", ",", "[[", "é", "\u{0}", "0", "-1", "99999999999999999999",
+                    ]),
+                ),
+                0..5,
+            ),
+            day in "\\PC{0,8}",
+            p in "[0-9a-z-]{0,6}",
+        ) {
+            let mut text = FUZZ_SEED.to_string();
+            for (at, insert) in edits {
+                let mut at = at.index(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                // Replaces the character there (or inserts at the end).
+                let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                text.replace_range(at..end, insert);
+            }
+            let params = HashMap::from([("day".to_string(), day), ("p".to_string(), p)]);
+            match parse_job(&text, "fuzz.toml", Path::new("/jobs"), &params) {
+                Ok(spec) => proptest::prop_assert!(!spec.steps.is_empty()),
+                Err(e) => proptest::prop_assert!(e.to_string().contains("fuzz.toml"), "{}", e),
+            }
+        }
+    }
 }

@@ -521,15 +521,18 @@ mod tests {
             ),
             format in proptest::sample::select(vec![
                 "combined", "common", "apache_error", "syslog", "rfc5424", "json", "alb", "elb",
-                "cloudfront",
+                "cloudfront", "w3c", "regex", "grok",
             ]),
             mode in proptest::sample::select(vec!["permissive", "drop_malformed"]),
             chunk in 1usize..64,
         ) {
             let input = lines.join("\n");
             let mut options = vec![("format", format), ("mode", mode)];
-            if format == "cloudfront" {
-                options.push(("fields", "date time c-ip sc-status"));
+            match format {
+                "cloudfront" | "w3c" => options.push(("fields", "date time c-ip sc-status")),
+                "regex" => options.push(("pattern", r"^(?P<a>\d+) (?P<rest>.*)$")),
+                "grok" => options.push(("pattern", "%{INT:a:int} %{GREEDYDATA:rest}")),
+                _ => {}
             }
             let (mut decoder, counters) = decoder(&options, 3);
             let batches = decode_all(&mut decoder, input.as_bytes(), chunk).unwrap();
@@ -544,7 +547,7 @@ mod tests {
                 .split('\n')
                 .map(|l| l.strip_suffix('\r').unwrap_or(l))
                 .filter(|l| !l.bytes().all(|b| b.is_ascii_whitespace()))
-                .filter(|l| format != "cloudfront" || !l.starts_with('#'))
+                .filter(|l| !matches!(format, "cloudfront" | "w3c") || !l.starts_with('#'))
                 .count();
             prop_assert_eq!(records, expected);
         }

@@ -49,7 +49,7 @@ pub fn sink_job(
 
 /// Writes `files` Parquet files under `dir` with columns `id` (1, 2, ... with no gaps across
 /// files), `bucket` (id % 97) and `pad` (60 bytes of text).
-async fn write_numbered_parquet(dir: &Path, files: usize, rows_per_file: usize) {
+pub async fn write_numbered_parquet(dir: &Path, files: usize, rows_per_file: usize) {
     std::fs::create_dir_all(dir).expect("creating the input dir");
     let ctx = SessionContext::new();
     for file in 0..files {

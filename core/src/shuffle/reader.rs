@@ -6,6 +6,7 @@ use std::sync::Arc;
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
 use arrow_flight::Ticket;
+use arrow_flight::error::FlightError;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
@@ -22,7 +23,7 @@ use prost::Message;
 
 use super::{ShuffleEnv, ShuffleFileId};
 use crate::error::FetchFailed;
-use crate::flight::read_ipc_file;
+use crate::flight::{decode_messages, read_ipc_file};
 
 /// How a reader's partitions map onto the upstream stage's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,10 +194,15 @@ async fn open_file(
             .flight
             .client(&location.flight_endpoint)
             .map_err(|e| fetch_failed(e.to_string()))?;
-        match client.do_get(Ticket::new(ticket.encode_to_vec())).await {
-            Ok(stream) => stream
-                .map_err(|e| arrow::error::ArrowError::ExternalError(Box::new(e)))
-                .boxed(),
+        // The raw messages, decoded here: see `decode_messages`.
+        let mut request = tonic::Request::new(Ticket::new(ticket.encode_to_vec()));
+        *request.metadata_mut() = client.metadata().clone();
+        match client.inner_mut().do_get(request).await {
+            Ok(response) => {
+                let messages = response.into_inner().map_err(FlightError::from);
+                let what = format!("shuffle output from {}", location.flight_endpoint);
+                decode_messages(messages, what).boxed()
+            }
             Err(e) => {
                 env.flight.forget(&location.flight_endpoint);
                 return Err(fetch_failed(e.to_string()));

@@ -107,7 +107,7 @@ fn put_bytes(buf: &mut BytesMut, bytes: &[u8]) -> Result<()> {
 
 /// NUMERIC's binary form: base-10000 digits with a weight (the power of the first digit),
 /// a sign and the display scale.
-fn encode_numeric(value: i128, scale: i8, buf: &mut BytesMut) {
+pub(super) fn encode_numeric(value: i128, scale: i8, buf: &mut BytesMut) {
     let scale = scale.max(0) as u32;
     let magnitude = value.unsigned_abs();
     let unit = 10u128.pow(scale);

@@ -233,8 +233,27 @@ impl ColumnBuilder {
         }
     }
 
-    /// Appends one value in PostgreSQL's binary form; says why when Arrow cannot hold it.
+    /// The byte width of the type's binary form, for types of fixed width.
+    fn width(&self) -> Option<usize> {
+        match self {
+            Self::Boolean(_) => Some(1),
+            Self::Int16(_) => Some(2),
+            Self::Int32(_) | Self::Float32(_) | Self::Date32(_) => Some(4),
+            Self::Int64(_) | Self::Float64(_) | Self::Timestamp(_) | Self::Time64(_) => Some(8),
+            Self::Utf8(_) | Self::Binary(_) | Self::Decimal128(..) => None,
+        }
+    }
+
+    /// Appends one value in PostgreSQL's binary form; says why when Arrow cannot hold it, or
+    /// when the value is not of its type's width (a server or proxy that sends such a stream
+    /// gets an error, not a crash).
     fn append_value(&mut self, mut value: &[u8]) -> Result<(), BadValue> {
+        if let Some(width) = self.width().filter(|width| *width != value.len()) {
+            return Err(BadValue(format!(
+                "a value of {} bytes where its type takes {width}",
+                value.len()
+            )));
+        }
         match self {
             Self::Boolean(b) => b.append_value(value.first() == Some(&1)),
             Self::Int16(b) => b.append_value(value.get_i16()),
@@ -288,7 +307,7 @@ impl ColumnBuilder {
 
 /// Why a value cannot be read into its Arrow column.
 #[derive(Debug, PartialEq)]
-struct BadValue(String);
+pub(super) struct BadValue(String);
 
 impl From<&str> for BadValue {
     fn from(why: &str) -> Self {
@@ -317,8 +336,15 @@ fn infinite(positive: bool, negative: bool, what: &str) -> Result<(), BadValue> 
 
 /// NUMERIC's binary form (base-10000 digits, weight, sign, scale) as an integer at `scale`,
 /// refused unless it fits `DECIMAL(precision, scale)`.
-fn decode_numeric(mut value: &[u8], precision: u8, scale: i8) -> Result<i128, BadValue> {
+pub(super) fn decode_numeric(mut value: &[u8], precision: u8, scale: i8) -> Result<i128, BadValue> {
+    let malformed = || BadValue::from("a NUMERIC whose binary form is cut short");
+    if value.len() < 8 {
+        return Err(malformed());
+    }
     let digits = value.get_i16();
+    if digits < 0 || value.len() < 6 + 2 * digits as usize {
+        return Err(malformed());
+    }
     let weight = value.get_i16() as i32;
     let sign = value.get_u16();
     let _display_scale = value.get_i16();
@@ -465,5 +491,76 @@ mod tests {
         let mut day = ColumnBuilder::new(&DataType::Date32);
         let error = day.append_value(&i32::MAX.to_be_bytes()).unwrap_err();
         assert!(error.0.starts_with("'infinity'"), "{error}");
+    }
+
+    proptest::proptest! {
+        /// Whatever a server (or something pretending to be one) sends after a valid header,
+        /// in whatever chunks, decoding ends in rows or an error, never a panic.
+        #[test]
+        fn arbitrary_copy_streams_never_panic(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            tuples in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::option::of(proptest::collection::vec(
+                        proptest::prelude::any::<u8>(), 0..12,
+                    )),
+                    0..5,
+                ),
+                0..6,
+            ),
+            chunk in 1usize..40,
+        ) {
+            let schema = Arc::new(arrow::datatypes::Schema::new(vec![
+                arrow::datatypes::Field::new("i", DataType::Int32, true),
+                arrow::datatypes::Field::new("n", DataType::Decimal128(20, 4), true),
+                arrow::datatypes::Field::new("t", DataType::Utf8, true),
+                arrow::datatypes::Field::new("d", DataType::Date32, true),
+            ]));
+            let mut stream = BytesMut::new();
+            stream.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+            stream.put_i32(0);
+            stream.put_i32(0);
+            // Tuples with the right field count but any sizes and bytes, then anything.
+            for fields in &tuples {
+                stream.put_i16(fields.len() as i16);
+                for field in fields {
+                    match field {
+                        None => stream.put_i32(-1),
+                        Some(bytes) => {
+                            stream.put_i32(bytes.len() as i32);
+                            stream.extend_from_slice(bytes);
+                        }
+                    }
+                }
+            }
+            stream.extend_from_slice(&body);
+            let mut decoder = CopyDecoder::new(schema);
+            for piece in stream.chunks(chunk) {
+                if decoder.feed(piece).is_err() {
+                    break;
+                }
+            }
+            let _ = decoder.take_batch();
+        }
+
+        /// Kiln's NUMERIC encoder (the sink's) and decoder (the source's) agree on every value
+        /// a DECIMAL(38, s) holds.
+        #[test]
+        fn numerics_round_trip(value in -(10i128.pow(38) - 1)..10i128.pow(38), scale in 0i8..=38) {
+            let mut buf = BytesMut::new();
+            super::super::copy::encode_numeric(value, scale, &mut buf);
+            let decoded = decode_numeric(&buf[4..], 38, scale).unwrap();
+            proptest::prop_assert_eq!(decoded, value);
+        }
+
+        /// Any bytes as a NUMERIC: a value or an error.
+        #[test]
+        fn arbitrary_numerics_never_panic(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            precision in 1u8..=38,
+            scale in 0i8..=38,
+        ) {
+            let _ = decode_numeric(&bytes, precision, scale.min(precision as i8));
+        }
     }
 }

@@ -988,4 +988,197 @@ mod tests {
         abort(&sink, "job-1", &ctx.runtime_env()).await.unwrap();
         assert!(files_under(dir.path()).is_empty());
     }
+
+    /// An in-memory store that crashes after a set number of changes: from then on it refuses
+    /// every change, as a killed leader makes none. A rename is a copy, then a delete, as on
+    /// S3, so a crash can fall between the two.
+    #[derive(Debug)]
+    struct CrashingStore {
+        inner: object_store::memory::InMemory,
+        changes_left: Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl std::fmt::Display for CrashingStore {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "CrashingStore")
+        }
+    }
+
+    fn take_change(changes_left: &std::sync::atomic::AtomicUsize) -> object_store::Result<()> {
+        use std::sync::atomic::Ordering;
+        changes_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .map(|_| ())
+            .map_err(|_| object_store::Error::Generic {
+                store: "CrashingStore",
+                source: "crashed".into(),
+            })
+    }
+
+    #[async_trait::async_trait]
+    impl ObjectStore for CrashingStore {
+        async fn put_opts(
+            &self,
+            location: &Path,
+            payload: PutPayload,
+            opts: object_store::PutOptions,
+        ) -> object_store::Result<object_store::PutResult> {
+            take_change(&self.changes_left)?;
+            self.inner.put_opts(location, payload, opts).await
+        }
+
+        async fn put_multipart_opts(
+            &self,
+            location: &Path,
+            opts: object_store::PutMultipartOptions,
+        ) -> object_store::Result<Box<dyn object_store::MultipartUpload>> {
+            take_change(&self.changes_left)?;
+            self.inner.put_multipart_opts(location, opts).await
+        }
+
+        async fn get_opts(
+            &self,
+            location: &Path,
+            options: object_store::GetOptions,
+        ) -> object_store::Result<object_store::GetResult> {
+            self.inner.get_opts(location, options).await
+        }
+
+        fn delete_stream(
+            &self,
+            locations: futures::stream::BoxStream<'static, object_store::Result<Path>>,
+        ) -> futures::stream::BoxStream<'static, object_store::Result<Path>> {
+            let changes_left = Arc::clone(&self.changes_left);
+            let allowed = locations
+                .map(move |location| take_change(&changes_left).and(location))
+                .boxed();
+            self.inner.delete_stream(allowed)
+        }
+
+        fn list(
+            &self,
+            prefix: Option<&Path>,
+        ) -> futures::stream::BoxStream<'static, object_store::Result<object_store::ObjectMeta>>
+        {
+            self.inner.list(prefix)
+        }
+
+        async fn list_with_delimiter(
+            &self,
+            prefix: Option<&Path>,
+        ) -> object_store::Result<object_store::ListResult> {
+            self.inner.list_with_delimiter(prefix).await
+        }
+
+        async fn copy_opts(
+            &self,
+            from: &Path,
+            to: &Path,
+            options: object_store::CopyOptions,
+        ) -> object_store::Result<()> {
+            take_change(&self.changes_left)?;
+            self.inner.copy_opts(from, to, options).await
+        }
+    }
+
+    /// The objects of `store` under `target/`, outside `_temporary` and but for `_SUCCESS`.
+    async fn objects(store: &dyn ObjectStore) -> BTreeSet<String> {
+        store
+            .list(Some(&Path::from("target")))
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|p| !p.starts_with("target/_temporary/") && p != "target/_SUCCESS")
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A commit cut short at any change it makes, by as many crashes as come (each
+        /// followed by a newer leader running it again), ends with the target holding exactly
+        /// the winners' files and the old files the mode keeps: none lost, none twice, no
+        /// loser's, and nothing left under `_temporary`.
+        #[test]
+        fn a_commit_crashed_anywhere_publishes_exactly_the_winners_files(
+            crashes in proptest::collection::vec(0usize..40, 0..4),
+            mode in proptest::sample::select(vec![
+                pb::SaveMode::Append,
+                pb::SaveMode::Overwrite,
+                pb::SaveMode::OverwritePartitions,
+            ]),
+            partitions in 1u32..4,
+            losers in proptest::collection::vec(proptest::prelude::any::<bool>(), 3),
+        ) {
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            runtime.block_on(async {
+                let changes_left = Arc::new(std::sync::atomic::AtomicUsize::new(usize::MAX));
+                let store = Arc::new(CrashingStore {
+                    inner: object_store::memory::InMemory::new(),
+                    changes_left: Arc::clone(&changes_left),
+                });
+                let ctx = session();
+                ctx.runtime_env().register_object_store(
+                    &url::Url::parse("memory://").unwrap(),
+                    Arc::clone(&store) as Arc<dyn ObjectStore>,
+                );
+                let sink = pb::SinkSpec {
+                    format: "parquet".into(),
+                    path: "memory:///target".into(),
+                    partition_by: vec!["part".into()],
+                    mode: mode as i32,
+                    ..Default::default()
+                };
+                // Files of earlier jobs: one in a partition the job writes, one in another.
+                for old in ["target/part=a/old.parquet", "target/part=z/old.parquet"] {
+                    store.put(&Path::from(old), PutPayload::from_static(b"old")).await.unwrap();
+                }
+                let mut winners = vec![];
+                for partition in 0..partitions {
+                    let sql = format!("SELECT {partition} AS x, 'a' AS part UNION ALL SELECT 9, 'b'");
+                    if losers[partition as usize] {
+                        write(&ctx, &sink, partition, 0, &sql).await;
+                    }
+                    winners.push(write(&ctx, &sink, partition, 1, &sql).await);
+                }
+                // What must be published: the files the winners' markers list, and the old
+                // files the mode keeps.
+                let target = Target::resolve(&sink, &ctx.runtime_env()).unwrap();
+                let decided = decide(&target, &sink, "job-1", &winners).await.unwrap();
+                let mut expected: BTreeSet<String> =
+                    decided.iter().map(|(_, to)| format!("target/{to}")).collect();
+                match mode {
+                    pb::SaveMode::Append => {
+                        expected.insert("target/part=a/old.parquet".into());
+                        expected.insert("target/part=z/old.parquet".into());
+                    }
+                    pb::SaveMode::OverwritePartitions => {
+                        expected.insert("target/part=z/old.parquet".into());
+                    }
+                    _ => {}
+                }
+
+                let mut term = 1;
+                for crash in &crashes {
+                    changes_left.store(*crash, std::sync::atomic::Ordering::SeqCst);
+                    let _ = commit(&sink, "job-1", &winners, term, no_stop(), &ctx.runtime_env()).await;
+                    term += 1;
+                }
+                changes_left.store(usize::MAX, std::sync::atomic::Ordering::SeqCst);
+                let outcome = commit(&sink, "job-1", &winners, term, no_stop(), &ctx.runtime_env())
+                    .await
+                    .unwrap();
+                proptest::prop_assert_eq!(outcome, Committed::Published);
+                proptest::prop_assert_eq!(objects(store.as_ref()).await, expected);
+                let leftovers = target.list(&target.child(TEMPORARY)).await.unwrap();
+                proptest::prop_assert!(leftovers.is_empty(), "left under _temporary: {:?}", leftovers);
+                proptest::prop_assert!(
+                    store.head(&Path::from("target/_SUCCESS")).await.is_ok(),
+                    "no _SUCCESS"
+                );
+                Ok(())
+            })?;
+        }
+    }
 }

@@ -191,4 +191,140 @@ mod tests {
             None
         );
     }
+
+    /// A filter over `id` (integer), `s` (text) and `d` (date) as DataFusion sees it after
+    /// type coercion: comparisons with literals of the column's type, IS [NOT] NULL, IN lists,
+    /// AND and OR.
+    fn filters() -> impl proptest::strategy::Strategy<Value = Expr> {
+        use proptest::prelude::*;
+        let int = prop_oneof![-5i64..5, Just(i64::MIN), Just(i64::MAX), any::<i64>()];
+        let text = prop_oneof![
+            proptest::sample::select(vec!["a", "b", "A", "O'Brien", "é", "", " a"])
+                .prop_map(str::to_string),
+            "\\PC{0,6}",
+        ];
+        let day = -3i32..3;
+        let operator = proptest::sample::select(vec![
+            Operator::Eq,
+            Operator::NotEq,
+            Operator::Lt,
+            Operator::LtEq,
+            Operator::Gt,
+            Operator::GtEq,
+        ]);
+        let compare = |column: &str, value: ScalarValue, op: Operator, flip: bool| {
+            let (left, right) = (col(column), lit(value));
+            match flip {
+                false => Expr::BinaryExpr(BinaryExpr::new(Box::new(left), op, Box::new(right))),
+                true => Expr::BinaryExpr(BinaryExpr::new(Box::new(right), op, Box::new(left))),
+            }
+        };
+        let leaf = prop_oneof![
+            (int.clone(), operator.clone(), any::<bool>()).prop_map(move |(v, op, flip)| compare(
+                "id",
+                ScalarValue::Int64(Some(v)),
+                op,
+                flip
+            )),
+            (text.clone(), operator.clone(), any::<bool>()).prop_map(move |(v, op, flip)| {
+                compare("s", ScalarValue::Utf8(Some(v)), op, flip)
+            }),
+            (day.clone(), operator, any::<bool>()).prop_map(move |(v, op, flip)| {
+                compare("d", ScalarValue::Date32(Some(19782 + v)), op, flip)
+            }),
+            proptest::sample::select(vec!["id", "s", "d"]).prop_map(|c| col(c).is_null()),
+            proptest::sample::select(vec!["id", "s", "d"]).prop_map(|c| col(c).is_not_null()),
+            proptest::collection::vec(text, 1..4)
+                .prop_map(|values| col("s").in_list(values.into_iter().map(lit).collect(), false)),
+            proptest::collection::vec(int, 1..4)
+                .prop_map(|values| col("id").in_list(values.into_iter().map(lit).collect(), false)),
+        ];
+        leaf.prop_recursive(3, 12, 2, |inner| {
+            (inner.clone(), inner, any::<bool>())
+                .prop_map(|(a, b, and)| if and { a.and(b) } else { a.or(b) })
+        })
+    }
+
+    /// Rows of the differential test: `id`, `s` and `d` (days since the epoch), any of
+    /// them NULL.
+    fn rows()
+    -> impl proptest::strategy::Strategy<Value = Vec<(Option<i64>, Option<String>, Option<i32>)>>
+    {
+        use proptest::prelude::*;
+        proptest::collection::vec(
+            (
+                proptest::option::of(prop_oneof![-5i64..5, Just(i64::MIN), Just(i64::MAX)]),
+                proptest::option::of(
+                    proptest::sample::select(vec!["a", "b", "A", "O'Brien", "é", "", " a"])
+                        .prop_map(str::to_string),
+                ),
+                proptest::option::of(19779..19785),
+            ),
+            0..12,
+        )
+    }
+
+    proptest::proptest! {
+        /// Differential against a real database: a filter pushed into SQLite returns every
+        /// row DataFusion's own evaluation keeps (more would be filtered again; fewer would
+        /// lose rows), whatever the literals hold.
+        #[test]
+        fn pushed_filters_keep_every_row_datafusion_keeps(filter in filters(), rows in rows()) {
+            use arrow::array::{Date32Array, Int64Array, StringArray, UInt32Array};
+            let Some(pushed) = pushed_as(Literals::Sqlite, filter.clone()) else {
+                return Ok(());
+            };
+            let sqlite = rusqlite::Connection::open_in_memory().unwrap();
+            sqlite
+                .execute_batch("CREATE TABLE t (n INTEGER, \"id\" INTEGER, \"s\" TEXT, \"d\" DATE)")
+                .unwrap();
+            for (n, (id, s, d)) in rows.iter().enumerate() {
+                let day = d.map(|d| ScalarValue::Date32(Some(d)).to_string());
+                sqlite
+                    .execute("INSERT INTO t VALUES (?1, ?2, ?3, ?4)", rusqlite::params![n, id, s, day])
+                    .unwrap();
+            }
+            let mut statement = sqlite
+                .prepare(&format!("SELECT n FROM t WHERE {pushed} ORDER BY n"))
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{pushed}: {e}")))?;
+            let from_sqlite: Vec<u32> = statement
+                .query_map([], |row| row.get(0))
+                .unwrap()
+                .collect::<std::result::Result<_, _>>()
+                .unwrap();
+
+            let batch = arrow::array::RecordBatch::try_from_iter([
+                ("n", std::sync::Arc::new(UInt32Array::from_iter_values(0..rows.len() as u32)) as _),
+                ("id", std::sync::Arc::new(rows.iter().map(|r| r.0).collect::<Int64Array>()) as _),
+                ("s", std::sync::Arc::new(rows.iter().map(|r| r.1.clone()).collect::<StringArray>()) as _),
+                ("d", std::sync::Arc::new(rows.iter().map(|r| r.2).collect::<Date32Array>()) as _),
+            ])
+            .unwrap();
+            let kept = tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+                let ctx = datafusion::prelude::SessionContext::new();
+                let batches = ctx
+                    .read_batch(batch)?
+                    .filter(filter.clone())?
+                    .sort(vec![col("n").sort(true, true)])?
+                    .select_columns(&["n"])?
+                    .collect()
+                    .await?;
+                datafusion::error::Result::Ok(
+                    batches
+                        .iter()
+                        .flat_map(|b| {
+                            let n = arrow::array::AsArray::as_primitive::<arrow::datatypes::UInt32Type>(b.column(0));
+                            n.values().to_vec()
+                        })
+                        .collect::<Vec<u32>>(),
+                )
+            });
+            let kept = kept.map_err(|e: datafusion::error::DataFusionError| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let missing: Vec<_> = kept.iter().filter(|n| !from_sqlite.contains(n)).collect();
+            proptest::prop_assert!(
+                missing.is_empty(),
+                "{pushed} lost rows {missing:?} of {rows:?} (DataFusion keeps {kept:?}, SQLite {from_sqlite:?})"
+            );
+        }
+    }
 }

@@ -373,30 +373,48 @@ fn reader_error(
     }
 }
 
+/// Splits `column`'s values between `bounds` (the lowest and highest, None for an empty table)
+/// into up to `partitions` ranges, as predicates (`literal` writes a value as SQL). The first
+/// range also takes NULLs, so that every row is read exactly once.
 pub(crate) fn key_ranges(
     column: &str,
     literal: impl Fn(i64) -> String,
     bounds: Option<(i64, i64)>,
     partitions: usize,
 ) -> Vec<String> {
-    let Some((low, high)) = bounds else {
-        return vec!["TRUE".to_string()];
-    };
-    let span = (high as i128 - low as i128 + 1) as u128;
-    let partitions = (partitions as u128).min(span).max(1);
-    let stride = span.div_ceil(partitions);
-    (0..partitions)
-        .map(|i| {
-            let start = (low as i128 + (i * stride) as i128) as i64;
-            let end = low as i128 + ((i + 1) * stride) as i128;
-            let lower = (i > 0).then(|| format!("{column} >= {}", literal(start)));
-            let upper = (i + 1 < partitions).then(|| format!("{column} < {}", literal(end as i64)));
+    key_range_bounds(bounds, partitions)
+        .into_iter()
+        .map(|(start, end)| {
+            let lower = start.map(|v| format!("{column} >= {}", literal(v)));
+            let upper = end.map(|v| format!("{column} < {}", literal(v)));
             match (lower, upper) {
                 (Some(l), Some(u)) => format!("{l} AND {u}"),
                 (Some(l), None) => l,
                 (None, Some(u)) => format!("({u} OR {column} IS NULL)"),
                 (None, None) => "TRUE".to_string(),
             }
+        })
+        .collect()
+}
+
+/// The ranges of [`key_ranges`] as (inclusive start, exclusive end) pairs, None where the range
+/// is open: the first has no start, the last no end, and each ends where the next starts.
+fn key_range_bounds(
+    bounds: Option<(i64, i64)>,
+    partitions: usize,
+) -> Vec<(Option<i64>, Option<i64>)> {
+    let Some((low, high)) = bounds else {
+        return vec![(None, None)];
+    };
+    let span = (high as i128 - low as i128 + 1).max(1) as u128;
+    let partitions = (partitions as u128).min(span).max(1);
+    let stride = span.div_ceil(partitions);
+    let boundary = |i: u128| (low as i128 + (i * stride) as i128) as i64;
+    (0..partitions)
+        .map(|i| {
+            let start = (i > 0).then(|| boundary(i));
+            let end = (i + 1 < partitions).then(|| boundary(i + 1));
+            (start, end)
         })
         .collect()
 }
@@ -463,5 +481,41 @@ mod tests {
             key_ranges("c", |v| v.to_string(), Some((7, 7)), 8),
             ["TRUE"]
         );
+    }
+
+    proptest::proptest! {
+        /// Between any bounds (i64's extremes too) and for any count, the ranges are
+        /// contiguous and non-empty: each value between the bounds falls in exactly one.
+        #[test]
+        fn key_ranges_are_disjoint_and_cover_the_bounds(
+            a in proptest::prelude::any::<i64>(),
+            b in proptest::prelude::any::<i64>(),
+            edge in 0usize..4,
+            partitions in 0usize..70,
+        ) {
+            let (low, high) = match edge {
+                0 => (a.min(b), a.max(b)),
+                1 => (i64::MIN, i64::MAX),
+                2 => (i64::MIN, a),
+                _ => (a, i64::MAX),
+            };
+            let ranges = key_range_bounds(Some((low, high)), partitions);
+            let span = high as i128 - low as i128 + 1;
+            proptest::prop_assert!(ranges.len() as i128 <= span.max(1));
+            proptest::prop_assert!(ranges.len() <= partitions.max(1));
+            proptest::prop_assert_eq!(ranges[0].0, None);
+            proptest::prop_assert_eq!(ranges[ranges.len() - 1].1, None);
+            for pair in ranges.windows(2) {
+                proptest::prop_assert_eq!(pair[0].1, pair[1].0);
+            }
+            let mut previous = low as i128 - 1;
+            for (start, _) in ranges.iter().skip(1) {
+                let start = start.expect("inner ranges have a start") as i128;
+                // Strictly increasing and inside the bounds: no range is empty.
+                proptest::prop_assert!(start > previous && start > low as i128);
+                proptest::prop_assert!(start <= high as i128);
+                previous = start;
+            }
+        }
     }
 }

@@ -1,0 +1,187 @@
+//! The faults of the chaos scenarios, each struck at an event of the running job (a task
+//! running, a stage done, the sink's commit held at a failpoint), never after a fixed sleep.
+
+use std::time::{Duration, Instant};
+
+use kiln_client::{Client, proto};
+use kiln_tests::TestCluster;
+
+use super::{LEASE_TTL_SECS, Scenario};
+
+/// How long a coordinator holds its sink's commit at the failpoint, so that a fault can land
+/// inside the commit; the random delay before the fault ranges past it, over the steps after.
+const COMMIT_HOLD_MS: u64 = 300;
+
+/// The moment of a job at which a fault strikes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A task of the job runs.
+    Running,
+    /// The job's first stage has completed; the job still runs.
+    StageDone,
+    /// The leader's sink commit reached its failpoint (file sinks: new files in place, old
+    /// ones not yet deleted; database sinks: about to publish).
+    Commit,
+}
+
+impl Event {
+    /// The event of a run: any of them for faults of the leader; a moment with tasks running
+    /// for faults of executors and etcd.
+    pub fn pick(scenario: Scenario, rng: &mut fastrand::Rng) -> Event {
+        match scenario {
+            Scenario::LeaderKill | Scenario::LeaderPause => {
+                [Event::Running, Event::StageDone, Event::Commit][rng.usize(..3)]
+            }
+            _ => [Event::Running, Event::StageDone][rng.usize(..2)],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Event::Running => "task running",
+            Event::StageDone => "stage done",
+            Event::Commit => "commit",
+        }
+    }
+
+    /// The failpoint this event waits for, for a file sink or a database sink.
+    fn failpoint(self, files: bool) -> Option<&'static str> {
+        match (self, files) {
+            (Event::Commit, true) => Some("files-commit-before-deletes"),
+            (Event::Commit, false) => Some("database-commit-publish"),
+            _ => None,
+        }
+    }
+
+    /// The coordinators' environment for this event: the failpoint that holds the commit.
+    pub fn environment(self, files: bool) -> Vec<(String, String)> {
+        self.failpoint(files)
+            .map(|name| {
+                vec![(
+                    "FAILPOINTS".into(),
+                    format!("{name}=return({COMMIT_HOLD_MS})"),
+                )]
+            })
+            .unwrap_or_default()
+    }
+
+    /// Waits for the event; false when the job ended before it.
+    async fn reached(
+        self,
+        files: bool,
+        cluster: &TestCluster,
+        client: &Client,
+        job_id: &str,
+    ) -> bool {
+        loop {
+            if let Ok(status) = client.get(job_id).await {
+                if kiln_client::is_finished(&status) {
+                    return false;
+                }
+                let reached = match self.failpoint(files) {
+                    Some(name) => !cluster
+                        .log_lines_containing(&format!("failpoint {name}"))
+                        .is_empty(),
+                    None if self == Event::Running => {
+                        status.stages.iter().any(|s| s.tasks_running > 0)
+                    }
+                    None => status
+                        .stages
+                        .iter()
+                        .any(|s| s.state == proto::StageState::Succeeded as i32),
+                };
+                if reached {
+                    return true;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// What striking a fault measured.
+#[derive(Debug, Default)]
+pub struct Struck {
+    /// When the fault struck; `None` when the job ended before its event.
+    pub at: Option<Instant>,
+    /// From the fault to a new leader, for faults of the leader.
+    pub failover: Option<Duration>,
+}
+
+/// Waits for `event` of the job, then strikes the scenario's fault after a random delay.
+pub async fn strike(
+    scenario: Scenario,
+    event: Event,
+    files: bool,
+    cluster: &mut TestCluster,
+    client: &Client,
+    job_id: &str,
+    rng: &mut fastrand::Rng,
+) -> Struck {
+    if !event.reached(files, cluster, client, job_id).await {
+        return Struck::default();
+    }
+    let delay = match event {
+        Event::Commit => rng.u64(..2 * COMMIT_HOLD_MS),
+        _ => rng.u64(..500),
+    };
+    tokio::time::sleep(Duration::from_millis(delay)).await;
+    let ttl = Duration::from_secs(LEASE_TTL_SECS);
+    let at = Instant::now();
+    let mut struck = Struck {
+        at: Some(at),
+        failover: None,
+    };
+    match scenario {
+        Scenario::LeaderKill | Scenario::LeaderPause => {
+            let Some(leader) = cluster.leader_index().await else {
+                return Struck::default();
+            };
+            if scenario == Scenario::LeaderKill {
+                cluster.kill_coordinator(leader);
+            } else {
+                cluster.pause_coordinator(leader);
+            }
+            struck.failover = new_leader(cluster, leader, 3 * ttl + Duration::from_secs(10)).await;
+            if scenario == Scenario::LeaderPause {
+                // The deposed leader wakes while its successor works: it must not act on
+                // what it believed before it froze.
+                tokio::time::sleep(Duration::from_millis(rng.u64(..2000))).await;
+                cluster.resume_coordinator(leader);
+            } else {
+                cluster.restart_coordinator(leader);
+            }
+        }
+        Scenario::ExecutorRestart => {
+            cluster.restart_executor_in_place(rng.usize(..3)).await;
+        }
+        Scenario::ExecutorsLost => {
+            for index in 0..3 {
+                cluster.kill_executor(index);
+            }
+            tokio::time::sleep(ttl).await;
+            for _ in 0..3 {
+                cluster.add_executor(1);
+            }
+        }
+        Scenario::EtcdDown => {
+            cluster.etcd.stop();
+            tokio::time::sleep(2 * ttl).await;
+            cluster.etcd.resume();
+        }
+        Scenario::SubmitStorm => unreachable!("the storm has faults of its own"),
+    }
+    struck
+}
+
+/// Waits until a coordinator other than `old` leads; the time it took, or `None` past `bound`.
+pub async fn new_leader(cluster: &TestCluster, old: usize, bound: Duration) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < bound {
+        if cluster.leader_index().await.is_some_and(|i| i != old) {
+            return Some(start.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    None
+}
