@@ -16,8 +16,9 @@
 //!   bare object_store listing.
 //! - `kiln-bench triggers` times an S3 event until its job runs, and a cron tick until its
 //!   job's first task launched, with 1,000 schedules defined.
-//! - `kiln-bench chaos` runs seeded fault scenarios (leader killed or frozen at each commit
-//!   step, executors lost, etcd down, a submit storm) against real processes and counts rows
+//! - `kiln-bench chaos` runs seeded fault scenarios (leader killed, frozen or cut off from etcd
+//!   at each commit step, executors lost, etcd down, a submit storm, concurrent sinks) against
+//!   real processes and counts rows
 //!   lost or duplicated, lying job states, hangs and leftovers.
 //! - `kiln-bench logs` parses combined-format access logs to Parquet: built-in parser on one
 //!   and all cores, as a Kiln job, and a regex baseline.
@@ -145,6 +146,8 @@ enum Command {
             chaos::Scenario::ExecutorsLost,
             chaos::Scenario::EtcdDown,
             chaos::Scenario::SubmitStorm,
+            chaos::Scenario::LeaderCutOff,
+            chaos::Scenario::ConcurrentSinks,
         ])]
         scenarios: Vec<chaos::Scenario>,
         /// Seeded runs of each scenario.

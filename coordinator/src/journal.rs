@@ -117,8 +117,104 @@ async fn write_all(
                 // A newer value queued meanwhile wins; its waiters and these wait together.
                 let entry = pending.entry(key).or_insert((batch, vec![]));
                 entry.1.extend(waiters);
+                if queue.is_closed() {
+                    // The leadership ended (its journal was dropped) while the store is out:
+                    // its writes would be refused to it once another leads, and whoever waits
+                    // for them (a commit holding a database transaction open) must not wait
+                    // for ever. Dropping them answers every waiter "not stored".
+                    tracing::warn!(
+                        writes = pending.len(),
+                        "leadership ended with job records unwritten; the next leader resumes from the stored ones"
+                    );
+                    return;
+                }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::stream::BoxStream;
+    use kiln_core::state::{Entry, Leadership, MemoryStore, Registration, WatchEvent};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A memory store whose writes fail as an unreachable store's do while `down`.
+    struct Flaky {
+        inner: MemoryStore,
+        down: AtomicBool,
+    }
+
+    #[async_trait::async_trait]
+    impl StateStore for Flaky {
+        async fn get(&self, key: &str) -> kiln_core::state::Result<Option<Vec<u8>>> {
+            self.inner.get(key).await
+        }
+        async fn list(&self, prefix: &str) -> kiln_core::state::Result<Vec<Entry>> {
+            self.inner.list(prefix).await
+        }
+        async fn apply(&self, batch: Batch, fence: Option<&Fence>) -> kiln_core::state::Result<()> {
+            if self.down.load(Ordering::SeqCst) {
+                return Err(StateError::Unavailable("the store is down".into()));
+            }
+            self.inner.apply(batch, fence).await
+        }
+        async fn register(
+            &self,
+            key: &str,
+            value: Vec<u8>,
+            ttl: Duration,
+        ) -> kiln_core::state::Result<Registration> {
+            self.inner.register(key, value, ttl).await
+        }
+        async fn watch(
+            &self,
+            prefix: &str,
+        ) -> kiln_core::state::Result<(Vec<Entry>, BoxStream<'static, WatchEvent>)> {
+            self.inner.watch(prefix).await
+        }
+        async fn campaign(
+            &self,
+            value: &str,
+            ttl: Duration,
+        ) -> kiln_core::state::Result<Leadership> {
+            self.inner.campaign(value, ttl).await
+        }
+        async fn leader(&self) -> kiln_core::state::Result<Option<String>> {
+            self.inner.leader().await
+        }
+    }
+
+    /// Found by the chaos suite: a leader cut off from etcd while its commit waited for the
+    /// decision's write stepped down, but the write kept retrying and the commit kept its
+    /// database transaction open, so the successor's commit waited on its locks for ever.
+    #[tokio::test]
+    async fn writes_waiting_on_an_unreachable_store_are_answered_when_the_leadership_ends() {
+        let store = Arc::new(Flaky {
+            inner: MemoryStore::new(),
+            down: AtomicBool::new(false),
+        });
+        let leadership = store.campaign("me", Duration::from_secs(5)).await.unwrap();
+        let (deposed, _) = watch::channel(false);
+        let metrics = Arc::new(CoordinatorMetrics::default());
+        let journal = Journal::start(store.clone(), leadership.fence.clone(), deposed, metrics);
+        assert!(
+            journal.write("a".into(), b"1".to_vec()).await.unwrap(),
+            "stored while up"
+        );
+
+        store.down.store(true, Ordering::SeqCst);
+        let waiting = journal.write("b".into(), b"2".to_vec());
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        // The leadership ends: the scheduler drops its journal.
+        drop(journal);
+        let answer = tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the waiting write is answered once the journal is dropped");
+        assert!(!answer.unwrap_or(false), "not stored");
+        store.down.store(false, Ordering::SeqCst);
+        assert_eq!(store.get("b").await.unwrap(), None);
     }
 }

@@ -6,15 +6,27 @@
 use std::time::Duration;
 
 /// Waits as long as the failpoint `name` is set to, if it is set.
-#[cfg_attr(not(feature = "failpoints"), allow(unused_variables))]
 pub async fn delay(name: &str) {
+    if let Some(wait) = wait_of(name) {
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// [`delay`] for code on a blocking thread (SQLite's).
+pub fn delay_blocking(name: &str) {
+    if let Some(wait) = wait_of(name) {
+        std::thread::sleep(wait);
+    }
+}
+
+/// How long the failpoint `name` is set to wait, logged, if it is set.
+#[cfg_attr(not(feature = "failpoints"), allow(unused_variables))]
+fn wait_of(name: &str) -> Option<Duration> {
     let millis = (|| -> Option<u64> {
         fail::fail_point!(name, |arg: Option<String>| arg
             .and_then(|millis| millis.parse().ok()));
         None
-    })();
-    if let Some(millis) = millis {
-        tracing::info!("failpoint {name}: waiting {millis} ms");
-        tokio::time::sleep(Duration::from_millis(millis)).await;
-    }
+    })()?;
+    tracing::info!("failpoint {name}: waiting {millis} ms");
+    Some(Duration::from_millis(millis))
 }

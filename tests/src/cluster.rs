@@ -514,6 +514,17 @@ impl TestCluster {
             .collect()
     }
 
+    /// Copies every process's log file into `dir` (to keep them past the cluster's end).
+    pub fn save_logs(&self, dir: &std::path::Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        for (path, text) in self.log_files() {
+            if let Some(name) = path.file_name() {
+                std::fs::write(dir.join(name), text)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Every line of the processes' logs (whole files, colors removed) that contains `needle`.
     pub fn log_lines_containing(&self, needle: &str) -> Vec<String> {
         self.log_files()

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use kiln_client::{Client, proto};
 use kiln_tests::TestCluster;
+use kiln_tests::proxy::TcpProxy;
 
 use super::{LEASE_TTL_SECS, Scenario};
 
@@ -29,7 +30,7 @@ impl Event {
     /// for faults of executors and etcd.
     pub fn pick(scenario: Scenario, rng: &mut fastrand::Rng) -> Event {
         match scenario {
-            Scenario::LeaderKill | Scenario::LeaderPause => {
+            Scenario::LeaderKill | Scenario::LeaderPause | Scenario::LeaderCutOff => {
                 [Event::Running, Event::StageDone, Event::Commit][rng.usize(..3)]
             }
             _ => [Event::Running, Event::StageDone][rng.usize(..2)],
@@ -114,6 +115,7 @@ pub async fn strike(
     event: Event,
     files: bool,
     cluster: &mut TestCluster,
+    proxies: &[TcpProxy],
     client: &Client,
     job_id: &str,
     rng: &mut fastrand::Rng,
@@ -152,6 +154,14 @@ pub async fn strike(
                 cluster.restart_coordinator(leader);
             }
         }
+        Scenario::LeaderCutOff => {
+            let Some(leader) = cluster.leader_index().await else {
+                return Struck::default();
+            };
+            // It stays cut off: it must stop acting on its own, before a successor leads.
+            proxies[leader].cut();
+            struck.failover = new_leader(cluster, leader, 3 * ttl + Duration::from_secs(10)).await;
+        }
         Scenario::ExecutorRestart => {
             cluster.restart_executor_in_place(rng.usize(..3)).await;
         }
@@ -169,7 +179,9 @@ pub async fn strike(
             tokio::time::sleep(2 * ttl).await;
             cluster.etcd.resume();
         }
-        Scenario::SubmitStorm => unreachable!("the storm has faults of its own"),
+        Scenario::SubmitStorm | Scenario::ConcurrentSinks => {
+            unreachable!("these scenarios strike faults of their own")
+        }
     }
     struck
 }
@@ -184,4 +196,24 @@ pub async fn new_leader(cluster: &TestCluster, old: usize, bound: Duration) -> O
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     None
+}
+
+/// Puts each coordinator behind a proxy of its own to etcd (restarting them one at a time,
+/// the standby first), so that the leader can be cut off while everything else still reaches
+/// etcd.
+pub async fn behind_proxies(cluster: &mut TestCluster) -> Vec<TcpProxy> {
+    let etcd = cluster.etcd.endpoint().replace("http://", "");
+    let etcd = etcd.parse().expect("etcd listens on a socket address");
+    let proxies = vec![TcpProxy::start(etcd).await, TcpProxy::start(etcd).await];
+    let bound = 3 * Duration::from_secs(LEASE_TTL_SECS) + Duration::from_secs(10);
+    let leader = cluster.leader_index().await.expect("a leader");
+    let standby = 1 - leader;
+    cluster.kill_coordinator(standby);
+    cluster.restart_coordinator_via(standby, proxies[standby].url());
+    cluster.kill_coordinator(leader);
+    new_leader(cluster, leader, bound)
+        .await
+        .expect("the standby leads");
+    cluster.restart_coordinator_via(leader, proxies[leader].url());
+    proxies
 }

@@ -47,6 +47,12 @@ pub enum Scenario {
     EtcdDown,
     /// Jobs submitted one after another while the leader is killed every few seconds.
     SubmitStorm,
+    /// The leader cut off from etcd (a proxy drops its connections) while clients and
+    /// executors still reach it.
+    LeaderCutOff,
+    /// Four jobs appending at once into one database table, the leader killed at the
+    /// first commit.
+    ConcurrentSinks,
 }
 
 impl Scenario {
@@ -58,6 +64,8 @@ impl Scenario {
             Scenario::ExecutorsLost => "all executors lost",
             Scenario::EtcdDown => "etcd down 2x TTL",
             Scenario::SubmitStorm => "submit storm, leader killed",
+            Scenario::LeaderCutOff => "leader cut off from etcd",
+            Scenario::ConcurrentSinks => "concurrent sinks, leader killed",
         }
     }
 }
@@ -100,6 +108,7 @@ pub async fn run(scenarios: &[Scenario], runs: usize, seed: u64, rows: usize, ou
             let seed = seed + i;
             let result = match scenario {
                 Scenario::SubmitStorm => storm(seed).await,
+                Scenario::ConcurrentSinks => concurrent(seed).await,
                 _ => one_job(scenario, seed, input.path(), rows).await,
             };
             println!("{} seed {seed}: {}", scenario.name(), summary(&result));
@@ -160,9 +169,9 @@ async fn cluster(environment: Vec<(String, String)>) -> TestCluster {
     .await
 }
 
-/// The job of a run: the numbered rows of `input` (or `rows` generated ones), through an
-/// aggregation (so the job has a shuffle and two stages), into `target`.
-fn job(input: Option<&Path>, rows: usize, target: &Target) -> proto::JobSpec {
+/// The job of a run: the numbered rows of `input` (or `rows` generated ones, after `from`),
+/// through an aggregation (so the job has a shuffle and two stages), into `target`.
+fn job(input: Option<&Path>, from: usize, rows: usize, target: &Target) -> proto::JobSpec {
     let (sources, from) = match input {
         Some(dir) => (
             vec![proto::SourceSpec {
@@ -177,7 +186,9 @@ fn job(input: Option<&Path>, rows: usize, target: &Target) -> proto::JobSpec {
             vec![],
             format!(
                 "(SELECT value AS id, value % 97 AS bucket, repeat('x', 60) AS pad \
-                 FROM generate_series(1, {rows}))"
+                 FROM generate_series({}, {}))",
+                from + 1,
+                from + rows
             ),
         ),
     };
@@ -254,6 +265,10 @@ async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Ru
     let event = Event::pick(scenario, &mut rng);
     let target = Target::prepare(kind, rows).await;
     let mut cluster = cluster(event.environment(kind.is_files())).await;
+    let proxies = match scenario {
+        Scenario::LeaderCutOff => faults::behind_proxies(&mut cluster).await,
+        _ => vec![],
+    };
     let client = cluster.client().await;
     let mut run = Run {
         seed,
@@ -262,7 +277,7 @@ async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Ru
         ..Run::default()
     };
     let job_id = client
-        .submit(job(Some(input), rows, &target))
+        .submit(job(Some(input), 0, rows, &target))
         .await
         .expect("submitting");
     let struck = faults::strike(
@@ -270,6 +285,7 @@ async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Ru
         event,
         kind.is_files(),
         &mut cluster,
+        &proxies,
         &client,
         &job_id,
         &mut rng,
@@ -281,8 +297,10 @@ async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Ru
         run.to_end = status.is_some().then(|| at.elapsed());
     }
     run.failovers.extend(struck.failover);
-    if matches!(scenario, Scenario::LeaderKill | Scenario::LeaderPause)
-        && struck.at.is_some()
+    if matches!(
+        scenario,
+        Scenario::LeaderKill | Scenario::LeaderPause | Scenario::LeaderCutOff
+    ) && struck.at.is_some()
         && struck.failover.is_none()
     {
         run.lying
@@ -290,6 +308,12 @@ async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Ru
     }
     check(&mut run, &job_id, &target, status).await;
     run.largest_record = largest_record(&cluster).await;
+    if broken(&run) {
+        let dir = std::env::temp_dir().join(format!("kiln-chaos-seed-{seed}"));
+        if cluster.save_logs(&dir).is_ok() {
+            eprintln!("seed {seed}: the processes' logs are in {}", dir.display());
+        }
+    }
     run
 }
 
@@ -303,7 +327,10 @@ async fn storm(seed: u64) -> Run {
     for _ in 0..STORM_JOBS {
         targets.push(Target::prepare(Kind::ParquetErrorIfExists, STORM_ROWS).await);
     }
-    let specs: Vec<_> = targets.iter().map(|t| job(None, STORM_ROWS, t)).collect();
+    let specs: Vec<_> = targets
+        .iter()
+        .map(|t| job(None, 0, STORM_ROWS, t))
+        .collect();
     let gaps: Vec<u64> = (0..STORM_JOBS).map(|_| rng.u64(50..400)).collect();
     let submitting = client.clone();
     let submitter = tokio::spawn(async move {
@@ -346,6 +373,87 @@ async fn storm(seed: u64) -> Run {
         let status = wait_for_end(&client, &job_id, left).await;
         check(&mut run, &job_id, &targets[index], status).await;
     }
+    run.largest_record = largest_record(&cluster).await;
+    run
+}
+
+/// Jobs appending at once into one table (PostgreSQL, MariaDB or SQLite, by the seed), the
+/// leader killed when the first commit reaches its failpoint: each job's rows must be there
+/// exactly once if it succeeded and not at all if it failed, and the earlier rows untouched.
+async fn concurrent(seed: u64) -> Run {
+    const JOBS: usize = 4;
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let kinds = [
+        Kind::PostgresAppend,
+        Kind::MariadbAppend,
+        Kind::SqliteAppend,
+    ];
+    let kind = kinds[rng.usize(..kinds.len())];
+    let target = Target::prepare(kind, JOBS * STORM_ROWS).await;
+    let mut cluster = cluster(Event::Commit.environment(false)).await;
+    let client = cluster.client().await;
+    let mut run = Run {
+        seed,
+        setting: format!("{JOBS} jobs into one {} table", kind.name()),
+        ..Run::default()
+    };
+    let mut accepted = vec![];
+    for index in 0..JOBS {
+        let spec = job(None, index * STORM_ROWS, STORM_ROWS, &target);
+        accepted.push(client.submit(spec).await.expect("submitting"));
+    }
+    run.jobs = accepted.len();
+    let struck = faults::strike(
+        Scenario::LeaderKill,
+        Event::Commit,
+        false,
+        &mut cluster,
+        &[],
+        &client,
+        &accepted[0],
+        &mut rng,
+    )
+    .await;
+    run.faults = usize::from(struck.at.is_some());
+    run.failovers.extend(struck.failover);
+    let deadline = Instant::now() + HANG_BOUND;
+    for (index, job_id) in accepted.iter().enumerate() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let status = match wait_for_end(&client, job_id, left).await {
+            None => {
+                run.hung += 1;
+                continue;
+            }
+            Some(Err(e)) => {
+                run.lying
+                    .push(format!("accepted job {job_id} is gone: {e}"));
+                continue;
+            }
+            Some(Ok(status)) => status,
+        };
+        let succeeded = status.state == proto::JobState::Succeeded as i32;
+        run.succeeded += usize::from(succeeded);
+        let from = (index * STORM_ROWS) as i64 + 1;
+        let found = target.rows_between(from, from + STORM_ROWS as i64 - 1);
+        let expected = if succeeded { STORM_ROWS as u64 } else { 0 };
+        if found != expected {
+            run.lying.push(format!(
+                "job {job_id} ({}): {found} of its rows, expected {expected}",
+                kiln_client::state_name(status.state)
+            ));
+            run.lost += expected.saturating_sub(found);
+        }
+    }
+    if let Some(at) = struck.at {
+        run.to_end = Some(at.elapsed());
+    }
+    let counts = target.counts().await;
+    run.duplicated += counts.rows.saturating_sub(counts.distinct);
+    if counts.old != 100 {
+        run.lying
+            .push(format!("the earlier rows changed: {counts}"));
+    }
+    run.leftovers.extend(target.leftovers());
     run.largest_record = largest_record(&cluster).await;
     run
 }
@@ -438,7 +546,8 @@ fn write_report(
          running, a stage done, the commit held at its failpoint). A job that succeeded must \
          hold exactly its rows and the earlier ones its mode keeps; a job that failed must \
          have left the earlier data untouched. The storm submits {STORM_JOBS} jobs of \
-         {STORM_ROWS} rows while the leader is killed every 1-3 s.\n\n\
+         {STORM_ROWS} rows while the leader is killed every 1-3 s; the concurrent sinks are 4 \
+         jobs of {STORM_ROWS} rows appending at once into one table.\n\n\
          | scenario | runs | faults struck | jobs succeeded | rows lost | rows duplicated | \
          lying states | hangs | leftovers | broken runs | failover median / max | \
          fault to job end median / max | largest etcd record (bytes) |\n\

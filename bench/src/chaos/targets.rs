@@ -257,24 +257,14 @@ impl Target {
     /// What the target holds now, read with the database's own client (or DataFusion over
     /// the published files).
     pub async fn counts(&self) -> Counts {
-        const QUERY: &str = "SELECT count(id), count(DISTINCT id), min(id), max(id), \
-            sum(CASE WHEN pad = 'old' THEN 1 ELSE 0 END) FROM numbers";
-        let text = match self.kind {
-            k if k.is_files() => return parquet_counts(&self.files_dir()).await,
-            Kind::MariadbAppend => self
-                .mariadb
-                .as_ref()
-                .expect("a database")
-                .sql(QUERY)
-                .replace('\t', "|"),
-            Kind::SqliteAppend => {
-                let row = sqlite::query(&self.sqlite_file(), QUERY);
-                row.trim_matches(|c| "[()]".contains(c)).replace(", ", "|")
-            }
-            _ => self.postgres.as_ref().expect("a database").psql(QUERY),
-        };
-        let fields: Vec<&str> = text.trim().split('|').collect();
-        let number = |i: usize| fields.get(i).and_then(|f| f.trim().parse::<i64>().ok());
+        if self.kind.is_files() {
+            return parquet_counts(&self.files_dir()).await;
+        }
+        let fields = self.first_row(&format!(
+            "SELECT count(id), count(DISTINCT id), min(id), max(id), \
+             sum(CASE WHEN pad = 'old' THEN 1 ELSE 0 END) FROM {TABLE}"
+        ));
+        let number = |i: usize| fields.get(i).and_then(|f| f.parse::<i64>().ok());
         Counts {
             rows: number(0).unwrap_or(0) as u64,
             distinct: number(1).unwrap_or(0) as u64,
@@ -282,6 +272,32 @@ impl Target {
             max: number(3),
             old: number(4).unwrap_or(0) as u64,
         }
+    }
+
+    /// The rows of a database target with ids `from..=to`.
+    pub fn rows_between(&self, from: i64, to: i64) -> u64 {
+        let fields = self.first_row(&format!(
+            "SELECT count(*) FROM {TABLE} WHERE id BETWEEN {from} AND {to}"
+        ));
+        fields.first().and_then(|f| f.parse().ok()).unwrap_or(0)
+    }
+
+    /// The first row of `sql` on a database target, as text fields.
+    fn first_row(&self, sql: &str) -> Vec<String> {
+        let text = match self.kind {
+            Kind::MariadbAppend => self.mariadb.as_ref().expect("a database").sql(sql),
+            Kind::SqliteAppend => sqlite::query(&self.sqlite_file(), sql)
+                .trim_matches(|c| "[()]".contains(c))
+                .replace(',', "\t"),
+            _ => self
+                .postgres
+                .as_ref()
+                .expect("a database")
+                .psql(sql)
+                .replace('|', "\t"),
+        };
+        let line = text.lines().next().unwrap_or_default();
+        line.split('\t').map(|f| f.trim().to_string()).collect()
     }
 
     /// What a job left that it should have removed: the file sink's `_temporary`, or staging

@@ -333,6 +333,7 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Re
                 }
                 staged.push(staging);
             }
+            crate::failpoints::delay_blocking("database-commit-publish");
             if let Some(first) = staged.first() {
                 publish_staged(&tx, &sink, &target, first, &staged)?;
             }
