@@ -428,12 +428,16 @@ mod tests {
                 return Err(proptest::test_runner::TestCaseError::fail(filled));
             };
             proptest::prop_assert!(matches!(left.as_ref(), Expr::Identifier(_)), "{}", filled);
+            // A number stands as itself, signed (`-1` in parentheses, `+0`).
+            let unsigned = |e: &Expr| match e {
+                Expr::UnaryOp { op: UnaryOperator::Minus | UnaryOperator::Plus, expr } => {
+                    expr.as_ref().clone()
+                }
+                other => other.clone(),
+            };
             let literal = match right.as_ref() {
-                Expr::Nested(inner) => match inner.as_ref() {
-                    Expr::UnaryOp { op: UnaryOperator::Minus, expr } => expr.as_ref(),
-                    other => other,
-                },
-                other => other,
+                Expr::Nested(inner) => unsigned(inner),
+                other => unsigned(other),
             };
             proptest::prop_assert!(matches!(literal, Expr::Value(_)), "{}", filled);
         }

@@ -109,17 +109,29 @@ pub struct Struck {
     pub failover: Option<Duration>,
 }
 
-/// Waits for `event` of the job, then strikes the scenario's fault after a random delay.
+/// What to strike, and when: the scenario's fault at `event` of a job whose sink writes
+/// files (`files`) or a database.
+#[derive(Debug, Clone, Copy)]
+pub struct Fault {
+    pub scenario: Scenario,
+    pub event: Event,
+    pub files: bool,
+}
+
+/// Waits for the fault's event of the job, then strikes it after a random delay.
 pub async fn strike(
-    scenario: Scenario,
-    event: Event,
-    files: bool,
+    fault: Fault,
     cluster: &mut TestCluster,
     proxies: &[TcpProxy],
     client: &Client,
     job_id: &str,
     rng: &mut fastrand::Rng,
 ) -> Struck {
+    let Fault {
+        scenario,
+        event,
+        files,
+    } = fault;
     if !event.reached(files, cluster, client, job_id).await {
         return Struck::default();
     }

@@ -280,17 +280,12 @@ async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Ru
         .submit(job(Some(input), 0, rows, &target))
         .await
         .expect("submitting");
-    let struck = faults::strike(
+    let fault = faults::Fault {
         scenario,
         event,
-        kind.is_files(),
-        &mut cluster,
-        &proxies,
-        &client,
-        &job_id,
-        &mut rng,
-    )
-    .await;
+        files: kind.is_files(),
+    };
+    let struck = faults::strike(fault, &mut cluster, &proxies, &client, &job_id, &mut rng).await;
     let status = wait_for_end(&client, &job_id, HANG_BOUND).await;
     if let Some(at) = struck.at {
         run.faults = 1;
@@ -403,17 +398,12 @@ async fn concurrent(seed: u64) -> Run {
         accepted.push(client.submit(spec).await.expect("submitting"));
     }
     run.jobs = accepted.len();
-    let struck = faults::strike(
-        Scenario::LeaderKill,
-        Event::Commit,
-        false,
-        &mut cluster,
-        &[],
-        &client,
-        &accepted[0],
-        &mut rng,
-    )
-    .await;
+    let fault = faults::Fault {
+        scenario: Scenario::LeaderKill,
+        event: Event::Commit,
+        files: false,
+    };
+    let struck = faults::strike(fault, &mut cluster, &[], &client, &accepted[0], &mut rng).await;
     run.faults = usize::from(struck.at.is_some());
     run.failovers.extend(struck.failover);
     let deadline = Instant::now() + HANG_BOUND;

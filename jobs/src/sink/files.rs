@@ -1095,7 +1095,10 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        // 64 cases by default: each runs several commits; PROPTEST_CASES asks for more.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64)
+        ))]
         /// A commit cut short at any change it makes, by as many crashes as come (each
         /// followed by a newer leader running it again), ends with the target holding exactly
         /// the winners' files and the old files the mode keeps: none lost, none twice, no
