@@ -295,10 +295,10 @@ mod tests {
     use futures::TryStreamExt;
     use std::sync::Arc;
 
-    #[tokio::test]
-    async fn messages_of_a_compressed_file_decode_as_its_batches() {
+    /// The batch of the tests: integers, text and a dictionary column.
+    fn sample_batch() -> RecordBatch {
         let words: DictionaryArray<Int32Type> = ["a", "b", "a"].into_iter().collect();
-        let batch = RecordBatch::try_from_iter([
+        RecordBatch::try_from_iter([
             ("n", Arc::new(Int64Array::from(vec![1, 2, 3])) as _),
             (
                 "s",
@@ -306,45 +306,15 @@ mod tests {
             ),
             ("d", Arc::new(words) as _),
         ])
-        .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("part-0.arrow");
-        let options = IpcWriteOptions::default()
-            .try_with_compression(Some(arrow::ipc::CompressionType::ZSTD))
-            .unwrap();
-        let mut writer = StreamWriter::try_new_with_options(
-            File::create(&path).unwrap(),
-            &batch.schema(),
-            options,
-        )
-        .unwrap();
-        writer.write(&batch).unwrap();
-        writer.write(&batch.slice(1, 2)).unwrap();
-        writer.finish().unwrap();
-
-        let messages = read_ipc_messages(path).map_err(arrow_flight::error::FlightError::from);
-        let decoded: Vec<RecordBatch> =
-            arrow_flight::decode::FlightRecordBatchStream::new_from_flight_data(messages)
-                .try_collect()
-                .await
-                .unwrap();
-        assert_eq!(decoded, vec![batch.clone(), batch.slice(1, 2)]);
+        .unwrap()
     }
 
-    /// An IPC stream as the shuffle writes it: compressed, with a dictionary column.
+    /// An IPC stream as the shuffle writes it, compressed: the sample batch, then its last
+    /// two rows.
     fn ipc_stream() -> &'static Vec<u8> {
         static STREAM: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
         STREAM.get_or_init(|| {
-            let words: DictionaryArray<Int32Type> = ["a", "b", "a"].into_iter().collect();
-            let batch = RecordBatch::try_from_iter([
-                ("n", Arc::new(Int64Array::from(vec![1, 2, 3])) as _),
-                (
-                    "s",
-                    Arc::new(StringArray::from(vec!["x", "yy", "zzz"])) as _,
-                ),
-                ("d", Arc::new(words) as _),
-            ])
-            .unwrap();
+            let batch = sample_batch();
             let options = IpcWriteOptions::default()
                 .try_with_compression(Some(arrow::ipc::CompressionType::ZSTD))
                 .unwrap();
@@ -357,6 +327,25 @@ mod tests {
             drop(writer);
             bytes
         })
+    }
+
+    #[tokio::test]
+    async fn messages_of_a_compressed_file_decode_as_its_batches() {
+        let batch = sample_batch();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("part-0.arrow");
+        std::fs::write(&path, ipc_stream()).unwrap();
+
+        let messages =
+            read_ipc_messages(path.clone()).map_err(arrow_flight::error::FlightError::from);
+        let decoded: Vec<RecordBatch> =
+            arrow_flight::decode::FlightRecordBatchStream::new_from_flight_data(messages)
+                .try_collect()
+                .await
+                .unwrap();
+        assert_eq!(decoded, vec![batch.clone(), batch.slice(1, 2)]);
+        let read: Vec<RecordBatch> = read_ipc_file(path).try_collect().await.unwrap();
+        assert_eq!(read, decoded);
     }
 
     proptest::proptest! {
