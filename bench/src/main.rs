@@ -20,6 +20,8 @@
 //!   at each commit step, executors lost, etcd down, a submit storm, concurrent sinks) against
 //!   real processes and counts rows
 //!   lost or duplicated, lying job states, hangs and leftovers.
+//! - `kiln-bench results` reads one large result through the coordinator and directly from
+//!   the executors, in rows per second.
 //! - `kiln-bench logs` parses combined-format access logs to Parquet: built-in parser on one
 //!   and all cores, as a Kiln job, and a regex baseline.
 
@@ -29,6 +31,7 @@ mod history;
 mod latency;
 mod load;
 mod logs;
+mod results;
 mod state;
 mod tpch;
 mod triggers;
@@ -116,6 +119,18 @@ enum Command {
         data_dir: PathBuf,
         /// The results file.
         #[arg(long, default_value = "bench/results/logs.md")]
+        out: PathBuf,
+    },
+    /// A large result read through the coordinator against directly from the executors.
+    Results {
+        /// Rows of the result.
+        #[arg(long, default_value_t = 20_000_000)]
+        rows: u64,
+        /// Reads each way.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/results.md")]
         out: PathBuf,
     },
     /// Submit -> first task latency and writes per job, etcd against the in-memory store.
@@ -229,6 +244,7 @@ async fn main() {
             out,
         } => chaos::run(&scenarios, runs, seed, rows, &out).await,
         Command::Latency { runs, out } => latency::run(runs, &out).await,
+        Command::Results { rows, runs, out } => results::run(rows, runs, &out).await,
         Command::Triggers { events, ticks, out } => triggers::run(events, ticks, &out).await,
         Command::Crawl { per_partition, out } => crawl::run(per_partition, &out).await,
         Command::State { runs, out } => state::run(runs, &out).await,

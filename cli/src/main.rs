@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use kiln_client::{Client, ClientError, ConnectOptions, proto};
+use kiln_client::{Client, ClientError, ConnectOptions, ResultRoute, proto};
 
 use crate::output::Format;
 use kiln_core::state::FileStore;
@@ -51,6 +51,11 @@ struct ClusterArgs {
     /// ~/.local/share/kiln). Several `kiln` processes may share one.
     #[arg(long, env = "KILN_STATE_DIR")]
     state_dir: Option<PathBuf>,
+    /// Where a --coordinator cluster's results are read from: auto (the executors, else
+    /// through the coordinator when they cannot be reached), direct, or coordinator.
+    /// Default: KILN_RESULTS, else auto.
+    #[arg(long, value_name = "ROUTE")]
+    results: Option<ResultRoute>,
 }
 
 /// A job file and the values of its `${name}` parameters.
@@ -520,7 +525,11 @@ where
     Fut: std::future::Future<Output = Result<u8, Failure>>,
 {
     if let Some(url) = &cluster.coordinator {
-        return body(Client::connect_with(url.clone(), connect_options()?).await?).await;
+        let mut options = connect_options()?;
+        if let Some(route) = cluster.results {
+            options.results = route;
+        }
+        return body(Client::connect_with(url.clone(), options).await?).await;
     }
     let slots = cluster.slots.unwrap_or_else(|| {
         std::thread::available_parallelism()

@@ -29,6 +29,7 @@
 
 mod catalog;
 mod error;
+mod results;
 mod schedules;
 
 pub use error::{ClientError, Result};
@@ -38,16 +39,15 @@ pub use kiln_core::auth::Token;
 pub use kiln_core::tls::Tls;
 /// The protocol messages (job specs, statuses) the client speaks.
 pub use kiln_proto::v1 as proto;
+pub use results::{RESULTS_ENV, ResultRoute};
 
 use std::future::Future;
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use arrow::array::RecordBatch;
-use arrow_flight::Ticket;
-use futures::stream::BoxStream;
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::{Stream, StreamExt};
 use kiln_core::auth::AuthChannel;
 use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
 use kiln_core::flight::{FlightClients, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
@@ -70,6 +70,8 @@ const FAILOVER_PATIENCE: Duration = Duration::from_secs(30);
 pub struct Client {
     coordinators: Arc<Coordinators>,
     flight: Arc<FlightClients>,
+    /// Set once an executor could not be reached: results then come through the coordinator.
+    executors_unreachable: Arc<AtomicBool>,
 }
 
 /// How a client reaches a cluster that requires a token or serves TLS.
@@ -79,16 +81,24 @@ pub struct ConnectOptions {
     pub token: Token,
     /// Verifies `https://` coordinators and executors.
     pub tls: Tls,
+    /// Where results are read from.
+    pub results: ResultRoute,
 }
 
 impl ConnectOptions {
-    /// The token from `KILN_TOKEN` (else the file `KILN_TOKEN_FILE` names) and the CA from
-    /// `KILN_TLS_CA_FILE`, as the `kiln` command reads them.
+    /// The token from `KILN_TOKEN` (else the file `KILN_TOKEN_FILE` names), the CA from
+    /// `KILN_TLS_CA_FILE` and the result route from `KILN_RESULTS`, as the `kiln` command
+    /// reads them.
     pub fn from_env() -> std::result::Result<Self, String> {
         let token_file = std::env::var_os(kiln_core::auth::TOKEN_FILE_ENV).map(PathBuf::from);
+        let results = match std::env::var(RESULTS_ENV) {
+            Ok(route) => route.parse().map_err(|e| format!("{RESULTS_ENV}: {e}"))?,
+            Err(_) => ResultRoute::Auto,
+        };
         Ok(Self {
             token: Token::load(token_file.as_deref()).map_err(|e| e.to_string())?,
             tls: Tls::from_env()?,
+            results,
         })
     }
 }
@@ -289,6 +299,7 @@ impl Client {
     /// let options = ConnectOptions {
     ///     token: Token::new("s3cret")?,
     ///     tls: Tls::load(None, None, None)?, // Some(Path::new("ca.pem")) for a private CA
+    ///     ..Default::default()
     /// };
     /// # drop(options);
     /// # cluster.stop().await;
@@ -328,6 +339,7 @@ impl Client {
                             options,
                         }),
                         flight: Arc::new(flight),
+                        executors_unreachable: Arc::default(),
                     });
                 }
                 Err(e) => failure = e,
@@ -789,100 +801,6 @@ impl Client {
             .call(|mut c| async move { c.list_executors(proto::ListExecutorsRequest {}).await })
             .await?;
         Ok(response.executors)
-    }
-
-    /// The result of a succeeded query job, streamed partition by partition from the
-    /// executors that hold it; never gathered whole in memory.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "multi_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
-    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
-    /// # use kiln_client::proto;
-    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
-    /// #     proto::JobSpec {
-    /// #         name: name.into(),
-    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
-    /// #         ..Default::default()
-    /// #     }
-    /// # }
-    /// use futures::TryStreamExt;
-    ///
-    /// let job_id = client.submit(query("rows", "SELECT value FROM generate_series(1, 100000)")).await?;
-    /// let status = client.wait(&job_id).await?;
-    /// let mut batches = client.results(&status)?;
-    /// let mut rows = 0;
-    /// while let Some(batch) = batches.try_next().await? {
-    ///     rows += batch.num_rows();
-    /// }
-    /// assert_eq!(rows, 100_000);
-    /// # cluster.stop().await;
-    /// # Ok(()) }
-    /// ```
-    pub fn results(
-        &self,
-        status: &proto::JobStatus,
-    ) -> Result<BoxStream<'static, Result<RecordBatch>>> {
-        if status.state != proto::JobState::Succeeded as i32 {
-            return Err(ClientError::NotSucceeded {
-                job_id: status.job_id.clone(),
-                state: state_name(status.state).to_string(),
-                error: status.error.clone(),
-            });
-        }
-        let result = status.result.clone().unwrap_or_default();
-        let flight = Arc::clone(&self.flight);
-        let stream = futures::stream::iter(result.partitions)
-            .then(move |partition| {
-                let flight = Arc::clone(&flight);
-                async move {
-                    let mut client = flight.client(&partition.flight_endpoint)?;
-                    let batches = client
-                        .do_get(Ticket::new(partition.ticket))
-                        .await
-                        .map_err(ClientError::from)?;
-                    Ok::<_, ClientError>(batches.map_err(ClientError::from))
-                }
-            })
-            .try_flatten();
-        Ok(stream.boxed())
-    }
-
-    /// The Arrow schema of a succeeded query job's result.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "multi_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
-    /// # let client = kiln_client::Client::connect(cluster.url()).await?;
-    /// # use kiln_client::proto;
-    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
-    /// #     proto::JobSpec {
-    /// #         name: name.into(),
-    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
-    /// #         ..Default::default()
-    /// #     }
-    /// # }
-    /// let job_id = client.submit(query("schema", "SELECT 1 AS id, 'a' AS name")).await?;
-    /// let status = client.wait(&job_id).await?;
-    /// let schema = kiln_client::Client::result_schema(&status)?;
-    /// let names: Vec<&String> = schema.fields().iter().map(|f| f.name()).collect();
-    /// assert_eq!(names, ["id", "name"]);
-    /// # cluster.stop().await;
-    /// # Ok(()) }
-    /// ```
-    pub fn result_schema(status: &proto::JobStatus) -> Result<arrow::datatypes::Schema> {
-        let result = status
-            .result
-            .as_ref()
-            .ok_or_else(|| ClientError::NotSucceeded {
-                job_id: status.job_id.clone(),
-                state: state_name(status.state).to_string(),
-                error: status.error.clone(),
-            })?;
-        kiln_core::codec::decode_schema(&result.schema)
-            .map_err(|e| ClientError::Core(kiln_core::KilnError::from(e)))
     }
 }
 

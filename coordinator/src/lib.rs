@@ -39,6 +39,8 @@ pub use error::{CoordinatorError, Result};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use arrow_flight::flight_service_server::FlightServiceServer;
+use kiln_core::flight::FlightClients;
 use kiln_core::http::HttpServer;
 use kiln_core::state::StateStore;
 use kiln_proto::v1 as pb;
@@ -47,7 +49,9 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 use tonic::service::interceptor::InterceptedService;
 
-use crate::api::{CatalogApi, ForwardToLeader, JobApi, ScheduleApi, SchedulerApi, TriggerApi};
+use crate::api::{
+    CatalogApi, FlightSqlApi, ForwardToLeader, JobApi, ScheduleApi, SchedulerApi, TriggerApi,
+};
 use crate::scheduler::Scheduler;
 use crate::schedules::Schedules;
 use crate::triggers::Triggers;
@@ -100,6 +104,7 @@ impl Coordinator {
         let lease_ttl = config.lease_ttl;
         let members_only = config.tokens.members_only();
         let clients = config.tokens.clients_and_members();
+        let member_token = config.tokens.member().clone();
         let server = config
             .tls
             .serve(tonic::transport::Server::builder())
@@ -125,6 +130,12 @@ impl Coordinator {
         ))
         .max_decoding_message_size(max)
         .max_encoding_message_size(max);
+        // Results streamed through this coordinator, fetched from executors as a member.
+        let executor_flight = Arc::new(FlightClients::new(max, member_token, tls.clone()));
+        let flight =
+            FlightServiceServer::new(FlightSqlApi::new(Arc::clone(&scheduler), executor_flight))
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max);
         let schedules = Schedules::new(Arc::clone(&scheduler), Arc::clone(&store));
         let schedule_api = pb::schedule_service_server::ScheduleServiceServer::new(
             ScheduleApi::new(Arc::clone(&schedules)),
@@ -165,7 +176,8 @@ impl Coordinator {
             .add_service(InterceptedService::new(jobs, clients.clone()))
             .add_service(InterceptedService::new(catalog, clients.clone()))
             .add_service(InterceptedService::new(schedule_api, clients.clone()))
-            .add_service(InterceptedService::new(trigger_api, clients))
+            .add_service(InterceptedService::new(trigger_api, clients.clone()))
+            .add_service(InterceptedService::new(flight, clients.or_password()))
             // What executors call: registering, heartbeats, task status, draining.
             .add_service(InterceptedService::new(executors, members_only));
         let server = tokio::spawn(async move {

@@ -87,6 +87,7 @@ pub struct CoordinatorMetrics {
     leader_changes: Counter,
     state_writes: Histogram,
     state_write_errors: Counter,
+    results_served: Counter,
 }
 
 /// Buckets from 1 ms to about 9 hours, each 4 times the last.
@@ -117,6 +118,7 @@ impl Default for CoordinatorMetrics {
             leader_changes: Counter::default(),
             state_writes: Histogram::new(seconds_buckets()),
             state_write_errors: Counter::default(),
+            results_served: Counter::default(),
             registry: Registry::default(),
         };
         let m = &metrics;
@@ -219,6 +221,12 @@ impl Default for CoordinatorMetrics {
             "Writes of job records the state store failed (they are retried)",
             m.state_write_errors.clone(),
         );
+        registry.register_with_unit(
+            "results_served",
+            "Bytes of job results streamed through this coordinator to clients",
+            Unit::Bytes,
+            m.results_served.clone(),
+        );
         CoordinatorMetrics {
             registry,
             ..metrics
@@ -306,6 +314,11 @@ impl CoordinatorMetrics {
     /// This coordinator became the leader.
     pub fn became_leader(&self) {
         self.leader_changes.inc();
+    }
+
+    /// `bytes` of a job's result passed through to a client.
+    pub fn result_bytes_served(&self, bytes: usize) {
+        self.results_served.inc_by(bytes as u64);
     }
 
     /// A state-store write took `took`, and failed if `failed`.

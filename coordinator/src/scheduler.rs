@@ -613,6 +613,13 @@ impl Scheduler {
         self.plan("validation", spec).await.map(|_| ())
     }
 
+    /// The schema of the result `spec` would give, planned as `submit` would plan it.
+    pub async fn result_schema(&self, spec: &pb::JobSpec) -> Result<arrow::datatypes::SchemaRef> {
+        self.plan("validation", spec)
+            .await
+            .map(|(planned, _)| planned.plan.schema())
+    }
+
     fn max_attempts(&self, spec: &pb::JobSpec) -> u32 {
         match spec.options.as_ref().map(|o| o.max_task_attempts) {
             Some(n) if n > 0 => n,

@@ -289,6 +289,47 @@ impl Interceptor for RequireToken {
     }
 }
 
+impl RequireToken {
+    /// This check, also taking the token as the password of basic auth (any user name), as
+    /// JDBC and ODBC tools send credentials.
+    pub fn or_password(self) -> TokenOrPassword {
+        TokenOrPassword(self)
+    }
+}
+
+/// A [`RequireToken`] that also takes the token as a basic-auth password; the call then
+/// carries it as a bearer token, so a Flight SQL handshake can hand it back.
+#[derive(Clone)]
+pub struct TokenOrPassword(RequireToken);
+
+impl Interceptor for TokenOrPassword {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        let password = request
+            .metadata()
+            .get("authorization")
+            .and_then(|value| basic_password(value.as_bytes()));
+        if let Some(password) = password {
+            let bearer = MetadataValue::try_from(format!("Bearer {password}")).map_err(|_| {
+                Status::unauthenticated("the basic-auth password is not a valid token")
+            })?;
+            request.metadata_mut().insert("authorization", bearer);
+        }
+        self.0.call(request)
+    }
+}
+
+/// The password of a `Basic base64(user:password)` header.
+fn basic_password(header: &[u8]) -> Option<String> {
+    use base64::Engine;
+    let encoded = header.strip_prefix(b"Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (_user, password) = text.split_once(':')?;
+    Some(password.to_string())
+}
+
 /// Compares without returning early, so timing does not reveal how much of a guess matched.
 fn same_secret(given: &[u8], expected: &[u8]) -> bool {
     given.len() == expected.len()
@@ -349,6 +390,32 @@ mod tests {
         assert!(call(&mut members.clients_and_members(), None).is_ok());
         let refused = call(&mut members.members_only(), None).unwrap_err();
         assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+    }
+
+    #[test]
+    fn the_token_passes_as_a_basic_auth_password_and_becomes_the_bearer() {
+        use base64::Engine;
+        let basic = |credentials: &str| {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+            let mut request = Request::new(());
+            let header = format!("Basic {encoded}");
+            request
+                .metadata_mut()
+                .insert("authorization", header.parse().unwrap());
+            request
+        };
+        let mut check = tokens("s3cret", "m3mber")
+            .clients_and_members()
+            .or_password();
+        let passed = check.call(basic("anyone:s3cret")).unwrap();
+        assert_eq!(
+            passed.metadata().get("authorization").unwrap(),
+            "Bearer s3cret"
+        );
+        for wrong in ["anyone:wrong", "s3cret", "anyone:"] {
+            let refused = check.call(basic(wrong)).unwrap_err();
+            assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{wrong}");
+        }
     }
 
     #[test]

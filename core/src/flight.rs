@@ -107,6 +107,28 @@ impl FlightClients {
             .expect("flight channel pool poisoned")
             .remove(endpoint);
     }
+
+    /// The raw Flight messages of `DoGet(ticket)` at `endpoint`, undecoded: for a reader that
+    /// decodes them safely itself ([`decode_messages`]) or passes them on as they are. A call
+    /// that fails forgets the connection, so the next one reconnects.
+    pub async fn fetch_messages(
+        &self,
+        endpoint: &str,
+        ticket: Vec<u8>,
+    ) -> std::result::Result<tonic::Streaming<FlightData>, tonic::Status> {
+        let mut client = self
+            .client(endpoint)
+            .map_err(|e| tonic::Status::invalid_argument(e.to_string()))?;
+        let mut request = tonic::Request::new(arrow_flight::Ticket::new(ticket));
+        *request.metadata_mut() = client.metadata().clone();
+        match client.inner_mut().do_get(request).await {
+            Ok(response) => Ok(response.into_inner()),
+            Err(status) => {
+                self.forget(endpoint);
+                Err(status)
+            }
+        }
+    }
 }
 
 /// Streams the batches of an Arrow IPC stream file, reading on a blocking thread and holding

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kiln_client::{Client, ConnectOptions, Tls, Token};
+use kiln_client::{Client, ConnectOptions, ResultRoute, Tls, Token};
 use kiln_core::config::DEFAULT_ETCD_PREFIX;
 use kiln_core::state::{EtcdOptions, EtcdStore, StateStore};
 
@@ -427,6 +427,11 @@ impl TestCluster {
 
     /// A client connected to the coordinator (retrying while it starts).
     pub async fn client(&self) -> Client {
+        self.client_reading(ResultRoute::Auto).await
+    }
+
+    /// A client connected to the coordinator that reads results by `results`.
+    pub async fn client_reading(&self, results: ResultRoute) -> Client {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let options = ConnectOptions {
@@ -438,6 +443,7 @@ impl TestCluster {
                     Some(files) => Tls::load(None, None, Some(&files.ca)).expect("the test CA"),
                     None => Tls::none(),
                 },
+                results,
             };
             match Client::connect_with(self.coordinator_url.clone(), options).await {
                 Ok(client) => return client,

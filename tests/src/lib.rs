@@ -8,6 +8,7 @@ pub mod etcd;
 pub mod http;
 pub mod kubernetes;
 pub mod mysql;
+pub mod netns;
 pub mod postgres;
 pub mod proxy;
 pub mod s3;

@@ -2,12 +2,12 @@
 //! that server (its connections dropped, new ones refused) while every other process still
 //! reaches it directly, as a network partition would do.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
-/// Forwards connections on a loopback port to `target` until cut.
+/// Forwards connections on a port (of loopback unless told) to `target` until cut.
 pub struct TcpProxy {
     addr: SocketAddr,
     cut: watch::Sender<bool>,
@@ -16,7 +16,12 @@ pub struct TcpProxy {
 impl TcpProxy {
     /// Starts forwarding a free loopback port to `target`.
     pub async fn start(target: SocketAddr) -> TcpProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        TcpProxy::start_on(IpAddr::from([127, 0, 0, 1]), target).await
+    }
+
+    /// Starts forwarding a free port of `address` (one of this host's) to `target`.
+    pub async fn start_on(address: IpAddr, target: SocketAddr) -> TcpProxy {
+        let listener = TcpListener::bind((address, 0)).await.expect("a free port");
         let addr = listener.local_addr().expect("the proxy's address");
         let (cut, watching) = watch::channel(false);
         tokio::spawn(async move {

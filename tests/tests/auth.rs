@@ -284,6 +284,7 @@ async fn a_tls_cluster_speaks_https_everywhere_and_refuses_clients_that_do_not()
         ConnectOptions {
             token: Token::new(TOKEN).unwrap(),
             tls: Tls::none(),
+            ..Default::default()
         },
     )
     .await;

@@ -31,6 +31,7 @@ const CLIENT_SERVICES: &[&str] = &[
     "/kiln.v1.CatalogService/",
     "/kiln.v1.ScheduleService/",
     "/kiln.v1.TriggerService/",
+    "/arrow.flight.protocol.FlightService/",
 ];
 
 /// Wraps the coordinator's gRPC services so that a standby forwards client calls.

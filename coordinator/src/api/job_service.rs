@@ -7,6 +7,7 @@ use futures::Stream;
 use kiln_proto::v1 as pb;
 use tonic::{Request, Response, Status};
 
+use crate::api::is_final;
 use crate::scheduler::Scheduler;
 
 /// How long a watch gathers progress into one update; a job's end is sent at once.
@@ -20,13 +21,6 @@ impl JobApi {
     pub(crate) fn new(scheduler: Arc<Scheduler>) -> Self {
         Self { scheduler }
     }
-}
-
-fn is_final(status: &pb::JobStatus) -> bool {
-    !matches!(
-        pb::JobState::try_from(status.state),
-        Ok(pb::JobState::Queued | pb::JobState::Running)
-    )
 }
 
 #[tonic::async_trait]

@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use arrow::array::RecordBatch;
 use arrow::datatypes::SchemaRef;
-use arrow_flight::Ticket;
 use arrow_flight::error::FlightError;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::{DataFusionError, Result};
@@ -190,24 +189,14 @@ async fn open_file(
             attempt: location.attempt,
             output_partition,
         };
-        let mut client = env
-            .flight
-            .client(&location.flight_endpoint)
-            .map_err(|e| fetch_failed(e.to_string()))?;
         // The raw messages, decoded here: see `decode_messages`.
-        let mut request = tonic::Request::new(Ticket::new(ticket.encode_to_vec()));
-        *request.metadata_mut() = client.metadata().clone();
-        match client.inner_mut().do_get(request).await {
-            Ok(response) => {
-                let messages = response.into_inner().map_err(FlightError::from);
-                let what = format!("shuffle output from {}", location.flight_endpoint);
-                decode_messages(messages, what).boxed()
-            }
-            Err(e) => {
-                env.flight.forget(&location.flight_endpoint);
-                return Err(fetch_failed(e.to_string()));
-            }
-        }
+        let messages = env
+            .flight
+            .fetch_messages(&location.flight_endpoint, ticket.encode_to_vec())
+            .await
+            .map_err(|e| fetch_failed(e.to_string()))?;
+        let what = format!("shuffle output from {}", location.flight_endpoint);
+        decode_messages(messages.map_err(FlightError::from), what).boxed()
     };
     Ok(stream.map_err(move |e| fetch_failed(e.to_string())).boxed())
 }
