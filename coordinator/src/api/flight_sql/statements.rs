@@ -281,7 +281,11 @@ fn parameter_values(ipc: &[u8]) -> Result<Vec<SqlExpr>, Status> {
         .iter()
         .zip(batch.schema().fields())
         .map(|(column, field)| {
-            let value = ScalarValue::try_from_array(column, 0).map_err(|e| bad(&e))?;
+            let mut value = ScalarValue::try_from_array(column, 0).map_err(|e| bad(&e))?;
+            // Clients that bind values of any type send a union (flightsql-dbapi does).
+            while let ScalarValue::Union(inner, _, _) = value {
+                value = inner.map_or(ScalarValue::Null, |(_, inner)| *inner);
+            }
             unparser.expr_to_sql(&lit(value)).map_err(|e| {
                 Status::invalid_argument(format!(
                     "parameter '{}' of type {} cannot be a SQL literal: {e}",

@@ -1,0 +1,176 @@
+//! Flight SQL on the coordinator, through clients no one on the project wrote: the ADBC Flight
+//! SQL driver and flightsql-dbapi (over pyarrow's Flight client). Both list the catalog's
+//! tables, run a TPC-H query over catalog tables and a parameterized query, and must get the
+//! rows `kiln sql` gets; the token works as a bearer token and as a basic-auth password, a
+//! wrong one is refused, and each statement ran as a Kiln job.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use arrow::array::RecordBatch;
+use arrow::util::display::array_value_to_string;
+use kiln_client::proto;
+use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::compare::same_rows;
+use kiln_tests::s3::{INSTALL_HINT, tools_python};
+use kiln_tests::{TestCluster, run_to_success, sql_job, tpch};
+
+const TOKEN: &str = "flight-sql-token";
+
+/// TPC-H query 3 over the crawled catalog tables.
+fn catalog_q3() -> String {
+    ["customer", "orders", "lineitem"]
+        .iter()
+        .fold(tpch::query(3), |sql, table| {
+            sql.replace(&format!(" {table}"), &format!(" tpch.{table}"))
+        })
+}
+
+fn read_arrow(path: &Path) -> Vec<RecordBatch> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    arrow::ipc::reader::FileReader::try_new(file, None)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
+    let data = tpch::dataset(0.1, 3);
+    let cluster = TestCluster::start(ClusterOptions {
+        token: Some(TOKEN.into()),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let crawler = kiln_catalog::crawler::parse_crawler(
+        &format!(
+            "name = \"tpch\"\ndatabase = \"tpch\"\ntargets = [\"file://{}/\"]\n\
+             exclusions = [\"_COMPLETE\"]\n",
+            data.display()
+        ),
+        "tpch.toml",
+    )
+    .unwrap();
+    client.create_crawler(crawler, "test").await.unwrap();
+    let crawl = client.crawl("tpch", false).await.unwrap();
+    assert!(crawl.errors.is_empty(), "{:?}", crawl.errors);
+
+    let q3 = catalog_q3();
+    let param_sql = "SELECT l_returnflag, count(*) AS n FROM tpch.lineitem \
+                     WHERE l_quantity > ? AND l_shipmode = ? GROUP BY l_returnflag \
+                     ORDER BY l_returnflag";
+    let expected_q3 = client
+        .results(&run_to_success(&client, sql_job("q3", &[], &q3)).await)
+        .unwrap();
+    let expected_q3: Vec<RecordBatch> = futures::TryStreamExt::try_collect(expected_q3)
+        .await
+        .unwrap();
+    let literal_sql = param_sql.replacen('?', "45", 1).replacen('?', "'AIR'", 1);
+    let expected_param = client
+        .results(&run_to_success(&client, sql_job("param", &[], &literal_sql)).await)
+        .unwrap();
+    let expected_param: Vec<RecordBatch> = futures::TryStreamExt::try_collect(expected_param)
+        .await
+        .unwrap();
+    let jobs_before = client.list(None, 1000).await.unwrap().len();
+
+    let out = tempfile::tempdir().unwrap();
+    let address = cluster
+        .coordinator_grpc_url(0)
+        .replace("http://", "grpc://");
+    let request = serde_json::json!({
+        "uri": address,
+        "token": TOKEN,
+        "out": out.path(),
+        "tpch": q3,
+        "param_sql": param_sql,
+        "params": [45, "AIR"],
+    });
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/flight_sql_clients.py");
+    let python = tools_python();
+    let mut child = Command::new(&python)
+        .arg(&script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("running {}: {e}; {INSTALL_HINT}", python.display()));
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "the Flight SQL clients failed (scripts/setup installs adbc-driver-flightsql and \
+         flightsql-dbapi into the tools' venv): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+
+    // Both list the crawled tables, ADBC with their columns.
+    let tables: BTreeSet<String> = tpch::TABLES.iter().map(|t| format!("tpch.{t}")).collect();
+    for key in ["adbc_tables", "dbapi_tables"] {
+        let listed: BTreeSet<String> = report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
+        assert!(listed.is_superset(&tables), "{key}: {listed:?}");
+    }
+    let columns = report["adbc_lineitem_columns"].as_array().unwrap();
+    assert!(columns.iter().any(|c| c == "l_orderkey"), "{columns:?}");
+
+    // The same rows as kiln sql, by both clients.
+    for name in ["adbc_tpch", "dbapi_tpch"] {
+        let actual = read_arrow(&out.path().join(format!("{name}.arrow")));
+        same_rows(&expected_q3, &actual).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let adbc_param = read_arrow(&out.path().join("adbc_param.arrow"));
+    same_rows(&expected_param, &adbc_param).unwrap_or_else(|e| panic!("adbc_param: {e}"));
+    let expected_text: Vec<Vec<String>> = expected_param
+        .iter()
+        .flat_map(|batch| {
+            (0..batch.num_rows()).map(move |row| {
+                batch
+                    .columns()
+                    .iter()
+                    .map(|column| array_value_to_string(column, row).unwrap())
+                    .collect()
+            })
+        })
+        .collect();
+    assert!(!expected_text.is_empty());
+    let dbapi_param: Vec<Vec<String>> =
+        serde_json::from_value(report["dbapi_param"].clone()).unwrap();
+    assert_eq!(dbapi_param, expected_text);
+
+    // Basic auth with the token as the password works; a wrong token does not.
+    assert_eq!(report["adbc_basic"], serde_json::json!([[42]]));
+    let wrong = report["adbc_wrong_token"].as_str().unwrap();
+    assert!(wrong.contains("bearer token"), "{wrong}");
+
+    // Each statement ran as a job of the cluster, marked as Flight SQL's.
+    let jobs = client.list(None, 1000).await.unwrap();
+    let flight_sql_jobs = jobs
+        .iter()
+        .filter(|job| job.labels.get("client").map(String::as_str) == Some("flight-sql"))
+        .count();
+    assert!(jobs.len() > jobs_before);
+    assert!(
+        flight_sql_jobs >= 5,
+        "{flight_sql_jobs} Flight SQL jobs: {:?}",
+        jobs.iter().map(|j| &j.name).collect::<Vec<_>>()
+    );
+    assert!(
+        jobs.iter()
+            .filter(|job| job.name == "flight-sql")
+            .all(|job| job.state == proto::JobState::Succeeded as i32)
+    );
+}
