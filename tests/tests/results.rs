@@ -1,7 +1,8 @@
 //! Reading results through the coordinator: a `kiln` client on another network host, which
 //! reaches the coordinator's port and nothing else (the executors' Flight ports are refused
 //! there), reads a 10-million-row result while the coordinator's memory stays bounded; an SDK
-//! client reads the same rows by each route; bad tickets are refused with what was wrong.
+//! client reads the same rows by each route and through a standby; bad tickets are refused
+//! with what was wrong.
 
 use std::net::SocketAddr;
 
@@ -38,9 +39,10 @@ fn peak_memory(pid: u32) -> u64 {
     kib * 1024
 }
 
-fn results_served(cluster: &TestCluster) -> f64 {
+/// The result bytes coordinator `index` has streamed to clients.
+fn results_served(cluster: &TestCluster, index: usize) -> f64 {
     let samples = scrape(
-        &format!("{}/metrics", cluster.coordinator_http_url(0)),
+        &format!("{}/metrics", cluster.coordinator_http_url(index)),
         None,
     );
     value(&samples, "kiln_results_served_bytes_total", &[]).unwrap_or(0.0)
@@ -76,7 +78,7 @@ async fn a_client_that_reaches_only_the_coordinator_reads_a_large_result_through
 
     let pid = cluster.coordinator_pid(0).expect("the coordinator runs");
     let memory_before = peak_memory(pid);
-    let served_before = results_served(&cluster);
+    let served_before = results_served(&cluster, 0);
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("rows.parquet");
     let sql = format!(
@@ -95,7 +97,7 @@ async fn a_client_that_reaches_only_the_coordinator_reads_a_large_result_through
         "kiln sql from the outside host failed: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let served = results_served(&cluster) - served_before;
+    let served = results_served(&cluster, 0) - served_before;
     let growth = peak_memory(pid).saturating_sub(memory_before);
 
     // Every row arrived, once.
@@ -134,8 +136,13 @@ async fn a_client_that_reaches_only_the_coordinator_reads_a_large_result_through
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_route_reads_the_same_rows_and_bad_tickets_are_refused() {
-    let cluster = TestCluster::start(ClusterOptions::default()).await;
+async fn each_route_reads_the_same_rows_and_a_standby_passes_reads_to_the_leader() {
+    let cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let leader = cluster.leader_index().await.expect("a leader");
     let sum_of = |route| {
         let cluster = &cluster;
         async move {
@@ -167,18 +174,47 @@ async fn each_route_reads_the_same_rows_and_bad_tickets_are_refused() {
         }
     };
     let expected = 200_000i64 * 200_001 / 2;
-    let served_before = results_served(&cluster);
+    let served_before = results_served(&cluster, leader);
     assert_eq!(sum_of(ResultRoute::Direct).await.1, expected);
-    assert_eq!(results_served(&cluster), served_before);
+    assert_eq!(results_served(&cluster, leader), served_before);
     let (job_id, total) = sum_of(ResultRoute::Coordinator).await;
     assert_eq!(total, expected);
-    assert!(results_served(&cluster) > served_before);
+    assert!(results_served(&cluster, leader) > served_before);
+
+    // A standby passes a read on to the leader: here the whole result as one stream, as
+    // Flight SQL clients read it.
+    let standby = cluster.coordinator_grpc_url(1 - leader);
+    let flight = FlightClients::new(64 << 20, Token::none(), Tls::none());
+    let whole = proto::ResultTicket {
+        job_id: job_id.clone(),
+        partition: None,
+    };
+    let batches: Vec<_> = flight
+        .client(&standby)
+        .unwrap()
+        .do_get(Ticket::new(statement_ticket(whole.encode_to_vec())))
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let total: i64 = batches
+        .iter()
+        .map(|b| {
+            b.column(1)
+                .as_primitive::<Int64Type>()
+                .values()
+                .iter()
+                .sum::<i64>()
+        })
+        .sum();
+    assert_eq!((rows, total), (7, expected));
 
     // Tickets the coordinator cannot serve say why.
-    let flight = FlightClients::new(64 << 20, Token::none(), Tls::none());
     let refused = |ticket: Vec<u8>| {
         let flight = &flight;
-        let url = cluster.coordinator_grpc_url(0);
+        let url = standby.clone();
         async move {
             let mut client = flight.client(&url).unwrap();
             match client.do_get(Ticket::new(ticket)).await {
