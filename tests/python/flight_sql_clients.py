@@ -72,4 +72,7 @@ cursor = dbapi_connect(client).cursor()
 cursor.execute(request["param_sql"], request["params"])
 report["dbapi_param"] = [[str(value) for value in row] for row in cursor.fetchall()]
 
+# An INSERT through the update call: the rows it loaded.
+report["dbapi_inserted"] = client.execute_update(request["insert"])
+
 print(json.dumps(report, default=str))

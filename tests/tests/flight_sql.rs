@@ -1,8 +1,9 @@
 //! Flight SQL on the coordinator, through clients no one on the project wrote: the ADBC Flight
 //! SQL driver and flightsql-dbapi (over pyarrow's Flight client). Both list the catalog's
 //! tables, run a TPC-H query over catalog tables and a parameterized query, and must get the
-//! rows `kiln sql` gets; the token works as a bearer token and as a basic-auth password, a
-//! wrong one is refused, and each statement ran as a Kiln job.
+//! rows `kiln sql` gets; an `INSERT` through the update call loads a crawled database table;
+//! the token works as a bearer token and as a basic-auth password, a wrong one is refused,
+//! and each statement ran as a Kiln job.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -57,6 +58,25 @@ async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
     let crawl = client.crawl("tpch", false).await.unwrap();
     assert!(crawl.errors.is_empty(), "{:?}", crawl.errors);
 
+    // A database table to load into, crawled too.
+    let sqlite = tempfile::tempdir().unwrap();
+    let app_db = sqlite.path().join("app.db");
+    kiln_tests::sqlite::execute(
+        &app_db,
+        "CREATE TABLE regions (r_regionkey INTEGER, r_name TEXT, r_comment TEXT);",
+    );
+    let crawler = kiln_catalog::crawler::parse_crawler(
+        &format!(
+            "name = \"app\"\ndatabase = \"app\"\ntargets = [\"sqlite://{}\"]\n",
+            app_db.display()
+        ),
+        "app.toml",
+    )
+    .unwrap();
+    client.create_crawler(crawler, "test").await.unwrap();
+    let crawl = client.crawl("app", false).await.unwrap();
+    assert!(crawl.errors.is_empty(), "{:?}", crawl.errors);
+
     let q3 = catalog_q3();
     let param_sql = "SELECT l_returnflag, count(*) AS n FROM tpch.lineitem \
                      WHERE l_quantity > ? AND l_shipmode = ? GROUP BY l_returnflag \
@@ -87,6 +107,7 @@ async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
         "tpch": q3,
         "param_sql": param_sql,
         "params": [45, "AIR"],
+        "insert": "INSERT INTO app.regions SELECT * FROM tpch.region",
     });
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/flight_sql_clients.py");
     let python = tools_python();
@@ -150,6 +171,13 @@ async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
     let dbapi_param: Vec<Vec<String>> =
         serde_json::from_value(report["dbapi_param"].clone()).unwrap();
     assert_eq!(dbapi_param, expected_text);
+
+    // An INSERT loads the five regions into the database table and says so.
+    assert_eq!(report["dbapi_inserted"], 5, "{report}");
+    assert_eq!(
+        kiln_tests::sqlite::query(&app_db, "SELECT count(*) FROM regions"),
+        "[(5,)]"
+    );
 
     // Basic auth with the token as the password works; a wrong token does not.
     assert_eq!(report["adbc_basic"], serde_json::json!([[42]]));
