@@ -28,6 +28,18 @@ fn catalog_q3() -> String {
         })
 }
 
+/// Defines crawler `name` of `target` (with `extra` TOML lines) into database `name`, and
+/// runs it.
+async fn crawl(client: &kiln_client::Client, name: &str, target: &str, extra: &str) {
+    let definition =
+        format!("name = {name:?}\ndatabase = {name:?}\ntargets = [{target:?}]\n{extra}");
+    let crawler =
+        kiln_catalog::crawler::parse_crawler(&definition, &format!("{name}.toml")).unwrap();
+    client.create_crawler(crawler, "test").await.unwrap();
+    let run = client.crawl(name, false).await.unwrap();
+    assert!(run.errors.is_empty(), "{:?}", run.errors);
+}
+
 fn read_arrow(path: &Path) -> Vec<RecordBatch> {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     arrow::ipc::reader::FileReader::try_new(file, None)
@@ -45,18 +57,14 @@ async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
     })
     .await;
     let client = cluster.client().await;
-    let crawler = kiln_catalog::crawler::parse_crawler(
-        &format!(
-            "name = \"tpch\"\ndatabase = \"tpch\"\ntargets = [\"file://{}/\"]\n\
-             exclusions = [\"_COMPLETE\"]\n",
-            data.display()
-        ),
-        "tpch.toml",
+    let tpch_target = format!("file://{}/", data.display());
+    crawl(
+        &client,
+        "tpch",
+        &tpch_target,
+        "exclusions = [\"_COMPLETE\"]\n",
     )
-    .unwrap();
-    client.create_crawler(crawler, "test").await.unwrap();
-    let crawl = client.crawl("tpch", false).await.unwrap();
-    assert!(crawl.errors.is_empty(), "{:?}", crawl.errors);
+    .await;
 
     // A database table to load into, crawled too.
     let sqlite = tempfile::tempdir().unwrap();
@@ -65,17 +73,13 @@ async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
         &app_db,
         "CREATE TABLE regions (r_regionkey INTEGER, r_name TEXT, r_comment TEXT);",
     );
-    let crawler = kiln_catalog::crawler::parse_crawler(
-        &format!(
-            "name = \"app\"\ndatabase = \"app\"\ntargets = [\"sqlite://{}\"]\n",
-            app_db.display()
-        ),
-        "app.toml",
+    crawl(
+        &client,
+        "app",
+        &format!("sqlite://{}", app_db.display()),
+        "",
     )
-    .unwrap();
-    client.create_crawler(crawler, "test").await.unwrap();
-    let crawl = client.crawl("app", false).await.unwrap();
-    assert!(crawl.errors.is_empty(), "{:?}", crawl.errors);
+    .await;
 
     let q3 = catalog_q3();
     let param_sql = "SELECT l_returnflag, count(*) AS n FROM tpch.lineitem \

@@ -39,6 +39,14 @@ fn peak_memory(pid: u32) -> u64 {
     kib * 1024
 }
 
+/// The sum of the second (int64) column of `batches`.
+fn second_column_sum(batches: &[arrow::array::RecordBatch]) -> i64 {
+    batches
+        .iter()
+        .flat_map(|b| b.column(1).as_primitive::<Int64Type>().values().to_vec())
+        .sum()
+}
+
 /// The result bytes coordinator `index` has streamed to clients.
 fn results_served(cluster: &TestCluster, index: usize) -> f64 {
     let samples = scrape(
@@ -160,17 +168,7 @@ async fn each_route_reads_the_same_rows_and_a_standby_passes_reads_to_the_leader
                 .try_collect()
                 .await
                 .unwrap();
-            let total: i64 = batches
-                .iter()
-                .map(|b| {
-                    b.column(1)
-                        .as_primitive::<Int64Type>()
-                        .values()
-                        .iter()
-                        .sum::<i64>()
-                })
-                .sum();
-            (status.job_id, total)
+            (status.job_id, second_column_sum(&batches))
         }
     };
     let expected = 200_000i64 * 200_001 / 2;
@@ -199,17 +197,7 @@ async fn each_route_reads_the_same_rows_and_a_standby_passes_reads_to_the_leader
         .await
         .unwrap();
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let total: i64 = batches
-        .iter()
-        .map(|b| {
-            b.column(1)
-                .as_primitive::<Int64Type>()
-                .values()
-                .iter()
-                .sum::<i64>()
-        })
-        .sum();
-    assert_eq!((rows, total), (7, expected));
+    assert_eq!((rows, second_column_sum(&batches)), (7, expected));
 
     // Tickets the coordinator cannot serve say why.
     let refused = |ticket: Vec<u8>| {
