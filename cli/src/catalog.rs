@@ -117,19 +117,7 @@ pub async fn run(command: CatalogCommand) -> Result<u8, Failure> {
         CatalogCommand::Databases { args } => {
             on_catalog(&args, |client| async move {
                 let databases = client.databases().await?;
-                print(args.output, &databases, |databases| {
-                    let mut text = format!(
-                        "{:<24} {:<24} {}\n",
-                        "DATABASE", "CREATED BY", "DESCRIPTION"
-                    );
-                    for d in databases {
-                        text.push_str(&format!(
-                            "{:<24} {:<24} {}\n",
-                            d.name, d.created_by, d.description
-                        ));
-                    }
-                    text
-                });
+                print(args.output, &databases, databases_text);
                 Ok(0)
             })
             .await
@@ -284,7 +272,7 @@ pub(crate) fn print<T: Serialize>(output: Output, value: &T, text: impl Fn(&T) -
 }
 
 /// `DATABASE.TABLE` as its two names.
-fn split_name(name: &str) -> Result<(String, String), Failure> {
+pub(crate) fn split_name(name: &str) -> Result<(String, String), Failure> {
     name.split_once('.')
         .map(|(d, t)| (d.to_string(), t.to_string()))
         .ok_or_else(|| usage(format!("expected DATABASE.TABLE, got '{name}'")))
@@ -356,7 +344,21 @@ fn when(ms: u64) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-fn tables_text(tables: &Vec<proto::CatalogTable>) -> String {
+pub(crate) fn databases_text(databases: &Vec<proto::CatalogDatabase>) -> String {
+    let mut text = format!(
+        "{:<24} {:<24} {}\n",
+        "DATABASE", "CREATED BY", "DESCRIPTION"
+    );
+    for d in databases {
+        text.push_str(&format!(
+            "{:<24} {:<24} {}\n",
+            d.name, d.created_by, d.description
+        ));
+    }
+    text
+}
+
+pub(crate) fn tables_text(tables: &Vec<proto::CatalogTable>) -> String {
     let mut text = format!(
         "{:<24} {:<8} {:<24} {:>7} {:<20} {}\n",
         "TABLE", "FORMAT", "PARTITION KEYS", "VERSION", "UPDATED BY", "LOCATION"
@@ -376,7 +378,7 @@ fn tables_text(tables: &Vec<proto::CatalogTable>) -> String {
     text
 }
 
-fn table_text(t: &proto::CatalogTable, partition_count: usize) -> String {
+pub(crate) fn table_text(t: &proto::CatalogTable, partition_count: usize) -> String {
     let mut text = format!("table       {}.{}\n", t.database, t.name);
     text.push_str(&format!("location    {}\n", t.location));
     text.push_str(&format!("format      {}", t.format));
@@ -424,7 +426,7 @@ fn table_text(t: &proto::CatalogTable, partition_count: usize) -> String {
     text
 }
 
-fn partitions_text(
+pub(crate) fn partitions_text(
     table: &proto::CatalogTable,
     partitions: &Vec<proto::CatalogPartition>,
 ) -> String {

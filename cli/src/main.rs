@@ -5,9 +5,11 @@ mod config;
 mod output;
 mod progress;
 mod schedules;
+mod shell;
 mod sql;
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -138,8 +140,9 @@ enum Command {
         format: Format,
     },
     /// Run SQL statements (separated by semicolons); each query runs as a distributed job.
+    /// With no SQL, opens an interactive shell on a terminal, or runs the script on stdin.
     Sql {
-        /// The SQL; omit it and use --file to read a script.
+        /// The SQL; omit it to use --file, stdin or the shell.
         sql: Option<String>,
         /// A file with SQL statements.
         #[arg(long, short)]
@@ -256,6 +259,14 @@ enum Command {
         #[command(flatten)]
         args: catalog::CatalogArgs,
     },
+    /// Print this kiln's version and the leading coordinator's (its release and protocol).
+    Version {
+        /// Only this kiln's version; ask no coordinator.
+        #[arg(long)]
+        client: bool,
+        #[command(flatten)]
+        coordinator: CoordinatorArg,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
     /// Print the JSON Schema of job files (jobs/job-file.schema.json), for editors and TOML
@@ -341,7 +352,25 @@ async fn run(command: Command) -> Result<u8, Failure> {
                 (Some(sql), None) => sql,
                 (None, Some(file)) => std::fs::read_to_string(&file)
                     .map_err(|e| usage(format!("{}: {e}", file.display())))?,
-                _ => {
+                (None, None) if std::io::stdin().is_terminal() => {
+                    if out.is_some() {
+                        return Err(usage(
+                            "the interactive shell prints its results: give the SQL to write them to --out",
+                        ));
+                    }
+                    let history = cluster
+                        .state_dir
+                        .clone()
+                        .unwrap_or_else(config::default_state_dir)
+                        .join("sql_history");
+                    return with_cluster(&cluster, |client| async move {
+                        shell::run(&client, &history, format).await
+                    })
+                    .await;
+                }
+                (None, None) => std::io::read_to_string(std::io::stdin())
+                    .map_err(|e| usage(format!("reading SQL from stdin: {e}")))?,
+                (Some(_), Some(_)) => {
                     return Err(usage(
                         "give the SQL as an argument or with --file, not both",
                     ));
@@ -502,6 +531,20 @@ async fn run(command: Command) -> Result<u8, Failure> {
         Command::Schedules { args } => schedules::list(args).await,
         Command::Trigger { command } => schedules::trigger(command).await,
         Command::Triggers { args } => schedules::triggers(args).await,
+        Command::Version {
+            client,
+            coordinator,
+        } => {
+            println!("kiln {}", env!("CARGO_PKG_VERSION"));
+            if !client {
+                let server = coordinator.connect().await?.server_version().await?;
+                println!(
+                    "coordinator {} (protocol {}) leading at {}",
+                    server.version, server.protocol_version, server.leader_url
+                );
+            }
+            Ok(0)
+        }
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "kiln", &mut std::io::stdout());

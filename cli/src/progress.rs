@@ -11,6 +11,22 @@ use kiln_client::{Client, ClientError, proto};
 /// Follows a job to its end, drawing progress bars on stderr (when it is a terminal), and
 /// returns the final status.
 pub async fn follow(client: &Client, job_id: &str) -> Result<proto::JobStatus, ClientError> {
+    follow_with(client, job_id, false).await
+}
+
+/// As [`follow`], erasing the bars at the end (the shell prints a one-line footer instead).
+pub async fn follow_clearing(
+    client: &Client,
+    job_id: &str,
+) -> Result<proto::JobStatus, ClientError> {
+    follow_with(client, job_id, true).await
+}
+
+async fn follow_with(
+    client: &Client,
+    job_id: &str,
+    clear: bool,
+) -> Result<proto::JobStatus, ClientError> {
     let bars = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(
         "{prefix:>9} [{bar:30.cyan/blue}] {pos}/{len} tasks  {msg}  {elapsed} (eta {eta})",
@@ -48,7 +64,9 @@ pub async fn follow(client: &Client, job_id: &str) -> Result<proto::JobStatus, C
         last = Some(status);
     }
     for bar in stage_bars.values() {
-        if !bar.is_finished() {
+        if clear {
+            bar.finish_and_clear();
+        } else if !bar.is_finished() {
             bar.abandon();
         }
     }

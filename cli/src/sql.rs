@@ -9,31 +9,63 @@ use kiln_client::proto;
 /// One job per query statement; every DDL statement before it (CREATE EXTERNAL TABLE,
 /// CREATE VIEW, DROP) is replayed as the job's setup, so each job stands alone.
 pub fn script_to_jobs(script: &str) -> Result<Vec<proto::JobSpec>, String> {
-    let mut setup = vec![];
-    let mut jobs = vec![];
-    for text in split_statements(script)? {
-        let mut parsed = DFParser::parse_sql(&text).map_err(|e| e.strip_backtrace())?;
-        let Some(statement) = parsed.pop_front() else {
-            continue;
-        };
-        if is_setup(&statement) {
-            setup.push(text);
-            continue;
-        }
-        jobs.push(proto::JobSpec {
-            name: format!("sql-{}", jobs.len() + 1),
-            setup_sql: setup.clone(),
-            steps: vec![proto::StepSpec {
-                name: "query".into(),
-                sql: text,
-            }],
-            ..Default::default()
-        });
-    }
+    let jobs = Session::default().jobs(script)?;
     if jobs.is_empty() {
         return Err("no query to run: the script has only DDL statements".into());
     }
     Ok(jobs)
+}
+
+/// The DDL statements seen so far (CREATE EXTERNAL TABLE, CREATE VIEW, SET, DROP), replayed
+/// before each later query, so that a shell's tables and settings last for the whole session
+/// while each job still stands alone.
+#[derive(Debug, Default)]
+pub struct Session {
+    setup: Vec<String>,
+    queries: usize,
+}
+
+impl Session {
+    /// The jobs of a script's queries, in order; its DDL statements join the session's setup.
+    pub fn jobs(&mut self, script: &str) -> Result<Vec<proto::JobSpec>, String> {
+        let mut jobs = vec![];
+        for text in split_statements(script)? {
+            let mut parsed = DFParser::parse_sql(&text).map_err(|e| e.strip_backtrace())?;
+            let Some(statement) = parsed.pop_front() else {
+                continue;
+            };
+            if is_setup(&statement) {
+                self.setup.push(text);
+                continue;
+            }
+            self.queries += 1;
+            jobs.push(proto::JobSpec {
+                name: format!("sql-{}", self.queries),
+                setup_sql: self.setup.clone(),
+                steps: vec![proto::StepSpec {
+                    name: "query".into(),
+                    sql: text,
+                }],
+                ..Default::default()
+            });
+        }
+        Ok(jobs)
+    }
+}
+
+/// Whether `input` is one or more whole statements: it ends with a semicolon outside strings
+/// and comments. A shell keeps reading lines until it does.
+pub fn is_complete(input: &str) -> bool {
+    let dialect = GenericDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, input).tokenize() else {
+        // An unterminated string or comment: more lines will close it.
+        return false;
+    };
+    tokens
+        .iter()
+        .rev()
+        .find(|token| !matches!(token, Token::Whitespace(_)))
+        .is_some_and(|token| *token == Token::SemiColon)
 }
 
 /// The statements of a script as written (split at top-level semicolons by the SQL tokenizer,
@@ -118,6 +150,34 @@ mod tests {
         );
         assert!(jobs[0].setup_sql[0].contains("'a;b.csv'"));
         assert_eq!(jobs[0].steps[0].sql, "SELECT ';' AS s FROM t");
+    }
+
+    #[test]
+    fn a_session_keeps_its_ddl_for_later_scripts() {
+        let mut session = Session::default();
+        assert!(
+            session
+                .jobs("CREATE VIEW v AS SELECT 1 AS x;")
+                .unwrap()
+                .is_empty()
+        );
+        let jobs = session.jobs("SELECT * FROM v; SELECT 2").unwrap();
+        assert_eq!(jobs.len(), 2);
+        assert_eq!(jobs[1].setup_sql, vec!["CREATE VIEW v AS SELECT 1 AS x"]);
+        assert_eq!(jobs[1].name, "sql-2");
+        assert_eq!(session.jobs("SELECT 3").unwrap()[0].name, "sql-3");
+    }
+
+    #[test]
+    fn statements_are_complete_at_a_semicolon_outside_strings_and_comments() {
+        assert!(is_complete("SELECT 1;"));
+        assert!(is_complete("SELECT 1;  \n"));
+        assert!(is_complete("SELECT 1; -- done\n"));
+        assert!(!is_complete("SELECT 1"));
+        assert!(!is_complete("SELECT ';"));
+        assert!(!is_complete("SELECT 1 -- ;"));
+        assert!(!is_complete("SELECT 1 /* ; */"));
+        assert!(!is_complete(""));
     }
 
     #[test]

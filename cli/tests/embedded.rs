@@ -277,3 +277,161 @@ fn a_stored_job_is_kept_in_the_state_dir_and_started_by_name() {
     assert_ne!(code, Some(0));
     assert!(stderr.contains("schedule 'nightly'"), "{stderr}");
 }
+
+/// Runs `kiln ARGS` on a terminal (util-linux's `script` gives it one), typing each of
+/// `entries` once the shell prompts for it, as a person would (keys typed ahead of the prompt
+/// may be dropped by the line editor); returns what the terminal showed.
+fn on_a_terminal(args: &str, env: &[(&str, &std::path::Path)], entries: &[&str]) -> String {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_kiln"));
+    let mut child = Command::new("script")
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .env("TERM", "xterm")
+        .envs(env.iter().copied())
+        .env_remove("KILN_COORDINATOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("running script (util-linux; apt-get install bsdutils)");
+    let shown = Arc::new(Mutex::new(String::new()));
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = {
+        let shown = Arc::clone(&shown);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                shown
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        })
+    };
+    // The line editor turns bracketed paste on as each prompt starts (it redraws the prompt
+    // itself while a line is edited, so counting prompts would count redraws).
+    let prompts = || shown.lock().unwrap().matches("\x1b[?2004h").count();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut stdin = child.stdin.take().unwrap();
+    for (i, entry) in entries.iter().enumerate() {
+        while prompts() <= i {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the shell did not prompt for entry {i} ({entry:?}):\n{}",
+                shown.lock().unwrap()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        stdin.write_all(entry.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the shell did not quit:\n{}", shown.lock().unwrap());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let status = child.wait().unwrap();
+    drop(stdin);
+    reader.join().unwrap();
+    let shown = shown.lock().unwrap().clone();
+    assert!(
+        status.success(),
+        "kiln {args} on a terminal failed:\n{shown}"
+    );
+    shown
+}
+
+#[test]
+fn sql_on_a_terminal_opens_a_shell_with_history_completion_and_catalog_commands() {
+    let state = tempfile::tempdir().unwrap();
+    let crawler = example("lakehouse/crawler.toml");
+    for args in [
+        vec!["crawler", "create", crawler.to_str().unwrap()],
+        vec!["crawl", "lakehouse"],
+    ] {
+        let output = kiln()
+            .args(args)
+            .env("KILN_STATE_DIR", state.path())
+            .env_remove("KILN_COORDINATOR")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+    }
+    // A statement over two lines, a table name completed with Tab, a view that lasts for
+    // the session, and the catalog commands.
+    let entries = [
+        "SELECT count(*) AS hits\r\
+         FROM lakehouse.user_event_l\t WHERE year = '2019' AND month = '09' AND day = '22';\r",
+        "CREATE VIEW answer AS SELECT 42 AS a;\r",
+        "SELECT a + 1 AS next FROM answer;\r",
+        "\\dt lakehouse\r",
+        "\\d lakehouse.taxi_project\r",
+        "\\q\r",
+    ];
+    let shown = on_a_terminal(
+        "sql --executors 1",
+        &[("KILN_STATE_DIR", state.path())],
+        &entries,
+    );
+    assert!(shown.contains("| hits |"), "{shown}");
+    assert!(shown.contains("| 50   |"), "{shown}");
+    assert!(
+        shown.contains("1 row, "),
+        "the footer follows the result:\n{shown}"
+    );
+    assert!(shown.contains("scanned (1 partition(s)"), "{shown}");
+    assert!(shown.contains("| 43   |"), "the view lasted:\n{shown}");
+    assert!(
+        shown.contains("taxi_project") && shown.contains("PARTITION KEYS"),
+        "{shown}"
+    );
+    assert!(shown.contains("columns (version 1)"), "{shown}");
+
+    let history = std::fs::read_to_string(state.path().join("sql_history")).unwrap();
+    assert!(
+        history.contains("FROM lakehouse.user_event_logs WHERE year"),
+        "the completed statement is in the history:\n{history}"
+    );
+    // The next session recalls it with the up arrow, past the five lines typed after it.
+    let shown = on_a_terminal(
+        "sql --executors 1",
+        &[("KILN_STATE_DIR", state.path())],
+        &[&format!("{}\r", "\x1b[A".repeat(6)), "\\q\r"],
+    );
+    assert!(
+        shown.contains("| 50   |"),
+        "the recalled statement ran:\n{shown}"
+    );
+}
+
+#[test]
+fn sql_reads_a_script_from_stdin_when_it_is_not_a_terminal() {
+    use std::io::Write;
+    let state = tempfile::tempdir().unwrap();
+    let mut child = kiln()
+        .args(["sql", "--executors", "1", "--format", "csv"])
+        .env("KILN_STATE_DIR", state.path())
+        .env_remove("KILN_COORDINATOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"SELECT 1 AS one;\nSELECT 'two' AS two;\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "one\n1\ntwo\ntwo\n"
+    );
+}
