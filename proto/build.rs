@@ -34,6 +34,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         config =
             config.type_attribute(format!(".kiln.v1.{message}"), "#[derive(serde::Serialize)]");
     }
-    config.compile_protos(&protos, &["."])?;
+    // The descriptors, for the gRPC reflection service (grpcurl without the .proto files).
+    let descriptors =
+        std::path::PathBuf::from(std::env::var("OUT_DIR")?).join("kiln_descriptor.bin");
+    config
+        .file_descriptor_set_path(descriptors)
+        .compile_protos(&protos, &["."])?;
     Ok(())
 }

@@ -381,6 +381,7 @@ impl Client {
             spec: Some(spec),
             validate_only: false,
             request_id: uuid::Uuid::new_v4().to_string(),
+            job_file: None,
         };
         let response = self
             .coordinators
@@ -452,6 +453,7 @@ impl Client {
             spec: Some(spec),
             validate_only: true,
             request_id: String::new(),
+            job_file: None,
         };
         self.coordinators
             .call(|mut c| {
@@ -801,6 +803,13 @@ impl Client {
             .call(|mut c| async move { c.list_executors(proto::ListExecutorsRequest {}).await })
             .await?;
         Ok(response.executors)
+    }
+
+    /// The leading coordinator's release and protocol version, and its URL.
+    pub async fn server_version(&self) -> Result<proto::GetVersionResponse> {
+        self.coordinators
+            .call(|mut c| async move { c.get_version(proto::GetVersionRequest {}).await })
+            .await
     }
 }
 

@@ -67,6 +67,8 @@ pub struct Coordinator {
     firing: JoinHandle<()>,
     /// Starts the triggers' batches while this coordinator leads.
     trigger_firing: JoinHandle<()>,
+    /// Keeps the gRPC health service's leader-only status true.
+    health_reports: JoinHandle<()>,
     stop_leading: watch::Sender<bool>,
     elections: JoinHandle<()>,
     /// `https` when serving TLS, else `http`.
@@ -170,6 +172,9 @@ impl Coordinator {
             None => None,
         };
         let (stop, stopped) = oneshot::channel::<()>();
+        let (health, health_reports) = api::health(Arc::clone(&scheduler));
+        let health_reports = tokio::spawn(health_reports);
+        let (reflection, reflection_v1alpha) = api::reflection();
         // A standby passes its clients' calls on to the leader.
         let router = server
             .layer(ForwardToLeader::new(Arc::clone(&scheduler), tls, &url))
@@ -177,9 +182,16 @@ impl Coordinator {
             .add_service(InterceptedService::new(catalog, clients.clone()))
             .add_service(InterceptedService::new(schedule_api, clients.clone()))
             .add_service(InterceptedService::new(trigger_api, clients.clone()))
-            .add_service(InterceptedService::new(flight, clients.or_password()))
+            .add_service(InterceptedService::new(
+                flight,
+                clients.clone().or_password(),
+            ))
             // What executors call: registering, heartbeats, task status, draining.
-            .add_service(InterceptedService::new(executors, members_only));
+            .add_service(InterceptedService::new(executors, members_only))
+            // Open to probes, which carry no token: it says only whether the services serve.
+            .add_service(health)
+            .add_service(InterceptedService::new(reflection, clients.clone()))
+            .add_service(InterceptedService::new(reflection_v1alpha, clients));
         let server = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
@@ -211,6 +223,7 @@ impl Coordinator {
             ticker,
             firing,
             trigger_firing,
+            health_reports,
             stop_leading,
             elections,
             scheme,
@@ -257,6 +270,7 @@ impl Coordinator {
         self.ticker.abort();
         self.firing.abort();
         self.trigger_firing.abort();
+        self.health_reports.abort();
         tracing::info!("coordinator stopped");
     }
 }

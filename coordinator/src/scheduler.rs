@@ -160,6 +160,8 @@ pub struct Scheduler {
     /// The sink jobs' publishers; commits run there.
     commits: Commits,
     metrics: Arc<CoordinatorMetrics>,
+    /// Whether this coordinator leads, for those who wait for a change (the health service).
+    leading: watch::Sender<bool>,
 }
 
 impl Scheduler {
@@ -175,6 +177,7 @@ impl Scheduler {
             runtime,
             commits: Commits::default(),
             metrics: Arc::default(),
+            leading: watch::channel(false).0,
         })
     }
 
@@ -270,6 +273,12 @@ impl Scheduler {
         self.lock().leader.is_some()
     }
 
+    /// Follows whether this coordinator leads: true from the end of a take-over to the
+    /// step-down.
+    pub(crate) fn leadership(&self) -> watch::Receiver<bool> {
+        self.leading.subscribe()
+    }
+
     // ---- leadership -------------------------------------------------------------------------
 
     /// Leads the cluster until the leadership is lost or `stop` turns true: takes over the
@@ -286,6 +295,7 @@ impl Scheduler {
             }
         };
         self.metrics.became_leader();
+        self.leading.send_replace(true);
         let follow = tokio::spawn(Arc::clone(self).follow_executors(events));
         tokio::select! {
             _ = lost.wait_for(|lost| *lost) => tracing::warn!("leadership lost"),
@@ -545,6 +555,7 @@ impl Scheduler {
 
     /// Forgets everything only a leader holds; running tasks are left to the next leader.
     fn step_down(&self) {
+        self.leading.send_replace(false);
         let state = &mut *self.lock();
         state.leader = None;
         state.executors.clear();

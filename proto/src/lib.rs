@@ -7,6 +7,11 @@ pub mod v1 {
     tonic::include_proto!("kiln.v1");
 }
 
+/// The encoded descriptors of every Kiln proto file, served by the gRPC reflection service so
+/// that tools such as grpcurl list and call Kiln's services without the `.proto` files.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/kiln_descriptor.bin"));
+
 /// The version an executor announces when it registers; the coordinator rejects any other.
 pub const PROTOCOL_VERSION: u32 = 1;
 

@@ -65,6 +65,7 @@ async fn submit_with_request_id(cluster: &TestCluster, request_id: &str) -> Stri
         spec: Some(sql_job("retried", &[], "SELECT 1 AS one")),
         validate_only: false,
         request_id: request_id.into(),
+        job_file: None,
     };
     client
         .submit(request)

@@ -30,9 +30,20 @@ impl pb::job_service_server::JobService for JobApi {
         request: Request<pb::SubmitRequest>,
     ) -> Result<Response<pb::SubmitResponse>, Status> {
         let request = request.into_inner();
-        let spec = request
-            .spec
-            .ok_or_else(|| Status::invalid_argument("the request has no job spec"))?;
+        let spec = match (request.spec, request.job_file) {
+            (Some(spec), None) => spec,
+            (None, Some(file)) => parse_job_file(&file)?,
+            (Some(_), Some(_)) => {
+                return Err(Status::invalid_argument(
+                    "the request has both a job spec and a job file: send one",
+                ));
+            }
+            (None, None) => {
+                return Err(Status::invalid_argument(
+                    "the request has neither a job spec nor a job file",
+                ));
+            }
+        };
         if request.validate_only {
             self.scheduler.validate(&spec).await?;
             return Ok(Response::new(pb::SubmitResponse::default()));
@@ -162,6 +173,34 @@ impl pb::job_service_server::JobService for JobApi {
             .collect();
         Ok(Response::new(pb::ListExecutorsResponse { executors }))
     }
+
+    async fn get_version(
+        &self,
+        _request: Request<pb::GetVersionRequest>,
+    ) -> Result<Response<pb::GetVersionResponse>, Status> {
+        Ok(Response::new(pb::GetVersionResponse {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            protocol_version: kiln_proto::PROTOCOL_VERSION,
+            leader_url: self.scheduler.leader_url().await.unwrap_or_default(),
+        }))
+    }
+}
+
+/// The job a submitted job file describes.
+fn parse_job_file(file: &pb::JobFile) -> Result<pb::JobSpec, Status> {
+    let origin = match file.origin.as_str() {
+        "" => "job file",
+        origin => origin,
+    };
+    let base_dir = std::path::Path::new(&file.base_dir);
+    if !base_dir.is_absolute() {
+        return Err(Status::invalid_argument(format!(
+            "{origin}: base_dir must be an absolute directory, got '{}'",
+            file.base_dir
+        )));
+    }
+    kiln_jobs::parse_job(&file.toml, origin, base_dir, &file.params)
+        .map_err(|e| Status::invalid_argument(e.to_string()))
 }
 
 /// A stream fed by a task through a small channel.

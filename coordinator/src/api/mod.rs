@@ -3,6 +3,7 @@
 mod catalog_service;
 mod flight_sql;
 mod forward;
+mod health;
 mod job_service;
 mod schedule_service;
 mod scheduler_service;
@@ -11,6 +12,7 @@ mod trigger_service;
 pub(crate) use catalog_service::CatalogApi;
 pub(crate) use flight_sql::FlightSqlApi;
 pub(crate) use forward::ForwardToLeader;
+pub(crate) use health::{health, reflection};
 pub(crate) use job_service::JobApi;
 pub(crate) use schedule_service::ScheduleApi;
 pub(crate) use scheduler_service::SchedulerApi;
