@@ -1,7 +1,8 @@
 //! Errors the client SDK returns; it never panics on what a server says.
 
-/// What can go wrong talking to Kiln.
+/// What can go wrong talking to Kiln. New kinds may be added, so a `match` needs a `_` arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The coordinator could not be reached.
     #[error("cannot connect to the Kiln coordinator at {url}: {message}")]
@@ -32,10 +33,12 @@ pub enum ClientError {
     /// Result data could not be fetched or decoded.
     #[error("fetching results: {0}")]
     Flight(#[from] arrow_flight::error::FlightError),
+    /// A connection could not be set up (a bad URL, a token that is no valid header).
     #[error(transparent)]
-    Core(#[from] kiln_core::KilnError),
+    Wire(#[from] kiln_wire::WireError),
+    /// Result data could not be decoded.
     #[error(transparent)]
-    Arrow(#[from] arrow::error::ArrowError),
+    Arrow(#[from] arrow_schema::ArrowError),
 }
 
 /// The client's result type.

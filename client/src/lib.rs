@@ -33,12 +33,12 @@ mod results;
 mod schedules;
 
 pub use error::{ClientError, Result};
-/// The cluster's bearer token, for clusters that require one.
-pub use kiln_core::auth::Token;
-/// The CA to verify an `https://` cluster with (default: the system's trusted roots).
-pub use kiln_core::tls::Tls;
 /// The protocol messages (job specs, statuses) the client speaks.
 pub use kiln_proto::v1 as proto;
+/// The cluster's bearer token, for clusters that require one.
+pub use kiln_wire::auth::Token;
+/// The CA to verify an `https://` cluster with (default: the system's trusted roots).
+pub use kiln_wire::tls::Tls;
 pub use results::{RESULTS_ENV, ResultRoute};
 
 use std::future::Future;
@@ -48,13 +48,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use kiln_core::auth::AuthChannel;
-use kiln_core::config::DEFAULT_MAX_MESSAGE_SIZE;
-use kiln_core::flight::{FlightClients, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_proto::v1::catalog_service_client::CatalogServiceClient;
 use kiln_proto::v1::job_service_client::JobServiceClient;
 use kiln_proto::v1::schedule_service_client::ScheduleServiceClient;
 use kiln_proto::v1::trigger_service_client::TriggerServiceClient;
+use kiln_wire::DEFAULT_MAX_MESSAGE_SIZE;
+use kiln_wire::auth::AuthChannel;
+use kiln_wire::flight::{FlightClients, KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use tonic::transport::{Channel, Endpoint};
 
 /// How long a call keeps retrying while coordinators fail over.
@@ -90,7 +90,7 @@ impl ConnectOptions {
     /// `KILN_TLS_CA_FILE` and the result route from `KILN_RESULTS`, as the `kiln` command
     /// reads them.
     pub fn from_env() -> std::result::Result<Self, String> {
-        let token_file = std::env::var_os(kiln_core::auth::TOKEN_FILE_ENV).map(PathBuf::from);
+        let token_file = std::env::var_os(kiln_wire::auth::TOKEN_FILE_ENV).map(PathBuf::from);
         let results = match std::env::var(RESULTS_ENV) {
             Ok(route) => route.parse().map_err(|e| format!("{RESULTS_ENV}: {e}"))?,
             Err(_) => ResultRoute::Auto,
@@ -375,14 +375,18 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn submit(&self, spec: proto::JobSpec) -> Result<String> {
+        self.submit_request(proto::SubmitRequest {
+            spec: Some(spec),
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Submits `request` under a fresh request id.
+    async fn submit_request(&self, mut request: proto::SubmitRequest) -> Result<String> {
         // One id for the submission, sent again with every retry: a retry after a lost reply
         // finds the job the first attempt started instead of starting a second.
-        let request = proto::SubmitRequest {
-            spec: Some(spec),
-            validate_only: false,
-            request_id: uuid::Uuid::new_v4().to_string(),
-            job_file: None,
-        };
+        request.request_id = uuid::Uuid::new_v4().to_string();
         let response = self
             .coordinators
             .call(|mut c| {
@@ -395,8 +399,8 @@ impl Client {
 
     /// Submits a job written as job-file TOML (the same text `kiln submit` reads; relative
     /// paths resolve against the current directory), filling `${name}` placeholders from
-    /// `params` or the text's `[params]` defaults. A text that does not parse is rejected with
-    /// [`ClientError::InvalidJob`] naming the line and field, before anything is sent.
+    /// `params` or the text's `[params]` defaults. The coordinator parses it: a text that does
+    /// not parse is rejected with [`ClientError::InvalidJob`] naming the line and field.
     ///
     /// ```
     /// # #[tokio::main(flavor = "multi_thread")]
@@ -420,9 +424,18 @@ impl Client {
         text: &str,
         params: &std::collections::HashMap<String, String>,
     ) -> Result<String> {
-        let spec = kiln_jobs::parse_job(text, "job TOML", std::path::Path::new("."), params)
-            .map_err(|e| ClientError::InvalidJob(e.to_string()))?;
-        self.submit(spec).await
+        let base_dir = std::env::current_dir()
+            .map_err(|e| ClientError::InvalidJob(format!("the current directory: {e}")))?;
+        self.submit_request(proto::SubmitRequest {
+            job_file: Some(proto::JobFile {
+                toml: text.to_string(),
+                origin: "job TOML".into(),
+                base_dir: base_dir.display().to_string(),
+                params: params.clone(),
+            }),
+            ..Default::default()
+        })
+        .await
     }
 
     /// Checks a job fully (sources reachable, SQL plans, sink fits) without running it.

@@ -3,11 +3,10 @@
 
 use std::sync::atomic::Ordering;
 
-use arrow::array::RecordBatch;
+use arrow_array::RecordBatch;
 use arrow_flight::Ticket;
 use arrow_flight::decode::FlightRecordBatchStream;
 use arrow_flight::error::FlightError;
-use arrow_flight::sql::{ProstMessageExt, TicketStatementQuery};
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use prost::Message;
@@ -136,14 +135,9 @@ impl Client {
             job_id: job_id.to_string(),
             partition: Some(u32::try_from(index).unwrap_or(u32::MAX)),
         };
-        // A Flight SQL statement ticket, as BI tools read results, naming the partition.
-        let handle = prost::Message::encode_to_vec(&ticket);
-        let statement = TicketStatementQuery {
-            statement_handle: handle.into(),
-        };
         let mut coordinator = self.flight.client(&self.coordinators.current().url)?;
         Ok(coordinator
-            .do_get(Ticket::new(statement.as_any().encode_to_vec()))
+            .do_get(Ticket::new(statement_ticket(&ticket)))
             .await?)
     }
 
@@ -170,7 +164,7 @@ impl Client {
     /// # cluster.stop().await;
     /// # Ok(()) }
     /// ```
-    pub fn result_schema(status: &proto::JobStatus) -> Result<arrow::datatypes::Schema> {
+    pub fn result_schema(status: &proto::JobStatus) -> Result<arrow_schema::Schema> {
         let result = status
             .result
             .as_ref()
@@ -179,7 +173,27 @@ impl Client {
                 state: state_name(status.state).to_string(),
                 error: status.error.clone(),
             })?;
-        kiln_core::codec::decode_schema(&result.schema)
-            .map_err(|e| ClientError::Core(kiln_core::KilnError::from(e)))
+        Ok(kiln_wire::schema::decode_schema(&result.schema)?)
     }
+}
+
+/// Flight SQL's `TicketStatementQuery`, the ticket the coordinator serves results for (the
+/// client carries no Flight SQL machinery for this one message).
+#[derive(Clone, PartialEq, prost::Message)]
+struct TicketStatementQuery {
+    #[prost(bytes = "vec", tag = "1")]
+    statement_handle: Vec<u8>,
+}
+
+/// A Flight SQL statement ticket, as BI tools read results, whose handle names `ticket`'s
+/// job and partition: the message packed in an `Any`, as Flight SQL servers expect.
+fn statement_ticket(ticket: &proto::ResultTicket) -> Vec<u8> {
+    let statement = TicketStatementQuery {
+        statement_handle: ticket.encode_to_vec(),
+    };
+    prost_types::Any {
+        type_url: "type.googleapis.com/arrow.flight.protocol.sql.TicketStatementQuery".into(),
+        value: statement.encode_to_vec(),
+    }
+    .encode_to_vec()
 }

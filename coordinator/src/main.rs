@@ -5,12 +5,12 @@ use std::time::Duration;
 use clap::Parser;
 use kiln_coordinator::config::{DEFAULT_HISTORY_LIMIT, DEFAULT_HISTORY_MAX_AGE_SECS};
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
-use kiln_core::auth::AuthArgs;
 use kiln_core::config::{
     DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_TASK_ATTEMPTS, DEFAULT_SHUFFLE_PARTITIONS,
 };
+use kiln_core::flags::AuthArgs;
+use kiln_core::flags::TlsArgs;
 use kiln_core::state::StateStoreArgs;
-use kiln_core::tls::TlsArgs;
 
 /// Accepts Kiln jobs, splits them into stages and tasks and schedules them onto executors.
 /// Several coordinators can run against one etcd: one is elected leader, the others stand by

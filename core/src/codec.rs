@@ -5,8 +5,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use arrow::datatypes::Schema;
-use arrow::ipc::convert::IpcSchemaEncoder;
-use arrow::ipc::writer::DictionaryTracker;
 use datafusion::common::parsers::CompressionTypeVariant;
 use datafusion::datasource::file_format::file_compression_type::FileCompressionType;
 use datafusion::datasource::physical_plan::{
@@ -140,22 +138,7 @@ fn without_panics<T>(what: &str, decode: impl FnOnce() -> Result<T>) -> Result<T
     })
 }
 
-/// Encodes an Arrow schema as an IPC schema message.
-pub fn encode_schema(schema: &Schema) -> Vec<u8> {
-    // Dictionary fields (e.g. hive partition columns) need a tracker to get their ids.
-    let mut dictionaries = DictionaryTracker::new(false);
-    let fb = IpcSchemaEncoder::new()
-        .with_dictionary_tracker(&mut dictionaries)
-        .schema_to_fb(schema);
-    fb.finished_data().to_vec()
-}
-
-/// Decodes an IPC schema message written by [`encode_schema`].
-pub fn decode_schema(bytes: &[u8]) -> Result<Schema> {
-    let ipc = arrow::ipc::root_as_schema(bytes)
-        .map_err(|e| DataFusionError::Internal(format!("invalid IPC schema: {e}")))?;
-    without_panics("schema", || Ok(arrow::ipc::convert::fb_to_schema(ipc)))
-}
+pub use kiln_wire::schema::{decode_schema, encode_schema};
 
 /// The datafusion-proto extension codec for Kiln's own plan nodes.
 #[derive(Debug, Default, Clone, Copy)]

@@ -2,12 +2,7 @@
 
 use datafusion::prelude::SessionConfig;
 
-/// The largest gRPC message any Kiln endpoint sends or accepts, unless configured otherwise.
-///
-/// One limit applies everywhere (coordinator, executors, Flight, clients). Plans are shipped as
-/// one fragment per task and shuffle locations are O(map tasks), so no message grows with the
-/// size of the whole job graph.
-pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 * 1024 * 1024;
+pub use kiln_wire::DEFAULT_MAX_MESSAGE_SIZE;
 
 /// How much of its shuffle output (MiB) an executor keeps in memory unless told otherwise.
 pub const DEFAULT_SHUFFLE_MEMORY_MB: usize = 1024;

@@ -17,6 +17,9 @@ pub enum KilnError {
     /// A shuffle input could not be fetched.
     #[error(transparent)]
     FetchFailed(#[from] FetchFailed),
+    /// A connection could not be set up.
+    #[error(transparent)]
+    Wire(#[from] kiln_wire::WireError),
 }
 
 /// Kiln's result type.

@@ -4,11 +4,10 @@
 //! cluster state store (etcd, or in memory for the embedded cluster), and the HTTP endpoint
 //! with probes and metrics.
 
-pub mod auth;
 pub mod codec;
 pub mod config;
 pub mod error;
-pub mod flight;
+pub mod flags;
 pub mod http;
 pub mod ids;
 pub mod runtime;
@@ -16,6 +15,8 @@ pub mod shuffle;
 pub mod sink;
 pub mod source;
 pub mod state;
-pub mod tls;
 
 pub use error::{KilnError, Result};
+/// What clients share with the cluster on the wire, kept in `kiln-wire` so that the client
+/// SDK needs no engine.
+pub use kiln_wire::{auth, flight, tls};

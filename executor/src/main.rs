@@ -4,11 +4,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use kiln_core::auth::AuthArgs;
 use kiln_core::config::{DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_SHUFFLE_MEMORY_MB};
+use kiln_core::flags::AuthArgs;
+use kiln_core::flags::TlsArgs;
 use kiln_core::shuffle::ShuffleCompression;
 use kiln_core::state::StateStoreArgs;
-use kiln_core::tls::TlsArgs;
 use kiln_executor::{Executor, ExecutorConfig, cgroup_memory_limit, default_memory_limit};
 
 /// Runs Kiln tasks sent by the leading coordinator and serves their shuffle output over Arrow

@@ -6,20 +6,19 @@ use std::io::{BufReader, Read};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use arrow::array::RecordBatch;
-use arrow::error::ArrowError;
+use arrow_array::RecordBatch;
 use arrow_flight::decode::FlightRecordBatchStream;
 use arrow_flight::error::FlightError;
 use arrow_flight::flight_service_client::FlightServiceClient;
 use arrow_flight::{FlightClient, FlightData};
+use arrow_schema::ArrowError;
 use futures::{Stream, StreamExt, TryStreamExt};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Channel;
 
 use crate::auth::Token;
 use crate::tls::Tls;
-
-use crate::{KilnError, Result};
+use crate::{Result, WireError};
 
 /// A pool of Flight connections, one channel per endpoint, shared by all tasks of a process.
 #[derive(Debug)]
@@ -69,7 +68,7 @@ impl FlightClients {
                     let channel = self
                         .tls
                         .endpoint(endpoint)
-                        .map_err(KilnError::InvalidMessage)?
+                        .map_err(WireError::InvalidEndpoint)?
                         .connect_timeout(std::time::Duration::from_secs(5))
                         .tcp_nodelay(true)
                         .initial_stream_window_size(STREAM_WINDOW)
@@ -90,12 +89,12 @@ impl FlightClients {
             .max_encoding_message_size(self.max_message_size);
         let mut client = FlightClient::new_from_inner(inner);
         if let Some(header) = self.token.header() {
-            let value = header.to_str().map_err(|e| {
-                KilnError::InvalidMessage(format!("the token is not a valid header: {e}"))
-            })?;
+            let value = header
+                .to_str()
+                .map_err(|e| WireError::InvalidToken(e.to_string()))?;
             client
                 .add_header("authorization", value)
-                .map_err(|e| KilnError::InvalidMessage(e.to_string()))?;
+                .map_err(|e| WireError::InvalidToken(e.to_string()))?;
         }
         Ok(client)
     }
@@ -178,8 +177,8 @@ where
 /// Refuses a compressed batch whose buffers claim more than [`MAX_DECOMPRESSED_BUFFER`]
 /// bytes decompressed. Everything else is left to the decoder, which reports it.
 fn check_buffer_sizes(message: &FlightData) -> std::result::Result<(), ArrowError> {
-    use arrow::ipc::MessageHeader;
-    let Ok(header) = arrow::ipc::root_as_message(&message.data_header) else {
+    use arrow_ipc::MessageHeader;
+    let Ok(header) = arrow_ipc::root_as_message(&message.data_header) else {
         return Ok(());
     };
     let batch = match header.header_type() {
@@ -268,7 +267,7 @@ impl<R: Read> IpcMessages<R> {
             return Ok(None);
         }
         let header = self.read_bytes(length as u64)?;
-        let message = arrow::ipc::root_as_message(&header)
+        let message = arrow_ipc::root_as_message(&header)
             .map_err(|e| ArrowError::ParseError(format!("invalid IPC message: {e}")))?;
         let body_length = u64::try_from(message.bodyLength())
             .map_err(|_| ArrowError::ParseError("negative IPC body length".into()))?;
@@ -311,9 +310,9 @@ const CONTINUATION_MARKER: [u8; 4] = [0xff; 4];
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::{DictionaryArray, Int64Array, StringArray};
-    use arrow::datatypes::Int32Type;
-    use arrow::ipc::writer::{IpcWriteOptions, StreamWriter};
+    use arrow_array::types::Int32Type;
+    use arrow_array::{DictionaryArray, Int64Array, StringArray};
+    use arrow_ipc::writer::{IpcWriteOptions, StreamWriter};
     use futures::TryStreamExt;
     use std::sync::Arc;
 
@@ -338,7 +337,7 @@ mod tests {
         STREAM.get_or_init(|| {
             let batch = sample_batch();
             let options = IpcWriteOptions::default()
-                .try_with_compression(Some(arrow::ipc::CompressionType::ZSTD))
+                .try_with_compression(Some(arrow_ipc::CompressionType::ZSTD))
                 .unwrap();
             let mut bytes = vec![];
             let mut writer =

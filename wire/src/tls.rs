@@ -103,33 +103,6 @@ impl Tls {
     }
 }
 
-/// The TLS flags of `kiln-coordinator` and `kiln-executor`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct TlsArgs {
-    /// This process's certificate (PEM) for its gRPC and Flight endpoints; turns TLS on. Use
-    /// it on every coordinator and executor of the cluster, or on none.
-    #[arg(long, env = "KILN_TLS_CERT_FILE", requires = "tls_key_file")]
-    pub tls_cert_file: Option<PathBuf>,
-    /// The certificate's private key (PEM).
-    #[arg(long, env = "KILN_TLS_KEY_FILE", requires = "tls_cert_file")]
-    pub tls_key_file: Option<PathBuf>,
-    /// The CA certificate (PEM) that signed the cluster's certificates; without it, peers are
-    /// verified against the system's trusted roots.
-    #[arg(long, env = CA_FILE_ENV)]
-    pub tls_ca_file: Option<PathBuf>,
-}
-
-impl TlsArgs {
-    /// Reads the files the flags name.
-    pub fn load(&self) -> Result<Tls, String> {
-        Tls::load(
-            self.tls_cert_file.as_deref(),
-            self.tls_key_file.as_deref(),
-            self.tls_ca_file.as_deref(),
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

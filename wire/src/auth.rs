@@ -103,7 +103,9 @@ impl Token {
         Self::load_from(TOKEN_ENV, file)
     }
 
-    fn load_from(env: &str, file: Option<&Path>) -> Result<Self, AuthError> {
+    /// A token from the environment variable `env`, else read from `file`; none when neither
+    /// is given.
+    pub fn load_from(env: &str, file: Option<&Path>) -> Result<Self, AuthError> {
         if let Ok(secret) = std::env::var(env) {
             return Self::parse(&secret, env);
         }
@@ -195,38 +197,6 @@ impl ClusterTokens {
                 .collect(),
             refused_client: None,
         }
-    }
-}
-
-/// The flags of `kiln-coordinator` and `kiln-executor` that name the token files.
-#[derive(Debug, Clone, clap::Args)]
-pub struct AuthArgs {
-    /// A file holding the client token (KILN_TOKEN holds the token itself and wins). When
-    /// set, clients must send it; KILN_CLUSTER_TOKEN must then be set too.
-    #[arg(long, env = TOKEN_FILE_ENV)]
-    pub token_file: Option<PathBuf>,
-    /// A file holding the cluster token that coordinators and executors share and clients
-    /// never hold (KILN_CLUSTER_TOKEN holds the token itself and wins).
-    #[arg(long, env = CLUSTER_TOKEN_FILE_ENV)]
-    pub cluster_token_file: Option<PathBuf>,
-}
-
-impl AuthArgs {
-    /// Reads the tokens from the environment and the files the flags name, and warns loudly
-    /// when the cluster will be open to anyone.
-    pub fn load(&self, process: &str) -> Result<ClusterTokens, AuthError> {
-        let tokens = ClusterTokens::new(
-            Token::load(self.token_file.as_deref())?,
-            Token::load_from(CLUSTER_TOKEN_ENV, self.cluster_token_file.as_deref())?,
-        )?;
-        if tokens.is_open() {
-            tracing::warn!(
-                "{process} runs WITHOUT AUTHENTICATION: anyone who reaches its ports can submit \
-                 jobs, read results and act as a cluster member; set {TOKEN_ENV} and \
-                 {CLUSTER_TOKEN_ENV} (or their _FILE variants) on every process"
-            );
-        }
-        Ok(tokens)
     }
 }
 
