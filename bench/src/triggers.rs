@@ -49,7 +49,7 @@ async fn started(client: &Client, definition: &str, count: usize) -> Vec<proto::
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let jobs: Vec<proto::JobStatus> = client
-            .list(None, 0)
+            .list(kiln_client::JobQuery::all())
             .await
             .expect("listing jobs")
             .into_iter()

@@ -492,12 +492,14 @@ async fn run(command: Command) -> Result<u8, Failure> {
                 })
                 .transpose()?;
             let client = remote.coordinator.connect().await?;
-            let jobs: Vec<proto::JobStatus> = client
-                .list(state, 0)
-                .await?
-                .into_iter()
-                .filter(|job| labels.iter().all(|(k, v)| job.labels.get(k) == Some(v)))
-                .collect();
+            let mut query = kiln_client::JobQuery::all();
+            if let Some(state) = state {
+                query = query.state(state);
+            }
+            for (key, value) in labels {
+                query = query.label(key, value);
+            }
+            let jobs = client.list(query).await?;
             match remote.output {
                 output::Output::Text => print!("{}", output::jobs_table(&jobs)),
                 output::Output::Json => println!(

@@ -29,6 +29,7 @@
 
 mod catalog;
 mod error;
+mod list;
 mod results;
 mod schedules;
 
@@ -39,6 +40,7 @@ pub use kiln_proto::v1 as proto;
 pub use kiln_wire::auth::Token;
 /// The CA to verify an `https://` cluster with (default: the system's trusted roots).
 pub use kiln_wire::tls::Tls;
+pub use list::{JobPage, JobQuery};
 pub use results::{RESULTS_ENV, ResultRoute};
 
 use std::future::Future;
@@ -457,7 +459,7 @@ impl Client {
     /// let missing = client.validate(query("missing", "SELECT * FROM no_such_table")).await;
     /// assert!(missing.unwrap_err().to_string().contains("no_such_table"));
     /// // Nothing ran.
-    /// assert!(client.list(None, 0).await?.is_empty());
+    /// assert!(client.list(kiln_client::JobQuery::all()).await?.is_empty());
     /// # cluster.stop().await;
     /// # Ok(()) }
     /// ```
@@ -663,45 +665,53 @@ impl Client {
         Ok(proto::JobState::try_from(response.state).unwrap_or(proto::JobState::Unspecified))
     }
 
-    /// Jobs, newest first; only those in `state` when given; at most `limit` (0: all).
+    /// The jobs `query` asks for, newest first.
     ///
     /// ```
     /// # #[tokio::main(flavor = "multi_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let cluster = kiln_embedded::EmbeddedCluster::start(1, 2).await?;
     /// # let client = kiln_client::Client::connect(cluster.url()).await?;
-    /// # use kiln_client::proto;
-    /// # fn query(name: &str, sql: &str) -> proto::JobSpec {
-    /// #     proto::JobSpec {
-    /// #         name: name.into(),
-    /// #         steps: vec![proto::StepSpec { name: "q".into(), sql: sql.into() }],
-    /// #         ..Default::default()
-    /// #     }
-    /// # }
-    /// let first = client.submit(query("first", "SELECT 1")).await?;
-    /// client.wait(&first).await?;
-    /// let second = client.submit(query("second", "SELECT 2")).await?;
-    /// client.wait(&second).await?;
-    /// let jobs = client.list(Some(proto::JobState::Succeeded), 10).await?;
+    /// use kiln_client::{JobQuery, proto};
+    ///
+    /// for name in ["first", "second", "third"] {
+    ///     let job = proto::JobSpec::sql(name, "SELECT 1").label("team", "docs");
+    ///     client.wait(&client.submit(job).await?).await?;
+    /// }
+    /// let done = JobQuery::all().state(proto::JobState::Succeeded).label("team", "docs");
+    /// let jobs = client.list(done.clone()).await?;
     /// let names: Vec<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
-    /// assert_eq!(names, ["second", "first"]);
+    /// assert_eq!(names, ["third", "second", "first"]);
+    ///
+    /// // Page by page: two, then the rest.
+    /// let page = client.list_page(done.clone().limit(2)).await?;
+    /// assert_eq!(page.jobs.len(), 2);
+    /// let token = page.next_page_token.expect("one more job matches");
+    /// let rest = client.list_page(done.limit(2).after(token)).await?;
+    /// assert_eq!(rest.jobs[0].name, "first");
+    /// assert_eq!(rest.next_page_token, None);
     /// # cluster.stop().await;
     /// # Ok(()) }
     /// ```
-    pub async fn list(
-        &self,
-        state: Option<proto::JobState>,
-        limit: u32,
-    ) -> Result<Vec<proto::JobStatus>> {
-        let request = proto::ListJobsRequest {
-            state: state.map(|s| s as i32),
-            limit,
-        };
+    pub async fn list(&self, query: JobQuery) -> Result<Vec<proto::JobStatus>> {
+        Ok(self.list_page(query).await?.jobs)
+    }
+
+    /// One page of the jobs `query` asks for (its [`limit`](JobQuery::limit) of them),
+    /// with the token of the next page when more match.
+    pub async fn list_page(&self, query: JobQuery) -> Result<JobPage> {
+        let request = query.request;
         let response = self
             .coordinators
-            .call(|mut c| async move { c.list(request).await })
+            .call(|mut c| {
+                let request = request.clone();
+                async move { c.list(request).await }
+            })
             .await?;
-        Ok(response.jobs)
+        Ok(JobPage {
+            jobs: response.jobs,
+            next_page_token: Some(response.next_page_token).filter(|t| !t.is_empty()),
+        })
     }
 
     /// A job's task attempts (every attempt of every task, by stage, partition and attempt):

@@ -10,6 +10,11 @@ pub enum CoordinatorError {
     InvalidJob(String),
     #[error("no job with id {0}")]
     JobNotFound(String),
+    /// A list's page token names no job the coordinator still lists.
+    #[error(
+        "page token '{0}' names no job this coordinator lists (it may have left the history): start again without one"
+    )]
+    StalePageToken(String),
     /// This coordinator is a standby; the leader (if known) is at this URL.
     #[error("this coordinator is a standby{}", .0.as_ref().map(|l| format!("; the leader is at {l}")).unwrap_or_else(|| ", and no leader is elected yet".into()))]
     NotLeader(Option<String>),
@@ -43,7 +48,9 @@ pub type Result<T, E = CoordinatorError> = std::result::Result<T, E>;
 impl From<CoordinatorError> for tonic::Status {
     fn from(error: CoordinatorError) -> Self {
         match &error {
-            CoordinatorError::InvalidJob(_) => tonic::Status::invalid_argument(error.to_string()),
+            CoordinatorError::InvalidJob(_) | CoordinatorError::StalePageToken(_) => {
+                tonic::Status::invalid_argument(error.to_string())
+            }
             CoordinatorError::JobNotFound(_) => tonic::Status::not_found(error.to_string()),
             CoordinatorError::NotLeader(leader) => {
                 let mut status = tonic::Status::unavailable(error.to_string());

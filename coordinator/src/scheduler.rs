@@ -818,25 +818,40 @@ impl Scheduler {
         Err(CoordinatorError::JobNotFound(job_id.to_string()))
     }
 
-    /// Jobs, newest first.
-    pub async fn list(
-        &self,
-        state_filter: Option<pb::JobState>,
-        limit: usize,
-    ) -> Result<Vec<pb::JobStatus>> {
+    /// The jobs `query` asks for (a state, labels), newest first, a page at a time.
+    pub async fn list(&self, query: &pb::ListJobsRequest) -> Result<pb::ListJobsResponse> {
         self.require_leader().await?;
         let state = self.lock();
-        Ok(state
-            .order
-            .iter()
-            .rev()
+        let mut newest_first = state.order.iter().rev();
+        if !query.page_token.is_empty() && !newest_first.by_ref().any(|id| *id == query.page_token)
+        {
+            return Err(CoordinatorError::StalePageToken(query.page_token.clone()));
+        }
+        let mut matching = newest_first
             .filter_map(|id| {
                 let live = state.jobs.get(id).map(Job::status);
                 live.or_else(|| state.archived.get(id).cloned())
             })
-            .filter(|job| state_filter.is_none_or(|s| job.state == s as i32))
-            .take(if limit == 0 { usize::MAX } else { limit })
-            .collect())
+            .filter(|job| query.state.is_none_or(|s| job.state == s))
+            .filter(|job| {
+                query
+                    .labels
+                    .iter()
+                    .all(|(key, value)| job.labels.get(key) == Some(value))
+            });
+        let limit = match query.limit {
+            0 => usize::MAX,
+            n => n as usize,
+        };
+        let jobs: Vec<pb::JobStatus> = matching.by_ref().take(limit).collect();
+        let next_page_token = match (matching.next(), jobs.last()) {
+            (Some(_), Some(last)) => last.job_id.clone(),
+            _ => String::new(),
+        };
+        Ok(pb::ListJobsResponse {
+            jobs,
+            next_page_token,
+        })
     }
 
     /// Cancels a job; returns its state afterwards.

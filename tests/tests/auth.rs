@@ -54,7 +54,7 @@ async fn every_endpoint_refuses_calls_without_the_token() {
     .await
     .unwrap();
     for client in [&anonymous, &wrong] {
-        match client.list(None, 0).await {
+        match client.list(kiln_client::JobQuery::all()).await {
             Err(ClientError::Unauthenticated(message)) => {
                 assert!(message.contains("KILN_TOKEN"), "{message}")
             }
@@ -299,7 +299,7 @@ async fn a_tls_cluster_speaks_https_everywhere_and_refuses_clients_that_do_not()
     // Plain HTTP to a TLS port gets nowhere.
     let plain_url = cluster.coordinator_url.replace("https://", "http://");
     let plain = match Client::connect(plain_url).await {
-        Ok(plain) => plain.list(None, 0).await.err(),
+        Ok(plain) => plain.list(kiln_client::JobQuery::all()).await.err(),
         Err(error) => Some(error),
     };
     assert!(plain.is_some(), "plain HTTP was answered");

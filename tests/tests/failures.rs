@@ -217,7 +217,11 @@ async fn bad_jobs_are_rejected_at_submit_with_a_clear_error() {
         }
     }
     assert!(
-        client.list(None, 0).await.unwrap().is_empty(),
+        client
+            .list(kiln_client::JobQuery::all())
+            .await
+            .unwrap()
+            .is_empty(),
         "rejected jobs are not recorded"
     );
 }

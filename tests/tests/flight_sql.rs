@@ -98,7 +98,11 @@ async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
     let expected_param: Vec<RecordBatch> = futures::TryStreamExt::try_collect(expected_param)
         .await
         .unwrap();
-    let jobs_before = client.list(None, 1000).await.unwrap().len();
+    let jobs_before = client
+        .list(kiln_client::JobQuery::all().limit(1000))
+        .await
+        .unwrap()
+        .len();
 
     let out = tempfile::tempdir().unwrap();
     let address = cluster
@@ -189,7 +193,10 @@ async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
     assert!(wrong.contains("bearer token"), "{wrong}");
 
     // Each statement ran as a job of the cluster, marked as Flight SQL's.
-    let jobs = client.list(None, 1000).await.unwrap();
+    let jobs = client
+        .list(kiln_client::JobQuery::all().limit(1000))
+        .await
+        .unwrap();
     let flight_sql_jobs = jobs
         .iter()
         .filter(|job| job.labels.get("client").map(String::as_str) == Some("flight-sql"))

@@ -76,7 +76,10 @@ async fn submit_with_request_id(cluster: &TestCluster, request_id: &str) -> Stri
 }
 
 async fn listed_ids(client: &Client) -> Vec<String> {
-    let jobs = client.list(None, 0).await.expect("listing jobs");
+    let jobs = client
+        .list(kiln_client::JobQuery::all())
+        .await
+        .expect("listing jobs");
     jobs.into_iter().map(|j| j.job_id).collect()
 }
 

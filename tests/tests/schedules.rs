@@ -199,7 +199,7 @@ async fn a_one_second_schedule_fires_each_tick_once_across_a_leader_kill() {
 
     // Every tick ran exactly once: one job each, whose result is its own tick.
     let mut fired: Vec<u64> = vec![];
-    for status in client.list(None, 0).await.unwrap() {
+    for status in client.list(kiln_client::JobQuery::all()).await.unwrap() {
         if status.labels.get("kiln.definition").map(String::as_str) != Some("tick") {
             continue;
         }
@@ -325,7 +325,7 @@ async fn a_conditional_trigger_chains_jobs_and_passes_their_parameters_along() {
             let deadline = Instant::now() + patience;
             loop {
                 let runs: Vec<proto::JobStatus> = client
-                    .list(None, 0)
+                    .list(kiln_client::JobQuery::all())
                     .await
                     .unwrap()
                     .into_iter()
@@ -348,7 +348,7 @@ async fn a_conditional_trigger_chains_jobs_and_passes_their_parameters_along() {
     assert_eq!(status.state, proto::JobState::Failed as i32, "{status:?}");
     tokio::time::sleep(Duration::from_millis(1_000)).await;
     let none: Vec<proto::JobStatus> = client
-        .list(None, 0)
+        .list(kiln_client::JobQuery::all())
         .await
         .unwrap()
         .into_iter()

@@ -41,7 +41,11 @@ sql = "SELECT ${n} + 1 AS answer"
         .value(0);
     assert_eq!(answer, 42);
 
-    let before = client.list(None, 0).await.unwrap().len();
+    let before = client
+        .list(kiln_client::JobQuery::all())
+        .await
+        .unwrap()
+        .len();
     let bad = "name = \"bad\"\n[[step]]\nname = \"q\"\nsqll = \"SELECT 1\"\n";
     match client.submit_toml(bad, &HashMap::new()).await {
         Err(ClientError::InvalidJob(message)) => {
@@ -51,7 +55,11 @@ sql = "SELECT ${n} + 1 AS answer"
         other => panic!("expected an invalid-job error, got {other:?}"),
     }
     assert_eq!(
-        client.list(None, 0).await.unwrap().len(),
+        client
+            .list(kiln_client::JobQuery::all())
+            .await
+            .unwrap()
+            .len(),
         before,
         "nothing is submitted"
     );

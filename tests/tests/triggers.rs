@@ -45,7 +45,7 @@ async fn started_jobs(
     let deadline = Instant::now() + patience;
     loop {
         let jobs: Vec<proto::JobStatus> = client
-            .list(None, 0)
+            .list(kiln_client::JobQuery::all())
             .await
             .unwrap()
             .into_iter()

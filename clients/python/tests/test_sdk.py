@@ -64,6 +64,17 @@ class SdkTest(unittest.TestCase):
         self.assertIn(status.job_id, [j.job_id for j in listed])
         self.assertTrue(all(j.labels["team"] == "sdk" for j in listed))
         self.assertIn(status.job_id, [j.job_id for j in self.client.list(state="succeeded")])
+        # Page by page, the same jobs as in one list.
+        every = [j.job_id for j in self.client.list()]
+        paged, token = [], None
+        while True:
+            page, token = self.client.list_page(limit=2, page_token=token)
+            self.assertLessEqual(len(page), 2)
+            paged.extend(j.job_id for j in page)
+            if token is None:
+                break
+        self.assertEqual(paged, every)
+        self.assertGreater(len(every), 2)
         with self.assertRaises(ValueError):
             self.client.list(state="done")
 

@@ -122,16 +122,11 @@ impl pb::job_service_server::JobService for JobApi {
         request: Request<pb::ListJobsRequest>,
     ) -> Result<Response<pb::ListJobsResponse>, Status> {
         let request = request.into_inner();
-        let state = match request.state {
-            Some(s) => Some(
-                pb::JobState::try_from(s)
-                    .map_err(|_| Status::invalid_argument(format!("unknown job state {s}")))?,
-            ),
-            None => None,
-        };
-        Ok(Response::new(pb::ListJobsResponse {
-            jobs: self.scheduler.list(state, request.limit as usize).await?,
-        }))
+        if let Some(s) = request.state {
+            pb::JobState::try_from(s)
+                .map_err(|_| Status::invalid_argument(format!("unknown job state {s}")))?;
+        }
+        Ok(Response::new(self.scheduler.list(&request).await?))
     }
 
     async fn get_tasks(

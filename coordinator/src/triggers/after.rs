@@ -35,7 +35,9 @@ impl Triggers {
         if names.is_empty() {
             return true;
         }
-        let Ok(jobs) = self.scheduler.list(None, 0).await else {
+        let Ok(pb::ListJobsResponse { jobs, .. }) =
+            self.scheduler.list(&pb::ListJobsRequest::default()).await
+        else {
             return true;
         };
         for name in names {

@@ -185,20 +185,33 @@ pub struct CancelJobResponse {
     pub state: i32,
 }
 #[allow(clippy::all)]
-#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+#[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListJobsRequest {
     /// Only jobs in this state, when set.
     #[prost(enumeration = "JobState", optional, tag = "1")]
     pub state: ::core::option::Option<i32>,
-    /// At most this many jobs; 0 means all.
+    /// At most this many jobs (a page); 0 means all.
     #[prost(uint32, tag = "2")]
     pub limit: u32,
+    /// Only jobs that carry every one of these labels.
+    #[prost(map = "string, string", tag = "3")]
+    pub labels: ::std::collections::HashMap<
+        ::prost::alloc::string::String,
+        ::prost::alloc::string::String,
+    >,
+    /// The next_page_token of the previous page: the jobs after it, in the same order.
+    #[prost(string, tag = "4")]
+    pub page_token: ::prost::alloc::string::String,
 }
 #[allow(clippy::all)]
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ListJobsResponse {
+    /// Newest first.
     #[prost(message, repeated, tag = "1")]
     pub jobs: ::prost::alloc::vec::Vec<JobStatus>,
+    /// Set when more jobs match: the page_token of the next page.
+    #[prost(string, tag = "2")]
+    pub next_page_token: ::prost::alloc::string::String,
 }
 /// A snapshot of a job.
 #[allow(clippy::all)]
@@ -793,7 +806,8 @@ pub mod job_service_client {
             req.extensions_mut().insert(GrpcMethod::new("kiln.v1.JobService", "Cancel"));
             self.inner.unary(req, path, codec).await
         }
-        /// The jobs the coordinator knows, newest first.
+        /// The jobs the coordinator knows, newest first, filtered by state and labels, a page at a
+        /// time; INVALID_ARGUMENT for a page token that names no job it still lists.
         pub async fn list(
             &mut self,
             request: impl tonic::IntoRequest<super::ListJobsRequest>,
@@ -935,7 +949,8 @@ pub mod job_service_server {
             tonic::Response<super::CancelJobResponse>,
             tonic::Status,
         >;
-        /// The jobs the coordinator knows, newest first.
+        /// The jobs the coordinator knows, newest first, filtered by state and labels, a page at a
+        /// time; INVALID_ARGUMENT for a page token that names no job it still lists.
         async fn list(
             &self,
             request: tonic::Request<super::ListJobsRequest>,

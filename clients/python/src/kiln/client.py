@@ -244,14 +244,26 @@ class Client:
     ) -> list:
         """The jobs the cluster knows, newest first: only those in ``state`` and with every
         one of ``labels``, when given; at most ``limit`` (0: all)."""
-        request = job_pb2.ListJobsRequest(limit=limit)
+        return self.list_page(state=state, labels=labels, limit=limit)[0]
+
+    def list_page(
+        self,
+        *,
+        state: Optional[str] = None,
+        labels: Optional[Mapping[str, str]] = None,
+        limit: int = 0,
+        page_token: Optional[str] = None,
+    ) -> tuple:
+        """One page of :meth:`list`: ``(jobs, next_page_token)``, the token ``None`` on the
+        last page; pass it back as ``page_token`` for the next one."""
+        request = job_pb2.ListJobsRequest(
+            limit=limit, labels=dict(labels or {}), page_token=page_token or ""
+        )
         if state is not None:
             request.state = state_value(state)
         response = self._call("listing jobs", lambda s, m: s.List(request, metadata=m))
         jobs = [JobStatus.from_proto(j) for j in response.jobs]
-        if labels:
-            jobs = [j for j in jobs if all(j.labels.get(k) == v for k, v in labels.items())]
-        return jobs
+        return jobs, response.next_page_token or None
 
     def tasks(self, job_id: str, *, logs: bool = False) -> list:
         """The job's task attempts (where and when each ran, how it ended), with what each
