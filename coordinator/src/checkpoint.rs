@@ -7,6 +7,7 @@
 //! resumes from the completed stages; tasks that were running are run again with attempt
 //! numbers above any the predecessor used.
 
+use kiln_proto::internal::v1 as ipb;
 use std::time::{Duration, Instant};
 
 use kiln_core::shuffle::OutputStats;
@@ -59,12 +60,12 @@ impl Job {
     }
 
     /// The record to write.
-    pub fn record(&self) -> pb::JobRecord {
+    pub fn record(&self) -> ipb::JobRecord {
         let completed_stages = self
             .stages
             .iter()
             .filter(|s| s.is_complete())
-            .map(|stage| pb::StageCheckpoint {
+            .map(|stage| ipb::StageCheckpoint {
                 stage_id: stage.plan.id,
                 outputs: stage
                     .tasks
@@ -76,7 +77,7 @@ impl Job {
                     .collect(),
             })
             .collect();
-        pb::JobRecord {
+        ipb::JobRecord {
             spec: Some(self.spec.clone()),
             status: Some(self.status()),
             attempt_base: self.attempt_base,
@@ -86,7 +87,7 @@ impl Job {
                 .winners
                 .iter()
                 .filter(|_| self.committing)
-                .map(|w| pb::CommitWinner {
+                .map(|w| ipb::CommitWinner {
                     partition: w.partition,
                     attempt: w.attempt,
                     rows: w.rows,
@@ -112,7 +113,7 @@ impl Job {
     /// Resumes from a predecessor's record: completed stages keep their outputs, everything
     /// else runs again. Fails, changing nothing, when the record does not fit the job's plan
     /// (the plan no longer has the recorded shape, or the record is damaged).
-    pub fn resume(&mut self, record: &pb::JobRecord) -> Result<(), ResumeError> {
+    pub fn resume(&mut self, record: &ipb::JobRecord) -> Result<(), ResumeError> {
         // Checked first: a job started over also numbers its attempts above the record's.
         let attempt_base = record
             .attempt_base
@@ -193,15 +194,15 @@ pub enum ResumeError {
     AttemptsExhausted { attempt_base: u32 },
 }
 
-fn output_record(output: &MapOutput) -> pb::MapOutputRecord {
-    pb::MapOutputRecord {
+fn output_record(output: &MapOutput) -> ipb::MapOutputRecord {
+    ipb::MapOutputRecord {
         executor_id: output.executor_id.clone(),
         flight_endpoint: output.flight_endpoint.clone(),
         attempt: output.attempt,
         partitions: output
             .stats
             .iter()
-            .map(|s| pb::OutputPartitionStats {
+            .map(|s| ipb::OutputPartitionStats {
                 rows: s.rows,
                 bytes: s.bytes,
             })
@@ -212,7 +213,7 @@ fn output_record(output: &MapOutput) -> pb::MapOutputRecord {
     }
 }
 
-fn map_output(record: &pb::MapOutputRecord) -> MapOutput {
+fn map_output(record: &ipb::MapOutputRecord) -> MapOutput {
     MapOutput {
         executor_id: record.executor_id.clone(),
         flight_endpoint: record.flight_endpoint.clone(),
@@ -225,7 +226,7 @@ fn map_output(record: &pb::MapOutputRecord) -> MapOutput {
 }
 
 /// Rows and bytes per output partition, as executors report them.
-pub fn output_stats(partitions: &[pb::OutputPartitionStats]) -> Vec<OutputStats> {
+pub fn output_stats(partitions: &[ipb::OutputPartitionStats]) -> Vec<OutputStats> {
     partitions
         .iter()
         .map(|p| OutputStats {
@@ -242,14 +243,14 @@ mod tests {
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    fn output_record(partitions: Vec<(u64, u64)>, attempt: u32) -> pb::MapOutputRecord {
-        pb::MapOutputRecord {
+    fn output_record(partitions: Vec<(u64, u64)>, attempt: u32) -> ipb::MapOutputRecord {
+        ipb::MapOutputRecord {
             executor_id: "a".into(),
             flight_endpoint: "http://a".into(),
             attempt,
             partitions: partitions
                 .into_iter()
-                .map(|(rows, bytes)| pb::OutputPartitionStats { rows, bytes })
+                .map(|(rows, bytes)| ipb::OutputPartitionStats { rows, bytes })
                 .collect(),
             ..Default::default()
         }
@@ -276,13 +277,13 @@ mod tests {
         ) {
             let mut job = two_stage_job(3);
             job.spec.options = Some(pb::JobOptions { timeout_ms, ..Default::default() });
-            let record = pb::JobRecord {
+            let record = ipb::JobRecord {
                 status: Some(pb::JobStatus { state, submitted_at_ms, ..Default::default() }),
                 attempt_base,
                 stage_tasks: if real_shape { vec![2, 1] } else { stage_tasks },
                 completed_stages: checkpoints
                     .into_iter()
-                    .map(|(stage_id, outputs)| pb::StageCheckpoint {
+                    .map(|(stage_id, outputs)| ipb::StageCheckpoint {
                         stage_id,
                         outputs: outputs
                             .into_iter()
@@ -292,7 +293,7 @@ mod tests {
                     .collect(),
                 committing: winners
                     .into_iter()
-                    .map(|(partition, attempt, rows)| pb::CommitWinner { partition, attempt, rows })
+                    .map(|(partition, attempt, rows)| ipb::CommitWinner { partition, attempt, rows })
                     .collect(),
                 stop_state,
                 ..Default::default()

@@ -2,13 +2,14 @@
 //! `/readyz/leader`, true on the leader only, for a Kubernetes Service that must reach the
 //! leader (`/readyz` is true on a standby too, when it can take over); and
 //! `POST /api/v1/events/s3`, where S3 (directly, through SNS or EventBridge) or MinIO post
-//! object-created notifications for the triggers.
+//! object-created notifications for the triggers (a standby passes them on to the leader).
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
@@ -16,7 +17,11 @@ use futures::FutureExt;
 use kiln_core::auth::ClusterTokens;
 use kiln_core::http::{Readiness, Scrape, encode, probe};
 use kiln_core::state::StateStore;
+use kiln_core::tls::Tls;
+use kiln_proto::v1 as pb;
+use kiln_proto::v1::trigger_service_client::TriggerServiceClient;
 
+use crate::api::FORWARDED;
 use crate::scheduler::Scheduler;
 use crate::triggers::{Refusal, Triggers};
 
@@ -26,6 +31,7 @@ pub fn routes(
     store: Arc<dyn StateStore>,
     triggers: Arc<Triggers>,
     tokens: &ClusterTokens,
+    tls: Tls,
 ) -> Router {
     let leading = Arc::clone(&scheduler);
     let ready: Readiness = Arc::new(move || {
@@ -54,11 +60,16 @@ pub fn routes(
         }
         .boxed()
     });
+    let events = Events {
+        triggers,
+        scheduler: Arc::clone(&scheduler),
+        tls,
+    };
     let scrape: Scrape =
         Arc::new(move |out| encode(out, scheduler.metrics().registry(scheduler.gauges())));
     let events = Router::new()
         .route("/api/v1/events/s3", post(receive_events))
-        .with_state(triggers)
+        .with_state(events)
         .layer(axum::middleware::from_fn_with_state(
             tokens.clients_and_members(),
             kiln_core::http::authorize,
@@ -68,11 +79,73 @@ pub fn routes(
         .merge(events)
 }
 
-/// Takes an S3 event notification: 200 with what it did, 400 with why it cannot be read,
-/// 503 on a standby (which names no leader here: notifications should go to the
-/// leader-only Service).
-async fn receive_events(State(triggers): State<Arc<Triggers>>, body: Bytes) -> Response {
-    match triggers.receive(&body).await {
+/// Where notifications go: the triggers, or the leader's when this coordinator stands by.
+#[derive(Clone)]
+struct Events {
+    triggers: Arc<Triggers>,
+    scheduler: Arc<Scheduler>,
+    tls: Tls,
+}
+
+impl Events {
+    /// Passes a notification that reached a standby to the leader, with the caller's token,
+    /// so that a sender pointed at any coordinator (a Service over all of them) is served.
+    async fn forward(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+    ) -> Result<pb::ReceiveEventsResponse, Refusal> {
+        let leader = self.scheduler.leader_url().await.ok_or_else(|| {
+            Refusal::Unavailable("no leader is elected yet; send the notification again".into())
+        })?;
+        let unreachable = |e: &dyn std::fmt::Display| {
+            Refusal::Unavailable(format!("the leader at {leader}: {e}"))
+        };
+        let channel = self
+            .tls
+            .endpoint(&leader)
+            .map_err(|e| unreachable(&e))?
+            .connect()
+            .await
+            .map_err(|e| unreachable(&e))?;
+        let mut request = tonic::Request::new(pb::ReceiveEventsRequest {
+            notification: body.to_vec(),
+        });
+        let metadata = request.metadata_mut();
+        if let Some(token) = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| tonic::metadata::AsciiMetadataValue::try_from(v.as_bytes()).ok())
+        {
+            metadata.insert("authorization", token);
+        }
+        // The leader answers itself, whatever it believes about leadership.
+        metadata.insert(
+            FORWARDED,
+            tonic::metadata::AsciiMetadataValue::from_static("http"),
+        );
+        match TriggerServiceClient::new(channel)
+            .receive_events(request)
+            .await
+        {
+            Ok(receipt) => Ok(receipt.into_inner()),
+            Err(status) if status.code() == tonic::Code::InvalidArgument => {
+                Err(Refusal::Malformed(status.message().to_string()))
+            }
+            Err(status) => Err(unreachable(&status.message())),
+        }
+    }
+}
+
+/// Takes an S3 event notification: 200 with what it did, 400 with why it cannot be read, 503
+/// while no leader can take it (the sender retries). A standby passes it on to the leader.
+async fn receive_events(State(events): State<Events>, headers: HeaderMap, body: Bytes) -> Response {
+    let answer = match events.triggers.receive(&body).await {
+        Err(Refusal::Unavailable(_)) if !events.scheduler.is_leader() => {
+            events.forward(&headers, body).await
+        }
+        answer => answer,
+    };
+    match answer {
         Ok(receipt) => Json(receipt).into_response(),
         Err(Refusal::Malformed(reason)) => (
             StatusCode::BAD_REQUEST,

@@ -23,6 +23,7 @@
 //!   coordinator publishes those attempts' output (no task runs meanwhile), and the job
 //!   succeeds when the commit does.
 
+use kiln_proto::internal::v1 as ipb;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -693,7 +694,7 @@ impl Job {
     }
 
     /// The running attempts of this job, by executor.
-    pub fn running_attempts(&self) -> Vec<(String, pb::TaskId)> {
+    pub fn running_attempts(&self) -> Vec<(String, ipb::TaskId)> {
         let mut running = vec![];
         for stage in &self.stages {
             for (partition, task) in stage.tasks.iter().enumerate() {
@@ -704,7 +705,7 @@ impl Job {
                 {
                     running.push((
                         executor_id.clone(),
-                        pb::TaskId {
+                        ipb::TaskId {
                             job_id: self.id.clone(),
                             stage_id: stage.plan.id,
                             partition: partition as u32,
@@ -821,7 +822,7 @@ impl Job {
                 TaskState::Done(output) if output.stats.iter().any(|s| s.rows > 0) => {
                     let partition_rows = output.rows();
                     rows = rows.saturating_add(partition_rows);
-                    let ticket = pb::ShuffleTicket {
+                    let ticket = ipb::ShuffleTicket {
                         job_id: self.id.clone(),
                         stage_id: stage.plan.id,
                         map_partition: partition as u32,

@@ -36,6 +36,7 @@ pub mod triggers;
 pub use config::CoordinatorConfig;
 pub use error::{CoordinatorError, Result};
 
+use kiln_proto::internal::v1 as ipb;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -122,7 +123,7 @@ impl Coordinator {
             pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
                 .max_decoding_message_size(max)
                 .max_encoding_message_size(max);
-        let executors = pb::scheduler_service_server::SchedulerServiceServer::new(
+        let executors = ipb::scheduler_service_server::SchedulerServiceServer::new(
             SchedulerApi::new(Arc::clone(&scheduler)),
         )
         .max_decoding_message_size(max)
@@ -161,6 +162,7 @@ impl Coordinator {
                     Arc::clone(&store),
                     Arc::clone(&triggers),
                     &tokens,
+                    tls.clone(),
                 );
                 let io = |source| CoordinatorError::Io {
                     context: format!("binding the HTTP port {host}:{port}"),

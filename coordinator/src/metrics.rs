@@ -6,6 +6,7 @@
 //! follow Prometheus' conventions: a `kiln_` prefix, base units, `_total` on counters, and no
 //! job or task ids as labels, so the number of series stays fixed.
 
+use kiln_proto::internal::v1 as ipb;
 use std::time::Duration;
 
 use kiln_core::http::OutcomeLabel;
@@ -295,7 +296,7 @@ impl CoordinatorMetrics {
     }
 
     /// What a succeeded attempt read and wrote.
-    pub fn task_output(&self, done: &pb::TaskSucceeded) {
+    pub fn task_output(&self, done: &ipb::TaskSucceeded) {
         self.records_read.inc_by(done.records_read);
         self.bad_records.inc_by(done.bad_records);
         self.sink_rows.inc_by(done.sink_rows);

@@ -12,6 +12,7 @@
 //! over resumes the jobs its predecessor left running. A standby passes client calls on to
 //! the leader ([`crate::api`]'s forwarding layer), else answers with the leader's address.
 
+use kiln_proto::internal::v1 as ipb;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -22,6 +23,7 @@ use futures::stream::BoxStream;
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::displayable;
 use datafusion::prelude::{SessionConfig, SessionContext};
+use ipb::executor_service_client::ExecutorServiceClient;
 use kiln_catalog::Catalog;
 use kiln_core::auth::AuthChannel;
 use kiln_core::codec::{decode_plan, encode_plan};
@@ -30,7 +32,6 @@ use kiln_core::state::{Batch, Fence, Leadership, StateStore, WatchEvent, keys};
 use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_jobs::sink::Winner;
 use kiln_proto::v1 as pb;
-use kiln_proto::v1::executor_service_client::ExecutorServiceClient;
 use prost::Message;
 use tokio::sync::{oneshot, watch};
 
@@ -45,7 +46,7 @@ use crate::stages::{StagePlan, split_into_stages};
 
 /// An executor as the scheduler sees it.
 struct ExecutorEntry {
-    info: pb::ExecutorInfo,
+    info: ipb::ExecutorInfo,
     client: ExecutorServiceClient<AuthChannel>,
     flight_endpoint: String,
     /// Running attempts: (job, stage, partition, attempt).
@@ -70,11 +71,11 @@ enum Effect {
     Launch {
         executor_id: String,
         client: ExecutorServiceClient<AuthChannel>,
-        tasks: Vec<pb::TaskDefinition>,
+        tasks: Vec<ipb::TaskDefinition>,
     },
     Cancel {
         client: ExecutorServiceClient<AuthChannel>,
-        tasks: Vec<pb::TaskId>,
+        tasks: Vec<ipb::TaskId>,
     },
     RemoveData {
         client: ExecutorServiceClient<AuthChannel>,
@@ -333,7 +334,7 @@ impl Scheduler {
         let mut resumed = vec![];
         let mut cleanups = vec![];
         for (key, value) in records {
-            let record = match pb::JobRecord::decode(value.as_slice()) {
+            let record = match ipb::JobRecord::decode(value.as_slice()) {
                 Ok(record) => record,
                 Err(error) => {
                     tracing::error!(%key, %error, "skipping an unreadable job record");
@@ -382,7 +383,7 @@ impl Scheduler {
                     .collect(),
             });
             for (_, value) in executors {
-                if let Ok(info) = pb::ExecutorInfo::decode(value.as_slice()) {
+                if let Ok(info) = ipb::ExecutorInfo::decode(value.as_slice()) {
                     add_executor(state, info, &self.config);
                 }
             }
@@ -479,7 +480,7 @@ impl Scheduler {
     }
 
     /// Rebuilds a job a predecessor left unfinished; one that cannot resume fails.
-    async fn resume_job(&self, record: pb::JobRecord) -> Job {
+    async fn resume_job(&self, record: ipb::JobRecord) -> Job {
         let status = record.status.clone().unwrap_or_default();
         let job_id = status.job_id.clone();
         let spec = record.spec.clone().unwrap_or_default();
@@ -532,19 +533,22 @@ impl Scheduler {
     async fn follow_executors(self: Arc<Self>, mut events: BoxStream<'static, WatchEvent>) {
         while let Some(event) = events.next().await {
             match event {
-                WatchEvent::Put { value, .. } => match pb::ExecutorInfo::decode(value.as_slice()) {
-                    Ok(info) => {
-                        let replaced = add_executor(&mut self.lock(), info.clone(), &self.config);
-                        if replaced {
-                            // The same id registered again (a restart, even one quicker than
-                            // its lease): what the earlier process ran and held is gone.
-                            tracing::warn!(executor_id = %info.executor_id, "executor restarted; its attempts and outputs are redone");
-                            self.forget_executor_work(&info.executor_id);
+                WatchEvent::Put { value, .. } => {
+                    match ipb::ExecutorInfo::decode(value.as_slice()) {
+                        Ok(info) => {
+                            let replaced =
+                                add_executor(&mut self.lock(), info.clone(), &self.config);
+                            if replaced {
+                                // The same id registered again (a restart, even one quicker than
+                                // its lease): what the earlier process ran and held is gone.
+                                tracing::warn!(executor_id = %info.executor_id, "executor restarted; its attempts and outputs are redone");
+                                self.forget_executor_work(&info.executor_id);
+                            }
+                            self.schedule();
                         }
-                        self.schedule();
+                        Err(error) => tracing::warn!(%error, "unreadable executor registration"),
                     }
-                    Err(error) => tracing::warn!(%error, "unreadable executor registration"),
-                },
+                }
                 WatchEvent::Delete { key } => {
                     let id = key.strip_prefix(keys::EXECUTORS).unwrap_or(&key);
                     self.executor_lost(id, "its lease expired");
@@ -602,7 +606,7 @@ impl Scheduler {
         &self,
         job_id: &str,
         spec: &pb::JobSpec,
-        record: &pb::JobRecord,
+        record: &ipb::JobRecord,
     ) -> Result<(
         Vec<StagePlan>,
         Option<pb::SinkSpec>,
@@ -893,7 +897,7 @@ impl Scheduler {
 
     /// Checks that an executor may join: a safe id, and an address this coordinator can
     /// reach (executors then register themselves in the state store).
-    pub async fn check_executor(&self, info: &pb::ExecutorInfo) -> Result<(), String> {
+    pub async fn check_executor(&self, info: &ipb::ExecutorInfo) -> Result<(), String> {
         if !kiln_core::ids::is_safe_id(&info.executor_id) {
             return Err(format!("invalid executor id '{}'", info.executor_id));
         }
@@ -928,7 +932,7 @@ impl Scheduler {
     }
 
     /// The registered executors.
-    pub async fn executors(&self) -> Result<Vec<(pb::ExecutorInfo, usize, bool)>> {
+    pub async fn executors(&self) -> Result<Vec<(ipb::ExecutorInfo, usize, bool)>> {
         self.require_leader().await?;
         Ok(self
             .lock()
@@ -978,7 +982,7 @@ impl Scheduler {
     // ---- task status ------------------------------------------------------------------------
 
     /// Applies task outcomes reported by an executor.
-    pub fn task_statuses(self: &Arc<Self>, executor_id: &str, statuses: Vec<pb::TaskStatus>) {
+    pub fn task_statuses(self: &Arc<Self>, executor_id: &str, statuses: Vec<ipb::TaskStatus>) {
         let mut effects = vec![];
         {
             let state = &mut *self.lock();
@@ -997,9 +1001,9 @@ impl Scheduler {
     pub fn heartbeat(
         self: &Arc<Self>,
         executor_id: &str,
-        running: Vec<pb::TaskId>,
-    ) -> Vec<pb::TaskId> {
-        let key = |id: &pb::TaskId| (id.job_id.clone(), id.stage_id, id.partition, id.attempt);
+        running: Vec<ipb::TaskId>,
+    ) -> Vec<ipb::TaskId> {
+        let key = |id: &ipb::TaskId| (id.job_id.clone(), id.stage_id, id.partition, id.attempt);
         let lost_before = kiln_core::ids::now_ms().saturating_sub(LOST_AFTER.as_millis() as u64);
         let mut lost_any = false;
         let cancel = {
@@ -1008,7 +1012,7 @@ impl Scheduler {
                 return vec![];
             };
             let reported: HashSet<_> = running.iter().map(key).collect();
-            let cancel: Vec<pb::TaskId> = running
+            let cancel: Vec<ipb::TaskId> = running
                 .into_iter()
                 .filter(|id| !entry.running.contains(&key(id)))
                 .collect();
@@ -1133,7 +1137,7 @@ impl Scheduler {
                         mut client,
                         tasks,
                     } => {
-                        let request = pb::LaunchTasksRequest { tasks };
+                        let request = ipb::LaunchTasksRequest { tasks };
                         if let Err(status) = client.launch_tasks(request).await {
                             this.executor_unreachable(
                                 &executor_id,
@@ -1142,14 +1146,14 @@ impl Scheduler {
                         }
                     }
                     Effect::Cancel { mut client, tasks } => {
-                        let _ = client.cancel_tasks(pb::CancelTasksRequest { tasks }).await;
+                        let _ = client.cancel_tasks(ipb::CancelTasksRequest { tasks }).await;
                     }
                     Effect::RemoveData {
                         mut client,
                         job_id,
                         keep_stage,
                     } => {
-                        let request = pb::RemoveJobDataRequest { job_id, keep_stage };
+                        let request = ipb::RemoveJobDataRequest { job_id, keep_stage };
                         let _ = client.remove_job_data(request).await;
                     }
                     Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
@@ -1293,7 +1297,7 @@ impl Scheduler {
 fn apply_status(
     state: &mut State,
     executor_id: &str,
-    status: pb::TaskStatus,
+    status: ipb::TaskStatus,
     metrics: &CoordinatorMetrics,
     effects: &mut Vec<Effect>,
 ) {
@@ -1302,7 +1306,7 @@ fn apply_status(
     };
     let outcome = status.outcome;
     metrics.attempt_ended(attempt_outcome(outcome.as_ref()), Some(status.elapsed_ms));
-    if let Some(pb::task_status::Outcome::Succeeded(done)) = &outcome {
+    if let Some(ipb::task_status::Outcome::Succeeded(done)) = &outcome {
         metrics.task_output(done);
     }
     if let Some(entry) = state.executors.get_mut(executor_id) {
@@ -1320,7 +1324,7 @@ fn apply_status(
         return;
     }
     match outcome {
-        Some(pb::task_status::Outcome::Succeeded(done)) => {
+        Some(ipb::task_status::Outcome::Succeeded(done)) => {
             let Some(entry) = state.executors.get(executor_id) else {
                 // The executor was given up while the report was in flight: its output is lost.
                 job.executor_lost(executor_id);
@@ -1370,8 +1374,8 @@ fn apply_status(
                 }
             }
         }
-        Some(pb::task_status::Outcome::Failed(failure)) => match failure.reason {
-            Some(pb::task_failure::Reason::FetchFailed(fetch)) => {
+        Some(ipb::task_status::Outcome::Failed(failure)) => match failure.reason {
+            Some(ipb::task_failure::Reason::FetchFailed(fetch)) => {
                 tracing::warn!(job_id = %job.id, stage = id.stage_id, partition = id.partition,
                     lost_executor = %fetch.executor_id, "fetch failed; recomputing lost outputs");
                 let outcome = job.fetch_failed(
@@ -1385,11 +1389,11 @@ fn apply_status(
                     end_job(&mut state.executors, job, effects);
                 }
             }
-            Some(pb::task_failure::Reason::Killed(_)) => {
+            Some(ipb::task_failure::Reason::Killed(_)) => {
                 job.task_killed(id.stage_id, id.partition);
             }
             reason => {
-                let retry = !matches!(reason, Some(pb::task_failure::Reason::BadRecord(_)));
+                let retry = !matches!(reason, Some(ipb::task_failure::Reason::BadRecord(_)));
                 let outcome = job.task_failed(
                     id.stage_id,
                     id.partition,
@@ -1409,11 +1413,11 @@ fn apply_status(
 }
 
 /// How a reported attempt ended, as the metrics count it.
-fn attempt_outcome(outcome: Option<&pb::task_status::Outcome>) -> AttemptOutcome {
-    use pb::task_failure::Reason;
+fn attempt_outcome(outcome: Option<&ipb::task_status::Outcome>) -> AttemptOutcome {
+    use ipb::task_failure::Reason;
     match outcome {
-        Some(pb::task_status::Outcome::Succeeded(_)) => AttemptOutcome::Succeeded,
-        Some(pb::task_status::Outcome::Failed(failure)) => match failure.reason {
+        Some(ipb::task_status::Outcome::Succeeded(_)) => AttemptOutcome::Succeeded,
+        Some(ipb::task_status::Outcome::Failed(failure)) => match failure.reason {
             Some(Reason::FetchFailed(_)) => AttemptOutcome::FetchFailed,
             Some(Reason::Killed(_)) => AttemptOutcome::Killed,
             _ => AttemptOutcome::Failed,
@@ -1425,10 +1429,10 @@ fn attempt_outcome(outcome: Option<&pb::task_status::Outcome>) -> AttemptOutcome
 /// Writes how an attempt ended into its record.
 fn record_outcome(
     record: &mut pb::TaskAttemptStatus,
-    outcome: Option<&pb::task_status::Outcome>,
+    outcome: Option<&ipb::task_status::Outcome>,
     log: Vec<String>,
 ) {
-    use pb::task_status::Outcome;
+    use ipb::task_status::Outcome;
     let state = match outcome {
         Some(Outcome::Succeeded(done)) => {
             record.rows_out = done.partitions.iter().map(|p| p.rows).sum();
@@ -1438,7 +1442,7 @@ fn record_outcome(
         Some(Outcome::Failed(failure)) => {
             record.error = failure.message.clone();
             match failure.reason {
-                Some(pb::task_failure::Reason::Killed(_)) => pb::TaskAttemptState::Killed,
+                Some(ipb::task_failure::Reason::Killed(_)) => pb::TaskAttemptState::Killed,
                 _ => pb::TaskAttemptState::Failed,
             }
         }
@@ -1501,7 +1505,7 @@ fn end_job(
     job: &mut Job,
     effects: &mut Vec<Effect>,
 ) {
-    let mut by_executor: HashMap<String, Vec<pb::TaskId>> = HashMap::new();
+    let mut by_executor: HashMap<String, Vec<ipb::TaskId>> = HashMap::new();
     for (executor_id, task) in job.running_attempts() {
         by_executor.entry(executor_id).or_default().push(task);
     }
@@ -1545,7 +1549,7 @@ const LAUNCH_REQUEST_SHARE: f64 = 0.9;
 /// fails its job, saying so.
 fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
     let request_limit = (max_message_size as f64 * LAUNCH_REQUEST_SHARE) as usize;
-    let mut launches: BTreeMap<String, Vec<pb::TaskDefinition>> = BTreeMap::new();
+    let mut launches: BTreeMap<String, Vec<ipb::TaskDefinition>> = BTreeMap::new();
     let mut queues: Vec<(String, VecDeque<(u32, u32)>)> = state
         .order
         .iter()
@@ -1623,8 +1627,8 @@ fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
             launches
                 .entry(executor_id)
                 .or_default()
-                .push(pb::TaskDefinition {
-                    task_id: Some(pb::TaskId {
+                .push(ipb::TaskDefinition {
+                    task_id: Some(ipb::TaskId {
                         job_id: job_id.clone(),
                         stage_id: stage,
                         partition,
@@ -1669,8 +1673,8 @@ fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
 
 /// `tasks` in groups whose launch requests each encode to at most `limit` bytes (a task
 /// larger than that alone gets a group of its own).
-fn under_limit(tasks: Vec<pb::TaskDefinition>, limit: usize) -> Vec<Vec<pb::TaskDefinition>> {
-    let mut groups: Vec<Vec<pb::TaskDefinition>> = vec![];
+fn under_limit(tasks: Vec<ipb::TaskDefinition>, limit: usize) -> Vec<Vec<ipb::TaskDefinition>> {
+    let mut groups: Vec<Vec<ipb::TaskDefinition>> = vec![];
     let mut size = 0;
     for task in tasks {
         // The field's tag and length prefix come on top of the task itself.
@@ -1712,7 +1716,7 @@ fn pick_executor(
 
 /// Adds a newly registered executor; true when it replaced one of the same id (a restarted
 /// process, whose files are gone).
-fn add_executor(state: &mut State, info: pb::ExecutorInfo, config: &CoordinatorConfig) -> bool {
+fn add_executor(state: &mut State, info: ipb::ExecutorInfo, config: &CoordinatorConfig) -> bool {
     if state
         .executors
         .get(&info.executor_id)
@@ -1869,8 +1873,8 @@ fn prune_history(state: &mut State, config: &CoordinatorConfig) {
 mod tests {
     use super::*;
 
-    fn task(plan_bytes: usize) -> pb::TaskDefinition {
-        pb::TaskDefinition {
+    fn task(plan_bytes: usize) -> ipb::TaskDefinition {
+        ipb::TaskDefinition {
             plan: vec![7; plan_bytes],
             ..Default::default()
         }
@@ -1883,7 +1887,7 @@ mod tests {
         let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
         assert_eq!(sizes, [2, 1, 1, 1]);
         for group in groups.into_iter().filter(|g| g.len() > 1) {
-            let request = pb::LaunchTasksRequest { tasks: group };
+            let request = ipb::LaunchTasksRequest { tasks: group };
             assert!(request.encoded_len() <= 1000, "{}", request.encoded_len());
         }
     }

@@ -1,6 +1,7 @@
 //! A leader that died while its sink job was committing: the coordinator that takes over
 //! finishes that same commit (the recorded winning attempts, not new ones), exactly once.
 
+use kiln_proto::internal::v1 as ipb;
 use std::sync::Arc;
 
 use datafusion::dataframe::DataFrameWriteOptions;
@@ -55,7 +56,7 @@ async fn a_successor_finishes_the_commit_its_predecessor_began() {
         let marker = format!("rows\t1\npart-0.parquet\t{size}\n");
         std::fs::write(dir.join("_ATTEMPT_DONE"), marker).unwrap();
     }
-    let record = pb::JobRecord {
+    let record = ipb::JobRecord {
         spec: Some(spec),
         status: Some(pb::JobStatus {
             job_id: job_id.into(),
@@ -66,7 +67,7 @@ async fn a_successor_finishes_the_commit_its_predecessor_began() {
         attempt_base: 0,
         stage_tasks: vec![1],
         completed_stages: vec![],
-        committing: vec![pb::CommitWinner {
+        committing: vec![ipb::CommitWinner {
             partition: 0,
             attempt: 7,
             rows: 1,

@@ -1,14 +1,14 @@
 //! Executor registration over real gRPC: the coordinator rejects what would break later.
 
+use kiln_proto::internal::v1 as ipb;
 use std::sync::Arc;
 
+use ipb::scheduler_service_client::SchedulerServiceClient;
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
 use kiln_core::state::MemoryStore;
-use kiln_proto::v1 as pb;
-use kiln_proto::v1::scheduler_service_client::SchedulerServiceClient;
 
-fn executor(port: u32) -> pb::ExecutorInfo {
-    pb::ExecutorInfo {
+fn executor(port: u32) -> ipb::ExecutorInfo {
+    ipb::ExecutorInfo {
         executor_id: "exec-test".into(),
         host: "127.0.0.1".into(),
         grpc_port: port,
@@ -31,7 +31,7 @@ async fn a_protocol_mismatch_or_unreachable_address_is_rejected() {
         .unwrap();
 
     let mismatch = client
-        .register_executor(pb::RegisterExecutorRequest {
+        .register_executor(ipb::RegisterExecutorRequest {
             executor: Some(executor(1)),
             protocol_version: kiln_proto::PROTOCOL_VERSION + 1,
         })
@@ -49,7 +49,7 @@ async fn a_protocol_mismatch_or_unreachable_address_is_rejected() {
     let port = closed.local_addr().unwrap().port() as u32;
     drop(closed);
     let unreachable = client
-        .register_executor(pb::RegisterExecutorRequest {
+        .register_executor(ipb::RegisterExecutorRequest {
             executor: Some(executor(port)),
             protocol_version: kiln_proto::PROTOCOL_VERSION,
         })

@@ -1,6 +1,7 @@
 //! Ships physical plans between processes: datafusion-proto for DataFusion's own nodes, plus
 //! Kiln's extension codec for the shuffle, sink and database-scan nodes and log scans.
 
+use kiln_proto::internal::v1 as ipb;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -32,7 +33,6 @@ use datafusion_proto::protobuf::{
     PhysicalSortExprNode,
 };
 use kiln_logs::{LogOptions, LogSource};
-use kiln_proto::v1 as pb;
 use prost::Message;
 
 use crate::shuffle::{MapOutputLocation, ReadMode, ShuffleReaderExec, ShuffleWriterExec};
@@ -84,9 +84,9 @@ impl PhysicalProtoConverterExtension for KilnProtoConverter {
         let Some(compression) = compression else {
             return Ok(node);
         };
-        let wrapped = pb::KilnPlanNode {
-            node: Some(pb::kiln_plan_node::Node::CompressedFileScan(
-                pb::CompressedFileScanNode {
+        let wrapped = ipb::KilnPlanNode {
+            node: Some(ipb::kiln_plan_node::Node::CompressedFileScan(
+                ipb::CompressedFileScanNode {
                     scan: node.encode_to_vec(),
                     compression: compression.get_variant().to_string(),
                 },
@@ -156,10 +156,10 @@ impl PhysicalExtensionCodec for KilnCodec {
         ctx: &TaskContext,
         proto_converter: &dyn PhysicalProtoConverterExtension,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let node = pb::KilnPlanNode::decode(buf).map_err(|e| decode_error("Kiln plan node", e))?;
+        let node = ipb::KilnPlanNode::decode(buf).map_err(|e| decode_error("Kiln plan node", e))?;
         let decode_ctx = PhysicalPlanDecodeContext::new(ctx, self);
         match node.node {
-            Some(pb::kiln_plan_node::Node::ShuffleWriter(writer)) => {
+            Some(ipb::kiln_plan_node::Node::ShuffleWriter(writer)) => {
                 let [input] = inputs else {
                     return Err(decode_error("ShuffleWriterExec", "expected one input"));
                 };
@@ -185,12 +185,12 @@ impl PhysicalExtensionCodec for KilnCodec {
                     hash,
                 )))
             }
-            Some(pb::kiln_plan_node::Node::ShuffleReader(reader)) => {
+            Some(ipb::kiln_plan_node::Node::ShuffleReader(reader)) => {
                 let schema = Arc::new(decode_schema(&reader.schema)?);
-                let mode = match pb::ReadMode::try_from(reader.mode) {
-                    Ok(pb::ReadMode::Hash) => ReadMode::Hash,
-                    Ok(pb::ReadMode::OneToOne) => ReadMode::OneToOne,
-                    Ok(pb::ReadMode::Merge) => ReadMode::Merge,
+                let mode = match ipb::ReadMode::try_from(reader.mode) {
+                    Ok(ipb::ReadMode::Hash) => ReadMode::Hash,
+                    Ok(ipb::ReadMode::OneToOne) => ReadMode::OneToOne,
+                    Ok(ipb::ReadMode::Merge) => ReadMode::Merge,
                     _ => return Err(decode_error("ShuffleReaderExec", "unknown read mode")),
                 };
                 let sort_exprs = reader
@@ -223,7 +223,7 @@ impl PhysicalExtensionCodec for KilnCodec {
                 .with_locations(locations);
                 Ok(Arc::new(exec))
             }
-            Some(pb::kiln_plan_node::Node::SinkWriter(writer)) => {
+            Some(ipb::kiln_plan_node::Node::SinkWriter(writer)) => {
                 let [input] = inputs else {
                     return Err(decode_error("SinkWriterExec", "expected one input"));
                 };
@@ -236,7 +236,7 @@ impl PhysicalExtensionCodec for KilnCodec {
                     Arc::clone(input),
                 )))
             }
-            Some(pb::kiln_plan_node::Node::DatabaseScan(scan)) => {
+            Some(ipb::kiln_plan_node::Node::DatabaseScan(scan)) => {
                 let source = scan
                     .source
                     .ok_or_else(|| decode_error("DatabaseScanExec", "no source"))?;
@@ -247,7 +247,7 @@ impl PhysicalExtensionCodec for KilnCodec {
                     schema,
                 )))
             }
-            Some(pb::kiln_plan_node::Node::LogScan(scan)) => {
+            Some(ipb::kiln_plan_node::Node::LogScan(scan)) => {
                 let conf = FileScanExecConf::decode(scan.scan.as_slice())
                     .map_err(|e| decode_error("log scan", e))?;
                 let options = LogOptions::parse(&scan.options.into_iter().collect())
@@ -264,7 +264,7 @@ impl PhysicalExtensionCodec for KilnCodec {
                 )?;
                 Ok(DataSourceExec::from_data_source(conf))
             }
-            Some(pb::kiln_plan_node::Node::CompressedFileScan(scan)) => {
+            Some(ipb::kiln_plan_node::Node::CompressedFileScan(scan)) => {
                 let node = PhysicalPlanNode::decode(scan.scan.as_slice())
                     .map_err(|e| decode_error("compressed file scan", e))?;
                 let plan = proto_converter.proto_to_execution_plan(&node, &decode_ctx)?;
@@ -300,7 +300,7 @@ impl PhysicalExtensionCodec for KilnCodec {
                         .encode_to_vec())
                 })
                 .collect::<Result<Vec<_>>>()?;
-            pb::kiln_plan_node::Node::ShuffleWriter(pb::ShuffleWriterNode {
+            ipb::kiln_plan_node::Node::ShuffleWriter(ipb::ShuffleWriterNode {
                 job_id: writer.job_id().to_string(),
                 stage_id: writer.stage_id(),
                 hash_exprs,
@@ -317,11 +317,11 @@ impl PhysicalExtensionCodec for KilnCodec {
                 })
                 .collect::<Result<Vec<_>>>()?;
             let mode = match reader.mode() {
-                ReadMode::Hash => pb::ReadMode::Hash,
-                ReadMode::OneToOne => pb::ReadMode::OneToOne,
-                ReadMode::Merge => pb::ReadMode::Merge,
+                ReadMode::Hash => ipb::ReadMode::Hash,
+                ReadMode::OneToOne => ipb::ReadMode::OneToOne,
+                ReadMode::Merge => ipb::ReadMode::Merge,
             };
-            pb::kiln_plan_node::Node::ShuffleReader(pb::ShuffleReaderNode {
+            ipb::kiln_plan_node::Node::ShuffleReader(ipb::ShuffleReaderNode {
                 job_id: reader.job_id().to_string(),
                 stage_id: reader.stage_id(),
                 schema: encode_schema(&reader.schema()),
@@ -330,7 +330,7 @@ impl PhysicalExtensionCodec for KilnCodec {
                 locations: reader
                     .locations()
                     .iter()
-                    .map(|l| pb::MapOutputLocation {
+                    .map(|l| ipb::MapOutputLocation {
                         map_partition: l.map_partition,
                         attempt: l.attempt,
                         executor_id: l.executor_id.clone(),
@@ -340,12 +340,12 @@ impl PhysicalExtensionCodec for KilnCodec {
                 ordering,
             })
         } else if let Some(writer) = node.downcast_ref::<SinkWriterExec>() {
-            pb::kiln_plan_node::Node::SinkWriter(pb::SinkWriterNode {
+            ipb::kiln_plan_node::Node::SinkWriter(ipb::SinkWriterNode {
                 job_id: writer.job_id().to_string(),
                 sink: Some(writer.sink().clone()),
             })
         } else if let Some(scan) = node.downcast_ref::<DatabaseScanExec>() {
-            pb::kiln_plan_node::Node::DatabaseScan(pb::DatabaseScanNode {
+            ipb::kiln_plan_node::Node::DatabaseScan(ipb::DatabaseScanNode {
                 source: Some(scan.source().clone()),
                 queries: scan.queries().to_vec(),
                 schema: encode_schema(&scan.schema()),
@@ -354,7 +354,7 @@ impl PhysicalExtensionCodec for KilnCodec {
             .downcast_ref::<DataSourceExec>()
             .and_then(|exec| exec.downcast_to_file_source::<LogSource>())
         {
-            pb::kiln_plan_node::Node::LogScan(pb::LogScanNode {
+            ipb::kiln_plan_node::Node::LogScan(ipb::LogScanNode {
                 scan: serialize_file_scan_config(conf, self, proto_converter)?.encode_to_vec(),
                 options: source.options().to_map().into_iter().collect(),
             })
@@ -364,7 +364,7 @@ impl PhysicalExtensionCodec for KilnCodec {
                 node.name()
             )));
         };
-        pb::KilnPlanNode {
+        ipb::KilnPlanNode {
             node: Some(encoded),
         }
         .encode(buf)

@@ -1,11 +1,11 @@
 //! The executor's gRPC service: the coordinator launches and cancels tasks and removes a job's
 //! shuffle outputs through it.
 
+use kiln_proto::internal::v1 as ipb;
 use std::sync::Arc;
 
 use kiln_core::ids::is_safe_id;
 use kiln_core::shuffle::ShuffleEnv;
-use kiln_proto::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use crate::task_runner::TaskRunner;
@@ -22,32 +22,32 @@ impl ExecutorGrpc {
 }
 
 #[tonic::async_trait]
-impl pb::executor_service_server::ExecutorService for ExecutorGrpc {
+impl ipb::executor_service_server::ExecutorService for ExecutorGrpc {
     async fn launch_tasks(
         &self,
-        request: Request<pb::LaunchTasksRequest>,
-    ) -> Result<Response<pb::LaunchTasksResponse>, Status> {
+        request: Request<ipb::LaunchTasksRequest>,
+    ) -> Result<Response<ipb::LaunchTasksResponse>, Status> {
         if self.runner.is_draining() {
             return Err(Status::unavailable("executor is shutting down"));
         }
         for task in request.into_inner().tasks {
             self.runner.launch(task);
         }
-        Ok(Response::new(pb::LaunchTasksResponse {}))
+        Ok(Response::new(ipb::LaunchTasksResponse {}))
     }
 
     async fn cancel_tasks(
         &self,
-        request: Request<pb::CancelTasksRequest>,
-    ) -> Result<Response<pb::CancelTasksResponse>, Status> {
+        request: Request<ipb::CancelTasksRequest>,
+    ) -> Result<Response<ipb::CancelTasksResponse>, Status> {
         self.runner.cancel(&request.into_inner().tasks);
-        Ok(Response::new(pb::CancelTasksResponse {}))
+        Ok(Response::new(ipb::CancelTasksResponse {}))
     }
 
     async fn remove_job_data(
         &self,
-        request: Request<pb::RemoveJobDataRequest>,
-    ) -> Result<Response<pb::RemoveJobDataResponse>, Status> {
+        request: Request<ipb::RemoveJobDataRequest>,
+    ) -> Result<Response<ipb::RemoveJobDataResponse>, Status> {
         let request = request.into_inner();
         if !is_safe_id(&request.job_id) {
             return Err(Status::invalid_argument("invalid job id"));
@@ -65,7 +65,7 @@ impl pb::executor_service_server::ExecutorService for ExecutorGrpc {
         tokio::task::spawn_blocking(move || remove_job_dir(&job_dir, keep.as_deref()))
             .await
             .map_err(|e| Status::internal(e.to_string()))?;
-        Ok(Response::new(pb::RemoveJobDataResponse {}))
+        Ok(Response::new(ipb::RemoveJobDataResponse {}))
     }
 }
 

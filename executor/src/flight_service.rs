@@ -4,6 +4,7 @@
 //! decompresses).
 //! The ticket names the file by ids only; the path is derived here and never taken from a peer.
 
+use kiln_proto::internal::v1 as ipb;
 use std::sync::Arc;
 
 use arrow::ipc::writer::IpcWriteOptions;
@@ -18,7 +19,6 @@ use futures::{StreamExt, TryStreamExt};
 use kiln_core::flight::read_ipc_messages;
 use kiln_core::ids::is_safe_id;
 use kiln_core::shuffle::{ShuffleEnv, ShuffleFileId};
-use kiln_proto::v1 as pb;
 use prost::Message;
 
 use crate::metrics::ExecutorMetrics;
@@ -68,7 +68,7 @@ impl FlightService for ShuffleFlightService {
     ) -> Result<Response<Self::DoGetStream>, Status> {
         // Compression is for networks: a reader on this machine gets the batches as they are.
         let loopback = request.remote_addr().is_some_and(|a| a.ip().is_loopback());
-        let ticket = pb::ShuffleTicket::decode(request.into_inner().ticket)
+        let ticket = ipb::ShuffleTicket::decode(request.into_inner().ticket)
             .map_err(|e| Status::invalid_argument(format!("invalid shuffle ticket: {e}")))?;
         if !is_safe_id(&ticket.job_id) {
             return Err(Status::invalid_argument("invalid job id in ticket"));
@@ -215,7 +215,7 @@ mod tests {
     }
 
     fn ticket(map: u32) -> Ticket {
-        let ticket = pb::ShuffleTicket {
+        let ticket = ipb::ShuffleTicket {
             job_id: "j".into(),
             stage_id: 0,
             map_partition: map,

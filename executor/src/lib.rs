@@ -20,6 +20,7 @@ mod task_runner;
 pub use config::{ExecutorConfig, cgroup_memory_limit, default_memory_limit};
 pub use error::{ExecutorError, Result};
 
+use kiln_proto::internal::v1 as ipb;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,7 +33,6 @@ use kiln_core::http::HttpServer;
 use kiln_core::shuffle::{MemoryOutputs, ShuffleEnv};
 use kiln_core::state::StateStore;
 use kiln_jobs::object_stores::KilnObjectStores;
-use kiln_proto::v1 as pb;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -174,7 +174,7 @@ impl Executor {
             .advertise_host
             .clone()
             .unwrap_or_else(|| config.bind_host.clone());
-        let info = pb::ExecutorInfo {
+        let info = ipb::ExecutorInfo {
             executor_id: id.clone(),
             host: advertise_host,
             grpc_port: grpc_addr.port() as u32,
@@ -195,7 +195,7 @@ impl Executor {
         let (shutdown, shutdown_rx) = watch::channel(false);
 
         let max = config.max_message_size;
-        let grpc = pb::executor_service_server::ExecutorServiceServer::new(ExecutorGrpc::new(
+        let grpc = ipb::executor_service_server::ExecutorServiceServer::new(ExecutorGrpc::new(
             Arc::clone(&runner),
             Arc::clone(&env),
         ))

@@ -1,15 +1,15 @@
 //! The executor's side of cluster membership: it joins by registering its own key, bound to
 //! its lease, in the state store, and reports task outcomes to whichever coordinator leads.
 
+use kiln_proto::internal::v1 as ipb;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ipb::scheduler_service_client::SchedulerServiceClient;
 use kiln_core::auth::{AuthChannel, Token};
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::state::{Registration, StateStore, keys};
 use kiln_core::tls::Tls;
-use kiln_proto::v1 as pb;
-use kiln_proto::v1::scheduler_service_client::SchedulerServiceClient;
 use prost::Message;
 use tonic::Code;
 
@@ -28,7 +28,7 @@ const REPORT_PATIENCE: Duration = Duration::from_secs(120);
 /// This executor as the cluster knows it.
 pub(crate) struct Membership {
     store: Arc<dyn StateStore>,
-    info: pb::ExecutorInfo,
+    info: ipb::ExecutorInfo,
     lease_ttl: Duration,
     max_message_size: usize,
     token: Token,
@@ -41,7 +41,7 @@ pub(crate) struct Membership {
 impl Membership {
     pub(crate) fn new(
         store: Arc<dyn StateStore>,
-        info: pb::ExecutorInfo,
+        info: ipb::ExecutorInfo,
         config: &ExecutorConfig,
     ) -> Self {
         Self {
@@ -92,7 +92,7 @@ impl Membership {
     /// Joins the cluster: asks the leader to accept this executor (failing at once when it
     /// rejects it, e.g. a protocol version mismatch), then registers in the state store.
     pub(crate) async fn join(&self) -> Result<()> {
-        let request = pb::RegisterExecutorRequest {
+        let request = ipb::RegisterExecutorRequest {
             executor: Some(self.info.clone()),
             protocol_version: kiln_proto::PROTOCOL_VERSION,
         };
@@ -132,8 +132,8 @@ impl Membership {
     }
 
     /// Reports task outcomes to the leader, retrying while no leader answers (a failover).
-    pub(crate) async fn report(&self, statuses: Vec<pb::TaskStatus>) {
-        let request = pb::ReportTaskStatusRequest {
+    pub(crate) async fn report(&self, statuses: Vec<ipb::TaskStatus>) {
+        let request = ipb::ReportTaskStatusRequest {
             executor_id: self.info.executor_id.clone(),
             statuses,
         };
@@ -154,8 +154,8 @@ impl Membership {
 
     /// Tells the leader which attempts run here; returns those it says to kill (none when no
     /// leader answers: the next heartbeat asks again).
-    pub(crate) async fn heartbeat(&self, running: Vec<pb::TaskId>) -> Vec<pb::TaskId> {
-        let request = pb::HeartbeatRequest {
+    pub(crate) async fn heartbeat(&self, running: Vec<ipb::TaskId>) -> Vec<ipb::TaskId> {
+        let request = ipb::HeartbeatRequest {
             executor_id: self.info.executor_id.clone(),
             running,
         };
@@ -175,7 +175,7 @@ impl Membership {
 
     /// Tells the leader this executor takes no new tasks.
     pub(crate) async fn drain(&self) {
-        let request = pb::DrainRequest {
+        let request = ipb::DrainRequest {
             executor_id: self.info.executor_id.clone(),
         };
         match self.leader().await {

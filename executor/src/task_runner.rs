@@ -1,6 +1,7 @@
 //! Runs task attempts: decodes the plan fragment, runs it under the executor's memory pool and
 //! reports how it ended.
 
+use kiln_proto::internal::v1 as ipb;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,7 +26,6 @@ use kiln_core::sink::SinkEnv;
 use kiln_core::source::SourceEnv;
 use kiln_jobs::sink::KilnSinks;
 use kiln_jobs::source::KilnSources;
-use kiln_proto::v1 as pb;
 use tokio::task::AbortHandle;
 
 use crate::membership::Membership;
@@ -36,7 +36,7 @@ use crate::task_memory::TaskMemoryPool;
 /// Identifies a running attempt.
 type AttemptKey = (String, u32, u32, u32);
 
-fn key_of(id: &pb::TaskId) -> AttemptKey {
+fn key_of(id: &ipb::TaskId) -> AttemptKey {
     (id.job_id.clone(), id.stage_id, id.partition, id.attempt)
 }
 
@@ -86,7 +86,7 @@ impl TaskRunner {
     }
 
     /// Starts a task attempt in the background; its outcome is reported to the coordinator.
-    pub(crate) fn launch(self: &Arc<Self>, task: pb::TaskDefinition) {
+    pub(crate) fn launch(self: &Arc<Self>, task: ipb::TaskDefinition) {
         let Some(id) = task.task_id.clone() else {
             tracing::warn!("ignoring a task without an id");
             return;
@@ -98,7 +98,7 @@ impl TaskRunner {
             let started = Instant::now();
             let log = TaskLog::default();
             let outcome = log.scope(guarded(this.attempt(&id, &task, started))).await;
-            let status = pb::TaskStatus {
+            let status = ipb::TaskStatus {
                 task_id: Some(id.clone()),
                 outcome: Some(outcome),
                 elapsed_ms: started.elapsed().as_millis() as u64,
@@ -116,11 +116,11 @@ impl TaskRunner {
     }
 
     /// The attempts running, or ended and not yet reported.
-    pub(crate) fn running(&self) -> Vec<pb::TaskId> {
+    pub(crate) fn running(&self) -> Vec<ipb::TaskId> {
         let running = self.running.lock().expect("running tasks poisoned");
         running
             .keys()
-            .map(|(job_id, stage_id, partition, attempt)| pb::TaskId {
+            .map(|(job_id, stage_id, partition, attempt)| ipb::TaskId {
                 job_id: job_id.clone(),
                 stage_id: *stage_id,
                 partition: *partition,
@@ -130,7 +130,7 @@ impl TaskRunner {
     }
 
     /// Kills running attempts; their outcome is not reported (the coordinator asked).
-    pub(crate) fn cancel(&self, tasks: &[pb::TaskId]) {
+    pub(crate) fn cancel(&self, tasks: &[ipb::TaskId]) {
         let mut running = self.running.lock().expect("running tasks poisoned");
         for id in tasks {
             if let Some(handle) = running.remove(&key_of(id)) {
@@ -186,10 +186,10 @@ impl TaskRunner {
     /// Runs one attempt and says how it ended, logging its milestones to the attempt's log.
     async fn attempt(
         &self,
-        id: &pb::TaskId,
-        task: &pb::TaskDefinition,
+        id: &ipb::TaskId,
+        task: &ipb::TaskDefinition,
         started: Instant,
-    ) -> pb::task_status::Outcome {
+    ) -> ipb::task_status::Outcome {
         tracing::info!(
             job_id = %id.job_id,
             "stage {} task {} attempt {} started on executor {}",
@@ -212,10 +212,10 @@ impl TaskRunner {
                     id.attempt,
                     started.elapsed().as_millis()
                 );
-                pb::task_status::Outcome::Succeeded(pb::TaskSucceeded {
+                ipb::task_status::Outcome::Succeeded(ipb::TaskSucceeded {
                     partitions: stats
                         .into_iter()
-                        .map(|s| pb::OutputPartitionStats {
+                        .map(|s| ipb::OutputPartitionStats {
                             rows: s.rows,
                             bytes: s.bytes,
                         })
@@ -236,16 +236,16 @@ impl TaskRunner {
                     started.elapsed().as_millis(),
                     failure.message
                 );
-                pb::task_status::Outcome::Failed(failure)
+                ipb::task_status::Outcome::Failed(failure)
             }
         }
     }
 
     async fn run(
         &self,
-        id: &pb::TaskId,
-        task: &pb::TaskDefinition,
-    ) -> Result<(Vec<OutputStats>, RecordCounts), pb::TaskFailure> {
+        id: &ipb::TaskId,
+        task: &ipb::TaskDefinition,
+    ) -> Result<(Vec<OutputStats>, RecordCounts), ipb::TaskFailure> {
         let ctx = Arc::new(self.task_context(id, task).map_err(failure)?);
         let plan = decode_plan(&task.plan, &ctx).map_err(failure)?;
         let writer = plan.downcast_ref::<ShuffleWriterExec>().ok_or_else(|| {
@@ -271,8 +271,8 @@ impl TaskRunner {
 
     fn task_context(
         &self,
-        id: &pb::TaskId,
-        task: &pb::TaskDefinition,
+        id: &ipb::TaskId,
+        task: &ipb::TaskDefinition,
     ) -> datafusion::error::Result<TaskContext> {
         let mut config = SessionConfig::new()
             .with_extension(Arc::clone(&self.env))
@@ -404,8 +404,8 @@ fn input_files(plan: &Arc<dyn ExecutionPlan>, partition: usize) -> Vec<String> {
 /// in the task that polls them) into a failed attempt, so the coordinator hears of it and
 /// retries, instead of waiting forever for a report that never comes.
 async fn guarded(
-    attempt: impl std::future::Future<Output = pb::task_status::Outcome>,
-) -> pb::task_status::Outcome {
+    attempt: impl std::future::Future<Output = ipb::task_status::Outcome>,
+) -> ipb::task_status::Outcome {
     AssertUnwindSafe(attempt)
         .catch_unwind()
         .await
@@ -415,10 +415,10 @@ async fn guarded(
                 kiln_core::error::panic_message(panic.as_ref())
             );
             tracing::error!("{message}");
-            pb::task_status::Outcome::Failed(pb::TaskFailure {
+            ipb::task_status::Outcome::Failed(ipb::TaskFailure {
                 message,
-                reason: Some(pb::task_failure::Reason::ExecutionError(
-                    pb::ExecutionError {},
+                reason: Some(ipb::task_failure::Reason::ExecutionError(
+                    ipb::ExecutionError {},
                 )),
             })
         })
@@ -426,19 +426,19 @@ async fn guarded(
 
 /// The typed failure reason for an error: a lost input is a fetch failure, a fail_fast bad
 /// record a bad record, all else an execution error.
-fn failure(error: DataFusionError) -> pb::TaskFailure {
+fn failure(error: DataFusionError) -> ipb::TaskFailure {
     let reason = match find_fetch_failure(&error) {
-        Some(fetch) => pb::task_failure::Reason::FetchFailed(pb::FetchFailed {
+        Some(fetch) => ipb::task_failure::Reason::FetchFailed(ipb::FetchFailed {
             executor_id: fetch.executor_id.clone(),
             stage_id: fetch.stage_id,
             map_partition: fetch.map_partition,
         }),
         None if find_cause::<kiln_logs::FailFast>(&error).is_some() => {
-            pb::task_failure::Reason::BadRecord(pb::BadRecord {})
+            ipb::task_failure::Reason::BadRecord(ipb::BadRecord {})
         }
-        None => pb::task_failure::Reason::ExecutionError(pb::ExecutionError {}),
+        None => ipb::task_failure::Reason::ExecutionError(ipb::ExecutionError {}),
     };
-    pb::TaskFailure {
+    ipb::TaskFailure {
         message: error.to_string(),
         reason: Some(reason),
     }
@@ -451,13 +451,13 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_attempt_is_reported_as_a_failed_one() {
         let outcome = guarded(async { panic!("index out of bounds") }).await;
-        let pb::task_status::Outcome::Failed(failure) = outcome else {
+        let ipb::task_status::Outcome::Failed(failure) = outcome else {
             panic!("a panic must fail the attempt: {outcome:?}");
         };
         assert_eq!(failure.message, "the task panicked: index out of bounds");
         assert!(matches!(
             failure.reason,
-            Some(pb::task_failure::Reason::ExecutionError(_))
+            Some(ipb::task_failure::Reason::ExecutionError(_))
         ));
     }
 }

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 const PROTOS: &[&str] = &[
     "kiln/v1/job.proto",
-    "kiln/v1/executor.proto",
-    "kiln/v1/plan.proto",
-    "kiln/v1/state.proto",
     "kiln/v1/catalog.proto",
     "kiln/v1/schedule.proto",
+    "kiln/internal/v1/executor.proto",
+    "kiln/internal/v1/plan.proto",
+    "kiln/internal/v1/state.proto",
 ];
 
 /// The messages that also print as JSON (`kiln tables --output json`) with their proto field
@@ -30,9 +30,10 @@ const AS_JSON: &[&str] = &[
     "TriggerRun",
     "DeadLetter",
     "TriggerBatch",
+    "ReceiveEventsResponse",
 ];
 
-const GENERATED: [&str; 2] = ["kiln.v1.rs", "kiln_descriptor.bin"];
+const GENERATED: [&str; 3] = ["kiln.v1.rs", "kiln.internal.v1.rs", "kiln_descriptor.bin"];
 
 /// Generates the code into `out`.
 fn generate(out: &Path) {
@@ -40,7 +41,7 @@ fn generate(out: &Path) {
     let mut config = tonic_prost_build::configure()
         .out_dir(out)
         .emit_rerun_if_changed(false)
-        .file_descriptor_set_path(out.join(GENERATED[1]));
+        .file_descriptor_set_path(out.join(GENERATED[2]));
     for message in AS_JSON {
         config =
             config.type_attribute(format!(".kiln.v1.{message}"), "#[derive(serde::Serialize)]");

@@ -5,9 +5,10 @@
 
 use arrow_flight::{FlightClient, Ticket};
 use futures::TryStreamExt;
-use kiln_client::proto::executor_service_client::ExecutorServiceClient;
-use kiln_client::proto::scheduler_service_client::SchedulerServiceClient;
-use kiln_client::{Client, ClientError, ConnectOptions, Tls, Token, proto};
+use ipb::executor_service_client::ExecutorServiceClient;
+use ipb::scheduler_service_client::SchedulerServiceClient;
+use kiln_client::{Client, ClientError, ConnectOptions, Tls, Token};
+use kiln_proto::internal::v1 as ipb;
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::{TestCluster, sql_job};
 use tonic::Code;
@@ -67,7 +68,7 @@ async fn every_endpoint_refuses_calls_without_the_token() {
         .await
         .unwrap();
     let refused = scheduler
-        .report_task_status(proto::ReportTaskStatusRequest::default())
+        .report_task_status(ipb::ReportTaskStatusRequest::default())
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::Unauthenticated);
@@ -79,7 +80,7 @@ async fn every_endpoint_refuses_calls_without_the_token() {
             .await
             .unwrap();
     let refused = tasks
-        .cancel_tasks(proto::CancelTasksRequest::default())
+        .cancel_tasks(ipb::CancelTasksRequest::default())
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::Unauthenticated);
@@ -145,7 +146,7 @@ async fn the_client_token_cannot_act_as_a_cluster_member() {
     let mut scheduler = SchedulerServiceClient::connect(cluster.coordinator_url.clone())
         .await
         .unwrap();
-    let forged = proto::ReportTaskStatusRequest {
+    let forged = ipb::ReportTaskStatusRequest {
         executor_id: client.executors().await.unwrap()[0].executor_id.clone(),
         ..Default::default()
     };
@@ -156,12 +157,12 @@ async fn the_client_token_cannot_act_as_a_cluster_member() {
     assert_eq!(refused.code(), Code::PermissionDenied, "{refused:?}");
     assert!(refused.message().contains("cluster members"), "{refused:?}");
     let refused = scheduler
-        .register_executor(request(proto::RegisterExecutorRequest::default(), TOKEN))
+        .register_executor(request(ipb::RegisterExecutorRequest::default(), TOKEN))
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::PermissionDenied);
     let refused = scheduler
-        .heartbeat(request(proto::HeartbeatRequest::default(), TOKEN))
+        .heartbeat(request(ipb::HeartbeatRequest::default(), TOKEN))
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::PermissionDenied);
@@ -173,12 +174,12 @@ async fn the_client_token_cannot_act_as_a_cluster_member() {
             .await
             .unwrap();
     let refused = tasks
-        .launch_tasks(request(proto::LaunchTasksRequest::default(), TOKEN))
+        .launch_tasks(request(ipb::LaunchTasksRequest::default(), TOKEN))
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::PermissionDenied, "{refused:?}");
     let refused = tasks
-        .remove_job_data(request(proto::RemoveJobDataRequest::default(), TOKEN))
+        .remove_job_data(request(ipb::RemoveJobDataRequest::default(), TOKEN))
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::PermissionDenied);
@@ -186,7 +187,7 @@ async fn the_client_token_cannot_act_as_a_cluster_member() {
     // The members' own token passes the same check (the call then fails on its content).
     let member = cluster.cluster_token().unwrap();
     let answered = tasks
-        .cancel_tasks(request(proto::CancelTasksRequest::default(), &member))
+        .cancel_tasks(request(ipb::CancelTasksRequest::default(), &member))
         .await;
     assert!(
         !matches!(&answered, Err(s) if matches!(s.code(), Code::PermissionDenied | Code::Unauthenticated)),

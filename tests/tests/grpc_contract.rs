@@ -27,7 +27,7 @@ async fn health_reflection_and_version_answer_on_the_leader_and_a_standby() {
     let request = serde_json::json!({
         "coordinators": [address(leader), address(standby)],
         "token": TOKEN,
-        "services": ["kiln.v1.JobService", "kiln.v1.CatalogService", "kiln.v1.SchedulerService"],
+        "services": ["kiln.v1.JobService", "kiln.v1.CatalogService", "kiln.internal.v1.SchedulerService"],
     });
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/grpc_health_reflection.py");
     let python = tools_python();
@@ -69,7 +69,7 @@ async fn health_reflection_and_version_answer_on_the_leader_and_a_standby() {
             "NOT_SERVING"
         };
         assert_eq!(
-            health["kiln.v1.SchedulerService"], scheduler,
+            health["kiln.internal.v1.SchedulerService"], scheduler,
             "{role}: {answer}"
         );
 

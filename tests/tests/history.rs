@@ -1,6 +1,7 @@
 //! Finished jobs in a real etcd: a standby takes over however much history the cluster has,
 //! and the history stays within its window, in etcd and in the leader's memory.
 
+use kiln_proto::internal::v1 as ipb;
 use std::time::{Duration, Instant};
 
 use kiln_client::{Client, ClientError, proto};
@@ -102,7 +103,7 @@ async fn a_standby_takes_over_a_cluster_whose_job_records_outgrow_one_etcd_respo
     let padding = "x".repeat(10_000);
     let old_ids: Vec<String> = (0..600).map(|i| format!("job-old{i:05}")).collect();
     for (i, id) in old_ids.iter().enumerate() {
-        let record = proto::JobRecord {
+        let record = ipb::JobRecord {
             spec: Some(sql_job(
                 "old",
                 &[],

@@ -338,3 +338,56 @@ async fn new_files_start_a_crawler_and_a_schedule_runs_one() {
         schedule.runs
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standby_passes_notifications_on_to_the_leader() {
+    let cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        executors: 1,
+        token: Some(TOKEN.into()),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let leader = cluster.leader_index().await.expect("a leader is elected");
+    let standby = 1 - leader;
+    let client = cluster.client().await;
+    client
+        .put_definition(
+            definition("landed", "SELECT '${kiln.key}' AS key"),
+            true,
+            false,
+        )
+        .await
+        .unwrap();
+    client
+        .put_trigger(proto::Trigger {
+            name: "landing".into(),
+            bucket: "landing".into(),
+            job: "landed".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let url = format!("{}/api/v1/events/s3", cluster.coordinator_http_url(standby));
+    // The standby checks the token itself, then the leader takes the event.
+    assert_eq!(
+        post(&url, None, &notification("landing", &["a.csv".into()])).0,
+        401
+    );
+    let (status, body) = post(
+        &url,
+        Some(TOKEN),
+        &notification("landing", &["a.csv".into()]),
+    );
+    assert_eq!(status, 200, "the standby answered: {body}");
+    let receipt: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(receipt["accepted"], 1, "{receipt}");
+    let jobs = started_jobs(&client, "landed", 1, Duration::from_secs(30)).await;
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    let done = client.wait(&jobs[0].job_id).await.unwrap();
+    assert_eq!(kiln_tests::first_column(&client, &done).await, ["a.csv"]);
+    // A malformed body is refused with the leader's reason, through the standby.
+    let (status, body) = post(&url, Some(TOKEN), "{\"Records\": 7}");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("error"), "{body}");
+}

@@ -23,7 +23,7 @@ use crate::error::CoordinatorError;
 use crate::scheduler::Scheduler;
 
 /// The header a forwarded call carries.
-const FORWARDED: &str = "kiln-forwarded-by";
+pub(crate) const FORWARDED: &str = "kiln-forwarded-by";
 
 /// The services whose calls a standby forwards: those clients call.
 const CLIENT_SERVICES: &[&str] = &[

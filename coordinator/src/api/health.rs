@@ -4,8 +4,9 @@
 //!
 //! The whole server (service name `""`) and the public services are SERVING on every
 //! coordinator, since a standby forwards their calls to the leader;
-//! `kiln.v1.SchedulerService`, which executors call, is SERVING on the leader only.
+//! `kiln.internal.v1.SchedulerService`, which executors call, is SERVING on the leader only.
 
+use kiln_proto::internal::v1 as ipb;
 use std::sync::Arc;
 
 use kiln_proto::v1 as pb;
@@ -43,7 +44,7 @@ async fn report(scheduler: Arc<Scheduler>, reporter: HealthReporter) {
             false => ServingStatus::NotServing,
         };
         reporter
-            .set_service_status(pb::scheduler_service_server::SERVICE_NAME, status)
+            .set_service_status(ipb::scheduler_service_server::SERVICE_NAME, status)
             .await;
         if leadership.changed().await.is_err() {
             return;

@@ -1,8 +1,8 @@
 //! `SchedulerService`: what executors call to join, report task outcomes and leave.
 
+use kiln_proto::internal::v1 as ipb;
 use std::sync::Arc;
 
-use kiln_proto::v1 as pb;
 use tonic::{Request, Response, Status};
 
 use crate::error::CoordinatorError;
@@ -19,11 +19,11 @@ impl SchedulerApi {
 }
 
 #[tonic::async_trait]
-impl pb::scheduler_service_server::SchedulerService for SchedulerApi {
+impl ipb::scheduler_service_server::SchedulerService for SchedulerApi {
     async fn register_executor(
         &self,
-        request: Request<pb::RegisterExecutorRequest>,
-    ) -> Result<Response<pb::RegisterExecutorResponse>, Status> {
+        request: Request<ipb::RegisterExecutorRequest>,
+    ) -> Result<Response<ipb::RegisterExecutorResponse>, Status> {
         let request = request.into_inner();
         if request.protocol_version != kiln_proto::PROTOCOL_VERSION {
             return Err(Status::failed_precondition(format!(
@@ -40,26 +40,26 @@ impl pb::scheduler_service_server::SchedulerService for SchedulerApi {
             .check_executor(&info)
             .await
             .map_err(Status::failed_precondition)?;
-        Ok(Response::new(pb::RegisterExecutorResponse {}))
+        Ok(Response::new(ipb::RegisterExecutorResponse {}))
     }
 
     async fn report_task_status(
         &self,
-        request: Request<pb::ReportTaskStatusRequest>,
-    ) -> Result<Response<pb::ReportTaskStatusResponse>, Status> {
+        request: Request<ipb::ReportTaskStatusRequest>,
+    ) -> Result<Response<ipb::ReportTaskStatusResponse>, Status> {
         if !self.scheduler.is_leader() {
             return Err(CoordinatorError::NotLeader(None).into());
         }
         let request = request.into_inner();
         self.scheduler
             .task_statuses(&request.executor_id, request.statuses);
-        Ok(Response::new(pb::ReportTaskStatusResponse {}))
+        Ok(Response::new(ipb::ReportTaskStatusResponse {}))
     }
 
     async fn heartbeat(
         &self,
-        request: Request<pb::HeartbeatRequest>,
-    ) -> Result<Response<pb::HeartbeatResponse>, Status> {
+        request: Request<ipb::HeartbeatRequest>,
+    ) -> Result<Response<ipb::HeartbeatResponse>, Status> {
         if !self.scheduler.is_leader() {
             return Err(CoordinatorError::NotLeader(None).into());
         }
@@ -67,14 +67,14 @@ impl pb::scheduler_service_server::SchedulerService for SchedulerApi {
         let cancel = self
             .scheduler
             .heartbeat(&request.executor_id, request.running);
-        Ok(Response::new(pb::HeartbeatResponse { cancel }))
+        Ok(Response::new(ipb::HeartbeatResponse { cancel }))
     }
 
     async fn drain(
         &self,
-        request: Request<pb::DrainRequest>,
-    ) -> Result<Response<pb::DrainResponse>, Status> {
+        request: Request<ipb::DrainRequest>,
+    ) -> Result<Response<ipb::DrainResponse>, Status> {
         self.scheduler.drain(&request.into_inner().executor_id);
-        Ok(Response::new(pb::DrainResponse {}))
+        Ok(Response::new(ipb::DrainResponse {}))
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use kiln_proto::v1 as pb;
 use tonic::{Request, Response, Status};
 
-use crate::triggers::Triggers;
+use crate::triggers::{Refusal, Triggers};
 
 pub(crate) struct TriggerApi {
     triggers: Arc<Triggers>,
@@ -44,5 +44,20 @@ impl pb::trigger_service_server::TriggerService for TriggerApi {
             .delete_trigger(&request.into_inner().name)
             .await?;
         Ok(Response::new(pb::DeleteTriggerResponse {}))
+    }
+
+    async fn receive_events(
+        &self,
+        request: Request<pb::ReceiveEventsRequest>,
+    ) -> Reply<pb::ReceiveEventsResponse> {
+        match self
+            .triggers
+            .receive(&request.into_inner().notification)
+            .await
+        {
+            Ok(receipt) => Ok(Response::new(receipt)),
+            Err(Refusal::Malformed(reason)) => Err(Status::invalid_argument(reason)),
+            Err(Refusal::Unavailable(reason)) => Err(Status::unavailable(reason)),
+        }
     }
 }

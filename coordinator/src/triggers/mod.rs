@@ -24,7 +24,6 @@ use kiln_core::state::{Batch, Fence, StateStore, keys};
 use kiln_jobs::params::RUN_VALUE_PREFIX;
 use kiln_proto::v1 as pb;
 use prost::Message;
-use serde::Serialize;
 use tokio::sync::{Mutex, Notify};
 
 use crate::error::{CoordinatorError, Result};
@@ -56,19 +55,6 @@ struct Board {
     pruned_at_ms: u64,
     /// When each watching trigger last listed its location.
     listed_at_ms: BTreeMap<String, u64>,
-}
-
-/// What a posted notification did.
-#[derive(Debug, Default, Serialize)]
-pub struct Receipt {
-    /// Events kept for a trigger (an object matching two triggers counts twice).
-    pub accepted: usize,
-    /// Events a trigger had already (redeliveries).
-    pub duplicates: usize,
-    /// Created objects no trigger wants.
-    pub unmatched: usize,
-    /// Records of other kinds (deletions, test events).
-    pub ignored: usize,
 }
 
 /// Why a posted notification was not taken.
@@ -301,7 +287,10 @@ impl Triggers {
 
     /// Takes a posted notification: each created object a trigger wants is kept as pending
     /// (unless the trigger has it already) before this answers.
-    pub async fn receive(&self, body: &[u8]) -> std::result::Result<Receipt, Refusal> {
+    pub async fn receive(
+        &self,
+        body: &[u8],
+    ) -> std::result::Result<pb::ReceiveEventsResponse, Refusal> {
         let unavailable = |e: CoordinatorError| Refusal::Unavailable(e.to_string());
         let fence = self.scheduler.require_leader().await.map_err(unavailable)?;
         let mut board = self.loaded(&fence).await.map_err(unavailable)?;
@@ -326,9 +315,9 @@ impl Triggers {
                 return Err(Refusal::Malformed(reason));
             }
         };
-        let mut receipt = Receipt {
-            ignored: notification.ignored,
-            ..Receipt::default()
+        let mut receipt = pb::ReceiveEventsResponse {
+            ignored: notification.ignored as u64,
+            ..Default::default()
         };
         let mut wanted = vec![];
         for object in notification.created {
@@ -352,8 +341,8 @@ impl Triggers {
             .keep(&mut board, &fence, wanted)
             .await
             .map_err(|e| Refusal::Unavailable(e.to_string()))?;
-        receipt.accepted = accepted;
-        receipt.duplicates = duplicates;
+        receipt.accepted = accepted as u64;
+        receipt.duplicates = duplicates as u64;
         drop(board);
         if receipt.accepted > 0 {
             self.changed.notify_one();

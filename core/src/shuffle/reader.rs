@@ -1,5 +1,6 @@
 //! The leaves of a downstream stage: read the shuffle files an upstream stage wrote.
 
+use kiln_proto::internal::v1 as ipb;
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,7 +18,6 @@ use datafusion::physical_plan::{
 };
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
-use kiln_proto::v1 as pb;
 use prost::Message;
 
 use super::{ShuffleEnv, ShuffleFileId};
@@ -182,7 +182,7 @@ async fn open_file(
             read_ipc_file(path).boxed()
         }
     } else {
-        let ticket = pb::ShuffleTicket {
+        let ticket = ipb::ShuffleTicket {
             job_id: job_id.clone(),
             stage_id,
             map_partition: location.map_partition,
