@@ -11,6 +11,7 @@ pub mod mysql;
 pub mod netns;
 pub mod postgres;
 pub mod proxy;
+pub mod python;
 pub mod s3;
 pub mod sinks;
 pub mod sqlite;

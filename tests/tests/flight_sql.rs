@@ -7,14 +7,12 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use arrow::array::RecordBatch;
 use arrow::util::display::array_value_to_string;
 use kiln_client::proto;
 use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::compare::same_rows;
-use kiln_tests::s3::{INSTALL_HINT, tools_python};
 use kiln_tests::{TestCluster, run_to_success, sql_job, tpch};
 
 const TOKEN: &str = "flight-sql-token";
@@ -117,30 +115,11 @@ async fn adbc_and_flightsql_dbapi_list_tables_and_get_the_rows_kiln_sql_gets() {
         "params": [45, "AIR"],
         "insert": "INSERT INTO app.regions SELECT * FROM tpch.region",
     });
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/flight_sql_clients.py");
-    let python = tools_python();
-    let mut child = Command::new(&python)
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("running {}: {e}; {INSTALL_HINT}", python.display()));
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "the Flight SQL clients failed (scripts/setup installs adbc-driver-flightsql and \
-         flightsql-dbapi into the tools' venv): {}",
-        String::from_utf8_lossy(&output.stderr)
+    let report = kiln_tests::python::run_json(
+        "flight_sql_clients.py",
+        &request,
+        "adbc-driver-flightsql and flightsql-dbapi",
     );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
 
     // Both list the crawled tables, ADBC with their columns.
     let tables: BTreeSet<String> = tpch::TABLES.iter().map(|t| format!("tpch.{t}")).collect();

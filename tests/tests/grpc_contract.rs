@@ -3,12 +3,8 @@
 //! reflection (what grpcurl lists and calls with; the client token needed), and the version
 //! call, on the leader and on a standby.
 
-use std::path::Path;
-use std::process::{Command, Stdio};
-
 use kiln_tests::TestCluster;
 use kiln_tests::cluster::ClusterOptions;
-use kiln_tests::s3::{INSTALL_HINT, tools_python};
 
 const TOKEN: &str = "contract-token";
 
@@ -29,29 +25,11 @@ async fn health_reflection_and_version_answer_on_the_leader_and_a_standby() {
         "token": TOKEN,
         "services": ["kiln.v1.JobService", "kiln.v1.CatalogService", "kiln.internal.v1.SchedulerService"],
     });
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/grpc_health_reflection.py");
-    let python = tools_python();
-    let mut child = Command::new(&python)
-        .arg(&script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("running {}: {e}; {INSTALL_HINT}", python.display()));
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}; the gRPC packages come with {INSTALL_HINT}",
-        String::from_utf8_lossy(&output.stderr)
+    let answers = kiln_tests::python::run_json(
+        "grpc_health_reflection.py",
+        &request,
+        "grpcio-health-checking and grpcio-reflection",
     );
-    let answers: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let leader_url = cluster.coordinator_grpc_url(leader);
     for (i, role) in [(leader, "leader"), (standby, "standby")] {
         let answer = &answers[address(i)];
