@@ -63,8 +63,8 @@ pub(crate) async fn resolve(catalog: &Catalog, mut sink: pb::SinkSpec) -> Result
     Ok(sink)
 }
 
-/// Registers the partitions `sink`'s location holds after `job_id` committed into it;
-/// returns how many.
+/// Registers the partitions `sink`'s location holds after `job_id` committed into it, those
+/// not registered already (all of them after an overwrite); returns how many.
 pub(crate) async fn register(
     catalog: &Catalog,
     runtime: &RuntimeEnv,
@@ -115,11 +115,19 @@ pub(crate) async fn register(
         .await
         .map_err(|e| failed(e.to_string()))?;
     let overwrite = sink.mode == pb::SaveMode::Overwrite as i32;
+    let registered: std::collections::BTreeSet<Vec<String>> =
+        registered.into_iter().map(|p| p.values).collect();
     let gone: Vec<Vec<String>> = registered
-        .into_iter()
-        .map(|p| p.values)
-        .filter(|values| overwrite && !found.contains_key(values))
+        .iter()
+        .filter(|values| overwrite && !found.contains_key(*values))
+        .cloned()
         .collect();
+    // An append leaves the partitions it found registered as they were: their lineage names
+    // who added them first (their file counts are refreshed by the next crawl). After an
+    // overwrite every partition is this job's.
+    if !overwrite {
+        found.retain(|values, _| !registered.contains(values));
+    }
     if !gone.is_empty() {
         catalog
             .drop_partitions(database, name, &gone)

@@ -171,6 +171,10 @@ pub async fn plan_job(
             crate::catalog_sink::resolve(catalog, sink.clone()).await?,
         ),
         (Some(sink), _) => (plan, sink.clone()),
+        (None, Some(insert)) if !insert.sink().catalog.is_empty() => (
+            Arc::clone(insert.children()[0]),
+            crate::catalog_sink::resolve(catalog, insert.sink().clone()).await?,
+        ),
         (None, Some(insert)) => (Arc::clone(insert.children()[0]), insert.sink().clone()),
         (None, None) => {
             return Ok(PlannedJob {

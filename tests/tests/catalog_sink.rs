@@ -1,7 +1,8 @@
 //! Jobs that write into a catalog table (`[sink] catalog = "db.table"`) on a real cluster:
 //! the files land where the table lives, partitioned by its keys, and the partitions are
 //! registered at commit with the job as their lineage; a failed job registers nothing and an
-//! overwrite replaces the registrations.
+//! overwrite replaces the registrations. SQL's `INSERT INTO` / `INSERT OVERWRITE` of a catalog
+//! table takes the same path.
 
 use kiln_client::{Client, proto};
 use kiln_tests::cluster::ClusterOptions;
@@ -96,6 +97,10 @@ async fn a_job_writes_into_a_catalog_table_and_registers_its_partitions_at_commi
     let registered = partitions(&client).await;
     assert_eq!(registered.len(), 2, "{registered:?}");
     assert_eq!(
+        registered[0].1, "crawler:lake",
+        "the crawled day keeps its lineage"
+    );
+    assert_eq!(
         registered[1],
         ("2024-01-02".to_string(), format!("job:{}", appended.job_id))
     );
@@ -131,6 +136,45 @@ async fn a_job_writes_into_a_catalog_table_and_registers_its_partitions_at_commi
         )]
     );
     assert_eq!(count(&client).await, "7");
+
+    // SQL's INSERT INTO a catalog table does the same, as kiln sql and Flight SQL send it.
+    let inserted = run_to_success(
+        &client,
+        kiln_tests::sql_job(
+            "insert",
+            &[],
+            &format!("INSERT INTO lake.trips {}", day_rows("2024-01-05", 4)),
+        ),
+    )
+    .await;
+    assert_eq!(
+        partitions(&client).await,
+        vec![
+            (
+                "2024-01-03".to_string(),
+                format!("job:{}", overwritten.job_id)
+            ),
+            ("2024-01-05".to_string(), format!("job:{}", inserted.job_id)),
+        ]
+    );
+    assert_eq!(count(&client).await, "11");
+    let overwrite = run_to_success(
+        &client,
+        kiln_tests::sql_job(
+            "insert-overwrite",
+            &[],
+            &format!("INSERT OVERWRITE lake.trips {}", day_rows("2024-01-06", 2)),
+        ),
+    )
+    .await;
+    assert_eq!(
+        partitions(&client).await,
+        vec![(
+            "2024-01-06".to_string(),
+            format!("job:{}", overwrite.job_id)
+        )]
+    );
+    assert_eq!(count(&client).await, "2");
 
     // A table that is not there, or a sink that names both, is refused at submit.
     let missing = client

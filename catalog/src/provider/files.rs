@@ -13,11 +13,13 @@ use datafusion::datasource::physical_plan::{FileGroup, FileScanConfigBuilder};
 use datafusion::datasource::table_schema::TableSchema;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::context::SessionState;
+use datafusion::logical_expr::dml::InsertOp;
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::empty::EmptyExec;
 use futures::{StreamExt, TryStreamExt};
-use kiln_proto::v1::{CatalogPartition, CatalogTable};
+use kiln_core::sink::SinkWriterExec;
+use kiln_proto::v1::{self as pb, CatalogPartition, CatalogTable};
 
 use super::prune;
 use crate::{Catalog, columns};
@@ -103,6 +105,33 @@ impl TableProvider for CatalogFilesTable {
                 false => TableProviderFilterPushDown::Inexact,
             })
             .collect())
+    }
+
+    /// `INSERT INTO db.t SELECT ...` (and `INSERT OVERWRITE`) write files where the table
+    /// lives, partitioned by its keys, and register the partitions at commit, as a job's
+    /// `[sink] catalog = "db.t"` does; the coordinator resolves the sink and fills the job id.
+    async fn insert_into(
+        &self,
+        _state: &dyn Session,
+        input: Arc<dyn ExecutionPlan>,
+        op: InsertOp,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let mode = match op {
+            InsertOp::Append => pb::SaveMode::Append,
+            InsertOp::Overwrite => pb::SaveMode::Overwrite,
+            InsertOp::Replace => {
+                return Err(DataFusionError::Plan(format!(
+                    "REPLACE INTO {}.{}: catalog tables take INSERT INTO or INSERT OVERWRITE",
+                    self.table.database, self.table.name
+                )));
+            }
+        };
+        let sink = pb::SinkSpec {
+            catalog: format!("{}.{}", self.table.database, self.table.name),
+            mode: mode as i32,
+            ..Default::default()
+        };
+        Ok(Arc::new(SinkWriterExec::new(String::new(), sink, input)))
     }
 
     async fn scan(
