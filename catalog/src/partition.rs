@@ -44,6 +44,15 @@ impl Catalog {
         Ok(())
     }
 
+    /// How many partitions a table has registered, counted by the store without reading
+    /// them (what a pruned query did not read is this minus what it read).
+    pub async fn partition_count(&self, database: &str, table: &str) -> Result<u64> {
+        Ok(self
+            .store
+            .count(&keys::partitions::<&str>(database, table, &[]))
+            .await?)
+    }
+
     /// The partitions of a table whose values start with `leading` (all of them when empty),
     /// in value order. Reads only those partitions' keys.
     pub async fn partitions<S: AsRef<str>>(

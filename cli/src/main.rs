@@ -646,12 +646,7 @@ async fn run_query(
     }
     // As Athena says how much data a query scanned: on stderr, so results stay clean.
     if let Some(scan) = status.catalog_scan.filter(|s| s.files > 0) {
-        eprintln!(
-            "({} partition(s) read after pruning, {} file(s), {} scanned)",
-            scan.partitions,
-            scan.files,
-            progress::human_bytes(scan.bytes)
-        );
+        eprintln!("({})", progress::scan_text(&scan));
     }
     print_if_succeeded(client, &status, format, out).await
 }

@@ -97,6 +97,7 @@ pub fn status_json(status: &proto::JobStatus) -> serde_json::Value {
         "result_rows": status.result.as_ref().map(|r| r.rows),
         "catalog_scan": status.catalog_scan.map(|s| serde_json::json!({
             "partitions": s.partitions,
+            "partitions_pruned": s.partitions_pruned,
             "files": s.files,
             "bytes": s.bytes,
         })),

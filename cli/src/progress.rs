@@ -118,17 +118,24 @@ pub fn summary(status: &proto::JobStatus) -> String {
         .catalog_scan
         .filter(|s| s.files > 0 || s.partitions > 0)
     {
-        text.push_str(&format!(
-            "catalog tables: {} partition(s) read after pruning, {} file(s), {} scanned\n",
-            scan.partitions,
-            scan.files,
-            human_bytes(scan.bytes)
-        ));
+        text.push_str(&format!("catalog tables: {}\n", scan_text(&scan)));
     }
     if !status.error.is_empty() {
         text.push_str(&format!("error: {}\n", status.error));
     }
     text
+}
+
+/// What a job's catalog scans read, as Athena says what a query scanned: `1 partition(s)
+/// read, 999 pruned, 1 file(s), 2.1 KiB scanned`.
+pub fn scan_text(scan: &proto::CatalogScan) -> String {
+    format!(
+        "{} partition(s) read, {} pruned, {} file(s), {} scanned",
+        scan.partitions,
+        scan.partitions_pruned,
+        scan.files,
+        human_bytes(scan.bytes)
+    )
 }
 
 pub fn human_bytes(bytes: u64) -> String {

@@ -140,17 +140,12 @@ async fn run_statement(client: &Client, spec: proto::JobSpec, format: Format) ->
     }
 }
 
-/// What a statement returned and cost: `3 rows, 1.2 MiB scanned (2 partitions), 0.41 s (job
-/// ...)`.
+/// What a statement returned and cost: `3 rows, 2 partition(s) read, 8 pruned, 1 file(s),
+/// 1.2 MiB scanned, 0.41 s (job ...)`.
 fn footer(status: &proto::JobStatus, rows: u64) -> String {
     let mut text = format!("{rows} row{}", if rows == 1 { "" } else { "s" });
     if let Some(scan) = status.catalog_scan.filter(|s| s.files > 0) {
-        text.push_str(&format!(
-            ", {} scanned ({} partition(s), {} file(s))",
-            progress::human_bytes(scan.bytes),
-            scan.partitions,
-            scan.files
-        ));
+        text.push_str(&format!(", {}", progress::scan_text(&scan)));
     } else if status.records_read > 0 {
         text.push_str(&format!(", {} records read", status.records_read));
     }
@@ -286,6 +281,7 @@ mod tests {
             ended_at_ms: 2_500,
             catalog_scan: Some(proto::CatalogScan {
                 partitions: 2,
+                partitions_pruned: 8,
                 files: 3,
                 bytes: 2048,
             }),
@@ -293,7 +289,7 @@ mod tests {
         };
         assert_eq!(
             footer(&status, 1),
-            "1 row, 2.0 KiB scanned (2 partition(s), 3 file(s)), 1.50 s (job j1)"
+            "1 row, 2 partition(s) read, 8 pruned, 3 file(s), 2.0 KiB scanned, 1.50 s (job j1)"
         );
         let status = proto::JobStatus {
             records_read: 7,

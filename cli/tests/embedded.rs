@@ -385,7 +385,7 @@ fn sql_on_a_terminal_opens_a_shell_with_history_completion_and_catalog_commands(
         shown.contains("1 row, "),
         "the footer follows the result:\n{shown}"
     );
-    assert!(shown.contains("scanned (1 partition(s)"), "{shown}");
+    assert!(shown.contains("1 partition(s) read, "), "{shown}");
     assert!(shown.contains("| 43   |"), "the view lasted:\n{shown}");
     assert!(
         shown.contains("taxi_project") && shown.contains("PARTITION KEYS"),

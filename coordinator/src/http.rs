@@ -2,7 +2,8 @@
 //! `/readyz/leader`, true on the leader only, for a Kubernetes Service that must reach the
 //! leader (`/readyz` is true on a standby too, when it can take over); and
 //! `POST /api/v1/events/s3`, where S3 (directly, through SNS or EventBridge) or MinIO post
-//! object-created notifications for the triggers (a standby passes them on to the leader).
+//! object-created notifications for the triggers (a standby passes them on to the leader);
+//! and the REST API (`/api/v1/...`, see [`crate::rest`]).
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ pub fn routes(
     triggers: Arc<Triggers>,
     tokens: &ClusterTokens,
     tls: Tls,
+    grpc: crate::rest::Grpc,
 ) -> Router {
     let leading = Arc::clone(&scheduler);
     let ready: Readiness = Arc::new(move || {
@@ -67,16 +69,17 @@ pub fn routes(
     };
     let scrape: Scrape =
         Arc::new(move |out| encode(out, scheduler.metrics().registry(scheduler.gauges())));
-    let events = Router::new()
+    let api = Router::new()
         .route("/api/v1/events/s3", post(receive_events))
         .with_state(events)
+        .merge(crate::rest::routes(grpc))
         .layer(axum::middleware::from_fn_with_state(
             tokens.clients_and_members(),
             kiln_core::http::authorize,
         ));
     kiln_core::http::routes(ready, scrape, tokens.clients_and_members())
         .route("/readyz/leader", get(move || probe(Arc::clone(&leader))))
-        .merge(events)
+        .merge(api)
 }
 
 /// Where notifications go: the triggers, or the leader's when this coordinator stands by.

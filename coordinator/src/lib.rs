@@ -27,6 +27,7 @@ mod join_modes;
 pub mod journal;
 pub mod metrics;
 pub mod planner;
+mod rest;
 pub mod scheduler;
 pub mod schedules;
 pub mod stages;
@@ -155,6 +156,26 @@ impl Coordinator {
         ))
         .max_decoding_message_size(max)
         .max_encoding_message_size(max);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (health, health_reports) = api::health(Arc::clone(&scheduler));
+        let (reflection, reflection_v1alpha) = api::reflection();
+        // A standby passes its clients' calls on to the leader.
+        let forward = ForwardToLeader::new(Arc::clone(&scheduler), tls.clone(), &url);
+        let mut services = tonic::service::Routes::builder();
+        services
+            .add_service(InterceptedService::new(jobs, clients.clone()))
+            .add_service(InterceptedService::new(catalog, clients.clone()))
+            .add_service(InterceptedService::new(schedule_api, clients.clone()))
+            .add_service(InterceptedService::new(trigger_api, clients.clone()))
+            .add_service(InterceptedService::new(
+                flight,
+                clients.clone().or_password(),
+            ))
+            .add_service(InterceptedService::new(executors, members_only))
+            .add_service(health)
+            .add_service(InterceptedService::new(reflection, clients.clone()))
+            .add_service(InterceptedService::new(reflection_v1alpha, clients));
+        let services = services.routes();
         let http = match http {
             Some((host, port, tokens)) => {
                 let routes = http::routes(
@@ -163,6 +184,7 @@ impl Coordinator {
                     Arc::clone(&triggers),
                     &tokens,
                     tls.clone(),
+                    tower::Layer::layer(&forward, services.clone()),
                 );
                 let io = |source| CoordinatorError::Io {
                     context: format!("binding the HTTP port {host}:{port}"),
@@ -173,27 +195,8 @@ impl Coordinator {
             }
             None => None,
         };
-        let (stop, stopped) = oneshot::channel::<()>();
-        let (health, health_reports) = api::health(Arc::clone(&scheduler));
         let health_reports = tokio::spawn(health_reports);
-        let (reflection, reflection_v1alpha) = api::reflection();
-        // A standby passes its clients' calls on to the leader.
-        let router = server
-            .layer(ForwardToLeader::new(Arc::clone(&scheduler), tls, &url))
-            .add_service(InterceptedService::new(jobs, clients.clone()))
-            .add_service(InterceptedService::new(catalog, clients.clone()))
-            .add_service(InterceptedService::new(schedule_api, clients.clone()))
-            .add_service(InterceptedService::new(trigger_api, clients.clone()))
-            .add_service(InterceptedService::new(
-                flight,
-                clients.clone().or_password(),
-            ))
-            // What executors call: registering, heartbeats, task status, draining.
-            .add_service(InterceptedService::new(executors, members_only))
-            // Open to probes, which carry no token: it says only whether the services serve.
-            .add_service(health)
-            .add_service(InterceptedService::new(reflection, clients.clone()))
-            .add_service(InterceptedService::new(reflection_v1alpha, clients));
+        let router = server.layer(forward).add_routes(services);
         let server = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;

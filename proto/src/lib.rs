@@ -12,6 +12,7 @@ mod builders;
 pub mod v1 {
     #![allow(clippy::all, missing_docs)]
     include!("generated/kiln.v1.rs");
+    include!("generated/kiln.v1.serde.rs");
 }
 
 /// What the cluster's members speak among themselves and keep in the state store; not part

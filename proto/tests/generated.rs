@@ -13,39 +13,21 @@ const PROTOS: &[&str] = &[
     "kiln/internal/v1/state.proto",
 ];
 
-/// The messages that also print as JSON (`kiln tables --output json`) with their proto field
-/// names.
-const AS_JSON: &[&str] = &[
-    "CatalogDatabase",
-    "CatalogColumn",
-    "SchemaVersion",
-    "CatalogTable",
-    "CatalogPartition",
-    "Crawler",
-    "CrawlRun",
-    "JobDefinition",
-    "Schedule",
-    "ScheduleRun",
-    "Trigger",
-    "TriggerRun",
-    "DeadLetter",
-    "TriggerBatch",
-    "ReceiveEventsResponse",
+const GENERATED: [&str; 4] = [
+    "kiln.v1.rs",
+    "kiln.v1.serde.rs",
+    "kiln.internal.v1.rs",
+    "kiln_descriptor.bin",
 ];
-
-const GENERATED: [&str; 3] = ["kiln.v1.rs", "kiln.internal.v1.rs", "kiln_descriptor.bin"];
 
 /// Generates the code into `out`.
 fn generate(out: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut config = tonic_prost_build::configure()
+    let descriptors = out.join(GENERATED[3]);
+    let config = tonic_prost_build::configure()
         .out_dir(out)
         .emit_rerun_if_changed(false)
-        .file_descriptor_set_path(out.join(GENERATED[2]));
-    for message in AS_JSON {
-        config =
-            config.type_attribute(format!(".kiln.v1.{message}"), "#[derive(serde::Serialize)]");
-    }
+        .file_descriptor_set_path(&descriptors);
     let protos: Vec<PathBuf> = PROTOS.iter().map(|p| root.join(p)).collect();
     config
         .compile_protos(&protos, &[root.to_path_buf()])
@@ -55,6 +37,17 @@ fn generate(out: &Path) {
              install protobuf-compiler)"
             )
         });
+    // The public messages' JSON (the REST API, `--output json`): the proto3 JSON mapping
+    // with the proto's field names, every field present, unknown fields refused.
+    let descriptors = std::fs::read(&descriptors).expect("the descriptor set just written");
+    pbjson_build::Builder::new()
+        .register_descriptors(&descriptors)
+        .expect("the descriptor set decodes")
+        .out_dir(out)
+        .preserve_proto_field_names()
+        .emit_fields()
+        .build(&[".kiln.v1"])
+        .expect("generating the JSON mapping");
 }
 
 #[test]

@@ -216,12 +216,22 @@ impl TableProvider for CatalogFilesTable {
             .await?;
 
         if let Some(counts) = state.config().get_extension::<super::ScanCounts>() {
+            let (read, pruned) = if self.partition_fields.is_empty() {
+                (0, 0)
+            } else {
+                let registered = self
+                    .catalog
+                    .partition_count(&self.table.database, &self.table.name)
+                    .await
+                    .map_err(|e| DataFusionError::External(Box::new(e)))?;
+                (
+                    directories_read,
+                    registered.saturating_sub(directories_read),
+                )
+            };
             counts.add(
-                if self.partition_fields.is_empty() {
-                    0
-                } else {
-                    directories_read
-                },
+                read,
+                pruned,
                 files.len() as u64,
                 files.iter().map(|f| f.object_meta.size).sum(),
             );

@@ -27,14 +27,16 @@ use crate::error::{CatalogError, Result};
 #[derive(Debug, Default)]
 pub struct ScanCounts {
     partitions: std::sync::atomic::AtomicU64,
+    pruned: std::sync::atomic::AtomicU64,
     files: std::sync::atomic::AtomicU64,
     bytes: std::sync::atomic::AtomicU64,
 }
 
 impl ScanCounts {
-    fn add(&self, partitions: u64, files: u64, bytes: u64) {
+    fn add(&self, partitions: u64, pruned: u64, files: u64, bytes: u64) {
         use std::sync::atomic::Ordering::Relaxed;
         self.partitions.fetch_add(partitions, Relaxed);
+        self.pruned.fetch_add(pruned, Relaxed);
         self.files.fetch_add(files, Relaxed);
         self.bytes.fetch_add(bytes, Relaxed);
     }
@@ -44,6 +46,7 @@ impl ScanCounts {
         use std::sync::atomic::Ordering::Relaxed;
         kiln_proto::v1::CatalogScan {
             partitions: self.partitions.load(Relaxed),
+            partitions_pruned: self.pruned.load(Relaxed),
             files: self.files.load(Relaxed),
             bytes: self.bytes.load(Relaxed),
         }

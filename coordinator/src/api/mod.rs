@@ -11,7 +11,7 @@ mod trigger_service;
 
 pub(crate) use catalog_service::CatalogApi;
 pub(crate) use flight_sql::FlightSqlApi;
-pub(crate) use forward::{FORWARDED, ForwardToLeader};
+pub(crate) use forward::{FORWARDED, Forward, ForwardToLeader};
 pub(crate) use health::{health, reflection};
 pub(crate) use job_service::JobApi;
 pub(crate) use schedule_service::ScheduleApi;

@@ -455,6 +455,18 @@ impl StateStore for EtcdStore {
         Ok(self.list_at(prefix).await?.0)
     }
 
+    async fn count(&self, prefix: &str) -> Result<u64> {
+        let mut kv = self.client.kv_client();
+        let start = self.absolute(prefix).into_bytes();
+        let options = GetOptions::new()
+            .with_range(range_end(&start))
+            .with_count_only();
+        let response = deadline(self.timeout, kv.get(start, Some(options)))
+            .await
+            .map_err(unavailable)?;
+        Ok(u64::try_from(response.count()).unwrap_or(0))
+    }
+
     async fn apply(&self, batch: Batch, fence: Option<&Fence>) -> Result<()> {
         self.write(batch, fence).await
     }

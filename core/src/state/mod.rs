@@ -201,6 +201,12 @@ pub trait StateStore: Send + Sync + 'static {
     /// single response of the store grows with the prefix.
     async fn list(&self, prefix: &str) -> Result<Vec<Entry>>;
 
+    /// How many keys lie under `prefix`, without reading them where the store can (etcd
+    /// counts on the server).
+    async fn count(&self, prefix: &str) -> Result<u64> {
+        Ok(self.list(prefix).await?.len() as u64)
+    }
+
     /// Applies every write of `batch` or none; with a fence, only while that leadership holds.
     async fn apply(&self, batch: Batch, fence: Option<&Fence>) -> Result<()>;
 

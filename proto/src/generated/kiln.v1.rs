@@ -260,12 +260,16 @@ pub struct JobStatus {
 #[allow(clippy::all)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CatalogScan {
+    /// Partitions read: those the predicates kept.
     #[prost(uint64, tag = "1")]
     pub partitions: u64,
     #[prost(uint64, tag = "2")]
     pub files: u64,
     #[prost(uint64, tag = "3")]
     pub bytes: u64,
+    /// Partitions the predicates pruned: registered, and not read.
+    #[prost(uint64, tag = "4")]
+    pub partitions_pruned: u64,
 }
 #[allow(clippy::all)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
@@ -1562,7 +1566,6 @@ pub struct StartCrawlRequest {
 }
 /// catalog/databases/{database}
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CatalogDatabase {
     #[prost(string, tag = "1")]
@@ -1577,7 +1580,6 @@ pub struct CatalogDatabase {
 }
 /// One column of a catalog table.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CatalogColumn {
     #[prost(string, tag = "1")]
@@ -1590,7 +1592,6 @@ pub struct CatalogColumn {
 }
 /// A table's columns as they were from one version on.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct SchemaVersion {
     #[prost(uint32, tag = "1")]
@@ -1605,7 +1606,6 @@ pub struct SchemaVersion {
 }
 /// catalog/tables/{database}/{table}
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CatalogTable {
     #[prost(string, tag = "1")]
@@ -1658,7 +1658,6 @@ pub struct CatalogTable {
 /// catalog/partitions/{database}/{table}/{value}/{value}/...: one per partition, keyed by its
 /// values in partition-key order, so the partitions with given leading values are one prefix.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CatalogPartition {
     /// One per partition key, in order.
@@ -1686,7 +1685,6 @@ pub struct CatalogPartition {
 }
 /// catalog/crawlers/{name}: finds tables and partitions under object-store prefixes.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct Crawler {
     #[prost(string, tag = "1")]
@@ -1736,7 +1734,6 @@ pub struct Crawler {
 }
 /// catalog/crawl_runs/{crawler}/{started_at}: what one crawl found and did.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CrawlRun {
     #[prost(string, tag = "1")]
@@ -2787,7 +2784,6 @@ pub mod catalog_service_server {
 }
 /// A job file kept in the cluster state, run later by name, a schedule or a trigger.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct JobDefinition {
     #[prost(string, tag = "1")]
@@ -2866,7 +2862,6 @@ pub struct StartDefinitionResponse {
 }
 /// A cron schedule of a stored job definition.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Schedule {
     #[prost(string, tag = "1")]
@@ -2913,7 +2908,6 @@ pub struct Schedule {
 }
 /// One tick of a schedule and what came of it.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ScheduleRun {
     #[prost(uint64, tag = "1")]
@@ -2971,7 +2965,6 @@ pub struct ReceiveEventsRequest {
 }
 /// What a notification did.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct ReceiveEventsResponse {
     /// Events kept for a trigger (an object matching two triggers counts twice).
@@ -2989,7 +2982,6 @@ pub struct ReceiveEventsResponse {
 }
 /// Starts a stored job when objects are created under a bucket's prefix.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Trigger {
     #[prost(string, tag = "1")]
@@ -3064,7 +3056,6 @@ pub struct Trigger {
     >,
 }
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct TriggerBatch {
     #[prost(string, tag = "1")]
@@ -3091,7 +3082,6 @@ pub struct ObjectEvent {
     pub job_id: ::prost::alloc::string::String,
 }
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct TriggerRun {
     #[prost(uint64, tag = "1")]
@@ -3108,7 +3098,6 @@ pub struct TriggerRun {
 }
 /// An event that could not be handled, and why.
 #[allow(clippy::all)]
-#[derive(serde::Serialize)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct DeadLetter {
     #[prost(uint64, tag = "1")]
