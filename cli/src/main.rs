@@ -58,6 +58,10 @@ struct ClusterArgs {
     /// Default: KILN_RESULTS, else auto.
     #[arg(long, value_name = "ROUTE")]
     results: Option<ResultRoute>,
+    /// Serve the embedded cluster's web UI and REST API on this port of 127.0.0.1 (50080 when
+    /// no port is given; 0 picks one), and keep serving after the command until Ctrl-C.
+    #[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "50080")]
+    ui: Option<u16>,
 }
 
 /// A job file and the values of its `${name}` parameters.
@@ -586,13 +590,26 @@ where
         .clone()
         .unwrap_or_else(config::default_state_dir);
     let store = FileStore::open(&state_dir).map_err(|e| failed(e.to_string()))?;
-    let embedded = EmbeddedCluster::start_with_store(Arc::new(store), cluster.executors, slots)
-        .await
-        .map_err(|message| failed(format!("starting the embedded cluster: {message}")))?;
+    let embedded =
+        EmbeddedCluster::start_with_store(Arc::new(store), cluster.executors, slots, cluster.ui)
+            .await
+            .map_err(|message| failed(format!("starting the embedded cluster: {message}")))?;
+    let ui = embedded
+        .http_addr()
+        .map(|addr| format!("http://{addr}/ui/"));
+    if let Some(ui) = &ui {
+        eprintln!("kiln: the embedded cluster's web UI is at {ui}");
+    }
     let outcome = match Client::connect(embedded.url()).await {
         Ok(client) => body(client).await,
         Err(e) => Err(e.into()),
     };
+    if let Some(ui) = &ui {
+        eprintln!("kiln: still serving the web UI at {ui}; Ctrl-C stops it");
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            eprintln!("kiln: waiting for Ctrl-C: {e}");
+        }
+    }
     embedded.stop().await;
     outcome
 }

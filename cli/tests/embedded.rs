@@ -435,3 +435,77 @@ fn sql_reads_a_script_from_stdin_when_it_is_not_a_terminal() {
         "one\n1\ntwo\ntwo\n"
     );
 }
+
+/// `GET path` on `addr` over plain HTTP/1.1: the status line and the body.
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connecting to the UI");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (
+        head.lines().next().unwrap_or("").to_string(),
+        body.to_string(),
+    )
+}
+
+#[test]
+fn run_with_ui_keeps_the_web_ui_and_api_up_after_the_job_until_interrupted() {
+    use std::io::BufRead;
+    let state_dir = tempfile::tempdir().unwrap();
+    let mut child = kiln()
+        .args(["run", "--ui", "0", "--state-dir"])
+        .arg(state_dir.path())
+        .arg(example("sales_by_region/job.toml"))
+        .env_remove("KILN_COORDINATOR")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running kiln");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let url = loop {
+        let mut line = String::new();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "kiln ended: {said}"
+        );
+        said.push_str(&line);
+        if let Some(url) = line
+            .strip_prefix("kiln: still serving the web UI at ")
+            .and_then(|rest| rest.split(';').next())
+        {
+            break url.to_string();
+        }
+    };
+    assert!(said.contains("SUCCEEDED"), "{said}");
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/ui/")
+        .to_string();
+
+    // The job that ran is served after it ended, by the REST API the UI draws from.
+    let (status, jobs) = http_get(&addr, "/api/v1/jobs");
+    assert!(status.contains("200"), "{status}");
+    let jobs: serde_json::Value = serde_json::from_str(&jobs).expect("JSON jobs");
+    assert_eq!(jobs["jobs"][0]["name"], "sales-by-region", "{jobs}");
+    assert_eq!(jobs["jobs"][0]["state"], "JOB_STATE_SUCCEEDED", "{jobs}");
+    let (status, page) = http_get(&addr, "/ui/");
+    assert!(status.contains("200"), "{status}");
+    assert!(page.contains("<title>Kiln</title>"), "{page}");
+
+    // Ctrl-C ends it, with the job's exit code.
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0), "{said}");
+}

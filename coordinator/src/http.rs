@@ -3,7 +3,8 @@
 //! leader (`/readyz` is true on a standby too, when it can take over); and
 //! `POST /api/v1/events/s3`, where S3 (directly, through SNS or EventBridge) or MinIO post
 //! object-created notifications for the triggers (a standby passes them on to the leader);
-//! and the REST API (`/api/v1/...`, see [`crate::rest`]).
+//! the REST API (`/api/v1/...`, see [`crate::rest`]); and the web UI (`/ui/`, see
+//! [`crate::ui`]).
 
 use std::sync::Arc;
 
@@ -80,6 +81,7 @@ pub fn routes(
     kiln_core::http::routes(ready, scrape, tokens.clients_and_members())
         .route("/readyz/leader", get(move || probe(Arc::clone(&leader))))
         .merge(api)
+        .merge(crate::ui::routes(tokens.clients_and_members()))
 }
 
 /// Where notifications go: the triggers, or the leader's when this coordinator stands by.

@@ -33,6 +33,7 @@ pub mod schedules;
 pub mod stages;
 pub mod statement_size;
 pub mod triggers;
+mod ui;
 
 pub use config::CoordinatorConfig;
 pub use error::{CoordinatorError, Result};

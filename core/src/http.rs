@@ -75,13 +75,38 @@ async fn metrics(scrape: Scrape) -> Response {
         .into_response()
 }
 
-/// Passes requests whose `authorization` header carries an accepted token: 401 without one,
-/// 403 for a token that lacks the role.
+/// The cookie the web UI's sign-in form sets: the client token, percent-encoded, for browsers,
+/// which send no `Authorization` header of their own.
+pub const TOKEN_COOKIE: &str = "kiln_token";
+
+/// The bearer token of the UI's cookie among `headers`, as an `Authorization` value.
+fn token_from_cookie(headers: &axum::http::HeaderMap) -> Option<axum::http::HeaderValue> {
+    let prefix = format!("{TOKEN_COOKIE}=");
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|cookie| cookie.trim().strip_prefix(prefix.as_str()))?;
+    let token = percent_encoding::percent_decode_str(token)
+        .decode_utf8()
+        .ok()?;
+    axum::http::HeaderValue::from_str(&format!("Bearer {token}")).ok()
+}
+
+/// Passes requests whose `authorization` header (or, from a browser, the UI's cookie)
+/// carries an accepted token: 401 without one, 403 for a token that lacks the role. The
+/// cookie's token goes on as the `authorization` header, for the gRPC calls made for it.
 pub async fn authorize(
     State(require): State<RequireToken>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    if !request.headers().contains_key(header::AUTHORIZATION)
+        && let Some(token) = token_from_cookie(request.headers())
+    {
+        request.headers_mut().insert(header::AUTHORIZATION, token);
+    }
     let given = request
         .headers()
         .get(header::AUTHORIZATION)

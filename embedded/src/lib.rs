@@ -30,15 +30,17 @@ impl EmbeddedCluster {
     /// Starts a coordinator and `executors` executors with `slots` task slots each, keeping
     /// the cluster state in memory: nothing outlives the cluster.
     pub async fn start(executors: usize, slots: usize) -> Result<Self, String> {
-        Self::start_with_store(Arc::new(MemoryStore::new()), executors, slots).await
+        Self::start_with_store(Arc::new(MemoryStore::new()), executors, slots, None).await
     }
 
     /// Starts a cluster as [`Self::start`] does, on `store` (a [`kiln_core::state::FileStore`]
-    /// keeps the catalog between runs).
+    /// keeps the catalog between runs); with `http_port`, the coordinator serves its HTTP
+    /// endpoint (probes, REST API, web UI) on that port of 127.0.0.1 (0 picks a free one).
     pub async fn start_with_store(
         store: Arc<dyn StateStore>,
         executors: usize,
         slots: usize,
+        http_port: Option<u16>,
     ) -> Result<Self, String> {
         let work_dir = tempfile::Builder::new()
             .prefix("kiln-embedded-")
@@ -47,6 +49,7 @@ impl EmbeddedCluster {
         let coordinator = Coordinator::start(
             CoordinatorConfig {
                 shuffle_partitions: (executors * slots).max(2),
+                http_port,
                 ..CoordinatorConfig::default()
             },
             Arc::clone(&store),
@@ -73,6 +76,11 @@ impl EmbeddedCluster {
     /// The coordinator's URL.
     pub fn url(&self) -> String {
         self.coordinator.url()
+    }
+
+    /// The address of the coordinator's HTTP endpoint, when it serves one.
+    pub fn http_addr(&self) -> Option<std::net::SocketAddr> {
+        self.coordinator.http_addr()
     }
 
     /// Stops executors and coordinator.

@@ -1,0 +1,105 @@
+"""Drives Kiln's web UI in headless Chromium (Debian's chromium, through Playwright) against a
+real cluster, as an operator would: sign in with the token, open the jobs list, a running
+job's stage graph and task timeline, a failed job's error and log tail, the executors page.
+Saves a screenshot of each page and prints what the pages showed as JSON.
+
+Reads {"url", "token", "running", "failed", "hostile", "screenshots"} as JSON on stdin.
+"""
+
+import json
+import os
+import sys
+
+from playwright.sync_api import sync_playwright
+
+request = json.load(sys.stdin)
+url, shots = request["url"], request["screenshots"]
+os.makedirs(shots, exist_ok=True)
+seen = {"dialogs": []}
+
+
+def steps(page):
+    """Signs in and opens each page in turn, noting what it shows in `seen`."""
+    # Without the cookie, the UI asks for the token; a wrong one is refused.
+    page.goto(url + "/ui/")
+    page.wait_for_selector("form.login")
+    seen["login_shown"] = True
+    page.fill("input[name=token]", "not-the-token")
+    page.click("form.login button")
+    page.wait_for_selector("#login-error:has-text('not accepted')")
+    page.screenshot(path=shots + "/login.png")
+    page.fill("input[name=token]", request["token"])
+    page.click("form.login button")
+
+    # The jobs list.
+    page.wait_for_selector("#jobs tr[data-job='%s']" % request["failed"])
+    page.wait_for_selector("#jobs tr[data-job='%s']" % request["hostile"])
+    seen["listed"] = page.eval_on_selector_all("#jobs tbody tr", "rows => rows.map(r => r.dataset.job)")
+    seen["hostile_name"] = page.text_content("#jobs tr[data-job='%s'] .job-name" % request["hostile"])
+    seen["script_elements"] = page.eval_on_selector_all("main script", "nodes => nodes.length")
+    seen["failed_row_state"] = page.text_content("#jobs tr[data-job='%s'] .state" % request["failed"])
+    page.screenshot(path=shots + "/jobs.png", full_page=True)
+
+    # A running job: its stage graph and task timeline, live.
+    page.goto(url + "/ui/#/jobs/" + request["running"])
+    page.wait_for_selector("#stage-graph g.stage")
+    page.wait_for_selector("#task-timeline rect.attempt[data-state=RUNNING]")
+    seen["running"] = {
+        "state": page.text_content("#job-state"),
+        "stages": page.eval_on_selector_all(
+            "#stage-graph g.stage",
+            "gs => gs.map(g => ({stage: Number(g.dataset.stage), state: g.dataset.state, "
+            "succeeded: Number(g.dataset.tasksSucceeded), total: Number(g.dataset.tasksTotal)}))",
+        ),
+        "edges": page.eval_on_selector_all("#stage-graph line.edge", "ls => ls.length"),
+        "bars": page.eval_on_selector_all("#task-timeline rect.attempt", "rs => rs.map(r => r.dataset.state)"),
+    }
+    page.screenshot(path=shots + "/running-job.png", full_page=True)
+
+    # A failed job: why, and the end of the failing attempts' logs.
+    page.goto(url + "/ui/#/jobs/" + request["failed"])
+    page.wait_for_selector("#job-error")
+    page.wait_for_selector("pre.log-tail")
+    seen["failed"] = {
+        "error": page.text_content("#job-error"),
+        "log_tails": page.eval_on_selector_all("pre.log-tail", "ps => ps.map(p => p.textContent)"),
+        "tasks": page.text_content("#job-tasks"),
+    }
+    page.screenshot(path=shots + "/failed-job.png", full_page=True)
+
+    # The executors.
+    page.goto(url + "/ui/#/executors")
+    page.wait_for_selector("#executors tbody tr")
+    seen["executors"] = page.eval_on_selector_all(
+        "#executors tbody tr",
+        "rs => rs.map(r => ({id: r.dataset.executor, slots: Number(r.querySelector('.slots').textContent)}))",
+    )
+    page.screenshot(path=shots + "/executors.png", full_page=True)
+
+    # Signing out forgets the token.
+    page.click("#logout button")
+    page.wait_for_selector("form.login")
+    seen["signed_out"] = True
+
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(
+        executable_path=os.environ.get("KILN_CHROMIUM", "/usr/bin/chromium"),
+        args=["--no-sandbox"],
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # A script that ran (from a job's name) would open a dialog.
+    page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
+
+    # What the page showed when a step failed, for the test's failure message.
+    def on_failure(error):
+        page.screenshot(path=shots + "/failure.png", full_page=True)
+        raise RuntimeError("%s\nthe page at %s showed:\n%s" % (error, page.url, page.inner_text("body")))
+
+    try:
+        steps(page)
+    except Exception as error:  # noqa: BLE001 - re-raised with what the page showed
+        on_failure(error)
+    browser.close()
+
+print(json.dumps(seen))
