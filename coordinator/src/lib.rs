@@ -26,6 +26,7 @@ pub mod job;
 mod join_modes;
 pub mod journal;
 pub mod metrics;
+mod notify;
 pub mod planner;
 mod rest;
 pub mod scheduler;

@@ -98,6 +98,11 @@ enum Effect {
     },
     /// Remove the uncommitted output of a sink job that ended without committing.
     AbortSink { job_id: String, sink: pb::SinkSpec },
+    /// Tell a job's webhooks that it ended.
+    Notify {
+        status: pb::JobStatus,
+        targets: Vec<pb::Notification>,
+    },
     /// Ask a job's commit to stop, ending the job in `end`, once the request is `recorded`.
     StopCommit {
         job_id: String,
@@ -163,6 +168,8 @@ pub struct Scheduler {
     metrics: Arc<CoordinatorMetrics>,
     /// Whether this coordinator leads, for those who wait for a change (the health service).
     leading: watch::Sender<bool>,
+    /// Calls the webhooks jobs name (see [`crate::notify`]).
+    webhooks: reqwest::Client,
 }
 
 impl Scheduler {
@@ -179,6 +186,7 @@ impl Scheduler {
             commits: Commits::default(),
             metrics: Arc::default(),
             leading: watch::channel(false).0,
+            webhooks: reqwest::Client::new(),
         })
     }
 
@@ -580,6 +588,7 @@ impl Scheduler {
         job_id: &str,
         spec: &pb::JobSpec,
     ) -> Result<(crate::planner::PlannedJob, Vec<crate::stages::StagePlan>)> {
+        crate::notify::validate(spec)?;
         // Planning a large statement is seconds of CPU: it runs on a blocking thread, so the
         // runtime's workers keep answering clients and executors and renewing the lease.
         let handle = tokio::runtime::Handle::current();
@@ -1157,6 +1166,9 @@ impl Scheduler {
                         let _ = client.remove_job_data(request).await;
                     }
                     Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
+                    Effect::Notify { status, targets } => {
+                        crate::notify::send(&this.webhooks, &status, &targets)
+                    }
                     Effect::Publish { .. } => unreachable!("publishing is handed over in order"),
                     Effect::Commit {
                         job_id,
@@ -1801,6 +1813,12 @@ fn record_milestones(state: &mut State, metrics: &CoordinatorMetrics, effects: &
         }
         let status = job.status();
         metrics.job_finished(&status);
+        if !job.spec.notify.is_empty() {
+            effects.push(Effect::Notify {
+                status: status.clone(),
+                targets: job.spec.notify.clone(),
+            });
+        }
         drop(
             leader
                 .journal

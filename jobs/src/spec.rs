@@ -41,6 +41,21 @@ pub struct JobFile {
     pub params: BTreeMap<String, toml::Value>,
     /// Where the last step's rows go; absent means they stream back as the job's result.
     pub sink: Option<SinkEntry>,
+    /// Webhooks POSTed a JSON summary when the job ends.
+    #[serde(default, rename = "notify")]
+    pub notify: Vec<NotifyEntry>,
+}
+
+/// A `[[notify]]` table: a webhook told when the job ends (give `url` or `url_secret`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyEntry {
+    /// An http or https URL.
+    #[serde(default)]
+    pub url: String,
+    /// Instead of `url`: the cluster secret holding the URL (for URLs that are credentials).
+    #[serde(default)]
+    pub url_secret: String,
 }
 
 /// The `[sink]` table.
@@ -343,6 +358,14 @@ pub fn parse_job(
             table: sink.table,
             key_columns: sink.key_columns,
         }),
+        notify: file
+            .notify
+            .into_iter()
+            .map(|n| pb::Notification {
+                url: n.url,
+                url_secret: n.url_secret,
+            })
+            .collect(),
     })
 }
 
@@ -386,6 +409,9 @@ fn fill_params(file: &mut JobFile, params: &mut Params) -> Result<()> {
         for (key, value) in &mut sink.options {
             params.text(value, &format!("sink.options.{key}"))?;
         }
+    }
+    for (i, notify) in file.notify.iter_mut().enumerate() {
+        params.text(&mut notify.url, &format!("notify {} url", i + 1))?;
     }
     params.check_all_used()
 }

@@ -26,6 +26,24 @@ pub struct JobSpec {
     /// Where the last step's rows go; absent means they stream back to the client as the result.
     #[prost(message, optional, tag = "8")]
     pub sink: ::core::option::Option<SinkSpec>,
+    /// Webhooks told when the job ends.
+    #[prost(message, repeated, tag = "9")]
+    pub notify: ::prost::alloc::vec::Vec<Notification>,
+}
+/// A webhook told when a job ends: POSTed a JSON body (job_id, name, state, duration_ms, rows,
+/// error, labels, submitted_at_ms, ended_at_ms) by the leader, retried with backoff on
+/// connection errors and 5xx/429 answers for about 30 s, never delaying the job.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct Notification {
+    /// An http or https URL.
+    #[prost(string, tag = "1")]
+    pub url: ::prost::alloc::string::String,
+    /// Instead of url: the name of a secret the cluster declares (KILN_SECRET\_<NAME>, or the
+    /// file <name> in KILN_SECRETS_DIR) holding the URL, for webhooks whose URL is their
+    /// credential (Slack's, Teams').
+    #[prost(string, tag = "2")]
+    pub url_secret: ::prost::alloc::string::String,
 }
 /// Where a job writes its output.
 #[allow(clippy::all)]

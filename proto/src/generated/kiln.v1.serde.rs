@@ -4823,6 +4823,9 @@ impl serde::Serialize for JobSpec {
         if true {
             len += 1;
         }
+        if true {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("kiln.v1.JobSpec", len)?;
         if true {
             struct_ser.serialize_field("name", &self.name)?;
@@ -4848,6 +4851,9 @@ impl serde::Serialize for JobSpec {
         if let Some(v) = self.sink.as_ref() {
             struct_ser.serialize_field("sink", v)?;
         }
+        if true {
+            struct_ser.serialize_field("notify", &self.notify)?;
+        }
         struct_ser.end()
     }
 }
@@ -4867,6 +4873,7 @@ impl<'de> serde::Deserialize<'de> for JobSpec {
             "steps",
             "options",
             "sink",
+            "notify",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -4879,6 +4886,7 @@ impl<'de> serde::Deserialize<'de> for JobSpec {
             Steps,
             Options,
             Sink,
+            Notify,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -4908,6 +4916,7 @@ impl<'de> serde::Deserialize<'de> for JobSpec {
                             "steps" => Ok(GeneratedField::Steps),
                             "options" => Ok(GeneratedField::Options),
                             "sink" => Ok(GeneratedField::Sink),
+                            "notify" => Ok(GeneratedField::Notify),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -4935,6 +4944,7 @@ impl<'de> serde::Deserialize<'de> for JobSpec {
                 let mut steps__ = None;
                 let mut options__ = None;
                 let mut sink__ = None;
+                let mut notify__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::Name => {
@@ -4987,6 +4997,12 @@ impl<'de> serde::Deserialize<'de> for JobSpec {
                             }
                             sink__ = map_.next_value()?;
                         }
+                        GeneratedField::Notify => {
+                            if notify__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("notify"));
+                            }
+                            notify__ = Some(map_.next_value()?);
+                        }
                     }
                 }
                 Ok(JobSpec {
@@ -4998,6 +5014,7 @@ impl<'de> serde::Deserialize<'de> for JobSpec {
                     steps: steps__.unwrap_or_default(),
                     options: options__,
                     sink: sink__,
+                    notify: notify__.unwrap_or_default(),
                 })
             }
         }
@@ -7152,6 +7169,115 @@ impl<'de> serde::Deserialize<'de> for MissedTicks {
             }
         }
         deserializer.deserialize_any(GeneratedVisitor)
+    }
+}
+impl serde::Serialize for Notification {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("kiln.v1.Notification", len)?;
+        if true {
+            struct_ser.serialize_field("url", &self.url)?;
+        }
+        if true {
+            struct_ser.serialize_field("url_secret", &self.url_secret)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Notification {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "url",
+            "url_secret",
+            "urlSecret",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Url,
+            UrlSecret,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "url" => Ok(GeneratedField::Url),
+                            "urlSecret" | "url_secret" => Ok(GeneratedField::UrlSecret),
+                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = Notification;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct kiln.v1.Notification")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Notification, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut url__ = None;
+                let mut url_secret__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Url => {
+                            if url__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("url"));
+                            }
+                            url__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::UrlSecret => {
+                            if url_secret__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("urlSecret"));
+                            }
+                            url_secret__ = Some(map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(Notification {
+                    url: url__.unwrap_or_default(),
+                    url_secret: url_secret__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("kiln.v1.Notification", FIELDS, GeneratedVisitor)
     }
 }
 impl serde::Serialize for ObjectEvent {
