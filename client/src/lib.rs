@@ -564,6 +564,19 @@ impl Client {
                                 return;
                             }
                         }
+                        // An answer about the job (gone, not allowed) ends the stream with it.
+                        Err(status)
+                            if matches!(
+                                status.code(),
+                                tonic::Code::NotFound
+                                    | tonic::Code::InvalidArgument
+                                    | tonic::Code::PermissionDenied
+                                    | tonic::Code::Unauthenticated
+                            ) =>
+                        {
+                            let _ = sender.send(Err(status.into())).await;
+                            return;
+                        }
                         // The coordinator went away mid-stream: follow the leader below.
                         Err(_) => break,
                     }

@@ -42,6 +42,9 @@ pub struct CoordinatorConfig {
     pub history_limit: usize,
     /// How long a finished job is remembered at most.
     pub history_max_age: Duration,
+    /// Where every finished job is kept with its task attempts and logs, for any
+    /// coordinator to show after it left the window (see [`crate::history`]).
+    pub history_dir: Option<String>,
 }
 
 /// Finished jobs remembered by default.
@@ -65,6 +68,7 @@ impl Default for CoordinatorConfig {
             tls: Tls::none(),
             history_limit: DEFAULT_HISTORY_LIMIT,
             history_max_age: Duration::from_secs(DEFAULT_HISTORY_MAX_AGE_SECS),
+            history_dir: None,
         }
     }
 }

@@ -37,6 +37,9 @@ pub enum CoordinatorError {
     /// A catalog or crawler call failed; the error names the database, table or crawler.
     #[error(transparent)]
     Catalog(#[from] kiln_catalog::CatalogError),
+    /// The history store (`--history-dir`) cannot be opened, read or written.
+    #[error("the history store, {context}: {reason}")]
+    History { context: String, reason: String },
     /// A job definition or schedule call failed; the error names it.
     #[error(transparent)]
     Schedule(#[from] crate::schedules::ScheduleError),
@@ -62,7 +65,9 @@ impl From<CoordinatorError> for tonic::Status {
                 }
                 status
             }
-            CoordinatorError::State(_) => tonic::Status::unavailable(error.to_string()),
+            CoordinatorError::State(_) | CoordinatorError::History { .. } => {
+                tonic::Status::unavailable(error.to_string())
+            }
             CoordinatorError::Catalog(catalog) => match catalog {
                 kiln_catalog::CatalogError::NotFound { .. } => {
                     tonic::Status::not_found(error.to_string())

@@ -21,6 +21,7 @@ mod commit;
 pub mod config;
 mod encodable;
 pub mod error;
+pub mod history;
 mod http;
 pub mod job;
 mod join_modes;
@@ -121,7 +122,7 @@ impl Coordinator {
             Some(port) => Some((config.bind_host.clone(), port, config.tokens.clone())),
             None => None,
         };
-        let scheduler = Scheduler::new(config, Arc::clone(&store));
+        let scheduler = Scheduler::new(config, Arc::clone(&store))?;
         let jobs =
             pb::job_service_server::JobServiceServer::new(JobApi::new(Arc::clone(&scheduler)))
                 .max_decoding_message_size(max)

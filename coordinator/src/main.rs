@@ -49,6 +49,11 @@ struct Args {
     /// Seconds a finished job is remembered at most.
     #[arg(long, env = "KILN_HISTORY_MAX_AGE_SECS", default_value_t = DEFAULT_HISTORY_MAX_AGE_SECS)]
     history_max_age_secs: u64,
+    /// Where every finished job is kept with its task attempts and logs (a directory the
+    /// coordinators share, or an s3://, gs:// or az:// prefix), so that jobs past the
+    /// history window and after a failover are still shown.
+    #[arg(long, env = "KILN_HISTORY_DIR")]
+    history_dir: Option<String>,
     /// The gRPC message size limit in bytes; must match the rest of the cluster.
     #[arg(long, env = "KILN_MAX_MESSAGE_SIZE", default_value_t = DEFAULT_MAX_MESSAGE_SIZE)]
     max_message_size: usize,
@@ -90,6 +95,7 @@ async fn run() {
         max_message_size: args.max_message_size,
         history_limit: args.history_limit,
         history_max_age: Duration::from_secs(args.history_max_age_secs),
+        history_dir: args.history_dir,
     };
     let store = match args.state.connect().await {
         Ok(store) => store,

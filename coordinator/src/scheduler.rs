@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use backon::{ExponentialBuilder, Retryable};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
@@ -39,6 +40,7 @@ use crate::checkpoint::{MAX_PLAN_BYTES, Milestone, ResumeError};
 use crate::commit::{CommitOutcome, Commits};
 use crate::config::CoordinatorConfig;
 use crate::error::{CoordinatorError, Result};
+use crate::history::HistoryStore;
 use crate::job::{FailureOutcome, Job, MapOutput, SuccessOutcome};
 use crate::journal::Journal;
 use crate::metrics::{AttemptOutcome, CoordinatorMetrics, Gauges};
@@ -98,6 +100,8 @@ enum Effect {
     },
     /// Remove the uncommitted output of a sink job that ended without committing.
     AbortSink { job_id: String, sink: pb::SinkSpec },
+    /// Keep a finished job in the history store.
+    Archive { job: Box<ipb::ArchivedJob> },
     /// Tell a job's webhooks that it ended.
     Notify {
         status: pb::JobStatus,
@@ -170,15 +174,25 @@ pub struct Scheduler {
     leading: watch::Sender<bool>,
     /// Calls the webhooks jobs name (see [`crate::notify`]).
     webhooks: reqwest::Client,
+    /// Where finished jobs are kept past the window, when the cluster has one.
+    history: Option<HistoryStore>,
 }
 
 impl Scheduler {
-    pub fn new(config: CoordinatorConfig, store: Arc<dyn StateStore>) -> Arc<Self> {
+    /// A scheduler on `store`; fails when the history store cannot be opened.
+    pub fn new(config: CoordinatorConfig, store: Arc<dyn StateStore>) -> Result<Arc<Self>> {
         let runtime = RuntimeEnvBuilder::new()
             .with_object_store_registry(KilnObjectStores::new())
             .build_arc()
             .expect("a runtime without limits always builds");
-        Arc::new(Self {
+        let history = match &config.history_dir {
+            Some(location) => Some(HistoryStore::open(
+                location,
+                runtime.object_store_registry.as_ref(),
+            )?),
+            None => None,
+        };
+        Ok(Arc::new(Self {
             state: Mutex::new(State::default()),
             config,
             store,
@@ -187,7 +201,8 @@ impl Scheduler {
             metrics: Arc::default(),
             leading: watch::channel(false).0,
             webhooks: reqwest::Client::new(),
-        })
+            history,
+        }))
     }
 
     /// The coordinator's metrics.
@@ -778,10 +793,38 @@ impl Scheduler {
         Ok(job_id)
     }
 
-    /// A job's current status.
+    /// A job's current status; past the window, from the history store.
     pub async fn status(&self, job_id: &str) -> Result<pb::JobStatus> {
         self.require_leader().await?;
-        self.current_status(job_id)
+        match self.current_status(job_id) {
+            Err(CoordinatorError::JobNotFound(_)) => self
+                .archived(job_id)
+                .await?
+                .and_then(|job| job.status)
+                .ok_or_else(|| CoordinatorError::JobNotFound(job_id.to_string())),
+            other => other,
+        }
+    }
+
+    /// A finished job as the history store keeps it, when there is one and it has the job.
+    async fn archived(&self, job_id: &str) -> Result<Option<ipb::ArchivedJob>> {
+        match &self.history {
+            Some(history) => history.get(job_id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Keeps a finished job in the history store, retrying as a commit does; a job that
+    /// cannot be kept stays in the window only, and the failure is logged.
+    async fn archive(&self, job: &ipb::ArchivedJob) {
+        let Some(history) = &self.history else {
+            return;
+        };
+        let keep = || history.put(job);
+        if let Err(error) = keep.retry(HISTORY_BACKOFF).await {
+            let job_id = job.status.as_ref().map_or("", |s| s.job_id.as_str());
+            tracing::warn!(%job_id, %error, "a finished job was not kept in the history store");
+        }
     }
 
     /// A job's status as this leader knows it now.
@@ -798,8 +841,9 @@ impl Scheduler {
             .ok_or_else(|| CoordinatorError::JobNotFound(job_id.to_string()))
     }
 
-    /// A job's task attempts (see [`Job::attempts`]). A job finished under an earlier leader
-    /// has none: attempts live in the leader's memory.
+    /// A job's task attempts (see [`Job::attempts`]). Those of a job finished under an
+    /// earlier leader, or past the window, come from the history store; without one, such a
+    /// job has none.
     pub async fn tasks(
         &self,
         job_id: &str,
@@ -808,10 +852,16 @@ impl Scheduler {
         with_logs: bool,
     ) -> Result<Vec<pb::TaskAttemptStatus>> {
         self.require_leader().await?;
-        let state = self.lock();
-        match state.jobs.get(job_id) {
-            Some(job) => Ok(job.attempts(stage, partition, with_logs)),
-            None if state.archived.contains_key(job_id) => Ok(vec![]),
+        let remembered = {
+            let state = self.lock();
+            match state.jobs.get(job_id) {
+                Some(job) => return Ok(job.attempts(stage, partition, with_logs)),
+                None => state.archived.contains_key(job_id),
+            }
+        };
+        match self.archived(job_id).await? {
+            Some(job) => Ok(crate::history::attempts(job, stage, partition, with_logs)),
+            None if remembered => Ok(vec![]),
             None => Err(CoordinatorError::JobNotFound(job_id.to_string())),
         }
     }
@@ -820,15 +870,20 @@ impl Scheduler {
     /// leading.
     pub async fn subscribe(&self, job_id: &str) -> Result<watch::Receiver<u64>> {
         self.require_leader().await?;
-        let state = self.lock();
-        if let Some(job) = state.jobs.get(job_id) {
-            return Ok(job.changes.subscribe());
+        {
+            let state = self.lock();
+            if let Some(job) = state.jobs.get(job_id) {
+                return Ok(job.changes.subscribe());
+            }
+            if state.archived.contains_key(job_id) {
+                // A finished job never changes again.
+                return Ok(watch::channel(0).1);
+            }
         }
-        if state.archived.contains_key(job_id) {
-            // A finished job never changes again.
-            return Ok(watch::channel(0).1);
+        match self.archived(job_id).await? {
+            Some(_) => Ok(watch::channel(0).1),
+            None => Err(CoordinatorError::JobNotFound(job_id.to_string())),
         }
-        Err(CoordinatorError::JobNotFound(job_id.to_string()))
     }
 
     /// The jobs `query` asks for (a state, labels), newest first, a page at a time.
@@ -1110,7 +1165,7 @@ impl Scheduler {
         let effects = {
             let state = &mut *self.lock();
             let mut effects = assign_tasks(state, self.config.max_message_size);
-            record_milestones(state, &self.metrics, &mut effects);
+            record_milestones(state, &self.metrics, self.history.is_some(), &mut effects);
             prune_history(state, &self.config);
             effects
         };
@@ -1166,6 +1221,7 @@ impl Scheduler {
                         let _ = client.remove_job_data(request).await;
                     }
                     Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
+                    Effect::Archive { job } => this.archive(&job).await,
                     Effect::Notify { status, targets } => {
                         crate::notify::send(&this.webhooks, &status, &targets)
                     }
@@ -1763,6 +1819,12 @@ fn add_executor(state: &mut State, info: ipb::ExecutorInfo, config: &Coordinator
     state.executors.insert(info.executor_id, entry).is_some()
 }
 
+/// How a failed write to the history store is retried: 4 more times, 0.5 s doubling to 8 s.
+const HISTORY_BACKOFF: ExponentialBuilder = ExponentialBuilder::new()
+    .with_min_delay(Duration::from_millis(500))
+    .with_max_delay(Duration::from_secs(8))
+    .with_max_times(4);
+
 /// The most bytes a job's record may take in the state store, with room for its key.
 const MAX_RECORD_BYTES: usize = kiln_core::state::MAX_WRITE_BYTES - 1024;
 
@@ -1770,7 +1832,13 @@ const MAX_RECORD_BYTES: usize = kiln_core::state::MAX_WRITE_BYTES - 1024;
 /// that ended moves to the history: its final status replaces its record, in one write. A job
 /// whose checkpoint outgrew what the state store takes fails, saying so, instead of blocking
 /// every other job's writes.
-fn record_milestones(state: &mut State, metrics: &CoordinatorMetrics, effects: &mut Vec<Effect>) {
+/// With `archive`, an ended job is also kept in the history store.
+fn record_milestones(
+    state: &mut State,
+    metrics: &CoordinatorMetrics,
+    archive: bool,
+    effects: &mut Vec<Effect>,
+) {
     let State {
         leader,
         jobs,
@@ -1813,6 +1881,14 @@ fn record_milestones(state: &mut State, metrics: &CoordinatorMetrics, effects: &
         }
         let status = job.status();
         metrics.job_finished(&status);
+        if archive {
+            effects.push(Effect::Archive {
+                job: Box::new(ipb::ArchivedJob {
+                    status: Some(status.clone()),
+                    attempts: job.attempts(None, None, true),
+                }),
+            });
+        }
         if !job.spec.notify.is_empty() {
             effects.push(Effect::Notify {
                 status: status.clone(),

@@ -203,3 +203,75 @@ async fn finished_jobs_past_the_history_limit_are_forgotten_by_etcd_and_every_le
     assert_eq!(listed_ids(&client).await, expected);
     wait_for_keys(&cluster, "/kiln/history/", 5).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_successor_shows_jobs_past_the_window_with_their_logs_from_the_history_store() {
+    let history = tempfile::tempdir().unwrap();
+    let mut cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        executors: 1,
+        env: vec![
+            (
+                "KILN_HISTORY_DIR".into(),
+                history.path().display().to_string(),
+            ),
+            ("KILN_HISTORY_LIMIT".into(), "1".into()),
+        ],
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+
+    // A job whose task fails on a bad row, twice, leaving its attempts' logs.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("amounts.csv");
+    std::fs::write(&csv, "id,amount\n1,10\n2,twelve\n").unwrap();
+    let failing = proto::JobSpec::sql(
+        "cast-fails",
+        "SELECT id, CAST(amount AS INT) AS amount FROM amounts",
+    )
+    .source(proto::SourceSpec::csv("amounts", csv.to_str().unwrap()))
+    .max_task_attempts(2);
+    let failed = client.submit(failing).await.expect("submitting");
+    let failed_status = client.wait(&failed).await.expect("waiting");
+    assert_eq!(failed_status.state, proto::JobState::Failed as i32);
+    let attempts = client.tasks(&failed).await.expect("attempts");
+    assert_eq!(attempts.len(), 2, "{attempts:?}");
+    // Two more jobs push it out of the window of one.
+    run_trivial_jobs(&client, 2).await;
+    wait_for_keys(&cluster, "/kiln/history/", 1).await;
+    assert!(
+        history.path().join(format!("jobs/{failed}.pb")).exists(),
+        "the history store keeps the job"
+    );
+
+    let leader = cluster.leader_index().await.expect("a leader");
+    cluster.kill_coordinator(leader);
+    let after = kiln_tests::run_to_success(&client, sql_job("after", &[], "SELECT 2 AS two")).await;
+    assert_eq!(
+        cluster.leader_index().await,
+        Some(1 - leader),
+        "the standby leads"
+    );
+    assert!(!after.job_id.is_empty());
+
+    // The successor never ran the job, and neither etcd nor its memory hold it: its status,
+    // attempts and logs come from the history store.
+    assert!(!listed_ids(&client).await.contains(&failed));
+    let status = client.get(&failed).await.expect("the old job");
+    assert_eq!(status, failed_status);
+    let kept = client.tasks(&failed).await.expect("its attempts");
+    assert_eq!(kept.len(), attempts.len());
+    let logs = client.logs(&failed, None).await.expect("its logs");
+    let text: Vec<String> = logs.iter().flat_map(|a| a.log.clone()).collect();
+    assert!(
+        text.iter().any(|line| line.contains("twelve")),
+        "the attempts' logs: {text:#?}"
+    );
+    let watched = client.wait(&failed).await.expect("watching the old job");
+    assert_eq!(watched.state, proto::JobState::Failed as i32);
+    match client.get("job-neverwas").await {
+        Err(ClientError::NotFound(_)) => {}
+        other => panic!("an unknown job: {other:?}"),
+    }
+}

@@ -73,7 +73,8 @@ impl pb::job_service_server::JobService for JobApi {
         let stream = async_stream(move |tx| async move {
             loop {
                 changes.mark_unchanged();
-                let status = match scheduler.current_status(&job_id) {
+                // A job past the window is read from the history store.
+                let status = match scheduler.status(&job_id).await {
                     Ok(status) => status,
                     Err(e) => {
                         let _ = tx.send(Err(e.into())).await;

@@ -1511,3 +1511,14 @@ pub struct CommitWinner {
     #[prost(uint64, tag = "3")]
     pub rows: u64,
 }
+/// history-dir/jobs/{job_id}.pb: a finished job as the history store keeps it, its final status
+/// and every task attempt with its log, so that any coordinator shows it after the leader that
+/// ran it is gone and after it left the cluster's bounded window.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct ArchivedJob {
+    #[prost(message, optional, tag = "1")]
+    pub status: ::core::option::Option<super::super::v1::JobStatus>,
+    #[prost(message, repeated, tag = "2")]
+    pub attempts: ::prost::alloc::vec::Vec<super::super::v1::TaskAttemptStatus>,
+}
