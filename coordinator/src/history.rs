@@ -6,7 +6,8 @@
 //! gone, its status and attempts come from here.
 //!
 //! One object per job (`jobs/{job_id}.pb`, the encoded `ArchivedJob`), so opening a job is one
-//! read, whatever the history holds.
+//! read, whatever the history holds; and an index entry per job (`index/{newest first}-{job_id}`,
+//! holding its final status), whose names sort newest first, for listing a page at a time.
 
 use std::sync::Arc;
 
@@ -24,6 +25,8 @@ pub struct HistoryStore {
     store: Arc<dyn ObjectStore>,
     /// The prefix of the jobs' objects.
     jobs: Path,
+    /// The prefix of the index entries.
+    index: Path,
 }
 
 impl std::fmt::Debug for HistoryStore {
@@ -58,7 +61,8 @@ impl HistoryStore {
         let prefix = Path::from_url_path(url.path()).map_err(|e| invalid(e.to_string()))?;
         Ok(HistoryStore {
             store,
-            jobs: prefix.join("jobs"),
+            jobs: prefix.clone().join("jobs"),
+            index: prefix.join("index"),
         })
     }
 
@@ -66,17 +70,83 @@ impl HistoryStore {
         self.jobs.clone().join(format!("{job_id}.pb"))
     }
 
-    /// Keeps a finished job (replacing what an earlier leader kept of it).
+    /// The index entry of a job that ended at `ended_at_ms`: names sort newest first.
+    fn index_entry(&self, status: &pb::JobStatus) -> Path {
+        let newest_first = u64::MAX - status.ended_at_ms;
+        self.index
+            .clone()
+            .join(format!("{newest_first:020}-{}", status.job_id))
+    }
+
+    /// Keeps a finished job (replacing what an earlier leader kept of it): its object, then
+    /// its index entry, so a listed job can always be opened.
     pub async fn put(&self, job: &ipb::ArchivedJob) -> Result<()> {
-        let job_id = job.status.as_ref().map_or("", |s| s.job_id.as_str());
+        let status = job.status.clone().unwrap_or_default();
+        let failed = |e: object_store::Error| CoordinatorError::History {
+            context: format!("keeping job {}", status.job_id),
+            reason: e.to_string(),
+        };
         self.store
-            .put(&self.path(job_id), job.encode_to_vec().into())
+            .put(&self.path(&status.job_id), job.encode_to_vec().into())
             .await
-            .map_err(|e| CoordinatorError::History {
-                context: format!("keeping job {job_id}"),
+            .map_err(failed)?;
+        self.store
+            .put(&self.index_entry(&status), status.encode_to_vec().into())
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    /// Up to `limit` finished jobs that `keep` accepts, newest first, after the index entry
+    /// `after` (from the newest when empty); with the entry of the last one when more follow.
+    pub async fn page(
+        &self,
+        after: &str,
+        limit: usize,
+        keep: impl Fn(&pb::JobStatus) -> bool,
+    ) -> Result<(Vec<pb::JobStatus>, Option<String>)> {
+        use futures::TryStreamExt;
+        let failed = |e: object_store::Error| CoordinatorError::History {
+            context: "listing finished jobs".into(),
+            reason: e.to_string(),
+        };
+        let offset = self.index.clone().join(after);
+        let listing = match after.is_empty() {
+            true => self.store.list(Some(&self.index)),
+            false => self.store.list_with_offset(Some(&self.index), &offset),
+        };
+        // Not every store lists in order (a local directory does not).
+        let mut entries: Vec<Path> = listing
+            .map_ok(|meta| meta.location)
+            .try_collect()
+            .await
+            .map_err(failed)?;
+        entries.sort_unstable();
+        let mut jobs = vec![];
+        for entry in entries {
+            let bytes = self
+                .store
+                .get(&entry)
+                .await
+                .map_err(failed)?
+                .bytes()
+                .await
+                .map_err(failed)?;
+            let status = pb::JobStatus::decode(bytes).map_err(|e| CoordinatorError::History {
+                context: format!("reading the index entry {entry}"),
                 reason: e.to_string(),
             })?;
-        Ok(())
+            if !keep(&status) {
+                continue;
+            }
+            if jobs.len() == limit {
+                let last: &pb::JobStatus = jobs.last().expect("limit is at least 1");
+                let name = self.index_entry(last);
+                return Ok((jobs, name.filename().map(str::to_string)));
+            }
+            jobs.push(status);
+        }
+        Ok((jobs, None))
     }
 
     /// A finished job, when the history has it.
@@ -158,6 +228,34 @@ mod tests {
         assert_eq!(read, job);
         assert!(history.get("job-2").await.unwrap().is_none());
         assert!(history.get("../job-1").await.unwrap().is_none());
+
+        // Listed newest first, a page at a time.
+        for (id, ended) in [("job-2", 2_000), ("job-3", 3_000)] {
+            let status = pb::JobStatus {
+                job_id: id.into(),
+                ended_at_ms: ended,
+                ..Default::default()
+            };
+            history
+                .put(&ipb::ArchivedJob {
+                    status: Some(status),
+                    attempts: vec![],
+                })
+                .await
+                .unwrap();
+        }
+        let ids =
+            |jobs: &[pb::JobStatus]| jobs.iter().map(|j| j.job_id.clone()).collect::<Vec<_>>();
+        let (first, next) = history.page("", 2, |_| true).await.unwrap();
+        assert_eq!(ids(&first), ["job-3", "job-2"]);
+        let (second, end) = history.page(&next.unwrap(), 2, |_| true).await.unwrap();
+        assert_eq!(ids(&second), ["job-1"]);
+        assert_eq!(end, None);
+        let (failed, _) = history
+            .page("", 5, |j| j.state == pb::JobState::Failed as i32)
+            .await
+            .unwrap();
+        assert_eq!(ids(&failed), ["job-1"]);
 
         let stage_0 = attempts(read.clone(), Some(0), None, false);
         assert_eq!(stage_0.len(), 1);

@@ -412,6 +412,9 @@ impl Scheduler {
             }
             let mut ids: Vec<&str> = archived.keys().map(String::as_str).collect();
             ids.extend(resumed.iter().map(|j| j.id.as_str()));
+            // A job both ended and still recorded as running (its cleanup under way) once.
+            ids.sort_unstable();
+            ids.dedup();
             let mut ordered: Vec<(u64, String)> = ids
                 .iter()
                 .map(|id| {
@@ -886,39 +889,76 @@ impl Scheduler {
         }
     }
 
-    /// The jobs `query` asks for (a state, labels), newest first, a page at a time.
+    /// The jobs `query` asks for (a state, labels), newest first, a page at a time: those
+    /// the cluster remembers, then, with a history store, the older ones kept there (page
+    /// tokens that go on in the history start with [`HISTORY_PAGE`]).
     pub async fn list(&self, query: &pb::ListJobsRequest) -> Result<pb::ListJobsResponse> {
         self.require_leader().await?;
-        let state = self.lock();
-        let mut newest_first = state.order.iter().rev();
-        if !query.page_token.is_empty() && !newest_first.by_ref().any(|id| *id == query.page_token)
-        {
-            return Err(CoordinatorError::StalePageToken(query.page_token.clone()));
-        }
-        let mut matching = newest_first
-            .filter_map(|id| {
-                let live = state.jobs.get(id).map(Job::status);
-                live.or_else(|| state.archived.get(id).cloned())
-            })
-            .filter(|job| query.state.is_none_or(|s| job.state == s))
-            .filter(|job| {
-                query
+        let matches = |job: &pb::JobStatus| {
+            query.state.is_none_or(|s| job.state == s)
+                && query
                     .labels
                     .iter()
                     .all(|(key, value)| job.labels.get(key) == Some(value))
-            });
+        };
         let limit = match query.limit {
             0 => usize::MAX,
             n => n as usize,
         };
-        let jobs: Vec<pb::JobStatus> = matching.by_ref().take(limit).collect();
-        let next_page_token = match (matching.next(), jobs.last()) {
-            (Some(_), Some(last)) => last.job_id.clone(),
-            _ => String::new(),
+        let (jobs, remembered) = match query.page_token.strip_prefix(HISTORY_PAGE) {
+            Some(_) => (vec![], self.lock().order.iter().cloned().collect()),
+            None => {
+                let state = self.lock();
+                let mut newest_first = state.order.iter().rev();
+                if !query.page_token.is_empty()
+                    && !newest_first.by_ref().any(|id| *id == query.page_token)
+                {
+                    return Err(CoordinatorError::StalePageToken(query.page_token.clone()));
+                }
+                let mut matching = newest_first
+                    .filter_map(|id| {
+                        let live = state.jobs.get(id).map(Job::status);
+                        live.or_else(|| state.archived.get(id).cloned())
+                    })
+                    .filter(|job| matches(job));
+                let jobs: Vec<pb::JobStatus> = matching.by_ref().take(limit).collect();
+                if let (Some(_), Some(last)) = (matching.next(), jobs.last()) {
+                    let next_page_token = last.job_id.clone();
+                    return Ok(pb::ListJobsResponse {
+                        jobs,
+                        next_page_token,
+                    });
+                }
+                let remembered: HashSet<String> = state.order.iter().cloned().collect();
+                (jobs, remembered)
+            }
         };
+        // The remembered jobs are done with: on into the history store, without them.
+        let Some(history) = &self.history else {
+            return Ok(pb::ListJobsResponse {
+                jobs,
+                next_page_token: String::new(),
+            });
+        };
+        let after = query.page_token.strip_prefix(HISTORY_PAGE).unwrap_or("");
+        let room = limit - jobs.len();
+        let keep = |job: &pb::JobStatus| !remembered.contains(&job.job_id) && matches(job);
+        // One more than there is room for tells whether another page follows.
+        let (older, next) = match room {
+            0 => {
+                let (one, _) = history.page(after, 1, keep).await?;
+                let more = !one.is_empty();
+                (vec![], more.then(|| after.to_string()))
+            }
+            room => history.page(after, room, keep).await?,
+        };
+        let mut jobs = jobs;
+        jobs.extend(older);
         Ok(pb::ListJobsResponse {
             jobs,
-            next_page_token,
+            next_page_token: next
+                .map(|entry| format!("{HISTORY_PAGE}{entry}"))
+                .unwrap_or_default(),
         })
     }
 
@@ -1818,6 +1858,9 @@ fn add_executor(state: &mut State, info: ipb::ExecutorInfo, config: &Coordinator
     };
     state.executors.insert(info.executor_id, entry).is_some()
 }
+
+/// The start of a page token that goes on in the history store (the rest names its entry).
+pub const HISTORY_PAGE: &str = "history:";
 
 /// How a failed write to the history store is retried: 4 more times, 0.5 s doubling to 8 s.
 const HISTORY_BACKOFF: ExponentialBuilder = ExponentialBuilder::new()

@@ -255,9 +255,35 @@ async fn a_successor_shows_jobs_past_the_window_with_their_logs_from_the_history
     );
     assert!(!after.job_id.is_empty());
 
-    // The successor never ran the job, and neither etcd nor its memory hold it: its status,
-    // attempts and logs come from the history store.
-    assert!(!listed_ids(&client).await.contains(&failed));
+    // The successor never ran the job, and neither etcd nor its memory hold it (the window
+    // is one job): its status, attempts and logs come from the history store.
+    wait_for_keys(&cluster, "/kiln/history/", 1).await;
+    // Listing goes on from the window into the history store: every job once, newest first,
+    // a page at a time too.
+    let all = listed_ids(&client).await;
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert_eq!(all[0], after.job_id);
+    assert_eq!(all[3], failed);
+    let mut paged = vec![];
+    let mut token = String::new();
+    loop {
+        let page = client
+            .list_page(kiln_client::JobQuery::all().limit(1).after(token.clone()))
+            .await
+            .expect("a page");
+        paged.extend(page.jobs.into_iter().map(|j| j.job_id));
+        match page.next_page_token {
+            Some(next) => token = next,
+            None => break,
+        }
+    }
+    assert_eq!(paged, all);
+    let failures = client
+        .list(kiln_client::JobQuery::all().state(proto::JobState::Failed))
+        .await
+        .expect("the failed jobs");
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].job_id, failed);
     let status = client.get(&failed).await.expect("the old job");
     assert_eq!(status, failed_status);
     let kept = client.tasks(&failed).await.expect("its attempts");
