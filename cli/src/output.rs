@@ -191,6 +191,9 @@ pub fn executor_json(executor: &proto::ExecutorStatus) -> serde_json::Value {
         "slots": executor.slots,
         "running_tasks": executor.running_tasks,
         "draining": executor.draining,
+        "memory_limit_bytes": executor.memory_limit_bytes,
+        "memory_reserved_bytes": executor.memory_reserved_bytes,
+        "resident_bytes": executor.resident_bytes,
     })
 }
 
@@ -220,16 +223,18 @@ pub fn jobs_table(jobs: &[proto::JobStatus]) -> String {
 /// Executors as an aligned table.
 pub fn executors_table(executors: &[proto::ExecutorStatus]) -> String {
     let mut text = format!(
-        "{:<16} {:<22} {:>5} {:>8} {:<8}\n",
-        "EXECUTOR", "ADDRESS", "SLOTS", "RUNNING", "STATE"
+        "{:<16} {:<22} {:>5} {:>8} {:>10} {:>10} {:<8}\n",
+        "EXECUTOR", "ADDRESS", "SLOTS", "RUNNING", "TASK MEM", "RESIDENT", "STATE"
     );
     for e in executors {
         text.push_str(&format!(
-            "{:<16} {:<22} {:>5} {:>8} {:<8}\n",
+            "{:<16} {:<22} {:>5} {:>8} {:>10} {:>10} {:<8}\n",
             e.executor_id,
             format!("{}:{}", e.host, e.grpc_port),
             e.slots,
             e.running_tasks,
+            crate::progress::human_bytes(e.memory_reserved_bytes),
+            crate::progress::human_bytes(e.resident_bytes),
             if e.draining { "draining" } else { "active" }
         ));
     }

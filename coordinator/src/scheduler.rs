@@ -56,6 +56,8 @@ struct ExecutorEntry {
     draining: bool,
     /// Set after a launch on it failed: it gets no tasks until then.
     resting_until: Option<Instant>,
+    /// Its memory, as of its last heartbeat.
+    memory: ipb::MemoryUsage,
 }
 
 impl ExecutorEntry {
@@ -1036,13 +1038,25 @@ impl Scheduler {
     }
 
     /// The registered executors.
-    pub async fn executors(&self) -> Result<Vec<(ipb::ExecutorInfo, usize, bool)>> {
+    pub async fn executors(&self) -> Result<Vec<pb::ExecutorStatus>> {
         self.require_leader().await?;
         Ok(self
             .lock()
             .executors
             .values()
-            .map(|e| (e.info.clone(), e.running.len(), e.draining))
+            .map(|e| pb::ExecutorStatus {
+                executor_id: e.info.executor_id.clone(),
+                host: e.info.host.clone(),
+                grpc_port: e.info.grpc_port,
+                flight_port: e.info.flight_port,
+                slots: e.info.slots,
+                running_tasks: e.running.len() as u32,
+                draining: e.draining,
+                http_port: e.info.http_port,
+                memory_limit_bytes: e.memory.limit_bytes,
+                memory_reserved_bytes: e.memory.reserved_bytes,
+                resident_bytes: e.memory.resident_bytes,
+            })
             .collect())
     }
 
@@ -1106,6 +1120,7 @@ impl Scheduler {
         self: &Arc<Self>,
         executor_id: &str,
         running: Vec<ipb::TaskId>,
+        memory: ipb::MemoryUsage,
     ) -> Vec<ipb::TaskId> {
         let key = |id: &ipb::TaskId| (id.job_id.clone(), id.stage_id, id.partition, id.attempt);
         let lost_before = kiln_core::ids::now_ms().saturating_sub(LOST_AFTER.as_millis() as u64);
@@ -1115,6 +1130,7 @@ impl Scheduler {
             let Some(entry) = state.executors.get_mut(executor_id) else {
                 return vec![];
             };
+            entry.memory = memory;
             let reported: HashSet<_> = running.iter().map(key).collect();
             let cancel: Vec<ipb::TaskId> = running
                 .into_iter()
@@ -1855,6 +1871,7 @@ fn add_executor(state: &mut State, info: ipb::ExecutorInfo, config: &Coordinator
         running: HashSet::new(),
         draining: false,
         resting_until: None,
+        memory: ipb::MemoryUsage::default(),
     };
     state.executors.insert(info.executor_id, entry).is_some()
 }

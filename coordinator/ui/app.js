@@ -319,11 +319,14 @@ function executorsPage() {
   show(h("h1", {}, "Executors"), list);
   every(2000, async () => {
     const answer = await api("/executors");
-    list.replaceChildren(table(["Executor", "Host", "gRPC", "Flight", "HTTP", "Slots", "Running tasks", "State"],
+    list.replaceChildren(table(["Executor", "Host", "gRPC", "Flight", "HTTP", "Slots", "Running tasks", "Task memory", "Resident memory", "State"],
       answer.executors.map((e) => h("tr", { "data-executor": e.executor_id },
         h("td", {}, e.executor_id), h("td", {}, e.host), h("td", {}, e.grpc_port), h("td", {}, e.flight_port),
         h("td", {}, e.http_port || ""), h("td", { class: "num slots" }, e.slots),
-        h("td", { class: "num running" }, e.running_tasks), h("td", {}, e.draining ? "draining" : "serving"))),
+        h("td", { class: "num running" }, e.running_tasks),
+        h("td", { class: "num memory" }, bytes(e.memory_reserved_bytes) + " of " + (num(e.memory_limit_bytes) ? bytes(e.memory_limit_bytes) : "no limit")),
+        h("td", { class: "num resident" }, bytes(e.resident_bytes)),
+        h("td", {}, e.draining ? "draining" : "serving"))),
       { id: "executors" }));
   });
 }

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use arrow_flight::flight_service_server::FlightServiceServer;
 use datafusion::execution::memory_pool::FairSpillPool;
-use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use kiln_core::flight::FlightClients;
 use kiln_core::http::HttpServer;
 use kiln_core::shuffle::{MemoryOutputs, ShuffleEnv};
@@ -98,11 +98,23 @@ async fn fence_on_expiry(mut expirations: watch::Receiver<u64>, runner: Arc<Task
 /// How often an executor tells the leader which attempts it runs.
 const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(3);
 
+/// The resident memory of this process (Linux's VmRSS; 0 where it cannot be read).
+fn resident_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kib| kib * 1024)
+}
+
 /// Sends heartbeats until the executor shuts down, killing the attempts the leader does not
 /// expect here (their job ended, or a predecessor started them).
 async fn heartbeats(
     membership: Arc<Membership>,
     runner: Arc<TaskRunner>,
+    runtime: Arc<RuntimeEnv>,
+    memory_limit: Option<usize>,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
@@ -110,7 +122,12 @@ async fn heartbeats(
             _ = tokio::time::sleep(HEARTBEAT_INTERVAL) => {}
             _ = shutdown.wait_for(|stop| *stop) => return,
         }
-        let cancel = membership.heartbeat(runner.running()).await;
+        let memory = ipb::MemoryUsage {
+            limit_bytes: memory_limit.unwrap_or(0) as u64,
+            reserved_bytes: runtime.memory_pool.reserved() as u64,
+            resident_bytes: resident_bytes(),
+        };
+        let cancel = membership.heartbeat(runner.running(), memory).await;
         if !cancel.is_empty() {
             tracing::warn!(
                 attempts = cancel.len(),
@@ -188,7 +205,7 @@ impl Executor {
         let metrics = Arc::new(ExecutorMetrics::default());
         let runner = Arc::new(TaskRunner::new(
             Arc::clone(&env),
-            runtime,
+            Arc::clone(&runtime),
             Arc::clone(&membership),
             Arc::clone(&metrics),
         ));
@@ -254,6 +271,8 @@ impl Executor {
         tokio::spawn(heartbeats(
             Arc::clone(&membership),
             Arc::clone(&runner),
+            Arc::clone(&runtime),
+            config.memory_limit,
             shutdown_rx.clone(),
         ));
         tracing::info!(executor_id = %id, %grpc_addr, %flight_addr, slots = config.slots, "executor started");

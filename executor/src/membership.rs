@@ -152,12 +152,17 @@ impl Membership {
         tracing::error!("gave up reporting task outcomes; the leader will run them again");
     }
 
-    /// Tells the leader which attempts run here; returns those it says to kill (none when no
-    /// leader answers: the next heartbeat asks again).
-    pub(crate) async fn heartbeat(&self, running: Vec<ipb::TaskId>) -> Vec<ipb::TaskId> {
+    /// Tells the leader which attempts run here and how much memory they hold; returns
+    /// those it says to kill (none when no leader answers: the next heartbeat asks again).
+    pub(crate) async fn heartbeat(
+        &self,
+        running: Vec<ipb::TaskId>,
+        memory: ipb::MemoryUsage,
+    ) -> Vec<ipb::TaskId> {
         let request = ipb::HeartbeatRequest {
             executor_id: self.info.executor_id.clone(),
             running,
+            memory: Some(memory),
         };
         let answer = match self.leader().await {
             Ok((_, mut client)) => client.heartbeat(request).await,

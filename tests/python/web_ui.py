@@ -72,7 +72,8 @@ def steps(page):
     page.wait_for_selector("#executors tbody tr")
     seen["executors"] = page.eval_on_selector_all(
         "#executors tbody tr",
-        "rs => rs.map(r => ({id: r.dataset.executor, slots: Number(r.querySelector('.slots').textContent)}))",
+        "rs => rs.map(r => ({id: r.dataset.executor, slots: Number(r.querySelector('.slots').textContent), "
+        "memory: r.querySelector('.memory').textContent, resident: r.querySelector('.resident').textContent}))",
     )
     page.screenshot(path=shots + "/executors.png", full_page=True)
 

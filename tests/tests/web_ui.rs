@@ -153,6 +153,14 @@ async fn the_web_ui_shows_jobs_stages_tasks_and_executors_as_the_api_does() {
             .find(|e| e["id"] == executor.executor_id.as_str())
             .unwrap_or_else(|| panic!("{} is not shown: {seen}", executor.executor_id));
         assert_eq!(row["slots"], executor.slots);
+        // Memory as the executor's last heartbeat reported it: its process is resident.
+        assert!(executor.resident_bytes > 0, "{executor:?}");
+        let resident = row["resident"].as_str().unwrap();
+        assert!(
+            resident.ends_with("MiB") || resident.ends_with("GiB"),
+            "{seen}"
+        );
+        assert!(row["memory"].as_str().unwrap().contains(" of "), "{seen}");
     }
     assert_eq!(seen["signed_out"], true);
     for page in ["login", "jobs", "running-job", "failed-job", "executors"] {

@@ -151,22 +151,7 @@ impl pb::job_service_server::JobService for JobApi {
         &self,
         _request: Request<pb::ListExecutorsRequest>,
     ) -> Result<Response<pb::ListExecutorsResponse>, Status> {
-        let executors = self
-            .scheduler
-            .executors()
-            .await?
-            .into_iter()
-            .map(|(info, running, draining)| pb::ExecutorStatus {
-                executor_id: info.executor_id,
-                host: info.host,
-                grpc_port: info.grpc_port,
-                flight_port: info.flight_port,
-                slots: info.slots,
-                running_tasks: running as u32,
-                draining,
-                http_port: info.http_port,
-            })
-            .collect();
+        let executors = self.scheduler.executors().await?;
         Ok(Response::new(pb::ListExecutorsResponse { executors }))
     }
 

@@ -64,9 +64,11 @@ impl ipb::scheduler_service_server::SchedulerService for SchedulerApi {
             return Err(CoordinatorError::NotLeader(None).into());
         }
         let request = request.into_inner();
-        let cancel = self
-            .scheduler
-            .heartbeat(&request.executor_id, request.running);
+        let cancel = self.scheduler.heartbeat(
+            &request.executor_id,
+            request.running,
+            request.memory.unwrap_or_default(),
+        );
         Ok(Response::new(ipb::HeartbeatResponse { cancel }))
     }
 

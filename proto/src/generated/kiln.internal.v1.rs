@@ -49,6 +49,22 @@ pub struct HeartbeatRequest {
     pub executor_id: ::prost::alloc::string::String,
     #[prost(message, repeated, tag = "2")]
     pub running: ::prost::alloc::vec::Vec<TaskId>,
+    #[prost(message, optional, tag = "3")]
+    pub memory: ::core::option::Option<MemoryUsage>,
+}
+/// An executor's memory, as its heartbeats report it.
+#[allow(clippy::all)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct MemoryUsage {
+    /// The limit of its task memory pool (0: none; tasks then never spill).
+    #[prost(uint64, tag = "1")]
+    pub limit_bytes: u64,
+    /// What its running tasks hold of that pool.
+    #[prost(uint64, tag = "2")]
+    pub reserved_bytes: u64,
+    /// The resident memory of its process.
+    #[prost(uint64, tag = "3")]
+    pub resident_bytes: u64,
 }
 #[allow(clippy::all)]
 #[derive(Clone, PartialEq, ::prost::Message)]

@@ -472,6 +472,14 @@ pub struct ExecutorStatus {
     /// The port of its HTTP endpoint (probes, metrics); 0 when it serves none.
     #[prost(uint32, tag = "8")]
     pub http_port: u32,
+    /// Its task memory pool's limit (0: none), what running tasks hold of it, and the resident
+    /// memory of its process, as of its last heartbeat.
+    #[prost(uint64, tag = "9")]
+    pub memory_limit_bytes: u64,
+    #[prost(uint64, tag = "10")]
+    pub memory_reserved_bytes: u64,
+    #[prost(uint64, tag = "11")]
+    pub resident_bytes: u64,
 }
 /// What a sink does when its target already holds data (Spark's save modes).
 #[allow(clippy::all)]

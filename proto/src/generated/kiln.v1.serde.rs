@@ -3002,6 +3002,15 @@ impl serde::Serialize for ExecutorStatus {
         if true {
             len += 1;
         }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("kiln.v1.ExecutorStatus", len)?;
         if true {
             struct_ser.serialize_field("executor_id", &self.executor_id)?;
@@ -3027,6 +3036,21 @@ impl serde::Serialize for ExecutorStatus {
         if true {
             struct_ser.serialize_field("http_port", &self.http_port)?;
         }
+        if true {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("memory_limit_bytes", ToString::to_string(&self.memory_limit_bytes).as_str())?;
+        }
+        if true {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("memory_reserved_bytes", ToString::to_string(&self.memory_reserved_bytes).as_str())?;
+        }
+        if true {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("resident_bytes", ToString::to_string(&self.resident_bytes).as_str())?;
+        }
         struct_ser.end()
     }
 }
@@ -3050,6 +3074,12 @@ impl<'de> serde::Deserialize<'de> for ExecutorStatus {
             "draining",
             "http_port",
             "httpPort",
+            "memory_limit_bytes",
+            "memoryLimitBytes",
+            "memory_reserved_bytes",
+            "memoryReservedBytes",
+            "resident_bytes",
+            "residentBytes",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -3062,6 +3092,9 @@ impl<'de> serde::Deserialize<'de> for ExecutorStatus {
             RunningTasks,
             Draining,
             HttpPort,
+            MemoryLimitBytes,
+            MemoryReservedBytes,
+            ResidentBytes,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -3091,6 +3124,9 @@ impl<'de> serde::Deserialize<'de> for ExecutorStatus {
                             "runningTasks" | "running_tasks" => Ok(GeneratedField::RunningTasks),
                             "draining" => Ok(GeneratedField::Draining),
                             "httpPort" | "http_port" => Ok(GeneratedField::HttpPort),
+                            "memoryLimitBytes" | "memory_limit_bytes" => Ok(GeneratedField::MemoryLimitBytes),
+                            "memoryReservedBytes" | "memory_reserved_bytes" => Ok(GeneratedField::MemoryReservedBytes),
+                            "residentBytes" | "resident_bytes" => Ok(GeneratedField::ResidentBytes),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -3118,6 +3154,9 @@ impl<'de> serde::Deserialize<'de> for ExecutorStatus {
                 let mut running_tasks__ = None;
                 let mut draining__ = None;
                 let mut http_port__ = None;
+                let mut memory_limit_bytes__ = None;
+                let mut memory_reserved_bytes__ = None;
+                let mut resident_bytes__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::ExecutorId => {
@@ -3178,6 +3217,30 @@ impl<'de> serde::Deserialize<'de> for ExecutorStatus {
                                 Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
                             ;
                         }
+                        GeneratedField::MemoryLimitBytes => {
+                            if memory_limit_bytes__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("memoryLimitBytes"));
+                            }
+                            memory_limit_bytes__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::MemoryReservedBytes => {
+                            if memory_reserved_bytes__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("memoryReservedBytes"));
+                            }
+                            memory_reserved_bytes__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::ResidentBytes => {
+                            if resident_bytes__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("residentBytes"));
+                            }
+                            resident_bytes__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
                     }
                 }
                 Ok(ExecutorStatus {
@@ -3189,6 +3252,9 @@ impl<'de> serde::Deserialize<'de> for ExecutorStatus {
                     running_tasks: running_tasks__.unwrap_or_default(),
                     draining: draining__.unwrap_or_default(),
                     http_port: http_port__.unwrap_or_default(),
+                    memory_limit_bytes: memory_limit_bytes__.unwrap_or_default(),
+                    memory_reserved_bytes: memory_reserved_bytes__.unwrap_or_default(),
+                    resident_bytes: resident_bytes__.unwrap_or_default(),
                 })
             }
         }
