@@ -3,6 +3,7 @@ real cluster, as an operator would: sign in with the token, open the jobs list, 
 job's stage graph and task timeline, a failed job's error and log tail, the executors page.
 Saves a screenshot of each page and prints what the pages showed as JSON.
 
+Also opens the catalog (databases, a table's columns and partitions) and a crawler's runs.
 Reads {"url", "token", "running", "failed", "hostile", "screenshots"} as JSON on stdin.
 """
 
@@ -70,12 +71,37 @@ def steps(page):
     # The executors.
     page.goto(url + "/ui/#/executors")
     page.wait_for_selector("#executors tbody tr")
+    # Memory is reported with heartbeats; the page refreshes every 2 s.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#executors .resident')].every(c => c.textContent !== '0 B')"
+    )
     seen["executors"] = page.eval_on_selector_all(
         "#executors tbody tr",
         "rs => rs.map(r => ({id: r.dataset.executor, slots: Number(r.querySelector('.slots').textContent), "
         "memory: r.querySelector('.memory').textContent, resident: r.querySelector('.resident').textContent}))",
     )
     page.screenshot(path=shots + "/executors.png", full_page=True)
+
+    # The catalog: databases, a database's tables, a table's columns and partitions, and
+    # the crawler's runs.
+    page.goto(url + "/ui/#/catalog")
+    page.wait_for_selector("#databases tbody tr")
+    databases = page.eval_on_selector_all("#databases tbody tr td:first-child", "ts => ts.map(t => t.textContent)")
+    page.click("#databases a")
+    page.wait_for_selector("#tables tbody tr")
+    tables = page.eval_on_selector_all("#tables tbody tr td:first-child a", "ts => ts.map(t => t.textContent)")
+    page.click("#tables a")
+    page.wait_for_selector("#partitions")
+    seen["catalog"] = {
+        "databases": databases,
+        "tables": tables,
+        "columns": page.eval_on_selector_all("#columns tbody tr td:first-child", "ts => ts.map(t => t.textContent)"),
+        "partitions": page.eval_on_selector_all("#partitions tbody tr", "rs => rs.length"),
+    }
+    page.screenshot(path=shots + "/table.png", full_page=True)
+    page.goto(url + "/ui/#/crawlers/shop-lake")
+    page.wait_for_selector("#crawl-runs")
+    seen["catalog"]["crawl_runs"] = page.eval_on_selector_all("#crawl-runs tbody tr", "rs => rs.length")
 
     # Signing out forgets the token.
     page.click("#logout button")

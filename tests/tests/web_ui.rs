@@ -1,6 +1,7 @@
 //! The web UI in a real browser (headless Chromium through Playwright, tests/python/web_ui.py)
 //! against a real cluster with a token: sign-in, the jobs list, a running job's stage graph
-//! and task timeline, a failed job's error and log tail, the executors page. What the pages
+//! and task timeline, a failed job's error and log tail, the executors page, a crawled
+//! table's columns and partitions and the crawl's run. What the pages
 //! show is checked against what the API says; a job named like a script shows as text.
 //! Screenshots land in `target/tmp/ui-screenshots`.
 
@@ -64,6 +65,27 @@ async fn the_web_ui_shows_jobs_stages_tasks_and_executors_as_the_api_does() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+
+    // A crawled lake of two partitions, for the catalog pages.
+    let lake = dir.path().join("lake");
+    for year in ["2025", "2026"] {
+        let at = lake.join(format!("orders/year={year}"));
+        std::fs::create_dir_all(&at).unwrap();
+        std::fs::write(at.join("part-0.csv"), "id,amount\n1,10\n2,12\n").unwrap();
+    }
+    let crawler = kiln_catalog::crawler::parse_crawler(
+        &format!(
+            "name = \"shop-lake\"\ndatabase = \"shop\"\ntargets = [\"file://{}/\"]\n",
+            lake.display()
+        ),
+        "shop-lake.toml",
+    )
+    .unwrap();
+    client.create_crawler(crawler, "ui-test").await.unwrap();
+    let crawl = client.crawl("shop-lake", false).await.unwrap();
+    assert_eq!(crawl.tables_created, ["orders"], "{crawl:?}");
+    let partitions = client.partitions("shop", "orders", &[]).await.unwrap();
+    let columns = client.table("shop", "orders").await.unwrap().columns;
 
     let screenshots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ui-screenshots");
     let request = serde_json::json!({
@@ -162,8 +184,29 @@ async fn the_web_ui_shows_jobs_stages_tasks_and_executors_as_the_api_does() {
         );
         assert!(row["memory"].as_str().unwrap().contains(" of "), "{seen}");
     }
+    // The catalog: the crawled table's columns and partitions, and the crawl's run.
+    let catalog = &seen["catalog"];
+    assert_eq!(catalog["databases"], serde_json::json!(["shop"]), "{seen}");
+    assert_eq!(catalog["tables"], serde_json::json!(["orders"]), "{seen}");
+    let shown: Vec<&str> = catalog["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(shown, names, "{seen}");
+    assert_eq!(catalog["partitions"], partitions.len(), "{seen}");
+    assert_eq!(catalog["crawl_runs"], 1, "{seen}");
     assert_eq!(seen["signed_out"], true);
-    for page in ["login", "jobs", "running-job", "failed-job", "executors"] {
+    for page in [
+        "login",
+        "jobs",
+        "running-job",
+        "failed-job",
+        "executors",
+        "table",
+    ] {
         assert!(screenshots.join(format!("{page}.png")).exists(), "{page}");
     }
     client.cancel(&running).await.expect("cancelling");
