@@ -35,6 +35,22 @@ pub fn sql_job(name: &str, setup: &[String], sql: &str) -> proto::JobSpec {
     }
 }
 
+/// A job whose one task fails on a bad row in `dir/amounts.csv` (written here), on each of
+/// its two attempts: a failed job with the attempts' logs.
+pub fn failing_cast_job(dir: &std::path::Path) -> proto::JobSpec {
+    let csv = dir.join("amounts.csv");
+    std::fs::write(&csv, "id,amount\n1,10\n2,twelve\n").expect("writing the CSV");
+    proto::JobSpec::sql(
+        "cast-fails",
+        "SELECT id, CAST(amount AS INT) AS amount FROM amounts",
+    )
+    .source(proto::SourceSpec::csv(
+        "amounts",
+        csv.to_str().expect("a UTF-8 path"),
+    ))
+    .max_task_attempts(2)
+}
+
 /// Submits a job, waits for its end and checks it succeeded; returns its final status.
 pub async fn run_to_success(
     client: &kiln_client::Client,

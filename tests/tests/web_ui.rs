@@ -31,14 +31,7 @@ async fn the_web_ui_shows_jobs_stages_tasks_and_executors_as_the_api_does() {
 
     // A task that fails on a bad row, twice: the job fails with the attempts' logs.
     let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("amounts.csv");
-    std::fs::write(&csv, "id,amount\n1,10\n2,twelve\n").unwrap();
-    let failing = proto::JobSpec::sql(
-        "cast-fails",
-        "SELECT id, CAST(amount AS INT) AS amount FROM amounts",
-    )
-    .source(proto::SourceSpec::csv("amounts", csv.to_str().unwrap()))
-    .max_task_attempts(2);
+    let failing = kiln_tests::failing_cast_job(dir.path());
     let failed = client.submit(failing).await.expect("submitting");
     let failed_status = client.wait(&failed).await.expect("waiting");
     assert_eq!(failed_status.state, proto::JobState::Failed as i32);

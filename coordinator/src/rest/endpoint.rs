@@ -30,6 +30,16 @@ struct Call {
     body: Bytes,
 }
 
+impl Call {
+    /// The call's request message.
+    fn request<Req: DeserializeOwned>(
+        self,
+        transcoder: &Transcoder,
+    ) -> Result<tonic::Request<Req>, transcode::BadRequest> {
+        transcoder.request(self.path, self.query, &self.headers, &self.body)
+    }
+}
+
 /// Answers one call.
 type Answer = Arc<dyn Fn(Grpc, Transcoder, Call) -> BoxFuture<'static, Response> + Send + Sync>;
 
@@ -63,12 +73,7 @@ impl Endpoint {
         let answer: Answer = Arc::new(move |grpc, transcoder, parts| {
             let call = Arc::clone(&call);
             Box::pin(async move {
-                let request = match transcoder.request::<Req>(
-                    parts.path,
-                    parts.query,
-                    &parts.headers,
-                    &parts.body,
-                ) {
+                let request = match parts.request::<Req>(&transcoder) {
                     Ok(request) => request,
                     Err(refusal) => return refusal.into_response(),
                 };
@@ -107,12 +112,7 @@ impl Endpoint {
         let answer: Answer = Arc::new(move |grpc, transcoder, parts| {
             let call = Arc::clone(&call);
             Box::pin(async move {
-                let request = match transcoder.request::<Req>(
-                    parts.path,
-                    parts.query,
-                    &parts.headers,
-                    &parts.body,
-                ) {
+                let request = match parts.request::<Req>(&transcoder) {
                     Ok(request) => request,
                     Err(refusal) => return refusal.into_response(),
                 };
