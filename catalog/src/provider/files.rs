@@ -116,18 +116,10 @@ impl TableProvider for CatalogFilesTable {
         input: Arc<dyn ExecutionPlan>,
         op: InsertOp,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let mode = match op {
-            InsertOp::Append => pb::SaveMode::Append,
-            InsertOp::Overwrite => pb::SaveMode::Overwrite,
-            InsertOp::Replace => {
-                return Err(DataFusionError::Plan(format!(
-                    "REPLACE INTO {}.{}: catalog tables take INSERT INTO or INSERT OVERWRITE",
-                    self.table.database, self.table.name
-                )));
-            }
-        };
+        let name = format!("{}.{}", self.table.database, self.table.name);
+        let mode = kiln_jobs::sink::insert_mode(op, &name)?;
         let sink = pb::SinkSpec {
-            catalog: format!("{}.{}", self.table.database, self.table.name),
+            catalog: name,
             mode: mode as i32,
             ..Default::default()
         };

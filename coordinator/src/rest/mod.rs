@@ -39,12 +39,19 @@ pub(crate) type Grpc = Forward<Routes>;
 pub(crate) fn routes(grpc: Grpc) -> Router {
     let protos = Arc::new(Protos::kiln());
     let endpoints = endpoints();
-    let document = Arc::new(openapi::document(&endpoints, &protos));
+    // Made once, served as the same bytes to every caller.
+    let document = openapi::document(&endpoints, &protos).to_string();
+    let document = axum::body::Bytes::from(document);
     let mut router = Router::new().route(
         "/api/v1/openapi.json",
         axum::routing::get(move || {
-            let document = Arc::clone(&document);
-            async move { axum::Json(document.as_ref().clone()) }
+            let document = document.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    document,
+                )
+            }
         }),
     );
     for endpoint in endpoints {

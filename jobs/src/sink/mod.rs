@@ -21,6 +21,7 @@ use arrow::datatypes::Schema;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::logical_expr::dml::InsertOp;
 use datafusion::physical_plan::SendableRecordBatchStream;
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -71,6 +72,18 @@ fn kind(sink: &pb::SinkSpec) -> Result<SinkKind> {
             postgres::FORMAT,
             mysql::FORMAT,
             sqlite::FORMAT
+        ))),
+    }
+}
+
+/// The save mode of SQL's `INSERT INTO` (append) or `INSERT OVERWRITE` into `table`; the
+/// tables Kiln writes take no `REPLACE INTO`.
+pub fn insert_mode(op: InsertOp, table: &str) -> Result<pb::SaveMode> {
+    match op {
+        InsertOp::Append => Ok(pb::SaveMode::Append),
+        InsertOp::Overwrite => Ok(pb::SaveMode::Overwrite),
+        InsertOp::Replace => Err(DataFusionError::Plan(format!(
+            "REPLACE INTO {table} is not supported; use INSERT INTO or INSERT OVERWRITE"
         ))),
     }
 }

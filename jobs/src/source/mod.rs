@@ -172,7 +172,8 @@ impl TableProvider for DatabaseTable {
         input: Arc<dyn ExecutionPlan>,
         op: InsertOp,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let sink = insert_sink(&self.source, insert_mode(op)?)?;
+        let mode = crate::sink::insert_mode(op, &self.source.name)?;
+        let sink = insert_sink(&self.source, mode)?;
         Ok(Arc::new(SinkWriterExec::new(String::new(), sink, input)))
     }
 }
@@ -289,18 +290,6 @@ fn insert_sink(source: &pb::SourceSpec, mode: pb::SaveMode) -> Result<pb::SinkSp
         options,
         ..Default::default()
     })
-}
-
-/// The save mode of `INSERT INTO` (append) or `INSERT OVERWRITE`.
-fn insert_mode(op: InsertOp) -> Result<pb::SaveMode> {
-    match op {
-        InsertOp::Append => Ok(pb::SaveMode::Append),
-        InsertOp::Overwrite => Ok(pb::SaveMode::Overwrite),
-        InsertOp::Replace => Err(DataFusionError::Plan(
-            "REPLACE INTO is not supported for database tables; use INSERT or INSERT OVERWRITE"
-                .into(),
-        )),
-    }
 }
 
 /// WHERE conditions splitting [low, high] of `column` into at most `partitions` ranges that
