@@ -401,12 +401,13 @@ function schedulesPage() {
   every(5000, async () => {
     const answer = await api("/schedules");
     list.replaceChildren(table(["Schedule", "Runs", "Cron", "Time zone", "Next", "State", "Recent runs"],
-      answer.schedules.map((s) => h("tr", {},
-        h("td", {}, s.name), h("td", {}, s.job ? "job " + s.job : "crawler " + s.crawler), h("td", {}, s.cron),
-        h("td", {}, s.time_zone || "UTC"), h("td", {}, s.suspended ? "" : when(s.next_tick_ms)),
-        h("td", {}, s.suspended ? "suspended" : "active"),
-        h("td", {}, s.runs.slice(-5).map((r) => r.job_id
-          ? h("a", { href: "#/jobs/" + encodeURIComponent(r.job_id) }, when(r.tick_ms) + " ")
+      answer.schedules.map((s) => h("tr", { "data-schedule": s.name },
+        h("td", {}, s.name), h("td", { class: "runs" }, s.job ? "job " + s.job : "crawler " + s.crawler),
+        h("td", { class: "cron" }, s.cron), h("td", { class: "zone" }, s.time_zone || "UTC"),
+        h("td", { class: "next", "data-ms": s.suspended ? "" : s.next_tick_ms }, s.suspended ? "" : when(s.next_tick_ms)),
+        h("td", { class: "activity" }, s.suspended ? "suspended" : "active"),
+        h("td", { class: "recent" }, s.runs.slice(-5).map((r) => r.job_id
+          ? h("a", { href: "#/jobs/" + encodeURIComponent(r.job_id), "data-job": r.job_id }, when(r.tick_ms) + " ")
           : h("span", { class: "muted" }, (r.skipped || r.crawler) + " "))))), { id: "schedules" }));
   });
 }
@@ -418,15 +419,15 @@ function triggersPage() {
   every(5000, async () => {
     const answer = await api("/triggers");
     list.replaceChildren(table(["Trigger", "Watches", "Runs", "Pending", "State", "Recent runs", "Dead letters"],
-      answer.triggers.map((t) => h("tr", {},
+      answer.triggers.map((t) => h("tr", { "data-trigger": t.name },
         h("td", {}, t.name),
-        h("td", {}, t.after.length ? "after " + t.after.join(", ") : `s3://${t.bucket}/${t.prefix}*${t.suffix}`),
-        h("td", {}, t.job ? "job " + t.job : "crawler " + t.crawler), h("td", { class: "num" }, t.pending),
-        h("td", {}, t.suspended ? "suspended" : "active"),
-        h("td", {}, t.runs.slice(-5).map((r) => r.job_id
-          ? h("a", { href: "#/jobs/" + encodeURIComponent(r.job_id) }, `${r.events} event(s) `)
+        h("td", { class: "watches" }, t.after.length ? "after " + t.after.join(", ") : `s3://${t.bucket}/${t.prefix}*${t.suffix}`),
+        h("td", { class: "runs" }, t.job ? "job " + t.job : "crawler " + t.crawler), h("td", { class: "num pending" }, t.pending),
+        h("td", { class: "activity" }, t.suspended ? "suspended" : "active"),
+        h("td", { class: "recent" }, t.runs.slice(-5).map((r) => r.job_id
+          ? h("a", { href: "#/jobs/" + encodeURIComponent(r.job_id), "data-job": r.job_id }, `${r.events} event(s) `)
           : h("span", {}, `crawler ${r.crawler} `))),
-        h("td", { class: "num" }, t.dead_letters.length))), { id: "triggers" }));
+        h("td", { class: "num dead-letters" }, t.dead_letters.length))), { id: "triggers" }));
   });
 }
 

@@ -3,7 +3,8 @@ real cluster, as an operator would: sign in with the token, open the jobs list, 
 job's stage graph and task timeline, a failed job's error and log tail, the executors page.
 Saves a screenshot of each page and prints what the pages showed as JSON.
 
-Also opens the catalog (databases, a table's columns and partitions) and a crawler's runs.
+Also opens the catalog (databases, a table's columns and partitions), a crawler's runs, the
+schedules and the triggers with the job a trigger started.
 Reads {"url", "token", "running", "failed", "hostile", "screenshots"} as JSON on stdin.
 """
 
@@ -102,6 +103,31 @@ def steps(page):
     page.goto(url + "/ui/#/crawlers/shop-lake")
     page.wait_for_selector("#crawl-runs")
     seen["catalog"]["crawl_runs"] = page.eval_on_selector_all("#crawl-runs tbody tr", "rs => rs.length")
+    page.screenshot(path=shots + "/crawler.png", full_page=True)
+
+    # Schedules with their next fire times, and triggers with the runs they started.
+    page.goto(url + "/ui/#/schedules")
+    page.wait_for_selector("#schedules tr[data-schedule]")
+    seen["schedules"] = page.eval_on_selector_all(
+        "#schedules tr[data-schedule]",
+        "rs => rs.map(r => ({name: r.dataset.schedule, runs: r.querySelector('.runs').textContent, "
+        "cron: r.querySelector('.cron').textContent, zone: r.querySelector('.zone').textContent, "
+        "next_ms: r.querySelector('.next').dataset.ms, state: r.querySelector('.activity').textContent}))",
+    )
+    page.screenshot(path=shots + "/schedules.png", full_page=True)
+    page.goto(url + "/ui/#/triggers")
+    page.wait_for_selector("#triggers tr[data-trigger] .recent a")
+    seen["triggers"] = page.eval_on_selector_all(
+        "#triggers tr[data-trigger]",
+        "rs => rs.map(r => ({name: r.dataset.trigger, watches: r.querySelector('.watches').textContent, "
+        "runs: r.querySelector('.runs').textContent, state: r.querySelector('.activity').textContent, "
+        "jobs: [...r.querySelectorAll('.recent a')].map(a => a.dataset.job)}))",
+    )
+    page.screenshot(path=shots + "/triggers.png", full_page=True)
+    # A trigger's run opens its job.
+    page.click("#triggers tr[data-trigger] .recent a")
+    page.wait_for_selector("#job-state:has-text('SUCCEEDED')")
+    seen["triggered_job_page"] = page.url
 
     # Signing out forgets the token.
     page.click("#logout button")

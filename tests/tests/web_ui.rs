@@ -1,7 +1,8 @@
 //! The web UI in a real browser (headless Chromium through Playwright, tests/python/web_ui.py)
 //! against a real cluster with a token: sign-in, the jobs list, a running job's stage graph
 //! and task timeline, a failed job's error and log tail, the executors page, a crawled
-//! table's columns and partitions and the crawl's run. What the pages
+//! table's columns and partitions and the crawl's run, a schedule's next fire time and the job
+//! a trigger started. What the pages
 //! show is checked against what the API says; a job named like a script shows as text.
 //! Screenshots land in `target/tmp/ui-screenshots`.
 
@@ -79,6 +80,66 @@ async fn the_web_ui_shows_jobs_stages_tasks_and_executors_as_the_api_does() {
     assert_eq!(crawl.tables_created, ["orders"], "{crawl:?}");
     let partitions = client.partitions("shop", "orders", &[]).await.unwrap();
     let columns = client.table("shop", "orders").await.unwrap().columns;
+
+    // A stored job on a nightly schedule, also started by a trigger on new objects: one event
+    // posted gives one run.
+    client
+        .put_definition(
+            proto::JobDefinition {
+                name: "ui-ingest".into(),
+                toml: "name = \"ui-ingest\"\n[[step]]\nname = \"q\"\nsql = \"SELECT '${kiln.key}' AS key\"\n"
+                    .into(),
+                base_dir: "/".into(),
+                ..Default::default()
+            },
+            true,
+            false,
+        )
+        .await
+        .unwrap();
+    let nightly = client
+        .put_schedule(proto::Schedule {
+            name: "nightly".into(),
+            cron: "0 2 * * *".into(),
+            time_zone: "Europe/Paris".into(),
+            job: "ui-ingest".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    client
+        .put_trigger(proto::Trigger {
+            name: "new-orders".into(),
+            bucket: "shop-landing".into(),
+            prefix: "orders/".into(),
+            suffix: ".csv".into(),
+            job: "ui-ingest".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let event = serde_json::json!({"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+        "s3": {"bucket": {"name": "shop-landing"},
+               "object": {"key": "orders/day-1.csv", "size": 10, "eTag": "e1", "sequencer": "01"}}
+    }]});
+    let events_url = format!("{}/api/v1/events/s3", cluster.coordinator_http_url(0));
+    let (code, body) = kiln_tests::http::post(&events_url, Some(TOKEN), &event.to_string());
+    assert_eq!(code, 200, "{body}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let triggered = loop {
+        let triggers = client.triggers().await.unwrap().triggers;
+        if let Some(run) = triggers[0].runs.first() {
+            break run.job_id.clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the event started nothing: {triggers:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let triggered_status = client.wait(&triggered).await.expect("waiting");
+    assert_eq!(triggered_status.state, proto::JobState::Succeeded as i32);
 
     let screenshots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ui-screenshots");
     let request = serde_json::json!({
@@ -191,6 +252,37 @@ async fn the_web_ui_shows_jobs_stages_tasks_and_executors_as_the_api_does() {
     assert_eq!(shown, names, "{seen}");
     assert_eq!(catalog["partitions"], partitions.len(), "{seen}");
     assert_eq!(catalog["crawl_runs"], 1, "{seen}");
+    // The schedule as the API has it: its cron, zone and next fire time.
+    let schedules = seen["schedules"].as_array().unwrap();
+    assert_eq!(schedules.len(), 1, "{seen}");
+    assert_eq!(schedules[0]["name"], "nightly");
+    assert_eq!(schedules[0]["runs"], "job ui-ingest");
+    assert_eq!(schedules[0]["cron"], nightly.cron.as_str());
+    assert_eq!(schedules[0]["zone"], "Europe/Paris");
+    assert_eq!(schedules[0]["state"], "active");
+    assert_eq!(
+        schedules[0]["next_ms"],
+        nightly.next_tick_ms.to_string(),
+        "{seen}"
+    );
+    // The trigger, what it watches, and the run the event started, which opens its job.
+    let triggers = seen["triggers"].as_array().unwrap();
+    assert_eq!(triggers.len(), 1, "{seen}");
+    assert_eq!(triggers[0]["name"], "new-orders");
+    assert_eq!(triggers[0]["watches"], "s3://shop-landing/orders/*.csv");
+    assert_eq!(triggers[0]["runs"], "job ui-ingest");
+    assert_eq!(
+        triggers[0]["jobs"],
+        serde_json::json!([triggered]),
+        "{seen}"
+    );
+    assert!(
+        seen["triggered_job_page"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("#/jobs/{triggered}")),
+        "{seen}"
+    );
     assert_eq!(seen["signed_out"], true);
     for page in [
         "login",
@@ -199,6 +291,9 @@ async fn the_web_ui_shows_jobs_stages_tasks_and_executors_as_the_api_does() {
         "failed-job",
         "executors",
         "table",
+        "crawler",
+        "schedules",
+        "triggers",
     ] {
         assert!(screenshots.join(format!("{page}.png")).exists(), "{page}");
     }
