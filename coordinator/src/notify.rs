@@ -1,7 +1,8 @@
 //! Job-end notifications: the webhooks a job names (`[[notify]]`) are POSTed a JSON summary
-//! by the leader once the job's end is recorded, each in its own task, retried with backoff
-//! on connection errors and 5xx/429 answers, so a slow or failing receiver never delays the
-//! job or the scheduler. A URL that is a credential comes from a cluster secret and is
+//! by the leader once the job ends, outside the scheduler, retried with backoff on connection
+//! errors and 5xx/429 answers, so a slow or failing receiver never delays the job or the
+//! scheduler. They are recorded with the job's end (`notifications/{job_id}`) until called,
+//! so a successor calls those its predecessor did not get to: at least once. A URL that is a credential comes from a cluster secret and is
 //! never logged: failures name the job and the notification's place in the list.
 
 use std::time::Duration;
@@ -93,15 +94,19 @@ struct Undelivered {
     retry: bool,
 }
 
-/// Calls each of `targets` about the ended job `status`, each in a task of its own.
-pub(crate) fn send(client: &reqwest::Client, status: &pb::JobStatus, targets: &[pb::Notification]) {
+/// Calls each of `targets` about the ended job `status`, all at once; returns when each was
+/// delivered or given up.
+pub(crate) async fn deliver(
+    client: &reqwest::Client,
+    status: &pb::JobStatus,
+    targets: &[pb::Notification],
+) {
     let body = body(status).to_string();
-    for (i, target) in targets.iter().enumerate() {
-        let (client, body, job_id) = (client.clone(), body.clone(), status.job_id.clone());
-        let target = target.clone();
-        tokio::spawn(async move {
+    let calls = targets.iter().enumerate().map(|(i, target)| {
+        let (body, job_id) = (&body, &status.job_id);
+        async move {
             let place = i + 1;
-            let url = match url(&target) {
+            let url = match url(target) {
                 Ok(url) => url,
                 Err(reason) => {
                     tracing::warn!(%job_id, notification = place, %reason, "job-end notification not sent");
@@ -149,8 +154,9 @@ pub(crate) fn send(client: &reqwest::Client, status: &pb::JobStatus, targets: &[
                     tracing::warn!(%job_id, notification = place, reason = %e.reason, "job-end notification given up")
                 }
             }
-        });
-    }
+        }
+    });
+    futures::future::join_all(calls).await;
 }
 
 #[cfg(test)]

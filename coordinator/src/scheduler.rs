@@ -343,6 +343,7 @@ impl Scheduler {
         let (executors, events) = self.store.watch(keys::EXECUTORS).await?;
         let records = self.store.list(keys::JOBS).await?;
         let history = self.store.list(keys::HISTORY).await?;
+        let notifications = self.store.list(keys::NOTIFICATIONS).await?;
         let journal = Journal::start(
             Arc::clone(&self.store),
             leadership.fence.clone(),
@@ -354,6 +355,18 @@ impl Scheduler {
             match pb::JobStatus::decode(value.as_slice()) {
                 Ok(status) => drop(archived.insert(status.job_id.clone(), status)),
                 Err(error) => tracing::error!(%key, %error, "skipping an unreadable job summary"),
+            }
+        }
+        // Webhooks a predecessor had yet to call, and (below) those of jobs it ended without
+        // moving them to the history, which it may have called: at least once.
+        let mut effects = vec![];
+        for (key, value) in notifications {
+            match ipb::PendingNotifications::decode(value.as_slice()) {
+                Ok(pending) => effects.push(Effect::Notify {
+                    status: pending.status.unwrap_or_default(),
+                    targets: pending.targets,
+                }),
+                Err(error) => tracing::error!(%key, %error, "skipping unreadable notifications"),
             }
         }
         let mut resumed = vec![];
@@ -371,11 +384,21 @@ impl Scheduler {
             if !matches!(state, pb::JobState::Queued | pb::JobState::Running) {
                 // Ended, but not yet moved to the history (a leader died in between): a sink
                 // job that did not commit may have uncommitted output left to remove first.
+                // Its webhooks are called once it is moved (the move records them first).
+                let notify = record.spec.map(|spec| spec.notify).unwrap_or_default();
                 match record.sink {
                     Some(sink) if state != pb::JobState::Succeeded => {
-                        cleanups.push((status.job_id.clone(), sink, status.clone()));
+                        cleanups.push((status.job_id.clone(), sink, status.clone(), notify));
                     }
-                    _ => drop(journal.apply(key.clone(), to_history(&status))),
+                    _ => {
+                        drop(journal.apply(key.clone(), to_history(&status, &notify)));
+                        if !notify.is_empty() {
+                            effects.push(Effect::Notify {
+                                status: status.clone(),
+                                targets: notify,
+                            });
+                        }
+                    }
                 }
                 archived.insert(status.job_id.clone(), status);
                 continue;
@@ -394,7 +417,6 @@ impl Scheduler {
             }
             resumed.push(job);
         }
-        let mut effects = vec![];
         {
             let state = &mut *self.lock();
             state.leader = Some(LeaderState {
@@ -489,7 +511,7 @@ impl Scheduler {
             );
         }
         self.run_effects(effects);
-        for (job_id, sink, status) in cleanups {
+        for (job_id, sink, status, notify) in cleanups {
             let this = Arc::clone(self);
             tokio::spawn(async move {
                 tracing::info!(%job_id, "removing the uncommitted output a predecessor left");
@@ -498,8 +520,14 @@ impl Scheduler {
                     drop(
                         leader
                             .journal
-                            .apply(keys::job(&job_id), to_history(&status)),
+                            .apply(keys::job(&job_id), to_history(&status, &notify)),
                     );
+                }
+                if !notify.is_empty() {
+                    this.run_effects(vec![Effect::Notify {
+                        status,
+                        targets: notify,
+                    }]);
                 }
             });
         }
@@ -816,6 +844,14 @@ impl Scheduler {
         match &self.history {
             Some(history) => history.get(job_id).await,
             None => Ok(None),
+        }
+    }
+
+    /// Forgets an ended job's recorded webhooks once each was called.
+    fn forget_notifications(&self, job_id: &str) {
+        if let Some(leader) = &self.lock().leader {
+            let key = keys::notifications(job_id);
+            drop(leader.journal.apply(key.clone(), Batch::delete(key)));
         }
     }
 
@@ -1279,7 +1315,8 @@ impl Scheduler {
                     Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
                     Effect::Archive { job } => this.archive(&job).await,
                     Effect::Notify { status, targets } => {
-                        crate::notify::send(&this.webhooks, &status, &targets)
+                        crate::notify::deliver(&this.webhooks, &status, &targets).await;
+                        this.forget_notifications(&status.job_id);
                     }
                     Effect::Publish { .. } => unreachable!("publishing is handed over in order"),
                     Effect::Commit {
@@ -1958,17 +1995,26 @@ fn record_milestones(
         drop(
             leader
                 .journal
-                .apply(keys::job(&job.id), to_history(&status)),
+                .apply(keys::job(&job.id), to_history(&status, &job.spec.notify)),
         );
         leader.recorded.insert(job.id.clone(), job.milestone());
         finished.push_back(job.id.clone());
     }
 }
 
-/// The write that moves an ended job from the running jobs to the history.
-fn to_history(status: &pb::JobStatus) -> Batch {
+/// The write that moves an ended job from the running jobs to the history, recording the
+/// webhooks it is yet to call (`notify`) in the same write.
+fn to_history(status: &pb::JobStatus, notify: &[pb::Notification]) -> Batch {
+    let mut puts = vec![(keys::history(&status.job_id), status.encode_to_vec())];
+    if !notify.is_empty() {
+        let pending = ipb::PendingNotifications {
+            status: Some(status.clone()),
+            targets: notify.to_vec(),
+        };
+        puts.push((keys::notifications(&status.job_id), pending.encode_to_vec()));
+    }
     Batch {
-        puts: vec![(keys::history(&status.job_id), status.encode_to_vec())],
+        puts,
         deletes: vec![keys::job(&status.job_id)],
     }
 }

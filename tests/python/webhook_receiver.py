@@ -1,24 +1,26 @@
 """A webhook receiver no one on the project wrote the HTTP side of (Python's http.server):
 prints `port N` once listening, then one JSON line per request received (path, content
-type, user agent, body). Requests to /flaky are answered 503 the first two times, as a
-receiver that is briefly down; everything else gets 200.
+type, user agent, body). Requests to /flaky are answered 503 the first two times (to
+/flaky?fail=N the first N times), as a receiver that is briefly down; everything else gets 200.
 """
 
+import collections
 import json
-import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
-flaky_calls = 0
+calls = collections.Counter()
 
 
 class Receiver(BaseHTTPRequestHandler):
     def do_POST(self):
-        global flaky_calls
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
         status = 200
-        if self.path == "/flaky":
-            flaky_calls += 1
-            status = 503 if flaky_calls <= 2 else 200
+        url = urlsplit(self.path)
+        if url.path == "/flaky":
+            calls[self.path] += 1
+            fail = int(parse_qs(url.query).get("fail", ["2"])[0])
+            status = 503 if calls[self.path] <= fail else 200
         self.send_response(status)
         self.end_headers()
         print(json.dumps({

@@ -1,7 +1,8 @@
 //! Job-end webhooks on a real cluster, received by Python's http.server: each named webhook
 //! gets the job's summary once it ends, a receiver that answers 503 is called again until it
 //! takes it (the retries are seen before the delivery), a URL kept in a cluster secret (the job names
-//! only the secret) is called, and a bad webhook is refused at submit.
+//! only the secret) is called, a bad webhook is refused at submit, and a leader killed before
+//! its webhook took the call leaves it to its successor.
 
 use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
@@ -146,4 +147,101 @@ async fn a_job_end_is_posted_to_its_webhooks_and_retried_until_taken() {
         }
         other => panic!("a file:// webhook was not refused: {other:?}"),
     }
+}
+
+/// The keys under `prefix` in the cluster's etcd.
+async fn count_keys(cluster: &TestCluster, prefix: &str) -> i64 {
+    let mut etcd = etcd_client::Client::connect([cluster.etcd.endpoint()], None)
+        .await
+        .expect("connecting to etcd");
+    let options = etcd_client::GetOptions::new()
+        .with_prefix()
+        .with_count_only();
+    etcd.get(prefix, Some(options))
+        .await
+        .expect("counting keys")
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_successor_calls_the_webhooks_its_killed_predecessor_did_not_deliver() {
+    let receiver = start_receiver();
+    let hook = format!("http://127.0.0.1:{}/flaky?fail=3", receiver.port);
+    let mut cluster = TestCluster::start(ClusterOptions {
+        coordinators: 2,
+        executors: 1,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let mut spec = kiln_tests::sql_job("hand-over", &[], "SELECT 1 AS one");
+    spec.notify = vec![proto::Notification {
+        url: hook,
+        url_secret: String::new(),
+    }];
+    let job_id = client.submit(spec).await.expect("submitting");
+    let leader = cluster.leader_index().await.expect("a leader");
+    let status = client.wait(&job_id).await.expect("waiting");
+    assert_eq!(status.state, proto::JobState::Succeeded as i32);
+
+    // The leader's first call is refused (503); it is killed before its retry, half a second
+    // later, with the notification recorded beside the job's end.
+    let first = receiver
+        .requests
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the leader's first call");
+    assert_eq!(first["status"], 503, "{first}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while count_keys(&cluster, "/kiln/notifications/").await != 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the undelivered notification is not recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    cluster.kill_coordinator(leader);
+
+    // The standby takes over and calls again until the receiver takes it: every call after
+    // the kill is the successor's.
+    let mut after = vec![];
+    while after
+        .last()
+        .is_none_or(|r: &serde_json::Value| r["status"] != 200)
+    {
+        let request = receiver
+            .requests
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("the successor did not call: {after:#?}"));
+        after.push(request);
+    }
+    assert_eq!(
+        cluster.leader_index().await,
+        Some(1 - leader),
+        "the standby leads"
+    );
+    let statuses: Vec<u64> = after
+        .iter()
+        .map(|r| r["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [503, 503, 200], "{after:#?}");
+    for request in &after {
+        assert_eq!(request["body"]["job_id"], job_id.as_str());
+        assert_eq!(request["body"]["state"], "JOB_STATE_SUCCEEDED");
+    }
+    // Delivered, it is forgotten, and called no more.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while count_keys(&cluster, "/kiln/notifications/").await != 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delivered notification is still recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        receiver
+            .requests
+            .recv_timeout(Duration::from_secs(2))
+            .is_err(),
+        "called again after the delivery"
+    );
 }

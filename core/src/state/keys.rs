@@ -21,6 +21,15 @@ pub fn history(job_id: &str) -> String {
     format!("{HISTORY}{job_id}")
 }
 
+/// Prefix of ended jobs' webhooks not yet called (`PendingNotifications`), written with the
+/// job's end and deleted once called.
+pub const NOTIFICATIONS: &str = "notifications/";
+
+/// The key of one ended job's pending webhooks.
+pub fn notifications(job_id: &str) -> String {
+    format!("{NOTIFICATIONS}{job_id}")
+}
+
 /// The key of one executor's `ExecutorInfo`.
 pub fn executor(executor_id: &str) -> String {
     format!("{EXECUTORS}{executor_id}")

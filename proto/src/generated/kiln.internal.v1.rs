@@ -1538,3 +1538,14 @@ pub struct ArchivedJob {
     #[prost(message, repeated, tag = "2")]
     pub attempts: ::prost::alloc::vec::Vec<super::super::v1::TaskAttemptStatus>,
 }
+/// notifications/{job_id}: an ended job's webhooks not yet called, written with its end and
+/// deleted once each was delivered or given up, so a leader that dies in between leaves them to
+/// its successor (at least once).
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct PendingNotifications {
+    #[prost(message, optional, tag = "1")]
+    pub status: ::core::option::Option<super::super::v1::JobStatus>,
+    #[prost(message, repeated, tag = "2")]
+    pub targets: ::prost::alloc::vec::Vec<super::super::v1::Notification>,
+}
