@@ -72,6 +72,20 @@ impl Etcd {
         etcd
     }
 
+    /// The number of keys under `prefix`.
+    pub async fn count_keys(&self, prefix: &str) -> i64 {
+        let mut etcd = etcd_client::Client::connect([self.endpoint()], None)
+            .await
+            .expect("connecting to etcd");
+        let options = etcd_client::GetOptions::new()
+            .with_prefix()
+            .with_count_only();
+        etcd.get(prefix, Some(options))
+            .await
+            .expect("counting keys")
+            .count()
+    }
+
     /// The client URL, for `--etcd-endpoints`.
     pub fn endpoint(&self) -> String {
         let scheme = if self.tls.is_some() { "https" } else { "http" };

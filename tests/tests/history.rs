@@ -9,25 +9,11 @@ use kiln_tests::cluster::ClusterOptions;
 use kiln_tests::{TestCluster, sql_job};
 use prost::Message;
 
-/// The number of keys under `prefix` in the cluster's etcd.
-async fn count_keys(cluster: &TestCluster, prefix: &str) -> i64 {
-    let mut etcd = etcd_client::Client::connect([cluster.etcd.endpoint()], None)
-        .await
-        .expect("connecting to etcd");
-    let options = etcd_client::GetOptions::new()
-        .with_prefix()
-        .with_count_only();
-    etcd.get(prefix, Some(options))
-        .await
-        .expect("counting keys")
-        .count()
-}
-
 /// Waits until `prefix` holds `expected` keys.
 async fn wait_for_keys(cluster: &TestCluster, prefix: &str, expected: i64) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let count = count_keys(cluster, prefix).await;
+        let count = cluster.etcd.count_keys(prefix).await;
         if count == expected {
             return;
         }

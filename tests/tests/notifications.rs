@@ -149,20 +149,6 @@ async fn a_job_end_is_posted_to_its_webhooks_and_retried_until_taken() {
     }
 }
 
-/// The keys under `prefix` in the cluster's etcd.
-async fn count_keys(cluster: &TestCluster, prefix: &str) -> i64 {
-    let mut etcd = etcd_client::Client::connect([cluster.etcd.endpoint()], None)
-        .await
-        .expect("connecting to etcd");
-    let options = etcd_client::GetOptions::new()
-        .with_prefix()
-        .with_count_only();
-    etcd.get(prefix, Some(options))
-        .await
-        .expect("counting keys")
-        .count()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_successor_calls_the_webhooks_its_killed_predecessor_did_not_deliver() {
     let receiver = start_receiver();
@@ -192,7 +178,7 @@ async fn a_successor_calls_the_webhooks_its_killed_predecessor_did_not_deliver()
         .expect("the leader's first call");
     assert_eq!(first["status"], 503, "{first}");
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while count_keys(&cluster, "/kiln/notifications/").await != 1 {
+    while cluster.etcd.count_keys("/kiln/notifications/").await != 1 {
         assert!(
             std::time::Instant::now() < deadline,
             "the undelivered notification is not recorded"
@@ -230,7 +216,7 @@ async fn a_successor_calls_the_webhooks_its_killed_predecessor_did_not_deliver()
     }
     // Delivered, it is forgotten, and called no more.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while count_keys(&cluster, "/kiln/notifications/").await != 0 {
+    while cluster.etcd.count_keys("/kiln/notifications/").await != 0 {
         assert!(
             std::time::Instant::now() < deadline,
             "the delivered notification is still recorded"
