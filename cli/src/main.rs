@@ -1,5 +1,6 @@
 //! `kiln`: run Kiln jobs on an embedded cluster, or submit and follow them on a real one.
 
+mod bookmark;
 mod catalog;
 mod config;
 mod output;
@@ -242,6 +243,11 @@ enum Command {
         wait: bool,
         #[command(flatten)]
         args: catalog::CatalogArgs,
+    },
+    /// Show, reset or rewind what an incremental job's runs read (its bookmark).
+    Bookmark {
+        #[command(subcommand)]
+        command: bookmark::BookmarkCommand,
     },
     /// Create, show, suspend, resume or delete cron schedules of stored jobs.
     Schedule {
@@ -533,6 +539,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             wait,
             args,
         } => schedules::start(name, params, wait, args).await,
+        Command::Bookmark { command } => bookmark::bookmark(command).await,
         Command::Schedule { command } => schedules::schedule(command).await,
         Command::Schedules { args } => schedules::list(args).await,
         Command::Trigger { command } => schedules::trigger(command).await,

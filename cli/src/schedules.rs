@@ -622,7 +622,7 @@ fn target(job: &str, crawler: &str) -> String {
 }
 
 /// Milliseconds since the epoch as an RFC 3339 UTC time; `-` for none.
-fn time(ms: u64) -> String {
+pub(crate) fn time(ms: u64) -> String {
     match DateTime::from_timestamp_millis(ms as i64) {
         Some(t) if ms > 0 => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         _ => "-".into(),

@@ -509,3 +509,79 @@ fn run_with_ui_keeps_the_web_ui_and_api_up_after_the_job_until_interrupted() {
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0), "{said}");
 }
+
+#[test]
+fn the_incremental_example_reads_each_landed_file_once_across_runs() {
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path().join("state");
+    let landing = work.path().join("landing");
+    std::fs::create_dir_all(&landing).unwrap();
+    let job = work.path().join("job.toml");
+    std::fs::copy(example("incremental_orders/job.toml"), &job).unwrap();
+    for day in ["01", "02"] {
+        let name = format!("orders-2026-06-{day}.csv");
+        std::fs::copy(
+            example("incremental_orders/landing").join(&name),
+            landing.join(&name),
+        )
+        .unwrap();
+    }
+    let run = |args: &[&str]| {
+        let output = kiln()
+            .args(args)
+            .args(["--executors", "1"])
+            .env("KILN_STATE_DIR", &state)
+            .env_remove("KILN_COORDINATOR")
+            .output()
+            .expect("running kiln");
+        assert!(
+            output.status.success(),
+            "kiln {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let job = job.to_str().unwrap();
+    let orders = || {
+        run(&[
+            "sql",
+            &format!(
+                "CREATE EXTERNAL TABLE o STORED AS PARQUET LOCATION '{}/out/orders/';\n\
+                 SELECT count(*) AS n, count(DISTINCT order_id) AS d FROM o",
+                work.path().display()
+            ),
+            "--format",
+            "csv",
+        ])
+    };
+    // Each `kiln run` is a process of its own: the bookmark outlives it in the state dir.
+    run(&["run", job]);
+    assert!(orders().ends_with("n,d\n5,5\n"), "{}", orders());
+    run(&["run", job]);
+    assert!(orders().ends_with("n,d\n5,5\n"), "nothing new was read again");
+    std::fs::write(
+        landing.join("orders-2026-06-03.csv"),
+        "order_id,store_id,order_date,amount,quantity\n1006,4,2026-06-03,10.00,1\n",
+    )
+    .unwrap();
+    run(&["run", job]);
+    assert!(orders().ends_with("n,d\n6,6\n"), "{}", orders());
+    let shown = run(&["bookmark", "show", "incremental-orders", "--files"]);
+    assert!(shown.contains("orders-2026-06-03.csv"), "{shown}");
+    let shown = run(&[
+        "bookmark",
+        "show",
+        "incremental-orders",
+        "--files",
+        "--output",
+        "json",
+    ]);
+    let bookmark: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let files: Vec<usize> = bookmark["runs"]
+        .as_array()
+        .expect("the runs")
+        .iter()
+        .map(|run| run.get("files").and_then(|f| f.as_array()).map_or(0, Vec::len))
+        .collect();
+    assert_eq!(files, [2, 0, 1], "{shown}");
+}

@@ -27,6 +27,7 @@
 //! # Ok(()) }
 //! ```
 
+mod bookmarks;
 mod catalog;
 mod error;
 mod list;

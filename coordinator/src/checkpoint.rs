@@ -107,6 +107,7 @@ impl Job {
                 .as_ref()
                 .map(|(_, reason)| reason.clone())
                 .unwrap_or_default(),
+            bookmark: self.bookmark.clone(),
         }
     }
 

@@ -43,6 +43,9 @@ pub enum CoordinatorError {
     /// A job definition or schedule call failed; the error names it.
     #[error(transparent)]
     Schedule(#[from] crate::schedules::ScheduleError),
+    /// An incremental job's bookmark cannot be used as asked; the error names the job.
+    #[error(transparent)]
+    Bookmark(#[from] crate::bookmarks::BookmarkError),
 }
 
 /// The coordinator's result type.
@@ -101,6 +104,7 @@ impl From<CoordinatorError> for tonic::Status {
                     ScheduleError::Corrupt { .. } => tonic::Status::internal(error.to_string()),
                 }
             }
+            CoordinatorError::Bookmark(bookmark) => bookmark.clone().into(),
             _ => tonic::Status::internal(error.to_string()),
         }
     }

@@ -194,6 +194,9 @@ pub struct Job {
     /// The physical plan as planned at submit, encoded, for a successor to resume exactly it
     /// (see `JobRecord.plan`); empty when over [`crate::checkpoint::MAX_PLAN_BYTES`].
     pub plan: Vec<u8>,
+    /// An incremental job's run: the files it reads, which its bookmark gains when it
+    /// succeeds (see `JobRecord.bookmark`).
+    pub bookmark: Option<pb::BookmarkRun>,
 }
 
 impl Job {
@@ -247,6 +250,7 @@ impl Job {
             request_id: String::new(),
             catalog_scan: None,
             plan: vec![],
+            bookmark: None,
         }
     }
 

@@ -15,6 +15,7 @@
 
 mod api;
 mod balance;
+pub mod bookmarks;
 mod catalog_sink;
 pub mod checkpoint;
 mod commit;

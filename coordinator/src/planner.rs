@@ -17,7 +17,9 @@ use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::empty::EmptyExec;
 use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::prelude::SessionContext;
+use datafusion::catalog::TableProvider;
 use kiln_catalog::{Catalog, CatalogError};
+use kiln_jobs::bookmark::Increment;
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
 use kiln_jobs::secrets::redact_password;
@@ -46,13 +48,15 @@ pub struct PlannedJob {
 pub const MAX_PARALLELISM: u32 = 10_000;
 
 /// Plans a job: registers its sources, runs its setup statements (DDL only), registers all but
-/// the last step as views, plans the last step and puts the sink, if any, on top.
+/// the last step as views, plans the last step and puts the sink, if any, on top. The sources
+/// of an incremental job read only the files its `increment` chooses.
 pub async fn plan_job(
     job_id: &str,
     spec: &pb::JobSpec,
     default_partitions: usize,
     runtime: Arc<RuntimeEnv>,
     catalog: &Catalog,
+    increment: Option<&Arc<Increment>>,
 ) -> Result<PlannedJob> {
     let options = spec.options.unwrap_or_default();
     if options.parallelism > MAX_PARALLELISM {
@@ -88,12 +92,17 @@ pub async fn plan_job(
     }
 
     for source in &spec.sources {
-        match source.format.as_str() {
-            kiln_jobs::CATALOG_SOURCE => {
-                register_catalog_source(&ctx, catalog, source, partitions).await?
-            }
-            _ => register_source(&ctx, source, partitions).await?,
-        }
+        let database = kiln_jobs::source::FORMATS.contains(&source.format.as_str());
+        let table = match source.format.as_str() {
+            kiln_jobs::CATALOG_SOURCE => catalog_source(catalog, source, partitions).await?,
+            _ => source_table(&ctx, source, partitions, increment).await?,
+        };
+        let table = match increment {
+            Some(increment) if !database => increment.table(table),
+            _ => table,
+        };
+        ctx.register_table(source.name.as_str(), table)
+            .map_err(|e| invalid(format!("source '{}'", source.name), e))?;
     }
     for (i, sql) in spec.setup_sql.iter().enumerate() {
         statement_size::check(&format!("setup statement {}", i + 1), sql)?;
@@ -224,11 +233,14 @@ pub async fn plan_job(
     })
 }
 
-async fn register_source(
+/// The table a `[[source]]` of files or a database reads (for a database source of an
+/// incremental job, the rows of its run's window).
+async fn source_table(
     ctx: &SessionContext,
     source: &pb::SourceSpec,
     partitions: usize,
-) -> Result<()> {
+    increment: Option<&Arc<Increment>>,
+) -> Result<Arc<dyn TableProvider>> {
     let what = format!(
         "source '{}' ({})",
         source.name,
@@ -247,7 +259,10 @@ async fn register_source(
         _ => None,
     };
     let table = if kiln_jobs::source::FORMATS.contains(&source.format.as_str()) {
-        Some(kiln_jobs::source::table(source, partitions).await)
+        Some(match increment {
+            Some(increment) => increment.database_table(source, partitions).await,
+            None => kiln_jobs::source::table(source, partitions).await,
+        })
     } else if matches!(format.as_str(), "csv" | "json") {
         Some(kiln_jobs::source::text_files::table(ctx, source).await)
     } else if let Some(files) = files {
@@ -261,35 +276,27 @@ async fn register_source(
             kiln_jobs::source::FORMATS.join(", ")
         )));
     };
-    let table = table.map_err(|e| invalid(&what, e))?;
-    ctx.register_table(source.name.as_str(), table)
-        .map(|_| ())
-        .map_err(|e| invalid(what, e))
+    table.map_err(|e| invalid(&what, e))
 }
 
-/// Registers the catalog table a source names (`[[source]] catalog = "db.table"`) under the
-/// source's name.
-async fn register_catalog_source(
-    ctx: &SessionContext,
+/// The catalog table a source names (`[[source]] catalog = "db.table"`).
+async fn catalog_source(
     catalog: &Catalog,
     source: &pb::SourceSpec,
     partitions: usize,
-) -> Result<()> {
+) -> Result<Arc<dyn TableProvider>> {
     let what = format!("source '{}' (catalog table {})", source.name, source.path);
     let Some((database, table)) = source.path.split_once('.') else {
         return Err(CoordinatorError::InvalidJob(format!(
             "{what}: expected DATABASE.TABLE"
         )));
     };
-    let provider = kiln_catalog::provider::table(catalog, database, table, partitions)
+    kiln_catalog::provider::table(catalog, database, table, partitions)
         .await
         .map_err(|error| match error {
             CatalogError::State(error) => CoordinatorError::State(error),
             other => CoordinatorError::InvalidJob(format!("{what}: {other}")),
-        })?;
-    ctx.register_table(source.name.as_str(), provider)
-        .map_err(|e| invalid(&what, e))?;
-    Ok(())
+        })
 }
 
 /// Registers the catalog tables `sql` names (`db.table`), so that `what` plans over them.

@@ -30,12 +30,14 @@ use kiln_core::auth::AuthChannel;
 use kiln_core::codec::{decode_plan, encode_plan};
 use kiln_core::flight::{KEEP_ALIVE_INTERVAL, KEEP_ALIVE_TIMEOUT};
 use kiln_core::state::{Batch, Fence, Leadership, StateStore, WatchEvent, keys};
+use kiln_jobs::bookmark::Increment;
 use kiln_jobs::object_stores::KilnObjectStores;
 use kiln_jobs::sink::Winner;
 use kiln_proto::v1 as pb;
 use prost::Message;
 use tokio::sync::{oneshot, watch};
 
+use crate::bookmarks;
 use crate::checkpoint::{MAX_PLAN_BYTES, Milestone, ResumeError};
 use crate::commit::{CommitOutcome, Commits};
 use crate::config::CoordinatorConfig;
@@ -131,6 +133,8 @@ struct State {
     finished: VecDeque<String>,
     /// The jobs of submissions with a request id, so a retried submission finds its job.
     requests: HashMap<String, Request>,
+    /// Incremental jobs whose next run is being planned, by name, with that run's job id.
+    planning_runs: HashMap<String, String>,
     /// Set while this coordinator leads.
     leader: Option<LeaderState>,
 }
@@ -391,7 +395,8 @@ impl Scheduler {
                         cleanups.push((status.job_id.clone(), sink, status.clone(), notify));
                     }
                     _ => {
-                        drop(journal.apply(key.clone(), to_history(&status, &notify)));
+                        let bookmark = record.bookmark.as_ref();
+                        drop(journal.apply(key.clone(), to_history(&status, &notify, bookmark)));
                         if !notify.is_empty() {
                             effects.push(Effect::Notify {
                                 status: status.clone(),
@@ -520,7 +525,7 @@ impl Scheduler {
                     drop(
                         leader
                             .journal
-                            .apply(keys::job(&job_id), to_history(&status, &notify)),
+                            .apply(keys::job(&job_id), to_history(&status, &notify, None)),
                     );
                 }
                 if !notify.is_empty() {
@@ -561,6 +566,7 @@ impl Scheduler {
             }
         };
         job.plan = record.plan.clone();
+        job.bookmark = record.bookmark.clone();
         job.request_id = record.request_id.clone();
         job.catalog_scan = record.status.as_ref().and_then(|s| s.catalog_scan);
         match job.resume(&record) {
@@ -635,6 +641,7 @@ impl Scheduler {
         &self,
         job_id: &str,
         spec: &pb::JobSpec,
+        increment: Option<Arc<Increment>>,
     ) -> Result<(crate::planner::PlannedJob, Vec<crate::stages::StagePlan>)> {
         crate::notify::validate(spec)?;
         // Planning a large statement is seconds of CPU: it runs on a blocking thread, so the
@@ -645,8 +652,15 @@ impl Scheduler {
         let catalog = Catalog::new(Arc::clone(&self.store));
         tokio::task::spawn_blocking(move || {
             handle.block_on(async {
-                let planned =
-                    crate::planner::plan_job(&job_id, &spec, partitions, runtime, &catalog).await?;
+                let planned = crate::planner::plan_job(
+                    &job_id,
+                    &spec,
+                    partitions,
+                    runtime,
+                    &catalog,
+                    increment.as_ref(),
+                )
+                .await?;
                 let stages = split_into_stages(&job_id, Arc::clone(&planned.plan))?;
                 Ok((planned, stages))
             })
@@ -670,7 +684,8 @@ impl Scheduler {
         HashMap<String, String>,
     )> {
         if record.plan.is_empty() {
-            let (planned, stages) = self.plan(job_id, spec).await?;
+            let increment = record.bookmark.as_ref().map(bookmarks::replay);
+            let (planned, stages) = self.plan(job_id, spec, increment).await?;
             return Ok((stages, planned.sink, planned.session_config));
         }
         let ctx =
@@ -682,12 +697,14 @@ impl Scheduler {
 
     /// Checks a job as `submit` would, without accepting it.
     pub async fn validate(&self, spec: &pb::JobSpec) -> Result<()> {
-        self.plan("validation", spec).await.map(|_| ())
+        let increment = bookmarks::bookmark_name(spec)?.map(|_| bookmarks::unseen(spec, &[]));
+        self.plan("validation", spec, increment).await.map(|_| ())
     }
 
     /// The schema of the result `spec` would give, planned as `submit` would plan it.
     pub async fn result_schema(&self, spec: &pb::JobSpec) -> Result<arrow::datatypes::SchemaRef> {
-        self.plan("validation", spec)
+        let increment = bookmarks::bookmark_name(spec)?.map(|_| bookmarks::unseen(spec, &[]));
+        self.plan("validation", spec, increment)
             .await
             .map(|(planned, _)| planned.plan.schema())
     }
@@ -764,7 +781,8 @@ impl Scheduler {
         }
     }
 
-    /// Plans a job and stores it as accepted.
+    /// Plans a job and stores it as accepted. An incremental job's run is reserved first, so
+    /// that runs of one job never overlap (each reads what the runs before it did not).
     async fn accept(
         self: &Arc<Self>,
         spec: pb::JobSpec,
@@ -772,8 +790,55 @@ impl Scheduler {
         request_id: String,
         fence: Fence,
     ) -> Result<String> {
+        let Some(name) = bookmarks::bookmark_name(&spec)?.map(str::to_string) else {
+            return self.accept_run(spec, job_id, request_id, fence, None).await;
+        };
+        {
+            let state = &mut *self.lock();
+            if let Some(running) = bookmark_in_use(state, &name) {
+                return Err(bookmarks::BookmarkError::InUse {
+                    name,
+                    job_id: running,
+                }
+                .into());
+            }
+            state.planning_runs.insert(name.clone(), job_id.clone());
+        }
+        let accepted = async {
+            let mut runs = bookmarks::runs(self.store.as_ref(), &name).await?;
+            // Runs that ended here whose write may not have landed yet count as well, after
+            // the stored ones and in the order they ended (a database source's next window
+            // starts where the last run's ended).
+            let mut ended: Vec<(u64, pb::BookmarkRun)> = self
+                .lock()
+                .jobs
+                .values()
+                .filter(|job| job.spec.name == name && job.state == pb::JobState::Succeeded)
+                .filter_map(|job| Some((job.ended_at_ms, job.bookmark.clone()?)))
+                .collect();
+            ended.sort_by_key(|(ended_at_ms, _)| *ended_at_ms);
+            runs.extend(ended.into_iter().map(|(_, run)| run));
+            let increment = bookmarks::unseen(&spec, &runs);
+            self.accept_run(spec, job_id, request_id, fence, Some(increment))
+                .await
+        }
+        .await;
+        self.lock().planning_runs.remove(&name);
+        accepted
+    }
+
+    /// Plans a job (an incremental one reading what `increment` chooses) and stores it as
+    /// accepted.
+    async fn accept_run(
+        self: &Arc<Self>,
+        spec: pb::JobSpec,
+        job_id: String,
+        request_id: String,
+        fence: Fence,
+        increment: Option<Arc<Increment>>,
+    ) -> Result<String> {
         let planning = std::time::Instant::now();
-        let (planned, stages) = self.plan(&job_id, &spec).await?;
+        let (planned, stages) = self.plan(&job_id, &spec, increment.clone()).await?;
         let planned_in_ms = planning.elapsed().as_millis() as u64;
         let max_attempts = self.max_attempts(&spec);
         tracing::info!(%job_id, name = %spec.name, stages = stages.len(), planned_in_ms, "job accepted");
@@ -791,6 +856,7 @@ impl Scheduler {
         );
         job.request_id = request_id;
         job.catalog_scan = Some(planned.catalog_scan);
+        job.bookmark = increment.map(|increment| bookmarks::planned_run(&job_id, &increment));
         match encode_plan(Arc::clone(&planned.plan)) {
             Ok(plan) if plan.len() <= MAX_PLAN_BYTES => job.plan = plan,
             Ok(plan) => {
@@ -824,6 +890,46 @@ impl Scheduler {
         self.metrics.job_submitted();
         self.schedule();
         Ok(job_id)
+    }
+
+    /// What the successful runs of incremental job `name` read.
+    pub async fn bookmark(&self, name: &str, with_files: bool) -> Result<pb::Bookmark> {
+        self.require_leader().await?;
+        bookmarks::show(self.store.as_ref(), name, with_files).await
+    }
+
+    /// Forgets the runs of incremental job `name` after `keep_through` (every run when
+    /// empty), so that its next run reads their files again; refused while a run is under way.
+    pub async fn reset_bookmark(&self, name: &str, keep_through: &str) -> Result<pb::Bookmark> {
+        let fence = self.require_leader().await?;
+        {
+            let state = &mut *self.lock();
+            if let Some(running) = bookmark_in_use(state, name) {
+                return Err(bookmarks::BookmarkError::InUse {
+                    name: name.to_string(),
+                    job_id: running,
+                }
+                .into());
+            }
+            // Planned with a placeholder id, so no run starts while the reset runs.
+            state
+                .planning_runs
+                .insert(name.to_string(), "(a bookmark reset)".into());
+        }
+        let reset = bookmarks::reset(self.store.as_ref(), &fence, name, keep_through).await;
+        let state = &mut *self.lock();
+        state.planning_runs.remove(name);
+        if let Ok(kept) = &reset {
+            // Ended runs this leader still holds count as read until their write lands: those
+            // not kept are forgotten too.
+            let kept: HashSet<&str> = kept.runs.iter().map(|run| run.job_id.as_str()).collect();
+            for job in state.jobs.values_mut().filter(|job| job.spec.name == name) {
+                if job.is_finished() && !kept.contains(job.id.as_str()) {
+                    job.bookmark = None;
+                }
+            }
+        }
+        reset
     }
 
     /// A job's current status; past the window, from the history store.
@@ -1995,17 +2101,42 @@ fn record_milestones(
         drop(
             leader
                 .journal
-                .apply(keys::job(&job.id), to_history(&status, &job.spec.notify)),
+                .apply(
+                    keys::job(&job.id),
+                    to_history(&status, &job.spec.notify, job.bookmark.as_ref()),
+                ),
         );
         leader.recorded.insert(job.id.clone(), job.milestone());
         finished.push_back(job.id.clone());
     }
 }
 
+/// The run of incremental job `name` that is queued, running or being planned, if any.
+fn bookmark_in_use(state: &State, name: &str) -> Option<String> {
+    if let Some(job_id) = state.planning_runs.get(name) {
+        return Some(job_id.clone());
+    }
+    state
+        .jobs
+        .values()
+        .find(|job| job.bookmark.is_some() && !job.is_finished() && job.spec.name == name)
+        .map(|job| job.id.clone())
+}
+
 /// The write that moves an ended job from the running jobs to the history, recording the
-/// webhooks it is yet to call (`notify`) in the same write.
-fn to_history(status: &pb::JobStatus, notify: &[pb::Notification]) -> Batch {
+/// webhooks it is yet to call (`notify`) and, for an incremental job that succeeded, the files
+/// its run read (`bookmark`) in the same write.
+fn to_history(
+    status: &pb::JobStatus,
+    notify: &[pb::Notification],
+    bookmark: Option<&pb::BookmarkRun>,
+) -> Batch {
     let mut puts = vec![(keys::history(&status.job_id), status.encode_to_vec())];
+    if let Some(run) = bookmark
+        && status.state == pb::JobState::Succeeded as i32
+    {
+        puts.push(bookmarks::record_run(&status.name, run, status.ended_at_ms));
+    }
     if !notify.is_empty() {
         let pending = ipb::PendingNotifications {
             status: Some(status.clone()),

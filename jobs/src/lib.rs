@@ -24,6 +24,7 @@
 //! parallelism = 4
 //! ```
 
+pub mod bookmark;
 pub mod failpoints;
 pub mod mysql;
 pub mod object_stores;

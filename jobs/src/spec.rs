@@ -205,6 +205,14 @@ pub struct OptionsEntry {
     /// The most memory one task may use, in MiB; 0 or absent: the executor's limit only.
     #[serde(default)]
     pub memory_per_task_mb: u64,
+    /// Read only the files no earlier successful run of this job (by name) read: a job
+    /// bookmark, kept by file path, ETag and size; `kiln bookmark` shows and resets it.
+    #[serde(default)]
+    pub incremental: bool,
+    /// Incremental jobs: the most new files a run reads from each source, oldest first;
+    /// 0 or absent: 2,000.
+    #[serde(default)]
+    pub max_files_per_run: u32,
 }
 
 /// Reads and parses a job file, filling its `${name}` parameters from `params` (like Glue job
@@ -344,6 +352,8 @@ pub fn parse_job(
             max_bad_records: file.options.max_bad_records,
             max_bad_fraction: file.options.max_bad_fraction,
             memory_per_task_bytes: file.options.memory_per_task_mb * 1024 * 1024,
+            incremental: file.options.incremental,
+            max_files_per_run: file.options.max_files_per_run,
         }),
         sink: file.sink.map(|sink| pb::SinkSpec {
             path: match sink.catalog.is_some() {

@@ -159,6 +159,16 @@ impl S3Server {
         ));
     }
 
+    /// Sets an object's modification time (what listings report as its LastModified), as if
+    /// it had been written then: files of one batch often share a second.
+    pub fn set_modified(&self, bucket: &str, key: &str, at: std::time::SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(self.data.path().join(bucket).join(key))
+            .and_then(|file| file.set_modified(at))
+            .unwrap_or_else(|e| panic!("setting the modification time of s3://{bucket}/{key}: {e}"));
+    }
+
     /// Uploads every file under local `dir` with boto3, keyed `prefix` + its path below `dir`.
     pub fn put_dir(&self, bucket: &str, prefix: &str, dir: &Path) {
         self.boto3(&format!(

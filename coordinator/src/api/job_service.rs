@@ -165,6 +165,30 @@ impl pb::job_service_server::JobService for JobApi {
             leader_url: self.scheduler.leader_url().await.unwrap_or_default(),
         }))
     }
+
+    async fn get_bookmark(
+        &self,
+        request: Request<pb::GetBookmarkRequest>,
+    ) -> Result<Response<pb::Bookmark>, Status> {
+        let request = request.into_inner();
+        let bookmark = self
+            .scheduler
+            .bookmark(&request.name, request.with_files)
+            .await?;
+        Ok(Response::new(bookmark))
+    }
+
+    async fn reset_bookmark(
+        &self,
+        request: Request<pb::ResetBookmarkRequest>,
+    ) -> Result<Response<pb::Bookmark>, Status> {
+        let request = request.into_inner();
+        let kept = self
+            .scheduler
+            .reset_bookmark(&request.name, &request.keep_through_job_id)
+            .await?;
+        Ok(Response::new(kept))
+    }
 }
 
 /// The job a submitted job file describes.

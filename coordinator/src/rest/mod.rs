@@ -114,6 +114,18 @@ fn endpoints() -> Vec<Endpoint> {
             "kiln.v1.JobService.GetVersion",
             |g, r| async move { Jobs::new(g).get_version(r).await },
         ),
+        Endpoint::unary(
+            M::GET,
+            "/bookmarks/{name}",
+            "kiln.v1.JobService.GetBookmark",
+            |g, r| async move { Jobs::new(g).get_bookmark(r).await },
+        ),
+        Endpoint::unary(
+            M::POST,
+            "/bookmarks/{name}/reset",
+            "kiln.v1.JobService.ResetBookmark",
+            |g, r| async move { Jobs::new(g).reset_bookmark(r).await },
+        ),
         // The catalog and its crawlers.
         Endpoint::unary(
             M::GET,

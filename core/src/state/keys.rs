@@ -77,6 +77,20 @@ pub const TRIGGER_SEEN: &str = "trigger-seen/";
 /// The key of requests to the event endpoint that could not be read (a bounded list).
 pub const TRIGGER_REJECTED: &str = "trigger-rejected";
 
+/// Prefix of incremental jobs' bookmarks: `bookmarks/NAME/ENDED_AT-JOB_ID` holds the
+/// `BookmarkRun` of each successful run of the job NAME, oldest first, written with its end.
+pub const BOOKMARKS: &str = "bookmarks/";
+
+/// The prefix of one incremental job's bookmark (its runs).
+pub fn bookmark(name: &str) -> String {
+    format!("{BOOKMARKS}{name}/")
+}
+
+/// The key of one successful run in a job's bookmark; keys sort by when the runs ended.
+pub fn bookmark_run(name: &str, ended_at_ms: u64, job_id: &str) -> String {
+    format!("{BOOKMARKS}{name}/{ended_at_ms:013}-{job_id}")
+}
+
 /// The prefixes of what outlives any process even in the embedded default, which keeps
 /// them in its state file: what a user defines, as opposed to what a running cluster is doing.
-pub const DURABLE: &[&str] = &[CATALOG, DEFINITIONS, SCHEDULES, TRIGGERS];
+pub const DURABLE: &[&str] = &[CATALOG, DEFINITIONS, SCHEDULES, TRIGGERS, BOOKMARKS];

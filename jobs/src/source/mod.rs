@@ -8,6 +8,7 @@ pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 pub mod text_files;
+pub mod window;
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub(crate) const OPTIONS: &[(&str, &str)] = &[
         crate::statement_timeout::STATEMENT_TIMEOUT_SECS,
         crate::statement_timeout::MEANING,
     ),
+    (window::BOOKMARK_KEYS, window::BOOKMARK_KEYS_MEANING),
 ];
 
 /// The source connectors executors run tasks with.
@@ -183,10 +185,65 @@ pub async fn table(
     source: &pb::SourceSpec,
     default_partitions: usize,
 ) -> Result<Arc<dyn TableProvider>> {
+    Ok(Arc::new(
+        database_table(source, default_partitions, None).await?,
+    ))
+}
+
+/// The table one run of an incremental job reads for a database source (the rows of its
+/// window, [`window`]), and that window.
+pub async fn incremental_table(
+    source: &pb::SourceSpec,
+    default_partitions: usize,
+    start: &window::WindowStart,
+) -> Result<(Arc<dyn TableProvider>, pb::RowWindow)> {
+    let keys = window::bookmark_keys(source)?;
+    let window = match start {
+        window::WindowStart::Exactly(window) => window.clone(),
+        window::WindowStart::After(after) => {
+            let (base, dialect) = match source.format.as_str() {
+                postgres::FORMAT => (postgres::base(source)?, &postgres::DIALECT),
+                mysql::FORMAT => (mysql::base(source)?, &mysql::DIALECT),
+                sqlite::FORMAT => (sqlite::base(source)?, &sqlite::DIALECT),
+                other => return Err(unknown(other)),
+            };
+            let nulls = window::null_keys_query(&base, &keys, dialect);
+            if first_row(source, &nulls).await?.is_some() {
+                return Err(window::null_keys(source, &keys));
+            }
+            let end = first_row(source, &window::end_query(&base, &keys, after, dialect))
+                .await?
+                .map(|row| row.into_iter().collect::<Option<Vec<String>>>())
+                .map(|row| row.ok_or_else(|| window::null_keys(source, &keys)))
+                .transpose()?;
+            window::window(source, start, end)
+        }
+    };
+    let narrowed = window::Narrowed { keys, window };
+    let table = database_table(source, default_partitions, Some(&narrowed)).await?;
+    Ok((Arc::new(table), narrowed.window))
+}
+
+/// A database source's table, narrowed to an incremental read's window when given.
+async fn database_table(
+    source: &pb::SourceSpec,
+    default_partitions: usize,
+    narrowed: Option<&window::Narrowed>,
+) -> Result<DatabaseTable> {
     match source.format.as_str() {
-        postgres::FORMAT => Ok(Arc::new(postgres::table(source, default_partitions).await?)),
-        mysql::FORMAT => Ok(Arc::new(mysql::table(source, default_partitions).await?)),
-        sqlite::FORMAT => Ok(Arc::new(sqlite::table(source, default_partitions).await?)),
+        postgres::FORMAT => postgres::table(source, default_partitions, narrowed).await,
+        mysql::FORMAT => mysql::table(source, default_partitions, narrowed).await,
+        sqlite::FORMAT => sqlite::table(source, default_partitions, narrowed).await,
+        other => Err(unknown(other)),
+    }
+}
+
+/// The first row of `sql` run on a source's database, as text.
+async fn first_row(source: &pb::SourceSpec, sql: &str) -> Result<Option<Vec<Option<String>>>> {
+    match source.format.as_str() {
+        postgres::FORMAT => postgres::first_row(source, sql).await,
+        mysql::FORMAT => mysql::first_row(source, sql).await,
+        sqlite::FORMAT => sqlite::first_row(source, sql).await,
         other => Err(unknown(other)),
     }
 }

@@ -22,7 +22,14 @@ use crate::sink::table::check_options;
 use crate::source::{
     BatchSender, DatabaseTable, OPTIONS, base_query, key_ranges, partitions_option, spawn_reader,
 };
+use crate::source::window::{Dialect, Narrowed};
 use crate::sql_names::{TableName, quote_mysql_ident};
+
+/// How an incremental read's window is written for MySQL and MariaDB.
+pub(crate) const DIALECT: Dialect = Dialect {
+    quote: quote_mysql_ident,
+    text_type: "CHAR",
+};
 
 /// The source format name.
 pub const FORMAT: &str = "mysql";
@@ -130,12 +137,41 @@ impl KeyKind {
     }
 }
 
-/// Plans a source: its columns come from the database, its key ranges from the partition
-/// column's bounds.
-pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<DatabaseTable> {
+/// What a source reads: its table or query.
+pub(crate) fn base(source: &pb::SourceSpec) -> Result<String> {
+    base_query(source, TableName::mysql_quoted)
+}
+
+/// The first row of `sql` as text, None when it has none.
+pub(crate) async fn first_row(
+    source: &pb::SourceSpec,
+    sql: &str,
+) -> Result<Option<Vec<Option<String>>>> {
+    let mut conn = connect(&source.path, &source.options).await?;
+    let row: Option<Row> = conn.query_first(sql).await.map_err(|e| failure(source, e))?;
+    row.map(|row| {
+        (0..row.len())
+            .map(|i| {
+                row.get_opt::<Option<String>, _>(i)
+                    .transpose()
+                    .map_err(|e| failure(source, e))
+                    .map(Option::flatten)
+            })
+            .collect()
+    })
+    .transpose()
+}
+
+/// Plans a source (an incremental read's rows only, when `narrowed`): its columns come from
+/// the database, its key ranges from the partition column's bounds.
+pub(crate) async fn table(
+    source: &pb::SourceSpec,
+    default_partitions: usize,
+    narrowed: Option<&Narrowed>,
+) -> Result<DatabaseTable> {
     let option = |key: &str| source.options.get(key).map(String::as_str);
     check_options("mysql source", &source.options, OPTIONS)?;
-    let base = base_query(source, TableName::mysql_quoted)?;
+    let base = Narrowed::base(narrowed, base(source)?, &DIALECT);
     let partitions = partitions_option(source, default_partitions)?;
     let mut conn = connect(&source.path, &source.options).await?;
     let described = conn

@@ -19,8 +19,15 @@ use tokio_postgres::types::Type;
 use crate::postgres::copy_out::{CopyDecoder, arrow_type};
 use crate::postgres::{connect, error_text, quote_ident};
 use crate::sink::table::check_options;
+use crate::source::window::{Dialect, Narrowed};
 use crate::source::{DatabaseTable, OPTIONS, base_query, key_ranges, partitions_option};
 use crate::sql_names::TableName;
+
+/// How an incremental read's window is written for PostgreSQL.
+pub(crate) const DIALECT: Dialect = Dialect {
+    quote: quote_ident,
+    text_type: "text",
+};
 
 /// The source format name.
 pub const FORMAT: &str = "postgres";
@@ -85,12 +92,34 @@ impl KeyKind {
     }
 }
 
-/// Plans a source: its columns come from the database, its key ranges from the partition
-/// column's bounds.
-pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<DatabaseTable> {
+/// What a source reads: its table or query.
+pub(crate) fn base(source: &pb::SourceSpec) -> Result<String> {
+    base_query(source, TableName::quoted)
+}
+
+/// The first row of `sql` as text, None when it has none.
+pub(crate) async fn first_row(
+    source: &pb::SourceSpec,
+    sql: &str,
+) -> Result<Option<Vec<Option<String>>>> {
+    let client = connect(&source.path, &source.options).await?;
+    let row = client
+        .query_opt(sql, &[])
+        .await
+        .map_err(|e| failure(source, error_text(&e)))?;
+    Ok(row.map(|row| (0..row.len()).map(|i| row.get(i)).collect()))
+}
+
+/// Plans a source (an incremental read's rows only, when `narrowed`): its columns come from
+/// the database, its key ranges from the partition column's bounds.
+pub(crate) async fn table(
+    source: &pb::SourceSpec,
+    default_partitions: usize,
+    narrowed: Option<&Narrowed>,
+) -> Result<DatabaseTable> {
     let option = |key: &str| source.options.get(key).map(String::as_str);
     check_options("postgres source", &source.options, OPTIONS)?;
-    let base = base_query(source, TableName::quoted)?;
+    let base = Narrowed::base(narrowed, base(source)?, &DIALECT);
     let partitions = partitions_option(source, default_partitions)?;
     let client = connect(&source.path, &source.options).await?;
     let described = client

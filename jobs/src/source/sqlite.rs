@@ -23,13 +23,21 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::physical_plan::SendableRecordBatchStream;
 use kiln_proto::v1 as pb;
+use rusqlite::OptionalExtension;
 use rusqlite::types::ValueRef;
 
 use crate::sink::table::check_options;
 use crate::source::{
     BatchSender, DatabaseTable, base_query, key_ranges, partitions_option, spawn_blocking_reader,
 };
+use crate::source::window::{Dialect, Narrowed};
 use crate::sql_names::{TableName, quote_ident};
+
+/// How an incremental read's window is written for SQLite.
+pub(crate) const DIALECT: Dialect = Dialect {
+    quote: quote_ident,
+    text_type: "TEXT",
+};
 use crate::sqlite::{Access, blocking, open};
 
 /// The source format name.
@@ -132,11 +140,38 @@ impl KeyKind {
     }
 }
 
-/// Plans a source: its columns come from their declared types, its key ranges from the
-/// partition column's bounds.
-pub async fn table(source: &pb::SourceSpec, default_partitions: usize) -> Result<DatabaseTable> {
+/// What a source reads: its table or query.
+pub(crate) fn base(source: &pb::SourceSpec) -> Result<String> {
+    base_query(source, TableName::quoted)
+}
+
+/// The first row of `sql` as text, None when it has none.
+pub(crate) async fn first_row(
+    source: &pb::SourceSpec,
+    sql: &str,
+) -> Result<Option<Vec<Option<String>>>> {
+    let (source, sql) = (source.clone(), sql.to_string());
+    blocking(move || {
+        let conn = open(&source.path, Access::ReadOnly, &what(&source))?;
+        let mut statement = conn.prepare(&sql).map_err(|e| failure(&source, e))?;
+        let columns = statement.column_count();
+        statement
+            .query_row([], |row| (0..columns).map(|i| row.get(i)).collect())
+            .optional()
+            .map_err(|e| failure(&source, e))
+    })
+    .await
+}
+
+/// Plans a source (an incremental read's rows only, when `narrowed`): its columns come from
+/// their declared types, its key ranges from the partition column's bounds.
+pub(crate) async fn table(
+    source: &pb::SourceSpec,
+    default_partitions: usize,
+    narrowed: Option<&Narrowed>,
+) -> Result<DatabaseTable> {
     check_options("sqlite source", &source.options, OPTIONS)?;
-    let base = base_query(source, TableName::quoted)?;
+    let base = Narrowed::base(narrowed, base(source)?, &DIALECT);
     let partitions = partitions_option(source, default_partitions)?;
     let source = source.clone();
     blocking(move || {

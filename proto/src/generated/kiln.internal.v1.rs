@@ -1487,6 +1487,10 @@ pub struct JobRecord {
     pub stop_state: i32,
     #[prost(string, tag = "12")]
     pub stop_reason: ::prost::alloc::string::String,
+    /// An incremental job's run: the files it planned to read (what its bookmark gains when it
+    /// succeeds, and what a successor planning it again reads).
+    #[prost(message, optional, tag = "13")]
+    pub bookmark: ::core::option::Option<super::super::v1::BookmarkRun>,
 }
 #[allow(clippy::all)]
 #[derive(Clone, PartialEq, ::prost::Message)]

@@ -130,6 +130,18 @@ pub struct JobOptions {
     /// others fail the task. 0 means only the executor's shared limit applies.
     #[prost(uint64, tag = "6")]
     pub memory_per_task_bytes: u64,
+    /// Read only the files no earlier successful run of a job of this name read (Glue's job
+    /// bookmarks): a file is known by its path, ETag and size, so files sharing a modification
+    /// time are all read and a file rewritten in place is read again. The bookmark advances in
+    /// the write that ends the job as succeeded; a failed or cancelled run advances nothing.
+    /// Runs of one incremental job do not overlap: a submit while one is queued or running is
+    /// refused. Applies to the file and catalog tables of `sources`.
+    #[prost(bool, tag = "7")]
+    pub incremental: bool,
+    /// Incremental jobs: the most new files a run reads from each source, oldest first (the
+    /// rest wait for the next run, as Glue's bounded execution); 0 means 2,000, at most 5,000.
+    #[prost(uint32, tag = "8")]
+    pub max_files_per_run: u32,
 }
 #[allow(clippy::all)]
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -444,6 +456,82 @@ pub struct GetVersionResponse {
     /// The URL of the leading coordinator, as it advertises itself.
     #[prost(string, tag = "3")]
     pub leader_url: ::prost::alloc::string::String,
+}
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct GetBookmarkRequest {
+    /// The incremental job's name.
+    #[prost(string, tag = "1")]
+    pub name: ::prost::alloc::string::String,
+    /// List each run's files, not only how many.
+    #[prost(bool, tag = "2")]
+    pub with_files: bool,
+}
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct ResetBookmarkRequest {
+    /// The incremental job's name.
+    #[prost(string, tag = "1")]
+    pub name: ::prost::alloc::string::String,
+    /// Keep the runs up to and including this job's run, forget the later ones; empty forgets
+    /// every run.
+    #[prost(string, tag = "2")]
+    pub keep_through_job_id: ::prost::alloc::string::String,
+}
+/// What the successful runs of an incremental job read.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Bookmark {
+    #[prost(string, tag = "1")]
+    pub name: ::prost::alloc::string::String,
+    /// Oldest first.
+    #[prost(message, repeated, tag = "2")]
+    pub runs: ::prost::alloc::vec::Vec<BookmarkRun>,
+}
+/// One successful run of an incremental job and the files it read.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct BookmarkRun {
+    #[prost(string, tag = "1")]
+    pub job_id: ::prost::alloc::string::String,
+    #[prost(uint64, tag = "2")]
+    pub ended_at_ms: u64,
+    /// How many files the run read, and their bytes.
+    #[prost(uint64, tag = "3")]
+    pub file_count: u64,
+    #[prost(uint64, tag = "4")]
+    pub bytes: u64,
+    /// The files themselves (in GetBookmark's answer only when asked for).
+    #[prost(message, repeated, tag = "5")]
+    pub files: ::prost::alloc::vec::Vec<BookmarkedFile>,
+    /// The rows the run read from each database source.
+    #[prost(message, repeated, tag = "6")]
+    pub windows: ::prost::alloc::vec::Vec<RowWindow>,
+}
+/// The rows one run of an incremental job read from a database source: those whose
+/// bookmark_keys, compared as one tuple, are above `after` (from the first row when empty) and
+/// at most `through` (none when empty). Values are the database's text for them.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct RowWindow {
+    #[prost(string, tag = "1")]
+    pub source: ::prost::alloc::string::String,
+    #[prost(string, repeated, tag = "2")]
+    pub after: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+    #[prost(string, repeated, tag = "3")]
+    pub through: ::prost::alloc::vec::Vec<::prost::alloc::string::String>,
+}
+/// A file an incremental job read, as its bookmark knows it.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+pub struct BookmarkedFile {
+    /// The object-store URL (s3://bucket/key, file:///dir/file).
+    #[prost(string, tag = "1")]
+    pub path: ::prost::alloc::string::String,
+    #[prost(string, tag = "2")]
+    pub e_tag: ::prost::alloc::string::String,
+    #[prost(uint64, tag = "3")]
+    pub size: u64,
 }
 #[allow(clippy::all)]
 #[derive(Clone, PartialEq, ::prost::Message)]
@@ -935,6 +1023,53 @@ pub mod job_service_client {
                 .insert(GrpcMethod::new("kiln.v1.JobService", "GetVersion"));
             self.inner.unary(req, path, codec).await
         }
+        /// An incremental job's bookmark: the files each of its successful runs read, oldest run
+        /// first. NOT_FOUND when no run of that name succeeded (or the bookmark was reset).
+        pub async fn get_bookmark(
+            &mut self,
+            request: impl tonic::IntoRequest<super::GetBookmarkRequest>,
+        ) -> std::result::Result<tonic::Response<super::Bookmark>, tonic::Status> {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic_prost::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/kiln.v1.JobService/GetBookmark",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("kiln.v1.JobService", "GetBookmark"));
+            self.inner.unary(req, path, codec).await
+        }
+        /// Forgets what an incremental job's runs read, all of it or only the runs after one
+        /// (a rewind), so that its next run reads those files again. FAILED_PRECONDITION while a run
+        /// of the job is queued or running.
+        pub async fn reset_bookmark(
+            &mut self,
+            request: impl tonic::IntoRequest<super::ResetBookmarkRequest>,
+        ) -> std::result::Result<tonic::Response<super::Bookmark>, tonic::Status> {
+            self.inner
+                .ready()
+                .await
+                .map_err(|e| {
+                    tonic::Status::unknown(
+                        format!("Service was not ready: {}", e.into()),
+                    )
+                })?;
+            let codec = tonic_prost::ProstCodec::default();
+            let path = http::uri::PathAndQuery::from_static(
+                "/kiln.v1.JobService/ResetBookmark",
+            );
+            let mut req = request.into_request();
+            req.extensions_mut()
+                .insert(GrpcMethod::new("kiln.v1.JobService", "ResetBookmark"));
+            self.inner.unary(req, path, codec).await
+        }
     }
 }
 /// Generated server implementations.
@@ -1013,6 +1148,19 @@ pub mod job_service_server {
             tonic::Response<super::GetVersionResponse>,
             tonic::Status,
         >;
+        /// An incremental job's bookmark: the files each of its successful runs read, oldest run
+        /// first. NOT_FOUND when no run of that name succeeded (or the bookmark was reset).
+        async fn get_bookmark(
+            &self,
+            request: tonic::Request<super::GetBookmarkRequest>,
+        ) -> std::result::Result<tonic::Response<super::Bookmark>, tonic::Status>;
+        /// Forgets what an incremental job's runs read, all of it or only the runs after one
+        /// (a rewind), so that its next run reads those files again. FAILED_PRECONDITION while a run
+        /// of the job is queued or running.
+        async fn reset_bookmark(
+            &self,
+            request: tonic::Request<super::ResetBookmarkRequest>,
+        ) -> std::result::Result<tonic::Response<super::Bookmark>, tonic::Status>;
     }
     /// Submits, inspects, follows and cancels jobs on a Kiln coordinator.
     ///
@@ -1439,6 +1587,96 @@ pub mod job_service_server {
                     let inner = self.inner.clone();
                     let fut = async move {
                         let method = GetVersionSvc(inner);
+                        let codec = tonic_prost::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/kiln.v1.JobService/GetBookmark" => {
+                    #[allow(non_camel_case_types)]
+                    struct GetBookmarkSvc<T: JobService>(pub Arc<T>);
+                    impl<
+                        T: JobService,
+                    > tonic::server::UnaryService<super::GetBookmarkRequest>
+                    for GetBookmarkSvc<T> {
+                        type Response = super::Bookmark;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::GetBookmarkRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as JobService>::get_bookmark(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = GetBookmarkSvc(inner);
+                        let codec = tonic_prost::ProstCodec::default();
+                        let mut grpc = tonic::server::Grpc::new(codec)
+                            .apply_compression_config(
+                                accept_compression_encodings,
+                                send_compression_encodings,
+                            )
+                            .apply_max_message_size_config(
+                                max_decoding_message_size,
+                                max_encoding_message_size,
+                            );
+                        let res = grpc.unary(method, req).await;
+                        Ok(res)
+                    };
+                    Box::pin(fut)
+                }
+                "/kiln.v1.JobService/ResetBookmark" => {
+                    #[allow(non_camel_case_types)]
+                    struct ResetBookmarkSvc<T: JobService>(pub Arc<T>);
+                    impl<
+                        T: JobService,
+                    > tonic::server::UnaryService<super::ResetBookmarkRequest>
+                    for ResetBookmarkSvc<T> {
+                        type Response = super::Bookmark;
+                        type Future = BoxFuture<
+                            tonic::Response<Self::Response>,
+                            tonic::Status,
+                        >;
+                        fn call(
+                            &mut self,
+                            request: tonic::Request<super::ResetBookmarkRequest>,
+                        ) -> Self::Future {
+                            let inner = Arc::clone(&self.0);
+                            let fut = async move {
+                                <T as JobService>::reset_bookmark(&inner, request).await
+                            };
+                            Box::pin(fut)
+                        }
+                    }
+                    let accept_compression_encodings = self.accept_compression_encodings;
+                    let send_compression_encodings = self.send_compression_encodings;
+                    let max_decoding_message_size = self.max_decoding_message_size;
+                    let max_encoding_message_size = self.max_encoding_message_size;
+                    let inner = self.inner.clone();
+                    let fut = async move {
+                        let method = ResetBookmarkSvc(inner);
                         let codec = tonic_prost::ProstCodec::default();
                         let mut grpc = tonic::server::Grpc::new(codec)
                             .apply_compression_config(

@@ -1,3 +1,432 @@
+impl serde::Serialize for Bookmark {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("kiln.v1.Bookmark", len)?;
+        if true {
+            struct_ser.serialize_field("name", &self.name)?;
+        }
+        if true {
+            struct_ser.serialize_field("runs", &self.runs)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Bookmark {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "name",
+            "runs",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Name,
+            Runs,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "name" => Ok(GeneratedField::Name),
+                            "runs" => Ok(GeneratedField::Runs),
+                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = Bookmark;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct kiln.v1.Bookmark")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Bookmark, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut name__ = None;
+                let mut runs__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Name => {
+                            if name__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Runs => {
+                            if runs__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("runs"));
+                            }
+                            runs__ = Some(map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(Bookmark {
+                    name: name__.unwrap_or_default(),
+                    runs: runs__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("kiln.v1.Bookmark", FIELDS, GeneratedVisitor)
+    }
+}
+impl serde::Serialize for BookmarkRun {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("kiln.v1.BookmarkRun", len)?;
+        if true {
+            struct_ser.serialize_field("job_id", &self.job_id)?;
+        }
+        if true {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("ended_at_ms", ToString::to_string(&self.ended_at_ms).as_str())?;
+        }
+        if true {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("file_count", ToString::to_string(&self.file_count).as_str())?;
+        }
+        if true {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("bytes", ToString::to_string(&self.bytes).as_str())?;
+        }
+        if true {
+            struct_ser.serialize_field("files", &self.files)?;
+        }
+        if true {
+            struct_ser.serialize_field("windows", &self.windows)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BookmarkRun {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "job_id",
+            "jobId",
+            "ended_at_ms",
+            "endedAtMs",
+            "file_count",
+            "fileCount",
+            "bytes",
+            "files",
+            "windows",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            JobId,
+            EndedAtMs,
+            FileCount,
+            Bytes,
+            Files,
+            Windows,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "jobId" | "job_id" => Ok(GeneratedField::JobId),
+                            "endedAtMs" | "ended_at_ms" => Ok(GeneratedField::EndedAtMs),
+                            "fileCount" | "file_count" => Ok(GeneratedField::FileCount),
+                            "bytes" => Ok(GeneratedField::Bytes),
+                            "files" => Ok(GeneratedField::Files),
+                            "windows" => Ok(GeneratedField::Windows),
+                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = BookmarkRun;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct kiln.v1.BookmarkRun")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BookmarkRun, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut job_id__ = None;
+                let mut ended_at_ms__ = None;
+                let mut file_count__ = None;
+                let mut bytes__ = None;
+                let mut files__ = None;
+                let mut windows__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::JobId => {
+                            if job_id__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("jobId"));
+                            }
+                            job_id__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::EndedAtMs => {
+                            if ended_at_ms__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("endedAtMs"));
+                            }
+                            ended_at_ms__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::FileCount => {
+                            if file_count__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("fileCount"));
+                            }
+                            file_count__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::Bytes => {
+                            if bytes__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("bytes"));
+                            }
+                            bytes__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                        GeneratedField::Files => {
+                            if files__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("files"));
+                            }
+                            files__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Windows => {
+                            if windows__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("windows"));
+                            }
+                            windows__ = Some(map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(BookmarkRun {
+                    job_id: job_id__.unwrap_or_default(),
+                    ended_at_ms: ended_at_ms__.unwrap_or_default(),
+                    file_count: file_count__.unwrap_or_default(),
+                    bytes: bytes__.unwrap_or_default(),
+                    files: files__.unwrap_or_default(),
+                    windows: windows__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("kiln.v1.BookmarkRun", FIELDS, GeneratedVisitor)
+    }
+}
+impl serde::Serialize for BookmarkedFile {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("kiln.v1.BookmarkedFile", len)?;
+        if true {
+            struct_ser.serialize_field("path", &self.path)?;
+        }
+        if true {
+            struct_ser.serialize_field("e_tag", &self.e_tag)?;
+        }
+        if true {
+            #[allow(clippy::needless_borrow)]
+            #[allow(clippy::needless_borrows_for_generic_args)]
+            struct_ser.serialize_field("size", ToString::to_string(&self.size).as_str())?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for BookmarkedFile {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "path",
+            "e_tag",
+            "eTag",
+            "size",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Path,
+            ETag,
+            Size,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "path" => Ok(GeneratedField::Path),
+                            "eTag" | "e_tag" => Ok(GeneratedField::ETag),
+                            "size" => Ok(GeneratedField::Size),
+                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = BookmarkedFile;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct kiln.v1.BookmarkedFile")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<BookmarkedFile, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut path__ = None;
+                let mut e_tag__ = None;
+                let mut size__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Path => {
+                            if path__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("path"));
+                            }
+                            path__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::ETag => {
+                            if e_tag__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("eTag"));
+                            }
+                            e_tag__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Size => {
+                            if size__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("size"));
+                            }
+                            size__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
+                    }
+                }
+                Ok(BookmarkedFile {
+                    path: path__.unwrap_or_default(),
+                    e_tag: e_tag__.unwrap_or_default(),
+                    size: size__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("kiln.v1.BookmarkedFile", FIELDS, GeneratedVisitor)
+    }
+}
 impl serde::Serialize for CancelJobRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -3261,6 +3690,115 @@ impl<'de> serde::Deserialize<'de> for ExecutorStatus {
         deserializer.deserialize_struct("kiln.v1.ExecutorStatus", FIELDS, GeneratedVisitor)
     }
 }
+impl serde::Serialize for GetBookmarkRequest {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("kiln.v1.GetBookmarkRequest", len)?;
+        if true {
+            struct_ser.serialize_field("name", &self.name)?;
+        }
+        if true {
+            struct_ser.serialize_field("with_files", &self.with_files)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for GetBookmarkRequest {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "name",
+            "with_files",
+            "withFiles",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Name,
+            WithFiles,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "name" => Ok(GeneratedField::Name),
+                            "withFiles" | "with_files" => Ok(GeneratedField::WithFiles),
+                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = GetBookmarkRequest;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct kiln.v1.GetBookmarkRequest")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<GetBookmarkRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut name__ = None;
+                let mut with_files__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Name => {
+                            if name__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::WithFiles => {
+                            if with_files__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("withFiles"));
+                            }
+                            with_files__ = Some(map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(GetBookmarkRequest {
+                    name: name__.unwrap_or_default(),
+                    with_files: with_files__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("kiln.v1.GetBookmarkRequest", FIELDS, GeneratedVisitor)
+    }
+}
 impl serde::Serialize for GetCrawlerRequest {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -4551,6 +5089,12 @@ impl serde::Serialize for JobOptions {
         if true {
             len += 1;
         }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("kiln.v1.JobOptions", len)?;
         if true {
             struct_ser.serialize_field("parallelism", &self.parallelism)?;
@@ -4576,6 +5120,12 @@ impl serde::Serialize for JobOptions {
             #[allow(clippy::needless_borrows_for_generic_args)]
             struct_ser.serialize_field("memory_per_task_bytes", ToString::to_string(&self.memory_per_task_bytes).as_str())?;
         }
+        if true {
+            struct_ser.serialize_field("incremental", &self.incremental)?;
+        }
+        if true {
+            struct_ser.serialize_field("max_files_per_run", &self.max_files_per_run)?;
+        }
         struct_ser.end()
     }
 }
@@ -4597,6 +5147,9 @@ impl<'de> serde::Deserialize<'de> for JobOptions {
             "maxBadFraction",
             "memory_per_task_bytes",
             "memoryPerTaskBytes",
+            "incremental",
+            "max_files_per_run",
+            "maxFilesPerRun",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -4607,6 +5160,8 @@ impl<'de> serde::Deserialize<'de> for JobOptions {
             MaxBadRecords,
             MaxBadFraction,
             MemoryPerTaskBytes,
+            Incremental,
+            MaxFilesPerRun,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -4634,6 +5189,8 @@ impl<'de> serde::Deserialize<'de> for JobOptions {
                             "maxBadRecords" | "max_bad_records" => Ok(GeneratedField::MaxBadRecords),
                             "maxBadFraction" | "max_bad_fraction" => Ok(GeneratedField::MaxBadFraction),
                             "memoryPerTaskBytes" | "memory_per_task_bytes" => Ok(GeneratedField::MemoryPerTaskBytes),
+                            "incremental" => Ok(GeneratedField::Incremental),
+                            "maxFilesPerRun" | "max_files_per_run" => Ok(GeneratedField::MaxFilesPerRun),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -4659,6 +5216,8 @@ impl<'de> serde::Deserialize<'de> for JobOptions {
                 let mut max_bad_records__ = None;
                 let mut max_bad_fraction__ = None;
                 let mut memory_per_task_bytes__ = None;
+                let mut incremental__ = None;
+                let mut max_files_per_run__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::Parallelism => {
@@ -4709,6 +5268,20 @@ impl<'de> serde::Deserialize<'de> for JobOptions {
                                 Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
                             ;
                         }
+                        GeneratedField::Incremental => {
+                            if incremental__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("incremental"));
+                            }
+                            incremental__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::MaxFilesPerRun => {
+                            if max_files_per_run__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("maxFilesPerRun"));
+                            }
+                            max_files_per_run__ = 
+                                Some(map_.next_value::<::pbjson::private::NumberDeserialize<_>>()?.0)
+                            ;
+                        }
                     }
                 }
                 Ok(JobOptions {
@@ -4718,6 +5291,8 @@ impl<'de> serde::Deserialize<'de> for JobOptions {
                     max_bad_records: max_bad_records__,
                     max_bad_fraction: max_bad_fraction__,
                     memory_per_task_bytes: memory_per_task_bytes__.unwrap_or_default(),
+                    incremental: incremental__.unwrap_or_default(),
+                    max_files_per_run: max_files_per_run__.unwrap_or_default(),
                 })
             }
         }
@@ -8290,6 +8865,115 @@ impl<'de> serde::Deserialize<'de> for RecrawlPolicy {
         deserializer.deserialize_any(GeneratedVisitor)
     }
 }
+impl serde::Serialize for ResetBookmarkRequest {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("kiln.v1.ResetBookmarkRequest", len)?;
+        if true {
+            struct_ser.serialize_field("name", &self.name)?;
+        }
+        if true {
+            struct_ser.serialize_field("keep_through_job_id", &self.keep_through_job_id)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ResetBookmarkRequest {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "name",
+            "keep_through_job_id",
+            "keepThroughJobId",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Name,
+            KeepThroughJobId,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "name" => Ok(GeneratedField::Name),
+                            "keepThroughJobId" | "keep_through_job_id" => Ok(GeneratedField::KeepThroughJobId),
+                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = ResetBookmarkRequest;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct kiln.v1.ResetBookmarkRequest")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<ResetBookmarkRequest, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut name__ = None;
+                let mut keep_through_job_id__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Name => {
+                            if name__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::KeepThroughJobId => {
+                            if keep_through_job_id__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("keepThroughJobId"));
+                            }
+                            keep_through_job_id__ = Some(map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(ResetBookmarkRequest {
+                    name: name__.unwrap_or_default(),
+                    keep_through_job_id: keep_through_job_id__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("kiln.v1.ResetBookmarkRequest", FIELDS, GeneratedVisitor)
+    }
+}
 impl serde::Serialize for ResultPartition {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -8533,6 +9217,131 @@ impl<'de> serde::Deserialize<'de> for ResultTicket {
             }
         }
         deserializer.deserialize_struct("kiln.v1.ResultTicket", FIELDS, GeneratedVisitor)
+    }
+}
+impl serde::Serialize for RowWindow {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("kiln.v1.RowWindow", len)?;
+        if true {
+            struct_ser.serialize_field("source", &self.source)?;
+        }
+        if true {
+            struct_ser.serialize_field("after", &self.after)?;
+        }
+        if true {
+            struct_ser.serialize_field("through", &self.through)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RowWindow {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "source",
+            "after",
+            "through",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Source,
+            After,
+            Through,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "source" => Ok(GeneratedField::Source),
+                            "after" => Ok(GeneratedField::After),
+                            "through" => Ok(GeneratedField::Through),
+                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = RowWindow;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct kiln.v1.RowWindow")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<RowWindow, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut source__ = None;
+                let mut after__ = None;
+                let mut through__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Source => {
+                            if source__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("source"));
+                            }
+                            source__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::After => {
+                            if after__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("after"));
+                            }
+                            after__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Through => {
+                            if through__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("through"));
+                            }
+                            through__ = Some(map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(RowWindow {
+                    source: source__.unwrap_or_default(),
+                    after: after__.unwrap_or_default(),
+                    through: through__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("kiln.v1.RowWindow", FIELDS, GeneratedVisitor)
     }
 }
 impl serde::Serialize for SaveMode {
