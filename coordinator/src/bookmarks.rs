@@ -138,14 +138,14 @@ async fn stored(store: &dyn StateStore, name: &str) -> Result<Vec<(String, pb::B
     let entries = store.list(&keys::bookmark(name)).await?;
     entries
         .into_iter()
-        .map(|entry| {
-            let run = pb::BookmarkRun::decode(entry.value.as_slice()).map_err(|error| {
+        .map(|(key, value)| {
+            let run = pb::BookmarkRun::decode(value.as_slice()).map_err(|error| {
                 CoordinatorError::Io {
-                    context: format!("bookmark entry {}", entry.key),
+                    context: format!("bookmark entry {key}"),
                     source: std::io::Error::new(std::io::ErrorKind::InvalidData, error),
                 }
             })?;
-            Ok((entry.key, run))
+            Ok((key, run))
         })
         .collect()
 }

@@ -9,7 +9,6 @@
 //! what they chose ([`Increment::files`], [`Increment::windows`]) with the job; the job's
 //! successful end stores it as a new run of the bookmark, in the same write.
 
-use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -201,12 +200,12 @@ impl Increment {
             .transform_down(|node| {
                 let Some(config) = node
                     .downcast_ref::<DataSourceExec>()
-                    .and_then(|exec| exec.data_source().as_any().downcast_ref::<FileScanConfig>())
+                    .and_then(|exec| exec.data_source().downcast_ref::<FileScanConfig>())
                 else {
                     return Ok(Transformed::no(node));
                 };
                 scans += 1;
-                let statistics = Statistics::new_unknown(config.table_schema());
+                let statistics = Statistics::new_unknown(config.file_source().table_schema().table_schema());
                 let config = FileScanConfigBuilder::from(config.clone())
                     .with_file_groups(self.choose(config))
                     .with_statistics(statistics)
@@ -237,10 +236,6 @@ struct IncrementalTable {
 
 #[async_trait]
 impl TableProvider for IncrementalTable {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
     fn schema(&self) -> SchemaRef {
         self.inner.schema()
     }
