@@ -68,7 +68,10 @@ pub async fn bookmark(command: BookmarkCommand) -> Result<u8, Failure> {
 
 /// The runs as a table, each followed by its files when `files`.
 fn runs_text(bookmark: &proto::Bookmark, files: bool) -> String {
-    let mut text = format!("{:<18} {:<22} {:>7} {:>10}\n", "JOB", "ENDED", "FILES", "BYTES");
+    let mut text = format!(
+        "{:<18} {:<22} {:>7} {:>10}\n",
+        "JOB", "ENDED", "FILES", "BYTES"
+    );
     for run in &bookmark.runs {
         text.push_str(&format!(
             "{:<18} {:<22} {:>7} {:>10}\n",

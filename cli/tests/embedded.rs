@@ -558,7 +558,10 @@ fn the_incremental_example_reads_each_landed_file_once_across_runs() {
     run(&["run", job]);
     assert!(orders().ends_with("n,d\n5,5\n"), "{}", orders());
     run(&["run", job]);
-    assert!(orders().ends_with("n,d\n5,5\n"), "nothing new was read again");
+    assert!(
+        orders().ends_with("n,d\n5,5\n"),
+        "nothing new was read again"
+    );
     std::fs::write(
         landing.join("orders-2026-06-03.csv"),
         "order_id,store_id,order_date,amount,quantity\n1006,4,2026-06-03,10.00,1\n",
@@ -581,7 +584,11 @@ fn the_incremental_example_reads_each_landed_file_once_across_runs() {
         .as_array()
         .expect("the runs")
         .iter()
-        .map(|run| run.get("files").and_then(|f| f.as_array()).map_or(0, Vec::len))
+        .map(|run| {
+            run.get("files")
+                .and_then(|f| f.as_array())
+                .map_or(0, Vec::len)
+        })
         .collect();
     assert_eq!(files, [2, 0, 1], "{shown}");
 }

@@ -160,7 +160,11 @@ pub(crate) async fn runs(store: &dyn StateStore, name: &str) -> Result<Vec<pb::B
 }
 
 /// The bookmark of `name` as `GetBookmark` answers it.
-pub(crate) async fn show(store: &dyn StateStore, name: &str, with_files: bool) -> Result<pb::Bookmark> {
+pub(crate) async fn show(
+    store: &dyn StateStore,
+    name: &str,
+    with_files: bool,
+) -> Result<pb::Bookmark> {
     let mut runs = runs(store, name).await?;
     if runs.is_empty() {
         return Err(BookmarkError::NotFound(name.to_string()).into());
@@ -186,17 +190,22 @@ pub(crate) async fn reset(
     let keep = match keep_through {
         "" => 0,
         job_id => {
-            let at = stored.iter().position(|(_, run)| run.job_id == job_id).ok_or_else(|| {
-                BookmarkError::UnknownRun {
+            let at = stored
+                .iter()
+                .position(|(_, run)| run.job_id == job_id)
+                .ok_or_else(|| BookmarkError::UnknownRun {
                     name: name.to_string(),
                     job_id: job_id.to_string(),
-                }
-            })?;
+                })?;
             at + 1
         }
     };
     // Newest first: a reset cut short still leaves a prefix of the runs, as a rewind would.
-    let forget: Vec<String> = stored[keep..].iter().rev().map(|(key, _)| key.clone()).collect();
+    let forget: Vec<String> = stored[keep..]
+        .iter()
+        .rev()
+        .map(|(key, _)| key.clone())
+        .collect();
     for chunk in forget.chunks(DELETES_PER_WRITE) {
         let batch = Batch {
             puts: vec![],

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use datafusion::catalog::TableProvider;
 use datafusion::config::ConfigOptions;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::file_format::parquet::ParquetFormat;
@@ -17,11 +18,10 @@ use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::empty::EmptyExec;
 use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::prelude::SessionContext;
-use datafusion::catalog::TableProvider;
 use kiln_catalog::{Catalog, CatalogError};
-use kiln_jobs::bookmark::Increment;
 use kiln_core::config::{DEFAULT_SHUFFLE_PARTITIONS, distributed_session_config};
 use kiln_core::sink::{SinkWriterExec, count_schema};
+use kiln_jobs::bookmark::Increment;
 use kiln_jobs::secrets::redact_password;
 use kiln_jobs::tables::{
     DATABASE_FORMATS, DataFilesTableFactory, DatabaseTableFactory, FILE_FORMATS, files_table,

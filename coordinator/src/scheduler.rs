@@ -2098,14 +2098,10 @@ fn record_milestones(
                 targets: job.spec.notify.clone(),
             });
         }
-        drop(
-            leader
-                .journal
-                .apply(
-                    keys::job(&job.id),
-                    to_history(&status, &job.spec.notify, job.bookmark.as_ref()),
-                ),
-        );
+        drop(leader.journal.apply(
+            keys::job(&job.id),
+            to_history(&status, &job.spec.notify, job.bookmark.as_ref()),
+        ));
         leader.recorded.insert(job.id.clone(), job.milestone());
         finished.push_back(job.id.clone());
     }

@@ -116,12 +116,14 @@ impl Increment {
             Choice::Unseen { after, .. } => {
                 WindowStart::After(after.get(&source.name).cloned().unwrap_or_default())
             }
-            Choice::Only { windows, .. } => WindowStart::Exactly(
-                windows.get(&source.name).cloned().unwrap_or_else(|| pb::RowWindow {
-                    source: source.name.clone(),
-                    ..Default::default()
-                }),
-            ),
+            Choice::Only { windows, .. } => {
+                WindowStart::Exactly(windows.get(&source.name).cloned().unwrap_or_else(|| {
+                    pb::RowWindow {
+                        source: source.name.clone(),
+                        ..Default::default()
+                    }
+                }))
+            }
         };
         let (table, window) =
             crate::source::incremental_table(source, default_partitions, &start).await?;
@@ -174,7 +176,8 @@ impl Increment {
             .collect();
         if let Choice::Unseen { max_files, .. } = self.choice {
             files.sort_by(|(a, fa), (b, fb)| {
-                (fa.object_meta.last_modified, &a.path).cmp(&(fb.object_meta.last_modified, &b.path))
+                (fa.object_meta.last_modified, &a.path)
+                    .cmp(&(fb.object_meta.last_modified, &b.path))
             });
             files.truncate(max_files);
         }
@@ -205,7 +208,8 @@ impl Increment {
                     return Ok(Transformed::no(node));
                 };
                 scans += 1;
-                let statistics = Statistics::new_unknown(config.file_source().table_schema().table_schema());
+                let statistics =
+                    Statistics::new_unknown(config.file_source().table_schema().table_schema());
                 let config = FileScanConfigBuilder::from(config.clone())
                     .with_file_groups(self.choose(config))
                     .with_statistics(statistics)
@@ -309,7 +313,11 @@ mod tests {
             max_files: 1,
             after: HashMap::new(),
         });
-        assert_eq!(count(&ctx, first.table(table().await)).await, 2, "a.csv first, one file per run");
+        assert_eq!(
+            count(&ctx, first.table(table().await)).await,
+            2,
+            "a.csv first, one file per run"
+        );
         let read: Vec<FileKey> = first.files().iter().map(FileKey::from).collect();
         assert_eq!(read.len(), 1);
         assert!(read[0].path.ends_with("/a.csv"), "{read:?}");
@@ -347,6 +355,10 @@ mod tests {
             max_files: 10,
             after: HashMap::new(),
         });
-        assert_eq!(count(&ctx, fourth.table(table().await)).await, 1, "only c.csv is new");
+        assert_eq!(
+            count(&ctx, fourth.table(table().await)).await,
+            1,
+            "only c.csv is new"
+        );
     }
 }

@@ -166,7 +166,9 @@ impl S3Server {
             .write(true)
             .open(self.data.path().join(bucket).join(key))
             .and_then(|file| file.set_modified(at))
-            .unwrap_or_else(|e| panic!("setting the modification time of s3://{bucket}/{key}: {e}"));
+            .unwrap_or_else(|e| {
+                panic!("setting the modification time of s3://{bucket}/{key}: {e}")
+            });
     }
 
     /// Uploads every file under local `dir` with boto3, keyed `prefix` + its path below `dir`.

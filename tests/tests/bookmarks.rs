@@ -136,7 +136,11 @@ async fn an_incremental_job_lands_every_row_once_across_rounds_failures_and_a_fa
     let failed = client.submit(incremental_job()).await.unwrap();
     let failed = client.wait(&failed).await.unwrap();
     assert_eq!(failed.state, proto::JobState::Failed as i32, "{failed:?}");
-    assert!(failed.error.contains("s3://raw/events/d.csv, line 12"), "{}", failed.error);
+    assert!(
+        failed.error.contains("s3://raw/events/d.csv, line 12"),
+        "{}",
+        failed.error
+    );
     assert_eq!(runs(&client).await.len(), 1);
     assert_eq!(lake_ids(&client).await.len(), 200);
 
@@ -179,7 +183,11 @@ async fn an_incremental_job_lands_every_row_once_across_rounds_failures_and_a_fa
         .await
         .expect("the run ends after the failover")
         .unwrap();
-    assert_eq!(status.state, proto::JobState::Succeeded as i32, "{status:?}");
+    assert_eq!(
+        status.state,
+        proto::JobState::Succeeded as i32,
+        "{status:?}"
+    );
     assert_eq!(cluster.leader_index().await, Some(standby));
     assert!(
         !cluster
@@ -235,7 +243,9 @@ async fn an_incremental_job_lands_every_row_once_across_rounds_failures_and_a_fa
 /// (`source`) into Parquet files under `lake`, bookmarked by (updated_at, id); `note` is cast
 /// to a number, so a row whose note is not one fails the run.
 fn copy_job(name: &str, source: proto::SourceSpec, lake: &std::path::Path) -> proto::JobSpec {
-    let source = source.option("table", "events").option("bookmark_keys", "updated_at, id");
+    let source = source
+        .option("table", "events")
+        .option("bookmark_keys", "updated_at, id");
     let mut job = proto::JobSpec::sql(name, "SELECT id, CAST(note AS BIGINT) AS n FROM events")
         .source(source)
         .sink(
@@ -256,7 +266,10 @@ async fn copied_ids(client: &kiln_client::Client, lake: &std::path::Path) -> Vec
         "read-copy",
         "SELECT CASE WHEN id = n THEN id ELSE -1 END FROM copy ORDER BY id",
     )
-    .source(proto::SourceSpec::parquet("copy", lake.display().to_string()));
+    .source(proto::SourceSpec::parquet(
+        "copy",
+        lake.display().to_string(),
+    ));
     let status = run_to_success(client, query).await;
     first_column(client, &status)
         .await
@@ -290,16 +303,30 @@ async fn copy_rounds(
         "CREATE TABLE events (id INT PRIMARY KEY, updated_at {time_type} NOT NULL, \
          note VARCHAR(20) NOT NULL)"
     ));
-    insert(&[(5, "10:00:00"), (1, "10:00:00"), (3, "10:00:00"), (8, "11:00:00"), (6, "11:00:00")]);
+    insert(&[
+        (5, "10:00:00"),
+        (1, "10:00:00"),
+        (3, "10:00:00"),
+        (8, "11:00:00"),
+        (6, "11:00:00"),
+    ]);
     run_to_success(client, job()).await;
     assert_eq!(copied_ids(client, lake.path()).await, [1, 3, 5, 6, 8]);
 
     // Rows sharing the last run's highest timestamp (9 and 10 come after (11:00, 8) by their
     // ids alone: a bookmark on updated_at would lose them with `>` and read 6 and 8 again
     // with `>=`), and rows with older ids at a later time (2 and 4).
-    insert(&[(9, "11:00:00"), (10, "11:00:00"), (2, "12:00:00"), (4, "12:00:00")]);
+    insert(&[
+        (9, "11:00:00"),
+        (10, "11:00:00"),
+        (2, "12:00:00"),
+        (4, "12:00:00"),
+    ]);
     run_to_success(client, job()).await;
-    assert_eq!(copied_ids(client, lake.path()).await, [1, 2, 3, 4, 5, 6, 8, 9, 10]);
+    assert_eq!(
+        copied_ids(client, lake.path()).await,
+        [1, 2, 3, 4, 5, 6, 8, 9, 10]
+    );
 
     // A run failing on a bad row advances nothing; fixed, the next run copies the round.
     insert(&[(11, "13:00:00"), (12, "13:00:00")]);
@@ -327,7 +354,10 @@ async fn copy_rounds(
     run_to_success(client, job()).await;
     let bookmark = client.bookmark(name, false).await.unwrap();
     let last = &bookmark.runs[3].windows[0];
-    assert_eq!((&last.after, &last.through), (&windows[2].through, &windows[2].through));
+    assert_eq!(
+        (&last.after, &last.through),
+        (&windows[2].through, &windows[2].through)
+    );
     assert_eq!(copied_ids(client, lake.path()).await.len(), 11);
 }
 
@@ -389,5 +419,8 @@ async fn an_incremental_job_is_checked_at_submit() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(error.contains("some rows have a NULL in bookmark_keys (updated_at, id)"), "{error}");
+    assert!(
+        error.contains("some rows have a NULL in bookmark_keys (updated_at, id)"),
+        "{error}"
+    );
 }

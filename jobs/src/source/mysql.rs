@@ -19,10 +19,10 @@ use mysql_async::{Column, Row, Value};
 
 use crate::mysql::connect;
 use crate::sink::table::check_options;
+use crate::source::window::{Dialect, Narrowed};
 use crate::source::{
     BatchSender, DatabaseTable, OPTIONS, base_query, key_ranges, partitions_option, spawn_reader,
 };
-use crate::source::window::{Dialect, Narrowed};
 use crate::sql_names::{TableName, quote_mysql_ident};
 
 /// How an incremental read's window is written for MySQL and MariaDB.
@@ -148,7 +148,10 @@ pub(crate) async fn first_row(
     sql: &str,
 ) -> Result<Option<Vec<Option<String>>>> {
     let mut conn = connect(&source.path, &source.options).await?;
-    let row: Option<Row> = conn.query_first(sql).await.map_err(|e| failure(source, e))?;
+    let row: Option<Row> = conn
+        .query_first(sql)
+        .await
+        .map_err(|e| failure(source, e))?;
     row.map(|row| {
         (0..row.len())
             .map(|i| {

@@ -27,10 +27,10 @@ use rusqlite::OptionalExtension;
 use rusqlite::types::ValueRef;
 
 use crate::sink::table::check_options;
+use crate::source::window::{Dialect, Narrowed};
 use crate::source::{
     BatchSender, DatabaseTable, base_query, key_ranges, partitions_option, spawn_blocking_reader,
 };
-use crate::source::window::{Dialect, Narrowed};
 use crate::sql_names::{TableName, quote_ident};
 
 /// How an incremental read's window is written for SQLite.

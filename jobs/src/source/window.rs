@@ -95,7 +95,12 @@ fn literals(values: &[String]) -> String {
 
 /// The query whose one row (none when nothing is new) is where a new run stops: the highest
 /// keys above `after`, as text.
-pub(crate) fn end_query(base: &str, keys: &[String], after: &[String], dialect: &Dialect) -> String {
+pub(crate) fn end_query(
+    base: &str,
+    keys: &[String],
+    after: &[String],
+    dialect: &Dialect,
+) -> String {
     let texts: Vec<String> = keys
         .iter()
         .map(|k| format!("CAST({} AS {})", (dialect.quote)(k), dialect.text_type))
@@ -106,11 +111,7 @@ pub(crate) fn end_query(base: &str, keys: &[String], after: &[String], dialect: 
         .collect();
     let above = match after.is_empty() {
         true => String::new(),
-        false => format!(
-            " WHERE {} > {}",
-            columns(keys, dialect),
-            literals(after)
-        ),
+        false => format!(" WHERE {} > {}", columns(keys, dialect), literals(after)),
     };
     format!(
         "SELECT {} FROM ({base}) AS _kiln_source{above} ORDER BY {} LIMIT 1",
@@ -213,7 +214,10 @@ mod tests {
             after: vec![],
             ..window.clone()
         };
-        assert!(windowed("b", &keys(), &first, &POSTGRES).ends_with("WHERE (\"updated_at\", \"id\") <= ('2024-01-02 00:00:00', 'it''s')"));
+        assert!(
+            windowed("b", &keys(), &first, &POSTGRES)
+                .ends_with("WHERE (\"updated_at\", \"id\") <= ('2024-01-02 00:00:00', 'it''s')")
+        );
         let empty = pb::RowWindow {
             through: vec![],
             ..window
@@ -234,7 +238,10 @@ mod tests {
         };
         let start = WindowStart::After(vec!["5".into()]);
         assert_eq!(window(&source, &start, None).through, ["5"]);
-        assert_eq!(window(&source, &start, Some(vec!["9".into()])).through, ["9"]);
+        assert_eq!(
+            window(&source, &start, Some(vec!["9".into()])).through,
+            ["9"]
+        );
     }
 
     #[test]
@@ -245,8 +252,13 @@ mod tests {
             ..Default::default()
         };
         let missing = bookmark_keys(&source).unwrap_err().to_string();
-        assert!(missing.contains("bookmark_keys = \"updated_at, id\""), "{missing}");
-        source.options.insert(BOOKMARK_KEYS.into(), "updated_at,,id".into());
+        assert!(
+            missing.contains("bookmark_keys = \"updated_at, id\""),
+            "{missing}"
+        );
+        source
+            .options
+            .insert(BOOKMARK_KEYS.into(), "updated_at,,id".into());
         let wrong = bookmark_keys(&source).unwrap_err().to_string();
         assert!(wrong.contains("expected column names"), "{wrong}");
         source
