@@ -189,6 +189,7 @@ impl Scheduler {
     pub fn new(config: CoordinatorConfig, store: Arc<dyn StateStore>) -> Result<Arc<Self>> {
         let runtime = RuntimeEnvBuilder::new()
             .with_object_store_registry(KilnObjectStores::new())
+            .with_cache_manager(kiln_core::config::long_lived_caches())
             .build_arc()
             .expect("a runtime without limits always builds");
         let history = match &config.history_dir {

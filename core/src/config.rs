@@ -1,5 +1,6 @@
 //! Settings shared by every Kiln process.
 
+use datafusion::execution::cache::cache_manager::CacheManagerConfig;
 use datafusion::prelude::SessionConfig;
 
 pub use kiln_wire::DEFAULT_MAX_MESSAGE_SIZE;
@@ -24,6 +25,16 @@ pub const DEFAULT_ETCD_PREFIX: &str = "/kiln/";
 pub const BROADCAST_JOIN_MAX_BYTES: usize = 16 * 1024 * 1024;
 /// The largest estimated build side (rows) of a join planned as a broadcast.
 pub const BROADCAST_JOIN_MAX_ROWS: usize = 1024 * 1024;
+
+/// The caches of a runtime that outlives one job: none of directory listings or of file
+/// statistics. Files land and are rewritten between jobs, and DataFusion by default keeps a
+/// listing forever and trusts statistics while a file's size and modification time hold, so
+/// a later job would miss new files or count a rewritten one by its old contents.
+pub fn long_lived_caches() -> CacheManagerConfig {
+    CacheManagerConfig::default()
+        .with_list_files_cache_limit(0)
+        .with_file_statistics_cache_limit(0)
+}
 
 /// The DataFusion settings Kiln plans distributed queries with.
 ///

@@ -162,7 +162,8 @@ impl Executor {
 
         let mut runtime = RuntimeEnvBuilder::new()
             .with_temp_file_path(config.work_dir.join("spill"))
-            .with_object_store_registry(KilnObjectStores::new());
+            .with_object_store_registry(KilnObjectStores::new())
+            .with_cache_manager(kiln_core::config::long_lived_caches());
         if let Some(limit) = config.memory_limit {
             runtime = runtime.with_memory_pool(Arc::new(FairSpillPool::new(limit)));
         }

@@ -16,7 +16,7 @@ use arrow::datatypes::SchemaRef;
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
 use datafusion::common::Statistics;
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::datasource::TableType;
 use datafusion::datasource::listing::PartitionedFile;
 use datafusion::datasource::physical_plan::{FileGroup, FileScanConfig, FileScanConfigBuilder};
@@ -156,12 +156,17 @@ impl Increment {
     }
 
     /// Keeps only the chosen files of a scan's file groups (one group, when none is left, so
-    /// the scan still has a partition that reads nothing).
-    fn choose(&self, config: &FileScanConfig) -> Vec<FileGroup> {
-        let store = config.object_store_url.as_str().trim_end_matches('/');
+    /// the scan still has a partition that reads nothing). A file listed without an ETag is
+    /// known by its entry in `e_tags`.
+    fn choose(&self, config: &FileScanConfig, e_tags: &EtagsByPath) -> Vec<FileGroup> {
+        let url = config.object_store_url.as_str();
+        let store = url.strip_suffix('/').unwrap_or(url);
         let key = |file: &PartitionedFile| FileKey {
             path: format!("{store}/{}", file.object_meta.location),
-            e_tag: file.object_meta.e_tag.clone().unwrap_or_default(),
+            e_tag: (file.object_meta.e_tag.as_ref())
+                .or_else(|| e_tags.get(&file.object_meta.location))
+                .cloned()
+                .unwrap_or_default(),
             size: file.object_meta.size,
         };
         let mut files: Vec<(FileKey, PartitionedFile)> = config
@@ -197,7 +202,11 @@ impl Increment {
     /// `plan` with every file scan reading only the chosen files. Their statistics are
     /// dropped: they were the whole table's, and a count answered from them would count
     /// files the run does not read.
-    fn rewrite(&self, plan: Arc<dyn ExecutionPlan>) -> Result<Arc<dyn ExecutionPlan>> {
+    fn rewrite(
+        &self,
+        plan: Arc<dyn ExecutionPlan>,
+        e_tags: &EtagsByPath,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
         let mut scans = 0;
         let plan = plan
             .transform_down(|node| {
@@ -211,7 +220,7 @@ impl Increment {
                 let statistics =
                     Statistics::new_unknown(config.file_source().table_schema().table_schema());
                 let config = FileScanConfigBuilder::from(config.clone())
-                    .with_file_groups(self.choose(config))
+                    .with_file_groups(self.choose(config, e_tags))
                     .with_statistics(statistics)
                     .with_output_partitioning(None)
                     .build();
@@ -263,9 +272,54 @@ impl TableProvider for IncrementalTable {
         limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
         let plan = self.inner.scan(state, projection, filters, limit).await?;
-        self.increment.rewrite(plan)
+        let e_tags = missing_e_tags(state, &plan).await?;
+        self.increment.rewrite(plan, &e_tags)
     }
 }
+
+/// The ETags of the files `plan` scans that their listing gave none (some S3-compatible
+/// servers list without them), by path, from one HEAD request each. Without an ETag, a file
+/// rewritten in place with the same size would pass for one already read.
+async fn missing_e_tags(state: &dyn Session, plan: &Arc<dyn ExecutionPlan>) -> Result<EtagsByPath> {
+    use futures::{StreamExt, TryStreamExt};
+    let mut missing = Vec::new();
+    plan.apply(|node| {
+        if let Some(config) = node
+            .downcast_ref::<DataSourceExec>()
+            .and_then(|exec| exec.data_source().downcast_ref::<FileScanConfig>())
+        {
+            let store = state.runtime_env().object_store(&config.object_store_url)?;
+            for file in config.file_groups.iter().flat_map(|group| group.iter()) {
+                if file.object_meta.e_tag.is_none() {
+                    missing.push((Arc::clone(&store), file.object_meta.location.clone()));
+                }
+            }
+        }
+        Ok(TreeNodeRecursion::Continue)
+    })?;
+    let heads: Vec<_> = missing
+        .into_iter()
+        .map(|(store, location)| e_tag_of(store, location))
+        .collect();
+    futures::stream::iter(heads)
+        .buffer_unordered(16)
+        .try_filter_map(|found| async move { Ok(found) })
+        .try_collect()
+        .await
+}
+
+/// The ETag a HEAD request gives the object at `location`, if any.
+async fn e_tag_of(
+    store: Arc<dyn object_store::ObjectStore>,
+    location: object_store::path::Path,
+) -> Result<Option<(object_store::path::Path, String)>> {
+    use object_store::ObjectStoreExt;
+    let meta = store.head(&location).await?;
+    Ok(meta.e_tag.map(|e_tag| (location, e_tag)))
+}
+
+/// ETags by object path (see [`missing_e_tags`]).
+type EtagsByPath = HashMap<object_store::path::Path, String>;
 
 #[cfg(test)]
 mod tests {
