@@ -18,8 +18,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use backon::{ExponentialBuilder, Retryable};
-use futures::StreamExt;
+use futures::future::Shared;
 use futures::stream::BoxStream;
+use futures::{FutureExt, StreamExt};
 
 use datafusion::execution::runtime_env::{RuntimeEnv, RuntimeEnvBuilder};
 use datafusion::physical_plan::displayable;
@@ -164,7 +165,13 @@ struct LeaderState {
     journal: Journal,
     /// The milestone last written for each job.
     recorded: HashMap<String, Milestone>,
+    /// The writes that add a run to an incremental job's bookmark (queued with the job's
+    /// end), by job name, until a run of that name waited for them to land.
+    bookmark_writes: HashMap<String, Vec<StoredWrite>>,
 }
+
+/// A queued write's answer, which several callers may await (see [`Journal::apply`]).
+type StoredWrite = Shared<oneshot::Receiver<bool>>;
 
 /// The coordinator's scheduler.
 pub struct Scheduler {
@@ -376,6 +383,7 @@ impl Scheduler {
         }
         let mut resumed = vec![];
         let mut cleanups = vec![];
+        let mut bookmark_writes: HashMap<String, Vec<StoredWrite>> = HashMap::new();
         for (key, value) in records {
             let record = match ipb::JobRecord::decode(value.as_slice()) {
                 Ok(record) => record,
@@ -397,7 +405,14 @@ impl Scheduler {
                     }
                     _ => {
                         let bookmark = record.bookmark.as_ref();
-                        drop(journal.apply(key.clone(), to_history(&status, &notify, bookmark)));
+                        let written =
+                            journal.apply(key.clone(), to_history(&status, &notify, bookmark));
+                        if bookmark.is_some() && state == pb::JobState::Succeeded {
+                            bookmark_writes
+                                .entry(status.name.clone())
+                                .or_default()
+                                .push(written.shared());
+                        }
                         if !notify.is_empty() {
                             effects.push(Effect::Notify {
                                 status: status.clone(),
@@ -434,6 +449,7 @@ impl Scheduler {
                     .filter(|job| !job.is_finished())
                     .map(|job| (job.id.clone(), job.milestone()))
                     .collect(),
+                bookmark_writes,
             });
             for (_, value) in executors {
                 if let Ok(info) = ipb::ExecutorInfo::decode(value.as_slice()) {
@@ -794,38 +810,37 @@ impl Scheduler {
         let Some(name) = bookmarks::bookmark_name(&spec)?.map(str::to_string) else {
             return self.accept_run(spec, job_id, request_id, fence, None).await;
         };
-        {
-            let state = &mut *self.lock();
-            if let Some(running) = bookmark_in_use(state, &name) {
-                return Err(bookmarks::BookmarkError::InUse {
-                    name,
-                    job_id: running,
-                }
-                .into());
+        let _reserved = self.reserve_bookmark(&name, &job_id)?;
+        self.bookmark_writes_landed(&name).await;
+        let runs = bookmarks::runs(self.store.as_ref(), &name).await?;
+        let increment = bookmarks::unseen(&spec, &runs);
+        self.accept_run(spec, job_id, request_id, fence, Some(increment))
+            .await
+    }
+
+    /// Keeps other runs of incremental job `name` from starting while `holder` (a run's job
+    /// id, or a reset) is planned; refused while a run is under way. The reservation ends
+    /// when the answer is dropped (a caller that went away included).
+    fn reserve_bookmark(
+        self: &Arc<Self>,
+        name: &str,
+        holder: &str,
+    ) -> Result<BookmarkReservation<'_>> {
+        let state = &mut *self.lock();
+        if let Some(running) = bookmark_in_use(state, name) {
+            return Err(bookmarks::BookmarkError::InUse {
+                name: name.to_string(),
+                job_id: running,
             }
-            state.planning_runs.insert(name.clone(), job_id.clone());
+            .into());
         }
-        let accepted = async {
-            let mut runs = bookmarks::runs(self.store.as_ref(), &name).await?;
-            // Runs that ended here whose write may not have landed yet count as well, after
-            // the stored ones and in the order they ended (a database source's next window
-            // starts where the last run's ended).
-            let mut ended: Vec<(u64, pb::BookmarkRun)> = self
-                .lock()
-                .jobs
-                .values()
-                .filter(|job| job.spec.name == name && job.state == pb::JobState::Succeeded)
-                .filter_map(|job| Some((job.ended_at_ms, job.bookmark.clone()?)))
-                .collect();
-            ended.sort_by_key(|(ended_at_ms, _)| *ended_at_ms);
-            runs.extend(ended.into_iter().map(|(_, run)| run));
-            let increment = bookmarks::unseen(&spec, &runs);
-            self.accept_run(spec, job_id, request_id, fence, Some(increment))
-                .await
-        }
-        .await;
-        self.lock().planning_runs.remove(&name);
-        accepted
+        state
+            .planning_runs
+            .insert(name.to_string(), holder.to_string());
+        Ok(BookmarkReservation {
+            scheduler: self,
+            name: name.to_string(),
+        })
     }
 
     /// Plans a job (an incremental one reading what `increment` chooses) and stores it as
@@ -893,44 +908,49 @@ impl Scheduler {
         Ok(job_id)
     }
 
+    /// Waits until every run of incremental job `name` that succeeded under this leader is in
+    /// the job's bookmark in the state store: its write is queued with the job's end, and a
+    /// caller who saw the job succeed must see the run.
+    async fn bookmark_writes_landed(self: &Arc<Self>, name: &str) {
+        // A job whose success a caller saw may not be recorded yet: this records it.
+        self.schedule();
+        let pending = {
+            let state = self.lock();
+            let leader = state.leader.as_ref();
+            leader.and_then(|leader| leader.bookmark_writes.get(name).cloned())
+        };
+        let Some(pending) = pending else {
+            return;
+        };
+        futures::future::join_all(pending).await;
+        if let Some(leader) = self.lock().leader.as_mut()
+            && let Some(writes) = leader.bookmark_writes.get_mut(name)
+        {
+            writes.retain(|write| write.peek().is_none());
+            if writes.is_empty() {
+                leader.bookmark_writes.remove(name);
+            }
+        }
+    }
+
     /// What the successful runs of incremental job `name` read.
-    pub async fn bookmark(&self, name: &str, with_files: bool) -> Result<pb::Bookmark> {
+    pub async fn bookmark(self: &Arc<Self>, name: &str, with_files: bool) -> Result<pb::Bookmark> {
         self.require_leader().await?;
+        self.bookmark_writes_landed(name).await;
         bookmarks::show(self.store.as_ref(), name, with_files).await
     }
 
     /// Forgets the runs of incremental job `name` after `keep_through` (every run when
     /// empty), so that its next run reads their files again; refused while a run is under way.
-    pub async fn reset_bookmark(&self, name: &str, keep_through: &str) -> Result<pb::Bookmark> {
+    pub async fn reset_bookmark(
+        self: &Arc<Self>,
+        name: &str,
+        keep_through: &str,
+    ) -> Result<pb::Bookmark> {
         let fence = self.require_leader().await?;
-        {
-            let state = &mut *self.lock();
-            if let Some(running) = bookmark_in_use(state, name) {
-                return Err(bookmarks::BookmarkError::InUse {
-                    name: name.to_string(),
-                    job_id: running,
-                }
-                .into());
-            }
-            // Planned with a placeholder id, so no run starts while the reset runs.
-            state
-                .planning_runs
-                .insert(name.to_string(), "(a bookmark reset)".into());
-        }
-        let reset = bookmarks::reset(self.store.as_ref(), &fence, name, keep_through).await;
-        let state = &mut *self.lock();
-        state.planning_runs.remove(name);
-        if let Ok(kept) = &reset {
-            // Ended runs this leader still holds count as read until their write lands: those
-            // not kept are forgotten too.
-            let kept: HashSet<&str> = kept.runs.iter().map(|run| run.job_id.as_str()).collect();
-            for job in state.jobs.values_mut().filter(|job| job.spec.name == name) {
-                if job.is_finished() && !kept.contains(job.id.as_str()) {
-                    job.bookmark = None;
-                }
-            }
-        }
-        reset
+        let _reserved = self.reserve_bookmark(name, "(a bookmark reset)")?;
+        self.bookmark_writes_landed(name).await;
+        bookmarks::reset(self.store.as_ref(), &fence, name, keep_through).await
     }
 
     /// A job's current status; past the window, from the history store.
@@ -2099,12 +2119,32 @@ fn record_milestones(
                 targets: job.spec.notify.clone(),
             });
         }
-        drop(leader.journal.apply(
+        let written = leader.journal.apply(
             keys::job(&job.id),
             to_history(&status, &job.spec.notify, job.bookmark.as_ref()),
-        ));
+        );
+        if job.bookmark.is_some() && job.state == pb::JobState::Succeeded {
+            leader
+                .bookmark_writes
+                .entry(job.spec.name.clone())
+                .or_default()
+                .push(written.shared());
+        }
         leader.recorded.insert(job.id.clone(), job.milestone());
         finished.push_back(job.id.clone());
+    }
+}
+
+/// A run of an incremental job being planned, or its bookmark reset (see
+/// [`Scheduler::reserve_bookmark`]).
+struct BookmarkReservation<'a> {
+    scheduler: &'a Scheduler,
+    name: String,
+}
+
+impl Drop for BookmarkReservation<'_> {
+    fn drop(&mut self) {
+        self.scheduler.lock().planning_runs.remove(&self.name);
     }
 }
 

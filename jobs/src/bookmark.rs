@@ -348,7 +348,12 @@ mod tests {
         };
         write("a.csv", "1\n2\n");
         write("b.csv", "3\n");
-        let ctx = SessionContext::new();
+        // A cluster's runtime: a listing taken again sees files that landed since.
+        let runtime = datafusion::execution::runtime_env::RuntimeEnvBuilder::new()
+            .with_cache_manager(kiln_core::config::long_lived_caches())
+            .build_arc()
+            .unwrap();
+        let ctx = SessionContext::new_with_config_rt(Default::default(), runtime);
         let location = format!("{}/", dir.path().display());
         let table = || async {
             crate::tables::files_table(

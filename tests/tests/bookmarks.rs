@@ -159,6 +159,7 @@ async fn an_incremental_job_lands_every_row_once_across_rounds_failures_and_a_fa
     // run once.
     put(&s3, local.path(), "a.csv", &csv(1001..=1100));
     s3.set_modified("raw", "events/a.csv", batch_time);
+    cluster.kill_coordinator(0);
     cluster.set_coordinator_env(
         0,
         vec![(
