@@ -29,6 +29,7 @@ use crate::sql_names::{TableName, quote_mysql_ident};
 pub(crate) const DIALECT: Dialect = Dialect {
     quote: quote_mysql_ident,
     text_type: "CHAR",
+    literal: crate::source::window::mysql_literal,
 };
 
 /// The source format name.

@@ -27,6 +27,7 @@ use crate::sql_names::TableName;
 pub(crate) const DIALECT: Dialect = Dialect {
     quote: quote_ident,
     text_type: "text",
+    literal: crate::source::window::quoted_literal,
 };
 
 /// The source format name.

@@ -37,6 +37,7 @@ use crate::sql_names::{TableName, quote_ident};
 pub(crate) const DIALECT: Dialect = Dialect {
     quote: quote_ident,
     text_type: "TEXT",
+    literal: crate::source::window::quoted_literal,
 };
 use crate::sqlite::{Access, blocking, open};
 

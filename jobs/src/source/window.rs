@@ -52,6 +52,21 @@ pub(crate) struct Dialect {
     pub quote: fn(&str) -> String,
     /// The SQL type the database casts any value to text with.
     pub text_type: &'static str,
+    /// A text value as a literal that no value can end early (see [`quoted_literal`]).
+    pub literal: fn(&str) -> String,
+}
+
+/// A text literal in standard SQL: single quotes, a quote inside doubled.
+pub(crate) fn quoted_literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// A text literal for MySQL and MariaDB, written in hex: a backslash inside a quoted literal
+/// escapes the next character unless the server's `sql_mode` says otherwise, so no quoting
+/// is safe under every mode.
+pub(crate) fn mysql_literal(value: &str) -> String {
+    let hex: String = value.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("_utf8mb4 X'{hex}'")
 }
 
 /// A source's bookmark keys (the database says so when one is not a column).
@@ -85,11 +100,8 @@ fn columns(keys: &[String], dialect: &Dialect) -> String {
 }
 
 /// A tuple of text literals, as SQL.
-fn literals(values: &[String]) -> String {
-    let quoted: Vec<String> = values
-        .iter()
-        .map(|v| format!("'{}'", v.replace('\'', "''")))
-        .collect();
+fn literals(values: &[String], dialect: &Dialect) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| (dialect.literal)(v)).collect();
     format!("({})", quoted.join(", "))
 }
 
@@ -111,7 +123,11 @@ pub(crate) fn end_query(
         .collect();
     let above = match after.is_empty() {
         true => String::new(),
-        false => format!(" WHERE {} > {}", columns(keys, dialect), literals(after)),
+        false => format!(
+            " WHERE {} > {}",
+            columns(keys, dialect),
+            literals(after, dialect)
+        ),
     };
     format!(
         "SELECT {} FROM ({base}) AS _kiln_source{above} ORDER BY {} LIMIT 1",
@@ -157,11 +173,11 @@ pub(crate) fn windowed(
     let tuple = columns(keys, dialect);
     let condition = match (window.after.is_empty(), window.through.is_empty()) {
         (_, true) => "1 = 0".to_string(),
-        (true, false) => format!("{tuple} <= {}", literals(&window.through)),
+        (true, false) => format!("{tuple} <= {}", literals(&window.through, dialect)),
         (false, false) => format!(
             "{tuple} > {} AND {tuple} <= {}",
-            literals(&window.after),
-            literals(&window.through)
+            literals(&window.after, dialect),
+            literals(&window.through, dialect)
         ),
     };
     format!("SELECT * FROM ({base}) AS _kiln_window WHERE {condition}")
@@ -188,10 +204,7 @@ pub(crate) fn window(
 mod tests {
     use super::*;
 
-    const POSTGRES: Dialect = Dialect {
-        quote: crate::sql_names::quote_ident,
-        text_type: "text",
-    };
+    const POSTGRES: Dialect = crate::source::postgres::DIALECT;
 
     fn keys() -> Vec<String> {
         vec!["updated_at".into(), "id".into()]
@@ -223,6 +236,11 @@ mod tests {
             ..window
         };
         assert!(windowed("b", &keys(), &empty, &POSTGRES).ends_with("WHERE 1 = 0"));
+        // MySQL's literals are hex: a backslash in a value cannot escape its closing quote.
+        assert_eq!(
+            literals(&["a\\'".into()], &crate::source::mysql::DIALECT),
+            "(_utf8mb4 X'615c27')"
+        );
         assert_eq!(
             end_query("b", &keys(), &["x".into(), "1".into()], &POSTGRES),
             "SELECT CAST(\"updated_at\" AS text), CAST(\"id\" AS text) FROM (b) AS _kiln_source \
