@@ -66,7 +66,30 @@ pub async fn bookmark(command: BookmarkCommand) -> Result<u8, Failure> {
     .await
 }
 
-/// The runs as a table, each followed by its files when `files`.
+/// The rows a run read from a database source, by its bookmark keys.
+fn window_text(window: &proto::RowWindow) -> String {
+    let tuple = |keys: &[String]| format!("({})", keys.join(", "));
+    if window.through.is_empty() {
+        return format!("{}: no rows yet", window.source);
+    }
+    match (window.after.is_empty(), window.after == window.through) {
+        (_, true) => format!(
+            "{}: nothing new after {}",
+            window.source,
+            tuple(&window.after)
+        ),
+        (true, false) => format!("{}: rows through {}", window.source, tuple(&window.through)),
+        (false, false) => format!(
+            "{}: rows after {} through {}",
+            window.source,
+            tuple(&window.after),
+            tuple(&window.through)
+        ),
+    }
+}
+
+/// The runs as a table, each followed by the rows it read from each database source, and
+/// by its files when `files`.
 fn runs_text(bookmark: &proto::Bookmark, files: bool) -> String {
     let mut text = format!(
         "{:<18} {:<22} {:>7} {:>10}\n",
@@ -80,6 +103,9 @@ fn runs_text(bookmark: &proto::Bookmark, files: bool) -> String {
             run.file_count,
             human_bytes(run.bytes)
         ));
+        for window in &run.windows {
+            text.push_str(&format!("    {}\n", window_text(window)));
+        }
         if files {
             for file in &run.files {
                 text.push_str(&format!(
@@ -92,4 +118,31 @@ fn runs_text(bookmark: &proto::Bookmark, files: bool) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_shows_the_rows_it_read_by_their_keys() {
+        let window = |after: &[&str], through: &[&str]| proto::RowWindow {
+            source: "orders".into(),
+            after: after.iter().map(|k| k.to_string()).collect(),
+            through: through.iter().map(|k| k.to_string()).collect(),
+        };
+        assert_eq!(window_text(&window(&[], &[])), "orders: no rows yet");
+        assert_eq!(
+            window_text(&window(&[], &["2024-01-01", "8"])),
+            "orders: rows through (2024-01-01, 8)"
+        );
+        assert_eq!(
+            window_text(&window(&["2024-01-01", "8"], &["2024-01-02", "3"])),
+            "orders: rows after (2024-01-01, 8) through (2024-01-02, 3)"
+        );
+        assert_eq!(
+            window_text(&window(&["2024-01-02", "3"], &["2024-01-02", "3"])),
+            "orders: nothing new after (2024-01-02, 3)"
+        );
+    }
 }

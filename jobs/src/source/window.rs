@@ -119,7 +119,9 @@ pub(crate) fn end_query(
         .collect();
     let order: Vec<String> = keys
         .iter()
-        .map(|k| format!("{} DESC", (dialect.quote)(k)))
+        // Qualified: a bare name would sort by the text output column of the same name
+        // ('999' after '1000').
+        .map(|k| format!("_kiln_source.{} DESC", (dialect.quote)(k)))
         .collect();
     let above = match after.is_empty() {
         true => String::new(),
@@ -244,7 +246,7 @@ mod tests {
         assert_eq!(
             end_query("b", &keys(), &["x".into(), "1".into()], &POSTGRES),
             "SELECT CAST(\"updated_at\" AS text), CAST(\"id\" AS text) FROM (b) AS _kiln_source \
-             WHERE (\"updated_at\", \"id\") > ('x', '1') ORDER BY \"updated_at\" DESC, \"id\" DESC LIMIT 1"
+             WHERE (\"updated_at\", \"id\") > ('x', '1') ORDER BY _kiln_source.\"updated_at\" DESC, _kiln_source.\"id\" DESC LIMIT 1"
         );
     }
 
