@@ -64,6 +64,6 @@ async fn the_python_sdk_tests_pass_against_a_cluster() {
         "the Python SDK tests failed:\n{report}"
     );
     // Every test ran (none skipped), so a passing run means they all passed.
-    assert!(report.contains("Ran 7 tests"), "{report}");
+    assert!(report.contains("Ran 8 tests"), "{report}");
     assert!(!report.contains("skipped"), "{report}");
 }

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet
 
 import kiln
 
@@ -86,6 +87,36 @@ class SdkTest(unittest.TestCase):
         self.assertEqual(direct.results(status), through.results(status))
         self.assertEqual(pc.sum(through.results(status)["n"]).as_py(), 100000)
         self.assertEqual(through.sql("SELECT 6 * 7 AS answer").to_pylist(), [{"answer": 42}])
+
+    def test_an_incremental_job_reads_each_file_once_and_its_bookmark_resets(self):
+        with tempfile.TemporaryDirectory() as landing, tempfile.TemporaryDirectory() as out:
+            Path(landing, "a.csv").write_text("id\n1\n2\n")
+            Path(landing, "b.csv").write_text("id\n3\n")
+            job = {
+                "name": "sdk-incremental",
+                "source": [{"name": "ids", "format": "csv", "path": landing + "/"}],
+                "step": [{"name": "q", "sql": "SELECT id FROM ids"}],
+                "sink": {"format": "parquet", "path": out + "/", "mode": "append"},
+                "options": {"incremental": True},
+            }
+            first = self.client.run(job)
+            self.assertEqual(first.state, "succeeded", first)
+            Path(landing, "c.csv").write_text("id\n4\n")
+            second = self.client.run(job)
+            runs = self.client.bookmark("sdk-incremental", files=True)
+            self.assertEqual([r["job_id"] for r in runs], [first.job_id, second.job_id])
+            self.assertEqual([r["file_count"] for r in runs], [2, 1])
+            self.assertTrue(runs[1]["files"][0]["path"].endswith("/c.csv"), runs)
+            self.assertTrue(all(f["e_tag"] for r in runs for f in r["files"]), runs)
+            self.assertEqual(pa.parquet.read_table(out).num_rows, 4)
+
+            kept = self.client.reset_bookmark("sdk-incremental", keep_through=first.job_id)
+            self.assertEqual([r["job_id"] for r in kept], [first.job_id])
+            self.client.run(job)  # c.csv again
+            self.assertEqual(pa.parquet.read_table(out).num_rows, 5)
+            self.assertEqual(self.client.reset_bookmark("sdk-incremental"), [])
+        with self.assertRaises(kiln.NotFound):
+            self.client.bookmark("sdk-incremental")
 
     def test_a_bad_job_is_rejected_at_submit_naming_the_field(self):
         with self.assertRaises(kiln.InvalidJob) as caught:

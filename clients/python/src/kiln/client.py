@@ -285,6 +285,28 @@ class Client:
             lines.extend(attempt.log)
         return "\n".join(lines)
 
+    def bookmark(self, name: str, *, files: bool = False) -> list:
+        """The successful runs of incremental job ``name``, oldest first, as dicts: the job
+        id, when it ended, how many files and bytes it read (each file's path, ETag and size
+        when ``files`` is true) and, for each database source, the window of bookmark keys it
+        read (``after``, exclusive, and ``through``). Raises :class:`NotFound` for a job
+        with no run."""
+        request = job_pb2.GetBookmarkRequest(name=name, with_files=files)
+        response = self._call(
+            f"getting the bookmark of {name}", lambda s, m: s.GetBookmark(request, metadata=m)
+        )
+        return [_bookmark_run(run) for run in response.runs]
+
+    def reset_bookmark(self, name: str, *, keep_through: Optional[str] = None) -> list:
+        """Forgets the runs of incremental job ``name`` after the run of job
+        ``keep_through`` (every run when ``None``), so its next run reads their input again;
+        returns the runs kept, as :meth:`bookmark` does. Refused while a run is under way."""
+        request = job_pb2.ResetBookmarkRequest(name=name, keep_through_job_id=keep_through or "")
+        response = self._call(
+            f"resetting the bookmark of {name}", lambda s, m: s.ResetBookmark(request, metadata=m)
+        )
+        return [_bookmark_run(run) for run in response.runs]
+
     def version(self) -> dict:
         """The leading coordinator's release, protocol version and URL."""
         response = self._call(
@@ -319,6 +341,20 @@ class Client:
         if not status.finished:
             status = self.wait(status.job_id)
         return _succeeded(status)
+
+
+def _bookmark_run(run) -> dict:
+    return {
+        "job_id": run.job_id,
+        "ended_at_ms": run.ended_at_ms,
+        "file_count": run.file_count,
+        "bytes": run.bytes,
+        "files": [{"path": f.path, "e_tag": f.e_tag, "size": f.size} for f in run.files],
+        "windows": [
+            {"source": w.source, "after": list(w.after), "through": list(w.through)}
+            for w in run.windows
+        ],
+    }
 
 
 def _succeeded(status: JobStatus) -> JobStatus:
