@@ -8,6 +8,7 @@ mod progress;
 mod schedules;
 mod shell;
 mod sql;
+mod workflow;
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -248,6 +249,11 @@ enum Command {
     Bookmark {
         #[command(subcommand)]
         command: bookmark::BookmarkCommand,
+    },
+    /// Show a workflow run: the runs conditional triggers linked, as a graph.
+    Workflow {
+        #[command(subcommand)]
+        command: workflow::WorkflowCommand,
     },
     /// Create, show, suspend, resume or delete cron schedules of stored jobs.
     Schedule {
@@ -540,6 +546,7 @@ async fn run(command: Command) -> Result<u8, Failure> {
             args,
         } => schedules::start(name, params, wait, args).await,
         Command::Bookmark { command } => bookmark::bookmark(command).await,
+        Command::Workflow { command } => workflow::workflow(command).await,
         Command::Schedule { command } => schedules::schedule(command).await,
         Command::Schedules { args } => schedules::list(args).await,
         Command::Trigger { command } => schedules::trigger(command).await,

@@ -370,4 +370,47 @@ async fn a_conditional_trigger_chains_jobs_and_passes_their_parameters_along() {
     );
     let again = reports(2, Duration::from_secs(1)).await;
     assert_eq!(again.len(), 1, "the same run fired twice: {again:?}");
+
+    // `kiln workflow show` draws the same graph from either run: extract, then the report
+    // that followed it; the failed extract, which started nothing, is not part of it.
+    for run in [&extracted.job_id, &done.job_id] {
+        let out = std::process::Command::new(kiln_tests::cluster::binary("kiln"))
+            .args(["workflow", "show", run, "--output", "json", "--coordinator"])
+            .arg(cluster.coordinator_grpc_url(0))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let runs: Vec<(&str, &str, &str, Vec<&str>)> = shown["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|run| {
+                let after = run["after"].as_array().unwrap();
+                (
+                    run["job_id"].as_str().unwrap(),
+                    run["job"].as_str().unwrap(),
+                    run["state"].as_str().unwrap(),
+                    after.iter().map(|id| id.as_str().unwrap()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                (extracted.job_id.as_str(), "extract", "SUCCEEDED", vec![]),
+                (
+                    done.job_id.as_str(),
+                    "report",
+                    "SUCCEEDED",
+                    vec![extracted.job_id.as_str()]
+                ),
+            ],
+            "from {run}"
+        );
+    }
 }
