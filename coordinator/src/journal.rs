@@ -2,12 +2,14 @@
 //!
 //! Scheduling never waits for the state store: writes are queued here and applied in the
 //! background, fenced by the leader's election, the latest batch queued for each key winning
-//! (a job's record, or the batch that moves it to the history when it ends). While
+//! (a job's record, or the batch that moves it to the history when it ends), in the order the
+//! keys were first queued: a write queued after another lands after it (a job's end is stored
+//! before the deletion that later prunes it from the history). While
 //! the store is unreachable the writes wait and retry, and running stages keep running; a
 //! refused (fenced) write means another coordinator leads, and ends this leadership. A caller
 //! that must know its record is stored (a sink about to commit) waits for the write's answer.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,12 +63,9 @@ async fn write_all(
     deposed: watch::Sender<bool>,
     metrics: Arc<CoordinatorMetrics>,
 ) {
-    // The newest batch of each key, and everyone waiting for that key.
-    let mut pending: BTreeMap<String, (Batch, Vec<oneshot::Sender<bool>>)> = BTreeMap::new();
-    let enqueue = |pending: &mut BTreeMap<_, _>, (key, batch, waiter): Queued| {
-        let entry: &mut (Batch, Vec<_>) = pending.entry(key).or_default();
-        entry.0 = batch;
-        entry.1.push(waiter);
+    let mut pending = Pending::default();
+    let enqueue = |pending: &mut Pending, (key, batch, waiter): Queued| {
+        pending.queue(key, batch, vec![waiter]);
     };
     let mut outage = false;
     loop {
@@ -79,7 +78,7 @@ async fn write_all(
         while let Ok(queued) = queue.try_recv() {
             enqueue(&mut pending, queued);
         }
-        let (key, (batch, waiters)) = pending.pop_first().expect("pending is not empty");
+        let (key, batch, waiters) = pending.pop_first().expect("pending is not empty");
         let started = std::time::Instant::now();
         let written = store.apply(batch.clone(), Some(&fence)).await;
         metrics.state_write(started.elapsed(), written.is_err());
@@ -115,8 +114,7 @@ async fn write_all(
                     outage = true;
                 }
                 // A newer value queued meanwhile wins; its waiters and these wait together.
-                let entry = pending.entry(key).or_insert((batch, vec![]));
-                entry.1.extend(waiters);
+                pending.retry_first(key, batch, waiters);
                 if queue.is_closed() {
                     // The leadership ended (its journal was dropped) while the store is out:
                     // its writes would be refused to it once another leads, and whoever waits
@@ -131,6 +129,62 @@ async fn write_all(
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
+    }
+}
+
+/// The writes waiting for the store: the newest batch of each key and everyone waiting for
+/// that key, in the order the keys were first queued.
+#[derive(Default)]
+struct Pending {
+    order: VecDeque<String>,
+    writes: HashMap<String, (Batch, Vec<oneshot::Sender<bool>>)>,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Queues `batch` under `key`: last if the key is new, else in the place of the batch it
+    /// replaces.
+    fn queue(&mut self, key: String, batch: Batch, waiters: Vec<oneshot::Sender<bool>>) {
+        match self.writes.get_mut(&key) {
+            Some(entry) => {
+                entry.0 = batch;
+                entry.1.extend(waiters);
+            }
+            None => {
+                self.order.push_back(key.clone());
+                self.writes.insert(key, (batch, waiters));
+            }
+        }
+    }
+
+    /// The first write, taken out of the queue.
+    fn pop_first(&mut self) -> Option<(String, Batch, Vec<oneshot::Sender<bool>>)> {
+        let key = self.order.pop_front()?;
+        let (batch, waiters) = self
+            .writes
+            .remove(&key)
+            .expect("every queued key has a write");
+        Some((key, batch, waiters))
+    }
+
+    /// Puts a write that failed back first; when a newer batch for its key was queued
+    /// meanwhile, that one wins, first, and these waiters wait for it.
+    fn retry_first(&mut self, key: String, batch: Batch, waiters: Vec<oneshot::Sender<bool>>) {
+        match self.writes.get_mut(&key) {
+            Some(entry) => {
+                entry.1.extend(waiters);
+                self.order.retain(|queued| *queued != key);
+            }
+            None => drop(self.writes.insert(key.clone(), (batch, waiters))),
+        }
+        self.order.push_front(key);
     }
 }
 
@@ -190,6 +244,31 @@ mod tests {
     /// Found by the chaos suite: a leader cut off from etcd while its commit waited for the
     /// decision's write stepped down, but the write kept retrying and the commit kept its
     /// database transaction open, so the successor's commit waited on its locks for ever.
+    #[test]
+    fn writes_land_in_the_order_their_keys_were_first_queued() {
+        let mut pending = Pending::default();
+        let put = |value: &str| Batch::put("k", value.as_bytes().to_vec());
+        // A job's end, then the pruning of another: the end lands first whatever the keys.
+        pending.queue("jobs/b".into(), put("end"), vec![]);
+        pending.queue("history/a".into(), put("prune"), vec![]);
+        pending.queue("jobs/b".into(), put("newer end"), vec![]);
+        let (key, batch, _) = pending.pop_first().unwrap();
+        assert_eq!(
+            (key.as_str(), batch.puts[0].1.as_slice()),
+            ("jobs/b", &b"newer end"[..])
+        );
+        // A failed write goes back first; a newer batch queued meanwhile wins it.
+        pending.queue("jobs/c".into(), put("c"), vec![]);
+        pending.retry_first(key, batch, vec![]);
+        assert_eq!(pending.order, ["jobs/b", "history/a", "jobs/c"]);
+        let (key, batch, _) = pending.pop_first().unwrap();
+        pending.queue("jobs/b".into(), put("newest end"), vec![]);
+        pending.retry_first(key, batch, vec![]);
+        assert_eq!(pending.order, ["jobs/b", "history/a", "jobs/c"]);
+        assert_eq!(pending.writes["jobs/b"].0.puts[0].1, b"newest end");
+        assert_eq!(pending.len(), 3);
+    }
+
     #[tokio::test]
     async fn writes_waiting_on_an_unreachable_store_are_answered_when_the_leadership_ends() {
         let store = Arc::new(Flaky {
