@@ -6,10 +6,13 @@ type, user agent, body). Requests to /flaky are answered 503 the first two times
 
 import collections
 import json
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 calls = collections.Counter()
+# Requests are served on threads: one at a time counts and prints, so two lines never mix.
+lock = threading.Lock()
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -17,19 +20,20 @@ class Receiver(BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
         status = 200
         url = urlsplit(self.path)
-        if url.path == "/flaky":
-            calls[self.path] += 1
-            fail = int(parse_qs(url.query).get("fail", ["2"])[0])
-            status = 503 if calls[self.path] <= fail else 200
+        with lock:
+            if url.path == "/flaky":
+                calls[self.path] += 1
+                fail = int(parse_qs(url.query).get("fail", ["2"])[0])
+                status = 503 if calls[self.path] <= fail else 200
+            print(json.dumps({
+                "path": self.path,
+                "status": status,
+                "content_type": self.headers.get("Content-Type"),
+                "user_agent": self.headers.get("User-Agent"),
+                "body": json.loads(body),
+            }), flush=True)
         self.send_response(status)
         self.end_headers()
-        print(json.dumps({
-            "path": self.path,
-            "status": status,
-            "content_type": self.headers.get("Content-Type"),
-            "user_agent": self.headers.get("User-Agent"),
-            "body": json.loads(body),
-        }), flush=True)
 
     def log_message(self, *args):
         pass
