@@ -155,7 +155,11 @@ pub struct CreateTrigger {
     /// with --after-all), with their parameters passed along.
     #[arg(long = "after", value_name = "STORED_JOB")]
     after: Vec<String>,
-    /// Fire only when every --after job's latest run ended so.
+    /// ...or a crawler whose completed crawls start it (repeatable, and with --after).
+    #[arg(long = "after-crawler", value_name = "CRAWLER")]
+    after_crawlers: Vec<String>,
+    /// Fire only when every --after job's latest run ended so (and every --after-crawler
+    /// crawled).
     #[arg(long)]
     after_all: bool,
     /// The state the --after runs must end in.
@@ -212,6 +216,7 @@ pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
                 crawler,
                 bucket,
                 after,
+                after_crawlers,
                 after_all,
                 after_state,
                 prefix,
@@ -231,6 +236,7 @@ pub async fn trigger(command: TriggerCommand) -> Result<u8, Failure> {
                 crawler: crawler.unwrap_or_default(),
                 bucket,
                 after,
+                after_crawlers,
                 after_all,
                 after_state: match after_state {
                     EndState::Succeeded => proto::JobState::Succeeded,
@@ -602,15 +608,22 @@ fn run_text(run: &proto::ScheduleRun) -> String {
 
 /// When a trigger fires, in words.
 fn when(t: &proto::Trigger) -> String {
-    if t.after.is_empty() {
+    if t.after.is_empty() && t.after_crawlers.is_empty() {
         return format!(
             "for new objects in s3://{}/{}*{}",
             t.bucket, t.prefix, t.suffix
         );
     }
     let state = kiln_client::state_name(t.after_state);
+    let followed: Vec<String> = (t.after.iter().map(|job| format!("{job} {state}")))
+        .chain(
+            t.after_crawlers
+                .iter()
+                .map(|c| format!("crawler {c} crawled")),
+        )
+        .collect();
     let join = if t.after_all { " and " } else { " or " };
-    format!("after {} {state}", t.after.join(join))
+    format!("after {}", followed.join(join))
 }
 
 /// What a schedule or trigger runs, as a column of a listing.

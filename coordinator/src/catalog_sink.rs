@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::execution::runtime_env::RuntimeEnv;
 use futures::TryStreamExt;
@@ -23,18 +24,31 @@ use crate::error::{CoordinatorError, Result};
 /// The formats of catalog tables a job can write.
 const WRITABLE: &[&str] = &["parquet", "csv", "json"];
 
-/// Fills a catalog sink with its table's format, location and partition keys.
-pub(crate) async fn resolve(catalog: &Catalog, mut sink: pb::SinkSpec) -> Result<pb::SinkSpec> {
+/// Fills a catalog sink with its table's format, location and partition keys; for a table
+/// that does not exist yet, with the table its commit creates from the sink's path, format
+/// and partition_by and the columns of `schema` (the job's output).
+pub(crate) async fn resolve(
+    catalog: &Catalog,
+    mut sink: pb::SinkSpec,
+    schema: &Schema,
+) -> Result<pb::SinkSpec> {
     let what = format!("sink (catalog table {})", sink.catalog);
     let invalid = |message: String| CoordinatorError::InvalidJob(format!("{what}: {message}"));
     let (database, name) = sink
         .catalog
         .split_once('.')
         .ok_or_else(|| invalid("expected DATABASE.TABLE".into()))?;
-    let table = catalog.table(database, name).await.map_err(|e| match e {
-        kiln_catalog::CatalogError::State(e) => CoordinatorError::State(e),
-        other => invalid(other.to_string()),
-    })?;
+    let table = match catalog.table(database, name).await {
+        Ok(table) => table,
+        Err(kiln_catalog::CatalogError::NotFound { .. }) => {
+            let table = new_table(database, name, &sink, schema).map_err(invalid)?;
+            sink.format = table.format.clone();
+            sink.new_table = Some(table);
+            return Ok(sink);
+        }
+        Err(kiln_catalog::CatalogError::State(e)) => return Err(CoordinatorError::State(e)),
+        Err(other) => return Err(invalid(other.to_string())),
+    };
     let format = table.format.to_ascii_lowercase();
     if !WRITABLE.contains(&format.as_str()) || table.location.is_empty() {
         return Err(invalid(format!(
@@ -57,10 +71,101 @@ pub(crate) async fn resolve(catalog: &Catalog, mut sink: pb::SinkSpec) -> Result
             sink.partition_by
         )));
     }
+    if !sink.path.is_empty()
+        && sink.path.trim_end_matches('/') != table.location.trim_end_matches('/')
+    {
+        return Err(invalid(format!(
+            "path {} differs from the table's location {}; leave it out",
+            sink.path, table.location
+        )));
+    }
     sink.format = format;
     sink.path = table.location;
     sink.partition_by = keys;
+    sink.new_table = None;
     Ok(sink)
+}
+
+/// The table a catalog sink creates when its table does not exist: at the sink's path, in its
+/// format (parquet when it names none), its partition keys (kept as text, as hive-style
+/// directories hold them) and the other columns of the job's output.
+fn new_table(
+    database: &str,
+    name: &str,
+    sink: &pb::SinkSpec,
+    schema: &Schema,
+) -> std::result::Result<pb::CatalogTable, String> {
+    let format = match sink.format.to_ascii_lowercase() {
+        format if format.is_empty() => "parquet".to_string(),
+        format => format,
+    };
+    if !WRITABLE.contains(&format.as_str()) {
+        return Err(format!(
+            "it does not exist, and jobs create tables of parquet, csv or json files, not {format}"
+        ));
+    }
+    if sink.path.is_empty() {
+        return Err(
+            "it does not exist: give the sink a path (where the new table's files go) to \
+             create it at commit"
+                .into(),
+        );
+    }
+    for key in &sink.partition_by {
+        if schema.field_with_name(key).is_err() {
+            return Err(format!(
+                "partition_by column {key} is not a column of the job's output"
+            ));
+        }
+    }
+    let columns = schema
+        .fields()
+        .iter()
+        .filter(|field| !sink.partition_by.contains(field.name()))
+        .map(|field| kiln_catalog::columns::column(field))
+        .collect();
+    let partition_keys = sink
+        .partition_by
+        .iter()
+        .map(|key| kiln_catalog::columns::column(&Field::new(key, DataType::Utf8, true)))
+        .collect();
+    Ok(pb::CatalogTable {
+        database: database.to_string(),
+        name: name.to_string(),
+        location: sink.path.clone(),
+        format,
+        columns,
+        partition_keys,
+        ..Default::default()
+    })
+}
+
+/// Creates the table (and its database) a catalog sink's commit creates, unless it exists:
+/// a successor finishing the commit, or another job, created it first.
+async fn create_table(catalog: &Catalog, table: &pb::CatalogTable, by: &str) -> Result<()> {
+    let failed = |e: kiln_catalog::CatalogError| {
+        CoordinatorError::InvalidJob(format!(
+            "creating catalog table {}.{}: {e}",
+            table.database, table.name
+        ))
+    };
+    let database = pb::CatalogDatabase {
+        name: table.database.clone(),
+        created_by: by.to_string(),
+        ..Default::default()
+    };
+    match catalog.create_database(database).await {
+        Ok(_) | Err(kiln_catalog::CatalogError::AlreadyExists { .. }) => {}
+        Err(e) => return Err(failed(e)),
+    }
+    match catalog.create_table(table.clone(), by).await {
+        Ok(_) => {
+            tracing::info!(table = %format!("{}.{}", table.database, table.name), %by, "catalog table created");
+            Ok(())
+        }
+        Err(kiln_catalog::CatalogError::AlreadyExists { .. }) => Ok(()),
+        Err(e) => Err(failed(e)),
+    }
 }
 
 /// Registers the partitions `sink`'s location holds after `job_id` committed into it, those
@@ -74,6 +179,10 @@ pub(crate) async fn register(
     let Some((database, name)) = sink.catalog.split_once('.') else {
         return Ok(0);
     };
+    let by = format!("job:{job_id}");
+    if let Some(table) = &sink.new_table {
+        create_table(catalog, table, &by).await?;
+    }
     if sink.partition_by.is_empty() {
         return Ok(0);
     }
@@ -148,7 +257,7 @@ pub(crate) async fn register(
         .collect();
     let count = partitions.len();
     catalog
-        .add_partitions(database, name, partitions, &format!("job:{job_id}"))
+        .add_partitions(database, name, partitions, &by)
         .await
         .map_err(|e| failed(e.to_string()))?;
     tracing::info!(%job_id, table = %sink.catalog, partitions = count, dropped = gone.len(), "catalog partitions registered");

@@ -175,15 +175,18 @@ pub async fn plan_job(
         .map_err(|e| invalid(format!("step '{}'", last.name), e))?;
     // The sink: the job's, or the table an INSERT INTO statement loads.
     let (plan, sink) = match (&spec.sink, plan.downcast_ref::<SinkWriterExec>()) {
-        (Some(sink), _) if !sink.catalog.is_empty() => (
-            plan,
-            crate::catalog_sink::resolve(catalog, sink.clone()).await?,
-        ),
+        (Some(sink), _) if !sink.catalog.is_empty() => {
+            let sink = crate::catalog_sink::resolve(catalog, sink.clone(), &plan.schema()).await?;
+            (plan, sink)
+        }
         (Some(sink), _) => (plan, sink.clone()),
-        (None, Some(insert)) if !insert.sink().catalog.is_empty() => (
-            Arc::clone(insert.children()[0]),
-            crate::catalog_sink::resolve(catalog, insert.sink().clone()).await?,
-        ),
+        (None, Some(insert)) if !insert.sink().catalog.is_empty() => {
+            let input = Arc::clone(insert.children()[0]);
+            let sink =
+                crate::catalog_sink::resolve(catalog, insert.sink().clone(), &input.schema())
+                    .await?;
+            (input, sink)
+        }
         (None, Some(insert)) => (Arc::clone(insert.children()[0]), insert.sink().clone()),
         (None, None) => {
             return Ok(PlannedJob {

@@ -80,10 +80,6 @@ enum Effect {
         client: ExecutorServiceClient<AuthChannel>,
         tasks: Vec<ipb::TaskDefinition>,
     },
-    Cancel {
-        client: ExecutorServiceClient<AuthChannel>,
-        tasks: Vec<ipb::TaskId>,
-    },
     RemoveData {
         client: ExecutorServiceClient<AuthChannel>,
         job_id: String,
@@ -103,8 +99,14 @@ enum Effect {
         sink: pb::SinkSpec,
         winners: Vec<Winner>,
     },
-    /// Remove the uncommitted output of a sink job that ended without committing.
-    AbortSink { job_id: String, sink: pb::SinkSpec },
+    /// Remove the uncommitted output of a sink job that ended without committing, once the
+    /// job's data is removed from the executors `remove_first` reaches: its attempts there
+    /// are killed and stopped writing.
+    AbortSink {
+        job_id: String,
+        sink: pb::SinkSpec,
+        remove_first: Vec<ExecutorServiceClient<AuthChannel>>,
+    },
     /// Keep a finished job in the history store.
     Archive { job: Box<ipb::ArchivedJob> },
     /// Tell a job's webhooks that it ended.
@@ -1428,17 +1430,11 @@ impl Scheduler {
                             );
                         }
                     }
-                    Effect::Cancel { mut client, tasks } => {
-                        let _ = client.cancel_tasks(ipb::CancelTasksRequest { tasks }).await;
-                    }
                     Effect::RemoveData {
-                        mut client,
+                        client,
                         job_id,
                         keep_stage,
-                    } => {
-                        let request = ipb::RemoveJobDataRequest { job_id, keep_stage };
-                        let _ = client.remove_job_data(request).await;
-                    }
+                    } => remove_job_data(client, job_id, keep_stage).await,
                     Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
                     Effect::Archive { job } => this.archive(&job).await,
                     Effect::Notify { status, targets } => {
@@ -1474,7 +1470,21 @@ impl Scheduler {
                         this.metrics.commit_ended(name, started.elapsed());
                         this.commit_finished(&job_id, outcome);
                     }
-                    Effect::AbortSink { job_id, sink } => {
+                    Effect::AbortSink {
+                        job_id,
+                        sink,
+                        remove_first,
+                    } => {
+                        let removals = remove_first
+                            .into_iter()
+                            .map(|client| remove_job_data(client, job_id.clone(), None));
+                        let removed = futures::future::join_all(removals);
+                        if tokio::time::timeout(REMOVE_BEFORE_ABORT_WAIT, removed)
+                            .await
+                            .is_err()
+                        {
+                            tracing::warn!(%job_id, "an executor did not answer the removal of the job's data; removing its uncommitted output anyway");
+                        }
                         this.commits.abort(&job_id, &sink, &this.runtime).await;
                         this.sink_cleaned(&job_id);
                     }
@@ -1787,42 +1797,51 @@ fn stop_commit(
     });
 }
 
-/// Kills a finished job's running attempts and removes its files everywhere.
+/// How long a sink job's abort waits for executors to kill its attempts (an executor waits up
+/// to 10 s for them to stop) before it removes the job's uncommitted output.
+const REMOVE_BEFORE_ABORT_WAIT: Duration = Duration::from_secs(15);
+
+/// Asks an executor to remove a job's data (all of it, or all but a stage's): it kills the
+/// job's attempts there first, and answers once they stopped.
+async fn remove_job_data(
+    mut client: ExecutorServiceClient<AuthChannel>,
+    job_id: String,
+    keep_stage: Option<u32>,
+) {
+    let request = ipb::RemoveJobDataRequest { job_id, keep_stage };
+    let _ = client.remove_job_data(request).await;
+}
+
+/// Kills a finished job's running attempts and removes its files everywhere; a sink job's
+/// uncommitted output is removed once its attempts stopped.
 fn end_job(
     executors: &mut BTreeMap<String, ExecutorEntry>,
     job: &mut Job,
     effects: &mut Vec<Effect>,
 ) {
-    let mut by_executor: HashMap<String, Vec<ipb::TaskId>> = HashMap::new();
-    for (executor_id, task) in job.running_attempts() {
-        by_executor.entry(executor_id).or_default().push(task);
-    }
-    for (executor_id, tasks) in by_executor {
+    // Removing the job's data from an executor kills its attempts there.
+    for (executor_id, t) in job.running_attempts() {
         if let Some(entry) = executors.get_mut(&executor_id) {
-            for t in &tasks {
-                entry
-                    .running
-                    .remove(&(t.job_id.clone(), t.stage_id, t.partition, t.attempt));
-            }
-            effects.push(Effect::Cancel {
-                client: entry.client.clone(),
-                tasks,
-            });
+            entry
+                .running
+                .remove(&(t.job_id.clone(), t.stage_id, t.partition, t.attempt));
         }
     }
-    for entry in executors.values() {
-        effects.push(Effect::RemoveData {
-            client: entry.client.clone(),
+    let clients = executors.values().map(|entry| entry.client.clone());
+    match &job.sink {
+        Some(sink) => {
+            job.cleaning = true;
+            effects.push(Effect::AbortSink {
+                job_id: job.id.clone(),
+                sink: sink.clone(),
+                remove_first: clients.collect(),
+            });
+        }
+        None => effects.extend(clients.map(|client| Effect::RemoveData {
+            client,
             job_id: job.id.clone(),
             keep_stage: None,
-        });
-    }
-    if let Some(sink) = &job.sink {
-        job.cleaning = true;
-        effects.push(Effect::AbortSink {
-            job_id: job.id.clone(),
-            sink: sink.clone(),
-        });
+        })),
     }
     job.touch();
 }

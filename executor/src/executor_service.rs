@@ -40,7 +40,7 @@ impl ipb::executor_service_server::ExecutorService for ExecutorGrpc {
         &self,
         request: Request<ipb::CancelTasksRequest>,
     ) -> Result<Response<ipb::CancelTasksResponse>, Status> {
-        self.runner.cancel(&request.into_inner().tasks);
+        self.runner.cancel(&request.into_inner().tasks).await;
         Ok(Response::new(ipb::CancelTasksResponse {}))
     }
 
@@ -53,7 +53,7 @@ impl ipb::executor_service_server::ExecutorService for ExecutorGrpc {
             return Err(Status::invalid_argument("invalid job id"));
         }
         if request.keep_stage.is_none() {
-            self.runner.cancel_job(&request.job_id);
+            self.runner.cancel_job(&request.job_id).await;
         }
         self.env
             .memory

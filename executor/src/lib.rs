@@ -87,7 +87,7 @@ fn remove_leftovers(work_dir: &std::path::Path) {
 /// output nobody reads (and whose sink writes nobody commits).
 async fn fence_on_expiry(mut expirations: watch::Receiver<u64>, runner: Arc<TaskRunner>) {
     while expirations.changed().await.is_ok() {
-        let killed = runner.cancel_all();
+        let killed = runner.cancel_all().await;
         tracing::warn!(
             killed,
             "this executor's lease expired, so the cluster redid its tasks; killed the attempts still running"
@@ -133,7 +133,7 @@ async fn heartbeats(
                 attempts = cancel.len(),
                 "killing attempts the leader does not expect on this executor"
             );
-            runner.cancel(&cancel);
+            runner.cancel(&cancel).await;
         }
     }
 }

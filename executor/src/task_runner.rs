@@ -26,12 +26,15 @@ use kiln_core::sink::SinkEnv;
 use kiln_core::source::SourceEnv;
 use kiln_jobs::sink::KilnSinks;
 use kiln_jobs::source::KilnSources;
-use tokio::task::AbortHandle;
+use tokio::task::JoinHandle;
 
 use crate::membership::Membership;
 use crate::metrics::ExecutorMetrics;
 use crate::task_log::TaskLog;
 use crate::task_memory::TaskMemoryPool;
+
+/// How long a kill waits for the killed attempts to stop.
+const KILL_WAIT: Duration = Duration::from_secs(10);
 
 /// Identifies a running attempt.
 type AttemptKey = (String, u32, u32, u32);
@@ -46,7 +49,7 @@ pub(crate) struct TaskRunner {
     /// Holds the function registry and runtime (memory pool, spill dir) every task shares.
     session: SessionContext,
     membership: Arc<Membership>,
-    running: Mutex<HashMap<AttemptKey, AbortHandle>>,
+    running: Mutex<HashMap<AttemptKey, JoinHandle<()>>>,
     draining: AtomicBool,
     metrics: Arc<ExecutorMetrics>,
 }
@@ -112,7 +115,7 @@ impl TaskRunner {
                 .expect("running tasks poisoned")
                 .remove(&key_of(&id));
         });
-        running.insert(key, handle.abort_handle());
+        running.insert(key, handle);
     }
 
     /// The attempts running, or ended and not yet reported.
@@ -129,40 +132,56 @@ impl TaskRunner {
             .collect()
     }
 
-    /// Kills running attempts; their outcome is not reported (the coordinator asked).
-    pub(crate) fn cancel(&self, tasks: &[ipb::TaskId]) {
-        let mut running = self.running.lock().expect("running tasks poisoned");
-        for id in tasks {
-            if let Some(handle) = running.remove(&key_of(id)) {
-                handle.abort();
-                self.killed(1);
-            }
-        }
+    /// Kills running attempts; their outcome is not reported (the coordinator asked). Returns
+    /// once they stopped (see [`Self::kill`]).
+    pub(crate) async fn cancel(&self, tasks: &[ipb::TaskId]) {
+        let killed: Vec<_> = {
+            let mut running = self.running.lock().expect("running tasks poisoned");
+            tasks
+                .iter()
+                .filter_map(|id| running.remove(&key_of(id)))
+                .collect()
+        };
+        self.kill(killed).await;
     }
 
-    /// Kills every running attempt; returns how many there were.
-    pub(crate) fn cancel_all(&self) -> usize {
-        let mut running = self.running.lock().expect("running tasks poisoned");
-        let count = running.len();
-        for (_, handle) in running.drain() {
-            handle.abort();
-        }
-        self.killed(count);
+    /// Kills every running attempt; returns how many there were, once they stopped.
+    pub(crate) async fn cancel_all(&self) -> usize {
+        let killed: Vec<_> = {
+            let mut running = self.running.lock().expect("running tasks poisoned");
+            running.drain().map(|(_, handle)| handle).collect()
+        };
+        let count = killed.len();
+        self.kill(killed).await;
         count
     }
 
-    /// Kills every running attempt of a job.
-    pub(crate) fn cancel_job(&self, job_id: &str) {
-        let mut running = self.running.lock().expect("running tasks poisoned");
-        let before = running.len();
-        running.retain(|key, handle| {
-            let keep = key.0 != job_id;
-            if !keep {
-                handle.abort();
-            }
-            keep
-        });
-        self.killed(before - running.len());
+    /// Kills every running attempt of a job, and returns once they stopped.
+    pub(crate) async fn cancel_job(&self, job_id: &str) {
+        let killed: Vec<_> = {
+            let mut running = self.running.lock().expect("running tasks poisoned");
+            let keys: Vec<AttemptKey> = running
+                .keys()
+                .filter(|key| key.0 == job_id)
+                .cloned()
+                .collect();
+            keys.iter().filter_map(|key| running.remove(key)).collect()
+        };
+        self.kill(killed).await;
+    }
+
+    /// Kills attempts and waits (at most [`KILL_WAIT`]) until they stopped: whatever a killed
+    /// attempt was writing into a sink has then ended, so the removal of a failed job's
+    /// output that follows leaves nothing behind.
+    async fn kill(&self, attempts: Vec<JoinHandle<()>>) {
+        self.killed(attempts.len());
+        for attempt in &attempts {
+            attempt.abort();
+        }
+        let stopped = futures::future::join_all(attempts);
+        if tokio::time::timeout(KILL_WAIT, stopped).await.is_err() {
+            tracing::warn!("killed attempts did not stop within {KILL_WAIT:?}");
+        }
     }
 
     /// Stops taking tasks and waits up to `grace` for the running ones; kills what is left.
@@ -180,7 +199,7 @@ impl TaskRunner {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.cancel_all();
+        self.cancel_all().await;
     }
 
     /// Runs one attempt and says how it ended, logging its milestones to the attempt's log.

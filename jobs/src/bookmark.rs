@@ -15,17 +15,15 @@ use std::sync::{Arc, Mutex};
 use arrow::datatypes::SchemaRef;
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
-use datafusion::common::Statistics;
-use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::datasource::TableType;
 use datafusion::datasource::listing::PartitionedFile;
-use datafusion::datasource::physical_plan::{FileGroup, FileScanConfig, FileScanConfigBuilder};
-use datafusion::datasource::source::DataSourceExec;
+use datafusion::datasource::physical_plan::{FileGroup, FileScanConfig};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 use kiln_proto::v1 as pb;
 
+use crate::file_scans;
 use crate::source::window::WindowStart;
 
 /// How many new files a run reads from each source when the job does not say.
@@ -199,35 +197,14 @@ impl Increment {
         chosen.into_iter().map(FileGroup::new).collect()
     }
 
-    /// `plan` with every file scan reading only the chosen files. Their statistics are
-    /// dropped: they were the whole table's, and a count answered from them would count
-    /// files the run does not read.
+    /// `plan` with every file scan reading only the chosen files.
     fn rewrite(
         &self,
         plan: Arc<dyn ExecutionPlan>,
         e_tags: &EtagsByPath,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let mut scans = 0;
-        let plan = plan
-            .transform_down(|node| {
-                let Some(config) = node
-                    .downcast_ref::<DataSourceExec>()
-                    .and_then(|exec| exec.data_source().downcast_ref::<FileScanConfig>())
-                else {
-                    return Ok(Transformed::no(node));
-                };
-                scans += 1;
-                let statistics =
-                    Statistics::new_unknown(config.file_source().table_schema().table_schema());
-                let config = FileScanConfigBuilder::from(config.clone())
-                    .with_file_groups(self.choose(config, e_tags))
-                    .with_statistics(statistics)
-                    .with_output_partitioning(None)
-                    .build();
-                let scan: Arc<dyn ExecutionPlan> = DataSourceExec::from_data_source(config);
-                Ok(Transformed::yes(scan))
-            })?
-            .data;
+        let (plan, scans) =
+            file_scans::narrow(plan, |config| Ok(Some(self.choose(config, e_tags))))?;
         if scans == 0 {
             return Err(DataFusionError::Plan(
                 "an incremental job's bookmark keeps the files it read, and this table reads \
@@ -283,19 +260,14 @@ impl TableProvider for IncrementalTable {
 async fn missing_e_tags(state: &dyn Session, plan: &Arc<dyn ExecutionPlan>) -> Result<EtagsByPath> {
     use futures::{StreamExt, TryStreamExt};
     let mut missing = Vec::new();
-    plan.apply(|node| {
-        if let Some(config) = node
-            .downcast_ref::<DataSourceExec>()
-            .and_then(|exec| exec.data_source().downcast_ref::<FileScanConfig>())
-        {
-            let store = state.runtime_env().object_store(&config.object_store_url)?;
-            for file in config.file_groups.iter().flat_map(|group| group.iter()) {
-                if file.object_meta.e_tag.is_none() {
-                    missing.push((Arc::clone(&store), file.object_meta.location.clone()));
-                }
+    file_scans::for_each(plan, |config| {
+        let store = state.runtime_env().object_store(&config.object_store_url)?;
+        for file in config.file_groups.iter().flat_map(|group| group.iter()) {
+            if file.object_meta.e_tag.is_none() {
+                missing.push((Arc::clone(&store), file.object_meta.location.clone()));
             }
         }
-        Ok(TreeNodeRecursion::Continue)
+        Ok(())
     })?;
     let heads: Vec<_> = missing
         .into_iter()

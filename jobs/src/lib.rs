@@ -26,6 +26,7 @@
 
 pub mod bookmark;
 pub mod failpoints;
+pub mod file_scans;
 pub mod mysql;
 pub mod object_stores;
 pub mod params;

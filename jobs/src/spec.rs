@@ -69,6 +69,8 @@ pub struct SinkEntry {
     #[serde(default)]
     pub path: String,
     /// A catalog table of files, `database.table`: its format, location and partition keys.
+    /// A table that does not exist yet is created at commit, where `path` says, in `format`
+    /// (default parquet), partitioned by `partition_by`.
     pub catalog: Option<String>,
     /// Columns whose values name the files' folders (`key=value/`).
     #[serde(default)]
@@ -265,13 +267,6 @@ pub fn parse_job(
                     "sink.catalog = {table:?}: expected \"database.table\""
                 )));
             }
-            Some(_) if !sink.format.is_empty() || !sink.path.is_empty() => {
-                return Err(invalid(
-                    "sink: a catalog sink takes its format, path and partition keys from the \
-                     catalog; remove format and path"
-                        .into(),
-                ));
-            }
             Some(_) => {}
             None if sink.format.is_empty() || sink.path.is_empty() => {
                 return Err(invalid(
@@ -356,7 +351,7 @@ pub fn parse_job(
             max_files_per_run: file.options.max_files_per_run,
         }),
         sink: file.sink.map(|sink| pb::SinkSpec {
-            path: match sink.catalog.is_some() {
+            path: match sink.path.is_empty() {
                 true => String::new(),
                 false => resolve_path(&sink.path, base_dir),
             },
@@ -367,6 +362,7 @@ pub fn parse_job(
             options: sink.options,
             table: sink.table,
             key_columns: sink.key_columns,
+            new_table: None,
         }),
         notify: file
             .notify
@@ -552,10 +548,6 @@ options = { partitions = 2, create_table = true, batch_fraction = 0.5 }
         );
         for (bad, says) in [
             ("catalog = \"trips\"\n", "database.table"),
-            (
-                "catalog = \"lake.trips\"\nformat = \"csv\"\n",
-                "remove format and path",
-            ),
             ("format = \"csv\"\n", "give format and path"),
         ] {
             let error = job(bad).unwrap_err().to_string();

@@ -4,21 +4,28 @@
 //! sinks write, `.crc` files, `_delta_log/`). DataFusion's listing-table factory infers hive-style
 //! partitions from *every* file of a directory, so such a file at the top of a partitioned
 //! table makes the table unreadable ("mixed partition values"). Like Spark and Hive, Kiln only
-//! looks at files with the format's extension.
+//! looks at files with the format's extension, and leaves out hidden files and folders: a
+//! sink's `_temporary/` holds what running and failed jobs wrote, which no reader may see.
 
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, SchemaRef};
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider, TableProviderFactory};
+use datafusion::datasource::TableType;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
 use datafusion::datasource::listing_table_factory::ListingTableFactory;
+use datafusion::datasource::physical_plan::FileGroup;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::context::SessionState;
-use datafusion::logical_expr::CreateExternalTable;
+use datafusion::logical_expr::dml::InsertOp;
+use datafusion::logical_expr::{CreateExternalTable, Expr, TableProviderFilterPushDown};
+use datafusion::physical_plan::ExecutionPlan;
+
+use crate::file_scans;
 
 /// `CREATE EXTERNAL TABLE t STORED AS POSTGRES LOCATION 'postgres://user@host/db'
 /// OPTIONS ('table' 'public.orders')` (likewise `STORED AS MYSQL`, and `STORED AS SQLITE` with
@@ -148,7 +155,91 @@ pub async fn files_table(
         }
     };
     let table = table.with_listing_options(options).with_schema(schema);
-    Ok(Arc::new(ListingTable::try_new(table)?))
+    Ok(Arc::new(VisibleFilesTable {
+        prefix: url.prefix().clone(),
+        inner: ListingTable::try_new(table)?,
+    }))
+}
+
+/// Whether a file or folder name is hidden from readers of a directory, as in Spark and Hive:
+/// markers and a writer's work (`_SUCCESS`, `_temporary`), and dot files (`.crc`).
+pub fn is_hidden(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('.')
+}
+
+/// A listing table that reads no hidden file, nor any file in a hidden folder, below its
+/// location.
+#[derive(Debug)]
+struct VisibleFilesTable {
+    /// The location's path in its store, below which names are looked at.
+    prefix: object_store::path::Path,
+    inner: ListingTable,
+}
+
+impl VisibleFilesTable {
+    fn is_visible(&self, location: &object_store::path::Path) -> bool {
+        location
+            .prefix_match(&self.prefix)
+            .is_none_or(|mut parts| parts.all(|part| !is_hidden(part.as_ref())))
+    }
+}
+
+#[async_trait]
+impl TableProvider for VisibleFilesTable {
+    fn schema(&self) -> SchemaRef {
+        self.inner.schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        self.inner.table_type()
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> Result<Vec<TableProviderFilterPushDown>> {
+        self.inner.supports_filters_pushdown(filters)
+    }
+
+    async fn scan(
+        &self,
+        state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let plan = self.inner.scan(state, projection, filters, limit).await?;
+        let (plan, _) = file_scans::narrow(plan, |config| {
+            let files = || config.file_groups.iter().flat_map(|group| group.iter());
+            if files().all(|file| self.is_visible(&file.object_meta.location)) {
+                return Ok(None);
+            }
+            Ok(Some(
+                config
+                    .file_groups
+                    .iter()
+                    .map(|group| {
+                        let visible = group
+                            .iter()
+                            .filter(|file| self.is_visible(&file.object_meta.location))
+                            .cloned()
+                            .collect();
+                        FileGroup::new(visible)
+                    })
+                    .collect(),
+            ))
+        })?;
+        Ok(plan)
+    }
+
+    async fn insert_into(
+        &self,
+        state: &dyn Session,
+        input: Arc<dyn ExecutionPlan>,
+        op: InsertOp,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        self.inner.insert_into(state, input, op).await
+    }
 }
 
 #[cfg(test)]
@@ -192,5 +283,49 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(text.contains("| 2 | 2       |"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn files_in_hidden_folders_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = SessionContext::new();
+        // Committed data, a running job's attempt, and files a tool hid.
+        for (file, rows) in [
+            ("part-0.parquet", 3),
+            ("_temporary/job-1/part-0-attempt-0/part-0.parquet", 5),
+            (".staging/part-0.parquet", 7),
+            ("_old.parquet", 11),
+        ] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            ctx.sql(&format!("SELECT * FROM generate_series(1, {rows}) AS t(x)"))
+                .await
+                .unwrap()
+                .write_parquet(path.to_str().unwrap(), Default::default(), None)
+                .await
+                .unwrap();
+        }
+        let location = format!("{}/", dir.path().display());
+        let table = files_table(
+            &ctx.state(),
+            &location,
+            Arc::new(datafusion::datasource::file_format::parquet::ParquetFormat::default()),
+            None,
+            &[],
+        )
+        .await
+        .unwrap();
+        ctx.register_table("t", table).unwrap();
+        let batches = ctx
+            .sql("SELECT count(*) AS n FROM t")
+            .await
+            .unwrap()
+            .collect()
+            .await
+            .unwrap();
+        let text = arrow::util::pretty::pretty_format_batches(&batches)
+            .unwrap()
+            .to_string();
+        assert!(text.contains("| 3 |"), "{text}");
     }
 }

@@ -143,6 +143,16 @@ async fn an_incremental_job_lands_every_row_once_across_rounds_failures_and_a_fa
     );
     assert_eq!(runs(&client).await.len(), 1);
     assert_eq!(lake_ids(&client).await.len(), 200);
+    // What its tasks wrote is removed, even by a task still writing when it failed.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !s3.list("lake", "events/_temporary/").is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the failed run left {:?}",
+            s3.list("lake", "events/_temporary/")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // The bad file is fixed (a new ETag): the next run reads it and the failed run's c.csv.
     put(&s3, local.path(), "d.csv", &csv(301..=310));

@@ -1,15 +1,19 @@
 //! Object-created triggers on a real cluster: S3 event notifications posted to the
 //! coordinator's HTTP endpoint (through Python's urllib, as any sender would) start a stored
 //! job with the object's key intact; a redelivered event starts nothing; a burst is cut into
-//! batches covering every key once; a malformed body is refused with its reason and kept.
+//! batches covering every key once; a malformed body is refused with its reason and kept;
+//! and the taxi example's chain: a landed file, its crawl, and the job that follows the crawl.
 
 use std::collections::BTreeSet;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kiln_client::{Client, proto};
-use kiln_tests::TestCluster;
-use kiln_tests::cluster::ClusterOptions;
+use kiln_tests::cluster::{ClusterOptions, binary};
 use kiln_tests::http::post;
+use kiln_tests::kubernetes::repo_root;
+use kiln_tests::s3::S3Server;
+use kiln_tests::{TestCluster, run_to_success};
 
 const TOKEN: &str = "kiln-trigger-test-token";
 
@@ -391,4 +395,132 @@ async fn a_standby_passes_notifications_on_to_the_leader() {
     let (status, body) = post(&url, Some(TOKEN), "{\"Records\": 7}");
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("error"), "{body}");
+}
+
+/// The taxi example (`jobs/examples/taxi_events/`) as its README sets it up, through the CLI,
+/// on a real S3 server: a landed file's notification starts the crawler, the crawl's end
+/// starts the incremental job, and the job creates the partitioned catalog table lake.trips
+/// and appends each day's trips once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_taxi_example_crawls_landed_files_and_loads_them_into_a_catalog_table() {
+    let s3 = S3Server::start();
+    s3.create_bucket("taxi");
+    s3.create_bucket("lake");
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        env: s3.env(),
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let root = repo_root();
+    let example = root.join("jobs/examples/taxi_events");
+    let coordinator = cluster.coordinator_grpc_url(0);
+    let kiln = |args: &[&str]| {
+        let out = Command::new(binary("kiln"))
+            .args(args)
+            .args(["--coordinator", &coordinator])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "kiln {args:?}: {text}");
+        text
+    };
+    kiln(&[
+        "crawler",
+        "create",
+        "jobs/examples/taxi_events/crawler.toml",
+    ]);
+    kiln(&[
+        "job",
+        "create",
+        "taxi-to-lake",
+        "jobs/examples/taxi_events/job.toml",
+    ]);
+    kiln(&[
+        "trigger",
+        "create",
+        "taxi-landed",
+        "--crawler",
+        "taxi-landing",
+        "--bucket",
+        "taxi",
+        "--prefix",
+        "landing/",
+        "--suffix",
+        ".csv",
+    ]);
+    let said = kiln(&[
+        "trigger",
+        "create",
+        "taxi-crawled",
+        "--after-crawler",
+        "taxi-landing",
+        "--job",
+        "taxi-to-lake",
+    ]);
+    assert!(
+        said.contains("after crawler taxi-landing crawled"),
+        "{said}"
+    );
+
+    let events = format!("{}/api/v1/events/s3", cluster.coordinator_http_url(0));
+    let mut landed = 0;
+    for (run, day) in ["2024-01-01", "2024-01-02"].into_iter().enumerate() {
+        let key = format!("landing/trips/dt={day}/trips.csv");
+        let file = example.join(&key);
+        let rows = std::fs::read_to_string(&file).unwrap().lines().count() - 1;
+        s3.put_file("taxi", &key, &file);
+        let (status, body) = post(
+            &events,
+            None,
+            &notification("taxi", &[key.replace('=', "%3D")]),
+        );
+        assert_eq!(status, 200, "{body}");
+        // The crawl, then the job: its runs are started by the conditional trigger.
+        let jobs = started_jobs(&client, "taxi-to-lake", run + 1, Duration::from_secs(60)).await;
+        assert_eq!(jobs.len(), run + 1, "{}", cluster.logs());
+        let done = client.wait(&jobs[0].job_id).await.unwrap();
+        assert_eq!(done.state, proto::JobState::Succeeded as i32, "{done:?}");
+        assert_eq!(done.labels["param.kiln.after_crawlers"], "taxi-landing");
+        landed += rows;
+        let query = format!(
+            "SELECT count(*) AS n, count(DISTINCT trip_id) AS trips FROM lake.trips \
+             WHERE pickup_date = '{day}'"
+        );
+        let status = run_to_success(&client, kiln_tests::sql_job("count", &[], &query)).await;
+        let counted = kiln_tests::first_column(&client, &status).await;
+        assert_eq!(counted, [rows.to_string()], "{day}");
+    }
+
+    // Every trip once, in one partition per day, each added by the run that wrote it.
+    let status = run_to_success(
+        &client,
+        kiln_tests::sql_job(
+            "all",
+            &[],
+            "SELECT count(DISTINCT trip_id) AS trips FROM lake.trips",
+        ),
+    )
+    .await;
+    assert_eq!(
+        kiln_tests::first_column(&client, &status).await,
+        [landed.to_string()]
+    );
+    let table = client.table("lake", "trips").await.unwrap();
+    assert_eq!(table.location, "s3://lake/trips/");
+    assert!(table.created_by.starts_with("job:"), "{table:?}");
+    let partitions = client.partitions("lake", "trips", &[]).await.unwrap();
+    let days: Vec<&str> = partitions.iter().map(|p| p.values[0].as_str()).collect();
+    assert_eq!(days, ["2024-01-01", "2024-01-02"]);
+    assert_ne!(partitions[0].added_by, partitions[1].added_by);
+    // The second run read the second day's file only.
+    let bookmark = client.bookmark("taxi-to-lake", true).await.unwrap();
+    let read: Vec<usize> = bookmark.runs.iter().map(|r| r.files.len()).collect();
+    assert_eq!(read, [1, 1], "{bookmark:?}");
 }

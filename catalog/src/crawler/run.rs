@@ -10,6 +10,7 @@ use arrow::datatypes::{DataType, Field, Schema};
 use datafusion::datasource::listing::ListingTableUrl;
 use datafusion::execution::context::SessionState;
 use futures::StreamExt;
+use kiln_jobs::tables::is_hidden;
 use kiln_proto::v1::{
     CatalogColumn, CatalogDatabase, CatalogPartition, CatalogTable, CrawlRun, Crawler,
     DeletionPolicy, RecrawlPolicy, SchemaChangePolicy,
@@ -830,7 +831,6 @@ async fn list(
         require_literal_separator: true,
         ..Default::default()
     };
-    let hidden = |name: &str| name.starts_with('_') || name.starts_with('.');
     let mut listing = Listing {
         objects: vec![],
         skipped: vec![],
@@ -850,12 +850,12 @@ async fn list(
                 };
                 let relative = percent_decode(&format!("{}{name}", folder_path(&dirs)));
                 let excluded = globs.iter().any(|g| g.matches_with(&relative, options));
-                if !hidden(&name) && !excluded {
+                if !is_hidden(&name) && !excluded {
                     listing.objects.push((dirs.clone(), object));
                 }
             }
             for folder in result.common_prefixes {
-                let Some(name) = folder.filename().filter(|n| !hidden(n)) else {
+                let Some(name) = folder.filename().filter(|n| !is_hidden(n)) else {
                     continue;
                 };
                 let mut child = dirs.clone();

@@ -278,5 +278,5 @@ fn format_options(table: &CatalogTable) -> std::collections::HashMap<String, Str
 /// a marker or hidden file (`_SUCCESS`, `.crc`), as Spark and Hive read directories.
 fn is_data_file(location: &str, extension: &str) -> bool {
     let name = location.rsplit('/').next().unwrap_or(location);
-    !name.starts_with('_') && !name.starts_with('.') && name.ends_with(extension)
+    !kiln_jobs::tables::is_hidden(name) && name.ends_with(extension)
 }

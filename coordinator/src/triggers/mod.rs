@@ -175,24 +175,43 @@ impl Triggers {
             name: trigger.name.clone(),
             message: message.to_string(),
         };
-        match (trigger.bucket.is_empty(), trigger.after.is_empty()) {
-            (true, true) => {
+        let follows = !trigger.after.is_empty() || !trigger.after_crawlers.is_empty();
+        match (trigger.bucket.is_empty(), follows) {
+            (true, false) => {
                 return Err(invalid(
-                    "it names no bucket (for objects) and no stored jobs to follow (after)",
+                    "it names no bucket (for objects) and no stored jobs or crawlers to follow \
+                     (after, after_crawlers)",
                 )
                 .into());
             }
-            (false, false) => {
-                return Err(
-                    invalid("it names both a bucket and stored jobs to follow; pick one").into(),
-                );
+            (false, true) => {
+                return Err(invalid("it names both a bucket and runs to follow; pick one").into());
             }
-            (true, false) => {
+            (true, true) => {
                 for followed in &trigger.after {
                     self.schedules.definition(followed).await?;
                 }
+                let state = pb::JobState::try_from(trigger.after_state);
+                if !trigger.after_crawlers.is_empty()
+                    && !matches!(
+                        state,
+                        Ok(pb::JobState::Unspecified | pb::JobState::Succeeded)
+                    )
+                {
+                    return Err(invalid(
+                        "it follows crawlers, whose crawls are recorded when they succeed: \
+                         after_state must be SUCCEEDED",
+                    )
+                    .into());
+                }
+                if !trigger.after_crawlers.is_empty() {
+                    let catalog = self.scheduler.catalog().await?;
+                    for crawler in &trigger.after_crawlers {
+                        catalog.crawler(crawler).await?;
+                    }
+                }
             }
-            (false, true) => {}
+            (false, false) => {}
         }
         if trigger
             .params

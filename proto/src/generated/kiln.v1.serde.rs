@@ -10190,6 +10190,9 @@ impl serde::Serialize for SinkSpec {
         if true {
             len += 1;
         }
+        if true {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("kiln.v1.SinkSpec", len)?;
         if true {
             struct_ser.serialize_field("format", &self.format)?;
@@ -10217,6 +10220,9 @@ impl serde::Serialize for SinkSpec {
         if true {
             struct_ser.serialize_field("catalog", &self.catalog)?;
         }
+        if let Some(v) = self.new_table.as_ref() {
+            struct_ser.serialize_field("new_table", v)?;
+        }
         struct_ser.end()
     }
 }
@@ -10237,6 +10243,8 @@ impl<'de> serde::Deserialize<'de> for SinkSpec {
             "key_columns",
             "keyColumns",
             "catalog",
+            "new_table",
+            "newTable",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -10249,6 +10257,7 @@ impl<'de> serde::Deserialize<'de> for SinkSpec {
             Table,
             KeyColumns,
             Catalog,
+            NewTable,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -10278,6 +10287,7 @@ impl<'de> serde::Deserialize<'de> for SinkSpec {
                             "table" => Ok(GeneratedField::Table),
                             "keyColumns" | "key_columns" => Ok(GeneratedField::KeyColumns),
                             "catalog" => Ok(GeneratedField::Catalog),
+                            "newTable" | "new_table" => Ok(GeneratedField::NewTable),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -10305,6 +10315,7 @@ impl<'de> serde::Deserialize<'de> for SinkSpec {
                 let mut table__ = None;
                 let mut key_columns__ = None;
                 let mut catalog__ = None;
+                let mut new_table__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::Format => {
@@ -10357,6 +10368,12 @@ impl<'de> serde::Deserialize<'de> for SinkSpec {
                             }
                             catalog__ = Some(map_.next_value()?);
                         }
+                        GeneratedField::NewTable => {
+                            if new_table__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("newTable"));
+                            }
+                            new_table__ = map_.next_value()?;
+                        }
                     }
                 }
                 Ok(SinkSpec {
@@ -10368,6 +10385,7 @@ impl<'de> serde::Deserialize<'de> for SinkSpec {
                     table: table__.unwrap_or_default(),
                     key_columns: key_columns__.unwrap_or_default(),
                     catalog: catalog__.unwrap_or_default(),
+                    new_table: new_table__,
                 })
             }
         }
@@ -12192,6 +12210,9 @@ impl serde::Serialize for Trigger {
         if true {
             len += 1;
         }
+        if true {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("kiln.v1.Trigger", len)?;
         if true {
             struct_ser.serialize_field("name", &self.name)?;
@@ -12265,6 +12286,9 @@ impl serde::Serialize for Trigger {
         if true {
             struct_ser.serialize_field("consumed", &self.consumed)?;
         }
+        if true {
+            struct_ser.serialize_field("after_crawlers", &self.after_crawlers)?;
+        }
         struct_ser.end()
     }
 }
@@ -12306,6 +12330,8 @@ impl<'de> serde::Deserialize<'de> for Trigger {
             "after_all",
             "afterAll",
             "consumed",
+            "after_crawlers",
+            "afterCrawlers",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -12332,6 +12358,7 @@ impl<'de> serde::Deserialize<'de> for Trigger {
             AfterState,
             AfterAll,
             Consumed,
+            AfterCrawlers,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -12375,6 +12402,7 @@ impl<'de> serde::Deserialize<'de> for Trigger {
                             "afterState" | "after_state" => Ok(GeneratedField::AfterState),
                             "afterAll" | "after_all" => Ok(GeneratedField::AfterAll),
                             "consumed" => Ok(GeneratedField::Consumed),
+                            "afterCrawlers" | "after_crawlers" => Ok(GeneratedField::AfterCrawlers),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -12416,6 +12444,7 @@ impl<'de> serde::Deserialize<'de> for Trigger {
                 let mut after_state__ = None;
                 let mut after_all__ = None;
                 let mut consumed__ = None;
+                let mut after_crawlers__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::Name => {
@@ -12566,6 +12595,12 @@ impl<'de> serde::Deserialize<'de> for Trigger {
                                 map_.next_value::<std::collections::HashMap<_, _>>()?
                             );
                         }
+                        GeneratedField::AfterCrawlers => {
+                            if after_crawlers__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("afterCrawlers"));
+                            }
+                            after_crawlers__ = Some(map_.next_value()?);
+                        }
                     }
                 }
                 Ok(Trigger {
@@ -12591,6 +12626,7 @@ impl<'de> serde::Deserialize<'de> for Trigger {
                     after_state: after_state__.unwrap_or_default(),
                     after_all: after_all__.unwrap_or_default(),
                     consumed: consumed__.unwrap_or_default(),
+                    after_crawlers: after_crawlers__.unwrap_or_default(),
                 })
             }
         }
