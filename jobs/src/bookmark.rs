@@ -12,18 +12,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use arrow::datatypes::SchemaRef;
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider};
-use datafusion::datasource::TableType;
 use datafusion::datasource::listing::PartitionedFile;
 use datafusion::datasource::physical_plan::{FileGroup, FileScanConfig};
 use datafusion::error::{DataFusionError, Result};
-use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 use kiln_proto::v1 as pb;
 
-use crate::file_scans;
+use crate::file_scans::{self, NarrowedTable, Narrowing};
 use crate::source::window::WindowStart;
 
 /// How many new files a run reads from each source when the job does not say.
@@ -141,9 +138,9 @@ impl Increment {
 
     /// `table` reading only the files this run chooses.
     pub fn table(self: &Arc<Self>, table: Arc<dyn TableProvider>) -> Arc<dyn TableProvider> {
-        Arc::new(IncrementalTable {
+        Arc::new(NarrowedTable {
             inner: table,
-            increment: Arc::clone(self),
+            narrowing: Arc::clone(self),
         })
     }
 
@@ -217,40 +214,16 @@ impl Increment {
     }
 }
 
-/// A file table whose scans read only what its run chooses.
-#[derive(Debug)]
-struct IncrementalTable {
-    inner: Arc<dyn TableProvider>,
-    increment: Arc<Increment>,
-}
-
+/// A file table's scans read only what the run chooses.
 #[async_trait]
-impl TableProvider for IncrementalTable {
-    fn schema(&self) -> SchemaRef {
-        self.inner.schema()
-    }
-
-    fn table_type(&self) -> TableType {
-        self.inner.table_type()
-    }
-
-    fn supports_filters_pushdown(
-        &self,
-        filters: &[&Expr],
-    ) -> Result<Vec<TableProviderFilterPushDown>> {
-        self.inner.supports_filters_pushdown(filters)
-    }
-
-    async fn scan(
+impl Narrowing for Arc<Increment> {
+    async fn narrow(
         &self,
         state: &dyn Session,
-        projection: Option<&Vec<usize>>,
-        filters: &[Expr],
-        limit: Option<usize>,
+        plan: Arc<dyn ExecutionPlan>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let plan = self.inner.scan(state, projection, filters, limit).await?;
         let e_tags = missing_e_tags(state, &plan).await?;
-        self.increment.rewrite(plan, &e_tags)
+        self.rewrite(plan, &e_tags)
     }
 }
 

@@ -3,11 +3,17 @@
 
 use std::sync::Arc;
 
+use arrow::datatypes::SchemaRef;
+use async_trait::async_trait;
+use datafusion::catalog::{Session, TableProvider};
 use datafusion::common::Statistics;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
+use datafusion::datasource::TableType;
 use datafusion::datasource::physical_plan::{FileGroup, FileScanConfig, FileScanConfigBuilder};
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::error::Result;
+use datafusion::logical_expr::dml::InsertOp;
+use datafusion::logical_expr::{Expr, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 
 /// The scan's file configuration, if `node` is a file scan.
@@ -60,4 +66,61 @@ pub fn narrow(
         })?
         .data;
     Ok((plan, scans))
+}
+
+/// How a [`NarrowedTable`] narrows the plans its inner table's scans make.
+#[async_trait]
+pub trait Narrowing: std::fmt::Debug + Send + Sync {
+    /// `plan` (a scan of the inner table) reading what this narrowing lets it read.
+    async fn narrow(
+        &self,
+        state: &dyn Session,
+        plan: Arc<dyn ExecutionPlan>,
+    ) -> Result<Arc<dyn ExecutionPlan>>;
+}
+
+/// A table that is `inner` but for its scans, which `narrowing` narrows; writes go to
+/// `inner`.
+#[derive(Debug)]
+pub struct NarrowedTable<N> {
+    pub inner: Arc<dyn TableProvider>,
+    pub narrowing: N,
+}
+
+#[async_trait]
+impl<N: Narrowing + 'static> TableProvider for NarrowedTable<N> {
+    fn schema(&self) -> SchemaRef {
+        self.inner.schema()
+    }
+
+    fn table_type(&self) -> TableType {
+        self.inner.table_type()
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> Result<Vec<TableProviderFilterPushDown>> {
+        self.inner.supports_filters_pushdown(filters)
+    }
+
+    async fn scan(
+        &self,
+        state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let plan = self.inner.scan(state, projection, filters, limit).await?;
+        self.narrowing.narrow(state, plan).await
+    }
+
+    async fn insert_into(
+        &self,
+        state: &dyn Session,
+        input: Arc<dyn ExecutionPlan>,
+        op: InsertOp,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        self.inner.insert_into(state, input, op).await
+    }
 }

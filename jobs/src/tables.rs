@@ -12,7 +12,6 @@ use std::sync::Arc;
 use arrow::datatypes::{DataType, SchemaRef};
 use async_trait::async_trait;
 use datafusion::catalog::{Session, TableProvider, TableProviderFactory};
-use datafusion::datasource::TableType;
 use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
@@ -21,11 +20,10 @@ use datafusion::datasource::listing_table_factory::ListingTableFactory;
 use datafusion::datasource::physical_plan::FileGroup;
 use datafusion::error::{DataFusionError, Result};
 use datafusion::execution::context::SessionState;
-use datafusion::logical_expr::dml::InsertOp;
-use datafusion::logical_expr::{CreateExternalTable, Expr, TableProviderFilterPushDown};
+use datafusion::logical_expr::CreateExternalTable;
 use datafusion::physical_plan::ExecutionPlan;
 
-use crate::file_scans;
+use crate::file_scans::{self, NarrowedTable, Narrowing};
 
 /// `CREATE EXTERNAL TABLE t STORED AS POSTGRES LOCATION 'postgres://user@host/db'
 /// OPTIONS ('table' 'public.orders')` (likewise `STORED AS MYSQL`, and `STORED AS SQLITE` with
@@ -155,9 +153,11 @@ pub async fn files_table(
         }
     };
     let table = table.with_listing_options(options).with_schema(schema);
-    Ok(Arc::new(VisibleFilesTable {
-        prefix: url.prefix().clone(),
-        inner: ListingTable::try_new(table)?,
+    Ok(Arc::new(NarrowedTable {
+        inner: Arc::new(ListingTable::try_new(table)?),
+        narrowing: VisibleFiles {
+            prefix: url.prefix().clone(),
+        },
     }))
 }
 
@@ -167,16 +167,15 @@ pub fn is_hidden(name: &str) -> bool {
     name.starts_with('_') || name.starts_with('.')
 }
 
-/// A listing table that reads no hidden file, nor any file in a hidden folder, below its
-/// location.
+/// Keeps a listing table's scans from reading any hidden file, or file in a hidden folder,
+/// below its location.
 #[derive(Debug)]
-struct VisibleFilesTable {
+struct VisibleFiles {
     /// The location's path in its store, below which names are looked at.
     prefix: object_store::path::Path,
-    inner: ListingTable,
 }
 
-impl VisibleFilesTable {
+impl VisibleFiles {
     fn is_visible(&self, location: &object_store::path::Path) -> bool {
         location
             .prefix_match(&self.prefix)
@@ -185,30 +184,12 @@ impl VisibleFilesTable {
 }
 
 #[async_trait]
-impl TableProvider for VisibleFilesTable {
-    fn schema(&self) -> SchemaRef {
-        self.inner.schema()
-    }
-
-    fn table_type(&self) -> TableType {
-        self.inner.table_type()
-    }
-
-    fn supports_filters_pushdown(
+impl Narrowing for VisibleFiles {
+    async fn narrow(
         &self,
-        filters: &[&Expr],
-    ) -> Result<Vec<TableProviderFilterPushDown>> {
-        self.inner.supports_filters_pushdown(filters)
-    }
-
-    async fn scan(
-        &self,
-        state: &dyn Session,
-        projection: Option<&Vec<usize>>,
-        filters: &[Expr],
-        limit: Option<usize>,
+        _state: &dyn Session,
+        plan: Arc<dyn ExecutionPlan>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let plan = self.inner.scan(state, projection, filters, limit).await?;
         let (plan, _) = file_scans::narrow(plan, |config| {
             let files = || config.file_groups.iter().flat_map(|group| group.iter());
             if files().all(|file| self.is_visible(&file.object_meta.location)) {
@@ -230,15 +211,6 @@ impl TableProvider for VisibleFilesTable {
             ))
         })?;
         Ok(plan)
-    }
-
-    async fn insert_into(
-        &self,
-        state: &dyn Session,
-        input: Arc<dyn ExecutionPlan>,
-        op: InsertOp,
-    ) -> Result<Arc<dyn ExecutionPlan>> {
-        self.inner.insert_into(state, input, op).await
     }
 }
 
