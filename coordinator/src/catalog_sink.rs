@@ -272,7 +272,7 @@ fn partition_values(relative: &str, keys: &[String]) -> Option<Vec<String>> {
     if segments.len() != keys.len() + 1
         || segments
             .iter()
-            .any(|s| s.is_empty() || s.starts_with('_') || s.starts_with('.'))
+            .any(|s| s.is_empty() || kiln_jobs::tables::is_hidden(s))
     {
         return None;
     }

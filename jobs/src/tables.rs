@@ -219,6 +219,14 @@ mod tests {
     use super::*;
     use datafusion::prelude::SessionContext;
 
+    /// The result of `sql` as a printed table.
+    async fn pretty(ctx: &SessionContext, sql: &str) -> String {
+        let batches = ctx.sql(sql).await.unwrap().collect().await.unwrap();
+        arrow::util::pretty::pretty_format_batches(&batches)
+            .unwrap()
+            .to_string()
+    }
+
     #[tokio::test]
     async fn a_marker_file_beside_hive_partitions_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
@@ -244,16 +252,11 @@ mod tests {
         ))
         .await
         .unwrap();
-        let batches = ctx
-            .sql("SELECT count(*) AS n, count(DISTINCT region) AS regions FROM t")
-            .await
-            .unwrap()
-            .collect()
-            .await
-            .unwrap();
-        let text = arrow::util::pretty::pretty_format_batches(&batches)
-            .unwrap()
-            .to_string();
+        let text = pretty(
+            &ctx,
+            "SELECT count(*) AS n, count(DISTINCT region) AS regions FROM t",
+        )
+        .await;
         assert!(text.contains("| 2 | 2       |"), "{text}");
     }
 
@@ -288,16 +291,7 @@ mod tests {
         .await
         .unwrap();
         ctx.register_table("t", table).unwrap();
-        let batches = ctx
-            .sql("SELECT count(*) AS n FROM t")
-            .await
-            .unwrap()
-            .collect()
-            .await
-            .unwrap();
-        let text = arrow::util::pretty::pretty_format_batches(&batches)
-            .unwrap()
-            .to_string();
+        let text = pretty(&ctx, "SELECT count(*) AS n FROM t").await;
         assert!(text.contains("| 3 |"), "{text}");
     }
 }
