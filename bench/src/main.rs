@@ -7,6 +7,8 @@
 //! - `kiln-bench load` loads a taxi-like CSV from a real S3 server into PostgreSQL and MariaDB
 //!   with Kiln, and the same file with `psql \\copy` and `LOAD DATA LOCAL INFILE`.
 //! - `kiln-bench latency` times submit -> SUCCEEDED of a trivial job, with the SDK and the CLI.
+//! - `kiln-bench scheduler` drives the real scheduler with simulated executors: task
+//!   assignments per second with 1, 100 and 1,000 concurrent jobs, and writes per job.
 //! - `kiln-bench state` times submit -> first task and counts state-store writes per job, with
 //!   etcd and with the in-memory store.
 //! - `kiln-bench history` runs many finished jobs on etcd-backed processes and reports etcd's
@@ -26,12 +28,14 @@
 //!   and all cores, as a Kiln job, and a regex baseline.
 
 mod chaos;
+mod counting_store;
 mod crawl;
 mod history;
 mod latency;
 mod load;
 mod logs;
 mod results;
+mod scheduler;
 mod state;
 mod tpch;
 mod triggers;
@@ -142,6 +146,12 @@ enum Command {
         #[arg(long, default_value = "bench/results/state.md")]
         out: PathBuf,
     },
+    /// Scheduler throughput with simulated executors: assignments per second, writes per job.
+    Scheduler {
+        /// The results file.
+        #[arg(long, default_value = "bench/results/scheduler.md")]
+        out: PathBuf,
+    },
     /// Crawls on the S3 server: full, incremental, and pruned planning on 100,000 partitions.
     Crawl {
         /// Objects in each of the 1,000 partitions.
@@ -162,7 +172,9 @@ enum Command {
             chaos::Scenario::EtcdDown,
             chaos::Scenario::SubmitStorm,
             chaos::Scenario::LeaderCutOff,
+            chaos::Scenario::EtcdSlow,
             chaos::Scenario::ConcurrentSinks,
+            chaos::Scenario::PostgresRestart,
         ])]
         scenarios: Vec<chaos::Scenario>,
         /// Seeded runs of each scenario.
@@ -247,6 +259,7 @@ async fn main() {
         Command::Results { rows, runs, out } => results::run(rows, runs, &out).await,
         Command::Triggers { events, ticks, out } => triggers::run(events, ticks, &out).await,
         Command::Crawl { per_partition, out } => crawl::run(per_partition, &out).await,
+        Command::Scheduler { out } => scheduler::run(&out).await,
         Command::State { runs, out } => state::run(runs, &out).await,
         Command::Logs { mb, data_dir, out } => logs::run(mb, &data_dir, &out).await,
         Command::History {

@@ -2,86 +2,18 @@
 //! writes per job, with etcd and with the in-memory store of the embedded cluster, measured in
 //! the same run on the same in-process coordinator and executors.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::stream::BoxStream;
 use kiln_client::Client;
 use kiln_coordinator::{Coordinator, CoordinatorConfig};
 use kiln_core::config::DEFAULT_ETCD_PREFIX;
-use kiln_core::state::{
-    Batch, Entry, EtcdOptions, EtcdStore, Fence, Leadership, MemoryStore, Registration, StateStore,
-    WatchEvent, keys,
-};
+use kiln_core::state::{EtcdOptions, EtcdStore, MemoryStore, StateStore, keys};
 use kiln_executor::{Executor, ExecutorConfig};
 use kiln_tests::etcd::Etcd;
 
-/// A store that counts the writes to each key of the store it wraps.
-struct CountingStore {
-    inner: Arc<dyn StateStore>,
-    writes: Mutex<HashMap<String, u64>>,
-}
-
-impl CountingStore {
-    fn count(&self, key: &str) {
-        *self
-            .writes
-            .lock()
-            .expect("counter lock")
-            .entry(key.to_string())
-            .or_default() += 1;
-    }
-
-    fn writes(&self, key: &str) -> u64 {
-        self.writes
-            .lock()
-            .expect("counter lock")
-            .get(key)
-            .copied()
-            .unwrap_or(0)
-    }
-}
-
-#[async_trait::async_trait]
-impl StateStore for CountingStore {
-    async fn get(&self, key: &str) -> kiln_core::state::Result<Option<Vec<u8>>> {
-        self.inner.get(key).await
-    }
-    async fn list(&self, prefix: &str) -> kiln_core::state::Result<Vec<Entry>> {
-        self.inner.list(prefix).await
-    }
-    async fn apply(&self, batch: Batch, fence: Option<&Fence>) -> kiln_core::state::Result<()> {
-        for (key, _) in &batch.puts {
-            self.count(key);
-        }
-        for key in &batch.deletes {
-            self.count(key);
-        }
-        self.inner.apply(batch, fence).await
-    }
-    async fn register(
-        &self,
-        key: &str,
-        value: Vec<u8>,
-        ttl: Duration,
-    ) -> kiln_core::state::Result<Registration> {
-        self.inner.register(key, value, ttl).await
-    }
-    async fn watch(
-        &self,
-        prefix: &str,
-    ) -> kiln_core::state::Result<(Vec<Entry>, BoxStream<'static, WatchEvent>)> {
-        self.inner.watch(prefix).await
-    }
-    async fn campaign(&self, value: &str, ttl: Duration) -> kiln_core::state::Result<Leadership> {
-        self.inner.campaign(value, ttl).await
-    }
-    async fn leader(&self) -> kiln_core::state::Result<Option<String>> {
-        self.inner.leader().await
-    }
-}
+use crate::counting_store::CountingStore;
 
 struct Figures {
     first_task: Vec<Duration>,
@@ -96,10 +28,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Runs `runs` two-stage jobs on a coordinator and two executors backed by `store`.
 async fn measure(store: Arc<dyn StateStore>, runs: usize, work_dir: &Path) -> Figures {
-    let counting = Arc::new(CountingStore {
-        inner: store,
-        writes: Mutex::new(HashMap::new()),
-    });
+    let counting = Arc::new(CountingStore::new(store));
     let store: Arc<dyn StateStore> = counting.clone();
     let coordinator = Coordinator::start(
         CoordinatorConfig {

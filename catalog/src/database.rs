@@ -25,6 +25,20 @@ impl Catalog {
         Ok(database)
     }
 
+    /// Creates database `name`, as `by`, unless it exists: where a crawl or a job's table
+    /// goes.
+    pub async fn ensure_database(&self, name: &str, by: &str) -> Result<()> {
+        let database = CatalogDatabase {
+            name: name.to_string(),
+            created_by: by.to_string(),
+            ..Default::default()
+        };
+        match self.create_database(database).await {
+            Ok(_) | Err(CatalogError::AlreadyExists { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// One database.
     pub async fn database(&self, name: &str) -> Result<CatalogDatabase> {
         self.read(&keys::database(name))

@@ -491,6 +491,22 @@ fn crawler_text(c: &proto::Crawler, runs: &[proto::CrawlRun]) -> String {
     if !c.partition_keys.is_empty() {
         text.push_str(&format!("partitions  {}\n", c.partition_keys.join(", ")));
     }
+    for (i, classifier) in c.classifiers.iter().enumerate() {
+        let mut options: Vec<String> = classifier
+            .options
+            .iter()
+            .map(|(k, v)| format!("{k}={v:?}"))
+            .collect();
+        options.sort();
+        text.push_str(&format!(
+            "{:<12}{}. {} ({}) {}\n",
+            if i == 0 { "classifiers" } else { "" },
+            i + 1,
+            classifier.name,
+            classifier.format,
+            options.join(" ")
+        ));
+    }
     let schema_change = match c.schema_change() {
         proto::SchemaChangePolicy::SchemaChangeUpdate => "update",
         proto::SchemaChangePolicy::SchemaChangeLog => "log",

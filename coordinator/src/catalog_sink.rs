@@ -149,15 +149,10 @@ async fn create_table(catalog: &Catalog, table: &pb::CatalogTable, by: &str) -> 
             table.database, table.name
         ))
     };
-    let database = pb::CatalogDatabase {
-        name: table.database.clone(),
-        created_by: by.to_string(),
-        ..Default::default()
-    };
-    match catalog.create_database(database).await {
-        Ok(_) | Err(kiln_catalog::CatalogError::AlreadyExists { .. }) => {}
-        Err(e) => return Err(failed(e)),
-    }
+    catalog
+        .ensure_database(&table.database, by)
+        .await
+        .map_err(failed)?;
     match catalog.create_table(table.clone(), by).await {
         Ok(_) => {
             tracing::info!(table = %format!("{}.{}", table.database, table.name), %by, "catalog table created");

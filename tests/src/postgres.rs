@@ -221,6 +221,34 @@ impl PasswordServer {
         run_psql(psql, sql)
     }
 
+    /// The URL of its database `postgres` as a Kiln sink or source names it (the password
+    /// comes from a secret).
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Crashes the server (`pg_ctl -m immediate`: no shutdown checkpoint, so unlogged tables
+    /// come back empty) and starts it again with the same settings; returns once it accepts
+    /// connections.
+    pub fn restart_immediately(&self) {
+        let data = self.dir.path().join("data");
+        // With a log file, the server does not hold pg_ctl's output open.
+        let log = self.dir.path().join("log");
+        self.run(
+            "pg_ctl",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-l".as_ref(),
+                log.as_os_str(),
+                "-m".as_ref(),
+                "immediate".as_ref(),
+                "-w".as_ref(),
+                "restart".as_ref(),
+            ],
+        );
+    }
+
     /// Runs one of PostgreSQL's programs and checks that it succeeded.
     fn run(&self, program: &str, args: &[&std::ffi::OsStr]) {
         let output = pg_program(program)

@@ -2,7 +2,7 @@
 //! become catalog tables with hive and positional partitions, queried by name with `kiln sql`;
 //! recrawls read only what changed, apply the schema-change and deletion policies, and a dry
 //! run changes nothing. Through the `kiln` binary on the embedded default's state directory,
-//! and on a cluster reading the real S3 server.
+//! and on a cluster reading the real S3 server; and the user's classifiers, tried first.
 
 use std::io::Write;
 use std::path::Path;
@@ -606,4 +606,147 @@ fn a_database_crawl_registers_tables_with_hostile_names_their_keys_and_changes()
             "n\n0\n"
         );
     }
+}
+
+/// The user's classifiers decide first, in their order, as Glue's custom classifiers do: a
+/// grok pattern makes an application log a table of its captures, a regex one of its named
+/// groups, a CSV classifier reads `|`-separated files without a header under the names it
+/// gives; files no classifier matches fall to the built-in ones; a bad classifier is refused
+/// at create with the option it got wrong.
+#[test]
+fn user_classifiers_decide_formats_in_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, state_dir) = (dir.path().join("lake"), dir.path().join("state"));
+    write_text(
+        &root.join("app/day-1.log"),
+        "2024-01-01T10:00:00Z INFO started job 7\n2024-01-01T10:00:01Z WARN slow disk\n\
+         2024-01-01T10:00:02Z INFO finished job 7\n",
+    );
+    write_text(
+        &root.join("audit/part-0.txt"),
+        "user=ann action=login\nuser=bob action=logout\nuser=ann action=logout\n",
+    );
+    write_text(
+        &root.join("pipes/rows.dat"),
+        "1|ann|2.5\n2|bob|3.0\n3|cyd|4.5\n",
+    );
+    write_text(&root.join("plain/orders.csv"), "id,amount\n1,2.5\n2,3.5\n");
+    let definition = dir.path().join("classified.toml");
+    std::fs::write(
+        &definition,
+        format!(
+            r#"name = "classified"
+database = "logs"
+targets = ["file://{}/"]
+
+[[classifier]]
+name = "app-log"
+format = "grok"
+pattern = "%{{TIMESTAMP_ISO8601:ts}} %{{LOGLEVEL:level}} %{{GREEDYDATA:message}}"
+types = "ts:timestamp"
+
+# Matches the application log too, but comes second.
+[[classifier]]
+name = "stamped"
+format = "grok"
+pattern = "%{{TIMESTAMP_ISO8601:at}} %{{GREEDYDATA:rest}}"
+
+[[classifier]]
+name = "audit"
+format = "regex"
+pattern = 'user=(?P<who>\S+) action=(?P<action>\S+)'
+
+[[classifier]]
+name = "pipes"
+format = "csv"
+delimiter = "|"
+has_header = false
+columns = ["id", "name", "fare"]
+"#,
+            root.display()
+        ),
+    )
+    .unwrap();
+    stdout(&kiln(
+        &state_dir,
+        &["crawler", "create", definition.to_str().unwrap()],
+    ));
+    let shown = stdout(&kiln(
+        &state_dir,
+        &["crawler", "show", "classified", "--executors", "1"],
+    ));
+    assert!(
+        shown.contains("classifiers 1. app-log (grok)") && shown.contains("4. pipes (csv)"),
+        "{shown}"
+    );
+
+    let run = crawl(&state_dir, &["classified"]);
+    assert_eq!(
+        names(&run["tables_created"]),
+        ["app", "audit", "pipes", "plain"],
+        "{run:#}"
+    );
+    let table = |name: &str| table_json(&state_dir, &format!("logs.{name}"));
+    let app = table("app");
+    assert_eq!(
+        (&app["format"], &app["options"]["format"]),
+        (&"log".into(), &"grok".into()),
+        "{app:#}"
+    );
+    assert_eq!(app["parameters"]["classification"], "app-log", "{app:#}");
+    assert_eq!(table("audit")["parameters"]["classification"], "audit");
+    let pipes = table("pipes");
+    assert_eq!(pipes["parameters"]["classification"], "pipes", "{pipes:#}");
+    assert_eq!(pipes["options"]["delimiter"], "|");
+    // Nothing of the user's matched: the built-in CSV classifier took it.
+    let plain = table("plain");
+    assert_eq!(plain["parameters"]["classification"], "csv", "{plain:#}");
+    assert_eq!(plain["options"]["has_header"], "true");
+
+    // Each reads by name, with the columns its classifier gave it.
+    assert_eq!(
+        sql(
+            &state_dir,
+            "SELECT level, count(*) AS n, max(ts) IS NOT NULL AS timed FROM logs.app \
+             GROUP BY level ORDER BY level"
+        ),
+        "level,n,timed\nINFO,2,true\nWARN,1,true\n"
+    );
+    assert_eq!(
+        sql(
+            &state_dir,
+            "SELECT who FROM logs.audit WHERE action = 'logout' ORDER BY who"
+        ),
+        "who\nann\nbob\n"
+    );
+    assert_eq!(
+        sql(&state_dir, "SELECT name, fare FROM logs.pipes WHERE id = 3"),
+        "name,fare\ncyd,4.5\n"
+    );
+    assert_eq!(
+        sql(
+            &state_dir,
+            "SELECT count(*) AS n FROM logs.plain WHERE amount > 3"
+        ),
+        "n\n1\n"
+    );
+
+    // A pattern that cannot compile is refused, naming the classifier and the reason.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        format!(
+            "name = \"bad\"\ndatabase = \"logs\"\ntargets = [\"file://{}/\"]\n\
+             [[classifier]]\nname = \"oops\"\nformat = \"grok\"\npattern = \"%{{NOPE:x}}\"\n",
+            root.display()
+        ),
+    )
+    .unwrap();
+    let refused = kiln(&state_dir, &["crawler", "create", bad.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{said}");
+    assert!(
+        said.contains("classifiers[0] (\"oops\")") && said.contains("NOPE"),
+        "{said}"
+    );
 }

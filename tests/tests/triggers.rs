@@ -2,7 +2,8 @@
 //! coordinator's HTTP endpoint (through Python's urllib, as any sender would) start a stored
 //! job with the object's key intact; a redelivered event starts nothing; a burst is cut into
 //! batches covering every key once; a malformed body is refused with its reason and kept;
-//! and the taxi example's chain: a landed file, its crawl, and the job that follows the crawl.
+//! the taxi example's chain: a landed file, its crawl, and the job that follows the crawl; and
+//! an event for an incremental job whose previous run goes on, which waits for it.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -523,4 +524,114 @@ async fn the_taxi_example_crawls_landed_files_and_loads_them_into_a_catalog_tabl
     let bookmark = client.bookmark("taxi-to-lake", true).await.unwrap();
     let read: Vec<usize> = bookmark.runs.iter().map(|r| r.files.len()).collect();
     assert_eq!(read, [1, 1], "{bookmark:?}");
+}
+
+/// An object event for an incremental job whose previous run still commits (held 4 s at a
+/// failpoint) waits for that run and then starts one that loads the new file: it is neither
+/// dead-lettered nor lost, and every row lands once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_for_an_incremental_job_under_way_waits_for_its_run_to_end() {
+    const HELD: &str = "files-commit-before-deletes";
+    let s3 = S3Server::start();
+    s3.create_bucket("raw");
+    s3.create_bucket("lake");
+    let mut env = s3.env();
+    env.push(("FAILPOINTS".into(), format!("{HELD}=return(4000)")));
+    let cluster = TestCluster::start(ClusterOptions {
+        executors: 1,
+        env,
+        ..ClusterOptions::default()
+    })
+    .await;
+    let client = cluster.client().await;
+    let toml = "name = \"load\"\n\
+        [[source]]\nname = \"events\"\nformat = \"csv\"\npath = \"s3://raw/events/\"\n\
+        [[step]]\nname = \"q\"\nsql = \"SELECT * FROM events\"\n\
+        [sink]\nformat = \"parquet\"\npath = \"s3://lake/events/\"\nmode = \"append\"\n\
+        [options]\nincremental = true\n";
+    client
+        .put_definition(
+            proto::JobDefinition {
+                name: "load".into(),
+                toml: toml.into(),
+                base_dir: "/".into(),
+                ..Default::default()
+            },
+            true,
+            false,
+        )
+        .await
+        .unwrap();
+    client
+        .put_trigger(proto::Trigger {
+            name: "landed".into(),
+            bucket: "raw".into(),
+            prefix: "events/".into(),
+            job: "load".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let events = format!("{}/api/v1/events/s3", cluster.coordinator_http_url(0));
+    let dir = tempfile::tempdir().unwrap();
+    let land = |name: &str, ids: std::ops::RangeInclusive<u32>| {
+        let file = dir.path().join(name);
+        let rows: String = ids.map(|id| format!("{id}\n")).collect();
+        std::fs::write(&file, format!("id\n{rows}")).unwrap();
+        s3.put_file("raw", &format!("events/{name}"), &file);
+        let (status, body) = post(
+            &events,
+            None,
+            &notification("raw", &[format!("events/{name}")]),
+        );
+        assert_eq!(status, 200, "{body}");
+    };
+
+    land("a.csv", 1..=100);
+    let first = started_jobs(&client, "load", 1, Duration::from_secs(30)).await;
+    assert_eq!(first.len(), 1, "{}", cluster.logs());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while cluster
+        .log_lines_containing(&format!("failpoint {HELD}"))
+        .is_empty()
+    {
+        assert!(Instant::now() < deadline, "{}", cluster.logs());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The second file's event arrives while the first run commits.
+    land("b.csv", 101..=200);
+    let running = client.get(&first[0].job_id).await.unwrap();
+    assert_eq!(
+        running.ended_at_ms, 0,
+        "the first run ended too soon: {running:?}"
+    );
+
+    let both = started_jobs(&client, "load", 2, Duration::from_secs(60)).await;
+    assert_eq!(both.len(), 2, "{}", cluster.logs());
+    let first = client.wait(&first[0].job_id).await.unwrap();
+    let second = both.iter().find(|j| j.job_id != first.job_id).unwrap();
+    let second = client.wait(&second.job_id).await.unwrap();
+    for run in [&first, &second] {
+        assert_eq!(run.state, proto::JobState::Succeeded as i32, "{run:?}");
+    }
+    assert!(
+        second.submitted_at_ms >= first.ended_at_ms,
+        "the runs overlapped: {first:?} {second:?}"
+    );
+    let listed = client.triggers().await.unwrap();
+    let landed = listed.triggers.iter().find(|t| t.name == "landed").unwrap();
+    assert!(landed.dead_letters.is_empty(), "{:?}", landed.dead_letters);
+    assert_eq!((landed.pending, landed.runs.len()), (0, 2), "{landed:?}");
+
+    let query = proto::JobSpec::sql(
+        "count",
+        "SELECT CAST(count(*) AS VARCHAR) || ' rows, ' || CAST(count(DISTINCT id) AS VARCHAR) \
+         || ' ids' AS n FROM lake",
+    )
+    .source(proto::SourceSpec::parquet("lake", "s3://lake/events/"));
+    let status = run_to_success(&client, query).await;
+    assert_eq!(
+        kiln_tests::first_column(&client, &status).await,
+        ["200 rows, 200 ids"]
+    );
 }

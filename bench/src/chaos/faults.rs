@@ -7,11 +7,16 @@ use kiln_client::{Client, proto};
 use kiln_tests::TestCluster;
 use kiln_tests::proxy::TcpProxy;
 
+use super::targets::Target;
 use super::{LEASE_TTL_SECS, Scenario};
 
 /// How long a coordinator holds its sink's commit at the failpoint, so that a fault can land
 /// inside the commit; the random delay before the fault ranges past it, over the steps after.
 const COMMIT_HOLD_MS: u64 = 300;
+
+/// How long the slowed path to etcd holds each message: past the store's request deadline
+/// (3 s).
+const SLOW_ETCD: Duration = Duration::from_secs(4);
 
 /// The moment of a job at which a fault strikes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +35,11 @@ impl Event {
     /// for faults of executors and etcd.
     pub fn pick(scenario: Scenario, rng: &mut fastrand::Rng) -> Event {
         match scenario {
-            Scenario::LeaderKill | Scenario::LeaderPause | Scenario::LeaderCutOff => {
+            Scenario::LeaderKill
+            | Scenario::LeaderPause
+            | Scenario::LeaderCutOff
+            | Scenario::EtcdSlow
+            | Scenario::PostgresRestart => {
                 [Event::Running, Event::StageDone, Event::Commit][rng.usize(..3)]
             }
             _ => [Event::Running, Event::StageDone][rng.usize(..2)],
@@ -123,6 +132,7 @@ pub async fn strike(
     fault: Fault,
     cluster: &mut TestCluster,
     proxies: &[TcpProxy],
+    target: &Target,
     client: &Client,
     job_id: &str,
     rng: &mut fastrand::Rng,
@@ -174,6 +184,17 @@ pub async fn strike(
             proxies[leader].cut();
             struck.failover = new_leader(cluster, leader, 3 * ttl + Duration::from_secs(10)).await;
         }
+        Scenario::EtcdSlow => {
+            let Some(leader) = cluster.leader_index().await else {
+                return Struck::default();
+            };
+            proxies[leader].slow(SLOW_ETCD);
+            // Its lease renewals arrive too late too: the leadership moves, unless the
+            // successor's own election is what the slowness held up.
+            struck.failover = new_leader(cluster, leader, 2 * ttl).await;
+            tokio::time::sleep((2 * ttl).saturating_sub(at.elapsed())).await;
+            proxies[leader].slow(Duration::ZERO);
+        }
         Scenario::ExecutorRestart => {
             cluster.restart_executor_in_place(rng.usize(..3)).await;
         }
@@ -186,6 +207,7 @@ pub async fn strike(
                 cluster.add_executor(1);
             }
         }
+        Scenario::PostgresRestart => tokio::task::block_in_place(|| target.crash_postgres()),
         Scenario::EtcdDown => {
             cluster.etcd.stop();
             tokio::time::sleep(2 * ttl).await;

@@ -50,9 +50,16 @@ pub enum Scenario {
     /// The leader cut off from etcd (a proxy drops its connections) while clients and
     /// executors still reach it.
     LeaderCutOff,
+    /// Everything between the leader and etcd held past the store's request deadline for
+    /// twice the lease TTL (its writes arrive late, after a successor may lead), then fast
+    /// again.
+    EtcdSlow,
     /// Four jobs appending at once into one database table, the leader killed at the
     /// first commit.
     ConcurrentSinks,
+    /// The PostgreSQL server the job loads into crashed (`pg_ctl -m immediate`, which
+    /// empties unlogged staging tables) and restarted, between the loads and the commit.
+    PostgresRestart,
 }
 
 impl Scenario {
@@ -65,7 +72,9 @@ impl Scenario {
             Scenario::EtcdDown => "etcd down 2x TTL",
             Scenario::SubmitStorm => "submit storm, leader killed",
             Scenario::LeaderCutOff => "leader cut off from etcd",
+            Scenario::EtcdSlow => "etcd slowed past its deadline",
             Scenario::ConcurrentSinks => "concurrent sinks, leader killed",
+            Scenario::PostgresRestart => "PostgreSQL crashed and restarted",
         }
     }
 }
@@ -155,9 +164,11 @@ fn summary(run: &Run) -> String {
     text
 }
 
-/// The cluster of every run, its coordinators started with `environment`.
-async fn cluster(environment: Vec<(String, String)>) -> TestCluster {
+/// The cluster of every run, its coordinators started with `environment`, every process with
+/// `env`.
+async fn cluster(environment: Vec<(String, String)>, env: Vec<(String, String)>) -> TestCluster {
     TestCluster::start(ClusterOptions {
+        env,
         coordinators: 2,
         executors: 3,
         slots: 1,
@@ -261,12 +272,21 @@ async fn check(
 /// One job under one fault.
 async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Run {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let kind = Kind::ALL[rng.usize(..Kind::ALL.len())];
+    let kinds: Vec<Kind> = match scenario {
+        Scenario::PostgresRestart => Kind::ALL.into_iter().filter(|k| k.is_postgres()).collect(),
+        _ => Kind::ALL.to_vec(),
+    };
+    let kind = kinds[rng.usize(..kinds.len())];
     let event = Event::pick(scenario, &mut rng);
-    let target = Target::prepare(kind, rows).await;
-    let mut cluster = cluster(event.environment(kind.is_files())).await;
+    let private_postgres = scenario == Scenario::PostgresRestart;
+    let target = Target::prepare(kind, rows, private_postgres).await;
+    let env = match private_postgres {
+        true => targets::private_postgres_env(),
+        false => vec![],
+    };
+    let mut cluster = cluster(event.environment(kind.is_files()), env).await;
     let proxies = match scenario {
-        Scenario::LeaderCutOff => faults::behind_proxies(&mut cluster).await,
+        Scenario::LeaderCutOff | Scenario::EtcdSlow => faults::behind_proxies(&mut cluster).await,
         _ => vec![],
     };
     let client = cluster.client().await;
@@ -285,7 +305,16 @@ async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Ru
         event,
         files: kind.is_files(),
     };
-    let struck = faults::strike(fault, &mut cluster, &proxies, &client, &job_id, &mut rng).await;
+    let struck = faults::strike(
+        fault,
+        &mut cluster,
+        &proxies,
+        &target,
+        &client,
+        &job_id,
+        &mut rng,
+    )
+    .await;
     let status = wait_for_end(&client, &job_id, HANG_BOUND).await;
     if let Some(at) = struck.at {
         run.faults = 1;
@@ -316,11 +345,11 @@ async fn one_job(scenario: Scenario, seed: u64, input: &Path, rows: usize) -> Ru
 /// seconds: every accepted job must end, as its target says.
 async fn storm(seed: u64) -> Run {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let mut cluster = cluster(vec![]).await;
+    let mut cluster = cluster(vec![], vec![]).await;
     let client = cluster.client().await;
     let mut targets = vec![];
     for _ in 0..STORM_JOBS {
-        targets.push(Target::prepare(Kind::ParquetErrorIfExists, STORM_ROWS).await);
+        targets.push(Target::prepare(Kind::ParquetErrorIfExists, STORM_ROWS, false).await);
     }
     let specs: Vec<_> = targets
         .iter()
@@ -384,8 +413,8 @@ async fn concurrent(seed: u64) -> Run {
         Kind::SqliteAppend,
     ];
     let kind = kinds[rng.usize(..kinds.len())];
-    let target = Target::prepare(kind, JOBS * STORM_ROWS).await;
-    let mut cluster = cluster(Event::Commit.environment(false)).await;
+    let target = Target::prepare(kind, JOBS * STORM_ROWS, false).await;
+    let mut cluster = cluster(Event::Commit.environment(false), vec![]).await;
     let client = cluster.client().await;
     let mut run = Run {
         seed,
@@ -403,7 +432,16 @@ async fn concurrent(seed: u64) -> Run {
         event: Event::Commit,
         files: false,
     };
-    let struck = faults::strike(fault, &mut cluster, &[], &client, &accepted[0], &mut rng).await;
+    let struck = faults::strike(
+        fault,
+        &mut cluster,
+        &[],
+        &target,
+        &client,
+        &accepted[0],
+        &mut rng,
+    )
+    .await;
     run.faults = usize::from(struck.at.is_some());
     run.failovers.extend(struck.failover);
     let deadline = Instant::now() + HANG_BOUND;

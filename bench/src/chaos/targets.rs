@@ -53,6 +53,14 @@ impl Kind {
         }
     }
 
+    /// Whether the sink is PostgreSQL.
+    pub fn is_postgres(self) -> bool {
+        matches!(
+            self,
+            Kind::PostgresAppend | Kind::PostgresOverwrite | Kind::PostgresUpsert
+        )
+    }
+
     /// Whether the sink writes files (and commits with the file protocol).
     pub fn is_files(self) -> bool {
         matches!(
@@ -106,8 +114,46 @@ pub struct Target {
     /// The job's rows: ids 1..=rows.
     rows: i64,
     dir: tempfile::TempDir,
-    postgres: Option<postgres::TestDatabase>,
+    postgres: Option<Postgres>,
     mariadb: Option<mysql::TestDatabase>,
+}
+
+/// Where a PostgreSQL target lives: a scratch database on the machine's server, or a private
+/// server of its own, which the run may crash.
+enum Postgres {
+    Shared(postgres::TestDatabase),
+    Private(postgres::PasswordServer),
+}
+
+impl Postgres {
+    fn url(&self) -> String {
+        match self {
+            Postgres::Shared(database) => database.url(),
+            Postgres::Private(server) => server.url(),
+        }
+    }
+
+    fn psql(&self, sql: &str) -> String {
+        match self {
+            Postgres::Shared(database) => database.psql(sql),
+            Postgres::Private(server) => server.psql(sql),
+        }
+    }
+}
+
+/// The secret that holds the private PostgreSQL server's password, and the password.
+const PRIVATE_SECRET: &str = "chaos-pg";
+const PRIVATE_PASSWORD: &str = "chaos-pg-password";
+
+/// The environment every process needs to load into a private PostgreSQL server.
+pub fn private_postgres_env() -> Vec<(String, String)> {
+    vec![(
+        format!(
+            "KILN_SECRET_{}",
+            PRIVATE_SECRET.to_uppercase().replace('-', "_")
+        ),
+        PRIVATE_PASSWORD.into(),
+    )]
 }
 
 /// The table the database sinks load.
@@ -116,17 +162,17 @@ const TABLE: &str = "numbers";
 impl Target {
     /// Creates the target with its earlier data: ids 1..=100 for an upsert (which the job
     /// updates), ids past the job's for the others.
-    pub async fn prepare(kind: Kind, rows: usize) -> Target {
+    /// A PostgreSQL target lives on a private server when `private_postgres`.
+    pub async fn prepare(kind: Kind, rows: usize, private_postgres: bool) -> Target {
         let rows = rows as i64;
         let target = Target {
             kind,
             rows,
             dir: tempfile::tempdir().expect("a temp dir"),
-            postgres: matches!(
-                kind,
-                Kind::PostgresAppend | Kind::PostgresOverwrite | Kind::PostgresUpsert
-            )
-            .then(postgres::TestDatabase::create),
+            postgres: kind.is_postgres().then(|| match private_postgres {
+                true => Postgres::Private(postgres::PasswordServer::start(PRIVATE_PASSWORD)),
+                false => Postgres::Shared(postgres::TestDatabase::create()),
+            }),
             mariadb: (kind == Kind::MariadbAppend).then(mysql::TestDatabase::create),
         };
         let first = if kind == Kind::PostgresUpsert {
@@ -211,7 +257,21 @@ impl Target {
             } else {
                 vec![]
             },
+            options: match &self.postgres {
+                Some(Postgres::Private(_)) => {
+                    [("password_secret".to_string(), PRIVATE_SECRET.to_string())].into()
+                }
+                _ => Default::default(),
+            },
             ..Default::default()
+        }
+    }
+
+    /// Crashes the private PostgreSQL server the target lives on and starts it again.
+    pub fn crash_postgres(&self) {
+        match &self.postgres {
+            Some(Postgres::Private(server)) => server.restart_immediately(),
+            _ => panic!("the target has no private PostgreSQL server to crash"),
         }
     }
 

@@ -14,6 +14,8 @@ use datafusion::datasource::file_format::parquet::ParquetFormat;
 use datafusion::execution::context::SessionState;
 use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
 
+use super::classifier::{Compiled, Found};
+
 /// How much of a text file is sampled: its first MiB (after decompression).
 const SAMPLE_BYTES: usize = 1 << 20;
 /// The largest compressed file sampled (it is read whole to be decompressed).
@@ -36,13 +38,17 @@ pub(crate) struct Classified {
     /// The file name's extension, with any compression suffix (`.csv.gz`), or empty.
     pub extension: String,
     pub schema: Schema,
+    /// What classified it: the user classifier's name, else the format.
+    pub classification: String,
 }
 
-/// Reads and classifies `object`; the error says why it could not be.
+/// Reads and classifies `object`, trying the user's `classifiers` in order before the
+/// built-in ones; the error says why it could not be.
 pub(crate) async fn classify(
     state: &SessionState,
     store: &Arc<dyn ObjectStore>,
     object: &ObjectMeta,
+    classifiers: &[Compiled],
 ) -> Result<Classified, String> {
     let name = object
         .location
@@ -64,6 +70,7 @@ pub(crate) async fn classify(
             options: BTreeMap::new(),
             extension,
             schema: schema.as_ref().clone(),
+            classification: "parquet".into(),
         });
     }
     let text = head(store, object, compression).await?;
@@ -75,12 +82,30 @@ pub(crate) async fn classify(
     if lines.is_empty() {
         return Err("empty: no lines to classify".into());
     }
-    let classified = |format: &str, options, schema| Classified {
+    let classified = |format: &str, options, schema, classification: &str| Classified {
         format: format.into(),
         options,
         extension: extension.clone(),
         schema,
+        classification: classification.into(),
     };
+    for classifier in classifiers {
+        match classifier.find(&lines) {
+            None => continue,
+            Some(Found::Log(log)) => {
+                options.extend(log);
+                let schema = log_schema(state, store, object, &options).await?;
+                return Ok(classified("log", options, schema, classifier.name()));
+            }
+            Some(Found::Csv {
+                options: csv,
+                schema,
+            }) => {
+                options.extend(csv);
+                return Ok(classified("csv", options, schema, classifier.name()));
+            }
+        }
+    }
     let looks_json = lines[0].trim_start().starts_with('{')
         && serde_json::from_str::<serde_json::Value>(lines[0]).is_ok_and(|v| v.is_object());
     if looks_json || matches!(base, ".json" | ".jsonl" | ".ndjson") {
@@ -90,23 +115,15 @@ pub(crate) async fn classify(
         let (schema, _) = infer(&lines)
             .or_else(|_| infer(&lines[..lines.len().min(SNIFF_LINES)]))
             .map_err(|e| format!("not JSON lines: {e}"))?;
-        return Ok(classified("json", options, schema));
+        return Ok(classified("json", options, schema, "json"));
     }
     let csv_named = matches!(base, ".csv" | ".tsv");
     if !csv_named && compression.is_none() {
         let head: Vec<&str> = lines.iter().take(20).copied().collect();
         if let Some(log) = kiln_logs::formats::recognise(&head) {
             options.insert("format".into(), log.into());
-            let format = kiln_logs::LogFormat::new(
-                kiln_logs::LogOptions::parse(&options.clone().into_iter().collect())
-                    .map_err(|e| e.to_string())?,
-            )
-            .map_err(|e| e.to_string())?;
-            let schema = format
-                .infer_schema(state, store, std::slice::from_ref(object))
-                .await
-                .map_err(|e| format!("a {log} log that cannot be read: {e}"))?;
-            return Ok(classified("log", options, schema.as_ref().clone()));
+            let schema = log_schema(state, store, object, &options).await?;
+            return Ok(classified("log", options, schema, log));
         }
     }
     let preferred = if base == ".tsv" { b'\t' } else { b',' };
@@ -114,10 +131,27 @@ pub(crate) async fn classify(
         Some((delimiter, header, schema)) => {
             options.insert("delimiter".into(), (delimiter as char).to_string());
             options.insert("has_header".into(), header.to_string());
-            Ok(classified("csv", options, schema))
+            Ok(classified("csv", options, schema, "csv"))
         }
         None => Err("not recognised as Parquet, JSON lines, CSV or a known log format".into()),
     }
+}
+
+/// The columns a log table with `options` reads from `object`.
+async fn log_schema(
+    state: &SessionState,
+    store: &Arc<dyn ObjectStore>,
+    object: &ObjectMeta,
+    options: &BTreeMap<String, String>,
+) -> Result<Schema, String> {
+    let parsed = kiln_logs::LogOptions::parse(&options.clone().into_iter().collect())
+        .map_err(|e| e.to_string())?;
+    let format = kiln_logs::LogFormat::new(parsed).map_err(|e| e.to_string())?;
+    let schema = format
+        .infer_schema(state, store, std::slice::from_ref(object))
+        .await
+        .map_err(|e| format!("a {} log that cannot be read: {e}", options["format"]))?;
+    Ok(schema.as_ref().clone())
 }
 
 /// Splits a compression suffix off an extension: `.csv.gz` is `.csv` in gzip.
@@ -196,20 +230,10 @@ fn sample_lines(text: &str) -> Vec<&str> {
 /// delimiter that splits every line into the same number (more than one) of fields, the most
 /// fields winning; with `forced`, a file named `.csv` may have one column.
 fn sniff_csv(lines: &[&str], preferred: u8, forced: bool) -> Option<(u8, bool, Schema)> {
-    let all = lines.join("\n");
-    let lines = &lines[..lines.len().min(SNIFF_LINES)];
-    let text = lines.join("\n");
-    let infer = |delimiter: u8, header: bool, text: &str| {
-        CsvSniffer::default()
-            .with_delimiter(delimiter)
-            .with_header(header)
-            .infer_schema(text.as_bytes(), None)
-            .ok()
-            .map(|(schema, _)| schema)
-    };
+    let text = lines[..lines.len().min(SNIFF_LINES)].join("\n");
     let mut candidates: Vec<(u8, usize)> = std::iter::once(preferred)
         .chain(DELIMITERS.iter().copied().filter(|d| *d != preferred))
-        .filter_map(|d| Some((d, infer(d, false, &text)?.fields().len())))
+        .filter_map(|d| Some((d, infer_csv(d, false, &text)?.fields().len())))
         .filter(|(_, fields)| *fields > 1)
         .collect();
     candidates.sort_by_key(|(_, fields)| std::cmp::Reverse(*fields));
@@ -218,22 +242,45 @@ fn sniff_csv(lines: &[&str], preferred: u8, forced: bool) -> Option<(u8, bool, S
         None if forced => preferred,
         None => return None,
     };
-    let header = has_header(lines, delimiter, &infer);
+    let (header, schema) = csv_columns(lines, delimiter, None)?;
+    Some((delimiter, header, schema))
+}
+
+/// Whether CSV `lines` split by `delimiter` start with a header (`header`, or detected when
+/// none), and their columns; none when the first lines do not all split into as many fields.
+pub(crate) fn csv_columns(
+    lines: &[&str],
+    delimiter: u8,
+    header: Option<bool>,
+) -> Option<(bool, Schema)> {
+    let all = lines.join("\n");
+    let first = &lines[..lines.len().min(SNIFF_LINES)];
+    let text = first.join("\n");
+    infer_csv(delimiter, false, &text)?;
+    let header = header.unwrap_or_else(|| has_header(first, delimiter));
     // A ragged or odd line past the first ones: the types the first ones give (reading the
     // table then reports that line).
-    let schema = infer(delimiter, header, &all).or_else(|| infer(delimiter, header, &text))?;
-    Some((delimiter, header, schema))
+    let schema =
+        infer_csv(delimiter, header, &all).or_else(|| infer_csv(delimiter, header, &text))?;
+    Some((header, schema))
+}
+
+/// The columns Arrow's CSV reader finds in `text`; none when its lines do not all have as
+/// many fields.
+fn infer_csv(delimiter: u8, header: bool, text: &str) -> Option<Schema> {
+    CsvSniffer::default()
+        .with_delimiter(delimiter)
+        .with_header(header)
+        .infer_schema(text.as_bytes(), None)
+        .ok()
+        .map(|(schema, _)| schema)
 }
 
 /// Whether the first line names the columns: its fields are distinct, non-empty and not
 /// numbers, and either the rows below hold some typed (non-text) column or every first-line
 /// field reads as a name while some field below does not.
-fn has_header(
-    lines: &[&str],
-    delimiter: u8,
-    infer: &impl Fn(u8, bool, &str) -> Option<Schema>,
-) -> bool {
-    let Some(first) = infer(delimiter, true, lines[0]) else {
+fn has_header(lines: &[&str], delimiter: u8) -> bool {
+    let Some(first) = infer_csv(delimiter, true, lines[0]) else {
         return false;
     };
     let names: Vec<&str> = first.fields().iter().map(|f| f.name().as_str()).collect();
@@ -246,7 +293,7 @@ fn has_header(
         return names.iter().all(|n| is_name(n));
     }
     let rows = lines[1..].join("\n");
-    let Some(below) = infer(delimiter, false, &rows) else {
+    let Some(below) = infer_csv(delimiter, false, &rows) else {
         return false;
     };
     let typed = below

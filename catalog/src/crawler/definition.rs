@@ -2,7 +2,9 @@
 //! the records of their runs.
 
 use kiln_core::state::Batch;
-use kiln_proto::v1::{CrawlRun, Crawler, DeletionPolicy, RecrawlPolicy, SchemaChangePolicy};
+use kiln_proto::v1::{
+    Classifier, CrawlRun, Crawler, DeletionPolicy, RecrawlPolicy, SchemaChangePolicy,
+};
 use prost::Message;
 use serde::Deserialize;
 
@@ -27,6 +29,20 @@ pub const KEPT_RUNS: usize = 20;
 /// # database targets (postgres://, mysql://, sqlite://): which tables, and the password
 /// includes = ["public.*"]
 /// password_secret = "shop-db"
+///
+/// # the user's classifiers, tried in order before the built-in ones
+/// [[classifier]]
+/// name = "app-log"
+/// format = "grok"            # or "regex" (named groups), "csv"
+/// pattern = "%{TIMESTAMP_ISO8601:ts} %{LOGLEVEL:level} %{GREEDYDATA:message}"
+/// types = "ts:timestamp"
+///
+/// [[classifier]]
+/// name = "pipes"
+/// format = "csv"
+/// delimiter = "|"
+/// has_header = false
+/// columns = ["id", "name", "fare"]
 /// ```
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +70,45 @@ struct CrawlerFile {
     includes: Vec<String>,
     #[serde(default)]
     password_secret: String,
+    #[serde(default, rename = "classifier")]
+    classifiers: Vec<ClassifierFile>,
+}
+
+/// A `[[classifier]]` of a crawler file; its options are the fields its format takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassifierFile {
+    name: String,
+    format: String,
+    pattern: Option<String>,
+    patterns: Option<String>,
+    types: Option<String>,
+    timestamp_format: Option<String>,
+    delimiter: Option<String>,
+    has_header: Option<bool>,
+    columns: Option<Vec<String>>,
+}
+
+impl From<ClassifierFile> for Classifier {
+    fn from(file: ClassifierFile) -> Self {
+        let options = [
+            ("pattern", file.pattern),
+            ("patterns", file.patterns),
+            ("types", file.types),
+            ("timestamp_format", file.timestamp_format),
+            ("delimiter", file.delimiter),
+            ("has_header", file.has_header.map(|h| h.to_string())),
+            ("columns", file.columns.map(|c| c.join(","))),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value?)))
+        .collect();
+        Classifier {
+            name: file.name,
+            format: file.format,
+            options,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,6 +164,11 @@ pub fn parse_crawler(text: &str, file: &str) -> Result<Crawler> {
         sample_files: parsed.sample_files,
         includes: parsed.includes,
         password_secret: parsed.password_secret,
+        classifiers: parsed
+            .classifiers
+            .into_iter()
+            .map(Classifier::from)
+            .collect(),
         ..Default::default()
     };
     check(&crawler).map_err(|e| CatalogError::Invalid(format!("{file}: {e}")))?;
@@ -141,6 +201,7 @@ pub fn check(crawler: &Crawler) -> Result<()> {
             CatalogError::Invalid(format!("exclusions/includes: {glob:?} is not a glob: {e}"))
         })?;
     }
+    super::classifier::compile(&crawler.classifiers).map_err(CatalogError::Invalid)?;
     let mut seen = std::collections::HashSet::new();
     for key in &crawler.partition_keys {
         if key.is_empty() || !seen.insert(key) {

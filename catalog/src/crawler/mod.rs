@@ -5,8 +5,9 @@
 //! - `definition`: a crawler as written (TOML) and as stored, and its run records.
 //! - `run`: one crawl, compared with the catalog and applied under the crawler's policies.
 //! - `layout`: folders into tables and partitions; `classify`: one file's format and columns;
-//!   `schema`: columns merged across files.
+//!   `classifier`: the user's classifiers, tried first; `schema`: columns merged across files.
 
+mod classifier;
 mod classify;
 mod definition;
 mod layout;

@@ -12,11 +12,12 @@ use datafusion::execution::context::SessionState;
 use futures::StreamExt;
 use kiln_jobs::tables::is_hidden;
 use kiln_proto::v1::{
-    CatalogColumn, CatalogDatabase, CatalogPartition, CatalogTable, CrawlRun, Crawler,
-    DeletionPolicy, RecrawlPolicy, SchemaChangePolicy,
+    CatalogColumn, CatalogPartition, CatalogTable, CrawlRun, Crawler, DeletionPolicy,
+    RecrawlPolicy, SchemaChangePolicy,
 };
 use object_store::{ObjectMeta, ObjectStore};
 
+use super::classifier::{Compiled, compile};
 use super::classify::{Classified, classify};
 use super::layout::{self, Leaf, TableLayout};
 use super::schema;
@@ -31,6 +32,8 @@ const KEPT_LINES: usize = 1000;
 const CONCURRENT_LISTINGS: usize = 32;
 /// The table parameter holding the data files' extension (`.csv.gz`), which queries read.
 pub const EXTENSION: &str = "extension";
+/// The table parameter naming what classified its files: a user classifier, else the format.
+const CLASSIFICATION: &str = "classification";
 /// The table parameter holding the fingerprint of an unpartitioned table's objects.
 const FINGERPRINT: &str = "fingerprint";
 
@@ -44,10 +47,12 @@ pub async fn crawl(
     dry_run: bool,
 ) -> Result<CrawlRun> {
     super::definition::check(crawler)?;
+    let classifiers = compile(&crawler.classifiers).map_err(CatalogError::Invalid)?;
     let started = Instant::now();
     let mut crawl = Crawl {
         catalog,
         crawler,
+        classifiers,
         by: format!("crawler:{}", crawler.name),
         dry_run,
         run: CrawlRun {
@@ -63,15 +68,9 @@ pub async fn crawl(
         Err(CatalogError::NotFound { .. }) => {
             crawl.change(format!("create database {}", crawler.database));
             if !dry_run {
-                let database = CatalogDatabase {
-                    name: crawler.database.clone(),
-                    created_by: crawl.by.clone(),
-                    ..Default::default()
-                };
-                match catalog.create_database(database).await {
-                    Ok(_) | Err(CatalogError::AlreadyExists { .. }) => {}
-                    Err(e) => return Err(e),
-                }
+                catalog
+                    .ensure_database(&crawler.database, &crawl.by)
+                    .await?;
             }
             vec![]
         }
@@ -94,6 +93,8 @@ pub async fn crawl(
 struct Crawl<'a> {
     catalog: &'a Catalog,
     crawler: &'a Crawler,
+    /// Its classifiers, compiled.
+    classifiers: Vec<Compiled>,
     /// Lineage of what it writes: `crawler:NAME`.
     by: String,
     dry_run: bool,
@@ -110,6 +111,7 @@ struct Signature {
     options: BTreeMap<String, String>,
     extension: String,
     schema: Schema,
+    classification: String,
 }
 
 /// A folder holding files, with what they are.
@@ -254,10 +256,11 @@ impl Crawl<'_> {
             }
         }
         self.run.objects_read += reads.len() as u64;
+        let classifiers = &self.classifiers;
         let results: Vec<(usize, ObjectMeta, std::result::Result<Classified, String>)> =
             futures::stream::iter(reads)
                 .map(|(i, file)| async move {
-                    let classified = classify(state, store, &file).await;
+                    let classified = classify(state, store, &file, classifiers).await;
                     (i, file, classified)
                 })
                 .buffered(CONCURRENT_SAMPLES)
@@ -377,7 +380,7 @@ impl Crawl<'_> {
                 columns: merged.fields().iter().map(|f| columns::column(f)).collect(),
                 partition_keys,
                 parameters: [
-                    ("classification".to_string(), first.format.clone()),
+                    (CLASSIFICATION.to_string(), first.classification.clone()),
                     (EXTENSION.to_string(), first.extension.clone()),
                 ]
                 .into(),
@@ -592,7 +595,7 @@ impl Crawl<'_> {
                         options: options.into_iter().collect(),
                         columns,
                         parameters: [
-                            ("classification".to_string(), format.to_string()),
+                            (CLASSIFICATION.to_string(), format.to_string()),
                             ("source_table".to_string(), qualified),
                             ("primary_key".to_string(), table.primary_key.join(", ")),
                         ]
@@ -792,6 +795,7 @@ fn signature(classified: Classified) -> Signature {
         options: classified.options,
         extension: classified.extension,
         schema: classified.schema,
+        classification: classified.classification,
     }
 }
 
@@ -802,6 +806,11 @@ fn table_signature(table: &CatalogTable) -> Option<Signature> {
         options: table.options.clone().into_iter().collect(),
         extension: table.parameters.get(EXTENSION).cloned().unwrap_or_default(),
         schema: columns::file_schema(table).ok()?,
+        classification: table
+            .parameters
+            .get(CLASSIFICATION)
+            .cloned()
+            .unwrap_or_else(|| table.format.clone()),
     })
 }
 

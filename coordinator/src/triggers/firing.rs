@@ -11,6 +11,9 @@ use kiln_jobs::params::RUN_VALUE_PREFIX;
 use kiln_proto::v1 as pb;
 use prost::Message;
 
+use crate::bookmarks::BookmarkError;
+use crate::error::CoordinatorError;
+
 use super::{
     Board, DEAD_LETTERS_KEPT, Pending, RUNS_KEPT, SEEN_FOR_MS, Triggers, WRITES_PER_BATCH,
     keep_last, pending_key, seen_key,
@@ -18,6 +21,27 @@ use super::{
 
 /// The longest the loop sleeps: it notices a new leadership this soon.
 const MAX_SLEEP: Duration = Duration::from_millis(250);
+
+/// What became of a batch the loop tried to run.
+enum BatchRun {
+    /// Its run started (or could not, and its events went to the dead letters): done.
+    Started,
+    /// Its incremental job's previous run goes on: it stays in flight for the next round.
+    Waits,
+    /// The store refused the writes; the leadership is likely gone.
+    NotStored,
+}
+
+impl From<bool> for BatchRun {
+    /// From whether the trigger's record was stored.
+    fn from(stored: bool) -> Self {
+        if stored {
+            BatchRun::Started
+        } else {
+            BatchRun::NotStored
+        }
+    }
+}
 
 impl Triggers {
     /// Runs triggers' batches while this coordinator leads, for as long as the process runs.
@@ -103,10 +127,15 @@ impl Triggers {
                         (request_id, batch)
                     }
                 };
-                if !self.run_batch(board, &name, batch, request_id, fence).await {
-                    // Not stored: the leadership is likely gone; load afresh next time.
-                    board.fence = None;
-                    return MAX_SLEEP;
+                match self.run_batch(board, &name, batch, request_id, fence).await {
+                    BatchRun::Started => {}
+                    // The batch stays recorded in flight and starts once that run ended.
+                    BatchRun::Waits => break,
+                    BatchRun::NotStored => {
+                        // The leadership is likely gone; load afresh next time.
+                        board.fence = None;
+                        return MAX_SLEEP;
+                    }
                 }
             }
         }
@@ -147,8 +176,7 @@ impl Triggers {
         }
     }
 
-    /// Starts the run of one recorded batch of `name`'s events and moves them to `seen`;
-    /// false when the store refused the writes.
+    /// Starts the run of one recorded batch of `name`'s events and moves them to `seen`.
     async fn run_batch(
         &self,
         board: &mut Board,
@@ -156,12 +184,12 @@ impl Triggers {
         batch: Vec<Pending>,
         request_id: String,
         fence: &Fence,
-    ) -> bool {
+    ) -> BatchRun {
         let mut trigger = board.triggers[name].clone();
         trigger.in_flight = None;
         let Some((_, first)) = batch.first() else {
             // Its events are gone (the trigger was replaced meanwhile): nothing to start.
-            return self.store_trigger(board, name, trigger, fence).await;
+            return self.store_trigger(board, name, trigger, fence).await.into();
         };
         let keys_json = serde_json::to_string(
             &batch
@@ -191,6 +219,12 @@ impl Triggers {
                 .map(|_| (String::new(), 0)),
         };
         let job_id = match started {
+            // The incremental job's previous run goes on: this batch starts once it ended
+            // (and reads what that one did not), not never.
+            Err(CoordinatorError::Bookmark(BookmarkError::InUse { job_id, .. })) => {
+                tracing::debug!(trigger = %name, running = %job_id, "a trigger's batch waits for its job's run under way");
+                return BatchRun::Waits;
+            }
             Ok((job_id, _)) => {
                 tracing::info!(trigger = %name, %job_id, events = batch.len(), "trigger fired");
                 keep_last(
@@ -242,7 +276,7 @@ impl Triggers {
             };
             if let Err(error) = self.store.apply(moved, Some(fence)).await {
                 tracing::warn!(trigger = %name, %error, "cannot record a trigger's batch; it stays pending");
-                return false;
+                return BatchRun::NotStored;
             }
         }
         let seen = board.seen.entry(name.to_string()).or_default();
@@ -252,7 +286,7 @@ impl Triggers {
         if let Some(pending) = board.pending.get_mut(name) {
             pending.retain(|(id, _)| !batch.iter().any(|(done, _)| done == id));
         }
-        self.store_trigger(board, name, trigger, fence).await
+        self.store_trigger(board, name, trigger, fence).await.into()
     }
 
     /// Stores `trigger` as `name`'s record; false when the store refused it.

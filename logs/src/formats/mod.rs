@@ -92,19 +92,9 @@ pub fn recognise(lines: &[&str]) -> Option<&'static str> {
         let Ok(format) = LogOptions::parse(&options).and_then(|o| Format::new(&o)) else {
             continue;
         };
-        let Some(columns) = format.fixed_columns() else {
-            continue;
-        };
-        let mut parser = format.parser(&columns);
-        let mut values = Vec::new();
-        let mut found = 0;
-        let parsed_all = lines.iter().all(|line| {
-            values.clear();
-            let parsed = parser.parse(line, &mut values).is_ok();
-            found += values.iter().filter(|v| **v != Value::Null).count();
-            parsed
-        });
-        if parsed_all && best.is_none_or(|(_, most)| found > most) {
+        if let Some(found) = format.parses_all(lines)
+            && best.is_none_or(|(_, most)| found > most)
+        {
             best = Some((name, found));
         }
     }
@@ -175,6 +165,22 @@ impl Format {
             Kind::Json => return None,
             Kind::Pattern(pattern) => pattern.columns.clone(),
         })
+    }
+
+    /// How many values a fixed-column format finds in `lines` (a sample's first lines) when
+    /// it parses every one of them; none when a line does not parse, or the columns depend
+    /// on the data.
+    pub fn parses_all(&self, lines: &[&str]) -> Option<usize> {
+        let columns = self.fixed_columns()?;
+        let mut parser = self.parser(&columns);
+        let mut values = Vec::new();
+        let mut found = 0;
+        for line in lines {
+            values.clear();
+            parser.parse(line, &mut values).ok()?;
+            found += values.iter().filter(|v| **v != Value::Null).count();
+        }
+        Some(found)
     }
 
     /// The columns, found in the first bytes of a file when the format needs data for that.

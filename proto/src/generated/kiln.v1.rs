@@ -45,7 +45,7 @@ pub struct ListPartitionsResponse {
     pub partitions: ::prost::alloc::vec::Vec<CatalogPartition>,
 }
 #[allow(clippy::all)]
-#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[derive(Clone, PartialEq, ::prost::Message)]
 pub struct CreateCrawlerRequest {
     #[prost(message, optional, tag = "1")]
     pub crawler: ::core::option::Option<Crawler>,
@@ -216,7 +216,7 @@ pub struct CatalogPartition {
 }
 /// catalog/crawlers/{name}: finds tables and partitions under object-store prefixes.
 #[allow(clippy::all)]
-#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
+#[derive(Clone, PartialEq, ::prost::Message)]
 pub struct Crawler {
     #[prost(string, tag = "1")]
     pub name: ::prost::alloc::string::String,
@@ -262,6 +262,31 @@ pub struct Crawler {
     /// Database targets: the secret declared to the cluster that holds the password.
     #[prost(string, tag = "15")]
     pub password_secret: ::prost::alloc::string::String,
+    /// The user's classifiers, tried in this order on each sampled text file before the
+    /// built-in ones (as Glue's custom classifiers are); the first that matches decides.
+    #[prost(message, repeated, tag = "16")]
+    pub classifiers: ::prost::alloc::vec::Vec<Classifier>,
+}
+/// A user's classifier: a grok or regex pattern every sampled line must match (its captures
+/// become the table's columns, read with the log format), or CSV with a given delimiter.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct Classifier {
+    /// Its name, kept as the `classification` of the tables it classified.
+    #[prost(string, tag = "1")]
+    pub name: ::prost::alloc::string::String,
+    /// grok, regex or csv.
+    #[prost(string, tag = "2")]
+    pub format: ::prost::alloc::string::String,
+    /// The options the tables it classifies get. grok and regex: pattern (required), patterns,
+    /// types, timestamp_format, multiline_start, as the log format takes them. csv: delimiter
+    /// (one character, required), has_header (true or false; absent: detected), and columns
+    /// (comma-separated names for files without a header).
+    #[prost(map = "string, string", tag = "3")]
+    pub options: ::std::collections::HashMap<
+        ::prost::alloc::string::String,
+        ::prost::alloc::string::String,
+    >,
 }
 /// catalog/crawl_runs/{crawler}/{started_at}: what one crawl found and did.
 #[allow(clippy::all)]

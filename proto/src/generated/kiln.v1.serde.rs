@@ -1619,6 +1619,133 @@ impl<'de> serde::Deserialize<'de> for CatalogTable {
         deserializer.deserialize_struct("kiln.v1.CatalogTable", FIELDS, GeneratedVisitor)
     }
 }
+impl serde::Serialize for Classifier {
+    #[allow(deprecated)]
+    fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        use serde::ser::SerializeStruct;
+        let mut len = 0;
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        if true {
+            len += 1;
+        }
+        let mut struct_ser = serializer.serialize_struct("kiln.v1.Classifier", len)?;
+        if true {
+            struct_ser.serialize_field("name", &self.name)?;
+        }
+        if true {
+            struct_ser.serialize_field("format", &self.format)?;
+        }
+        if true {
+            struct_ser.serialize_field("options", &self.options)?;
+        }
+        struct_ser.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Classifier {
+    #[allow(deprecated)]
+    fn deserialize<D>(deserializer: D) -> std::result::Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        const FIELDS: &[&str] = &[
+            "name",
+            "format",
+            "options",
+        ];
+
+        #[allow(clippy::enum_variant_names)]
+        enum GeneratedField {
+            Name,
+            Format,
+            Options,
+        }
+        impl<'de> serde::Deserialize<'de> for GeneratedField {
+            fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
+            where
+                D: serde::Deserializer<'de>,
+            {
+                struct GeneratedVisitor;
+
+                impl serde::de::Visitor<'_> for GeneratedVisitor {
+                    type Value = GeneratedField;
+
+                    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        write!(formatter, "expected one of: {:?}", &FIELDS)
+                    }
+
+                    #[allow(unused_variables)]
+                    fn visit_str<E>(self, value: &str) -> std::result::Result<GeneratedField, E>
+                    where
+                        E: serde::de::Error,
+                    {
+                        match value {
+                            "name" => Ok(GeneratedField::Name),
+                            "format" => Ok(GeneratedField::Format),
+                            "options" => Ok(GeneratedField::Options),
+                            _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
+                        }
+                    }
+                }
+                deserializer.deserialize_identifier(GeneratedVisitor)
+            }
+        }
+        struct GeneratedVisitor;
+        impl<'de> serde::de::Visitor<'de> for GeneratedVisitor {
+            type Value = Classifier;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("struct kiln.v1.Classifier")
+            }
+
+            fn visit_map<V>(self, mut map_: V) -> std::result::Result<Classifier, V::Error>
+                where
+                    V: serde::de::MapAccess<'de>,
+            {
+                let mut name__ = None;
+                let mut format__ = None;
+                let mut options__ = None;
+                while let Some(k) = map_.next_key()? {
+                    match k {
+                        GeneratedField::Name => {
+                            if name__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("name"));
+                            }
+                            name__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Format => {
+                            if format__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("format"));
+                            }
+                            format__ = Some(map_.next_value()?);
+                        }
+                        GeneratedField::Options => {
+                            if options__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("options"));
+                            }
+                            options__ = Some(
+                                map_.next_value::<std::collections::HashMap<_, _>>()?
+                            );
+                        }
+                    }
+                }
+                Ok(Classifier {
+                    name: name__.unwrap_or_default(),
+                    format: format__.unwrap_or_default(),
+                    options: options__.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("kiln.v1.Classifier", FIELDS, GeneratedVisitor)
+    }
+}
 impl serde::Serialize for ConcurrencyPolicy {
     #[allow(deprecated)]
     fn serialize<S>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error>
@@ -2141,6 +2268,9 @@ impl serde::Serialize for Crawler {
         if true {
             len += 1;
         }
+        if true {
+            len += 1;
+        }
         let mut struct_ser = serializer.serialize_struct("kiln.v1.Crawler", len)?;
         if true {
             struct_ser.serialize_field("name", &self.name)?;
@@ -2195,6 +2325,9 @@ impl serde::Serialize for Crawler {
         if true {
             struct_ser.serialize_field("password_secret", &self.password_secret)?;
         }
+        if true {
+            struct_ser.serialize_field("classifiers", &self.classifiers)?;
+        }
         struct_ser.end()
     }
 }
@@ -2228,6 +2361,7 @@ impl<'de> serde::Deserialize<'de> for Crawler {
             "includes",
             "password_secret",
             "passwordSecret",
+            "classifiers",
         ];
 
         #[allow(clippy::enum_variant_names)]
@@ -2247,6 +2381,7 @@ impl<'de> serde::Deserialize<'de> for Crawler {
             CreatedAtMs,
             Includes,
             PasswordSecret,
+            Classifiers,
         }
         impl<'de> serde::Deserialize<'de> for GeneratedField {
             fn deserialize<D>(deserializer: D) -> std::result::Result<GeneratedField, D::Error>
@@ -2283,6 +2418,7 @@ impl<'de> serde::Deserialize<'de> for Crawler {
                             "createdAtMs" | "created_at_ms" => Ok(GeneratedField::CreatedAtMs),
                             "includes" => Ok(GeneratedField::Includes),
                             "passwordSecret" | "password_secret" => Ok(GeneratedField::PasswordSecret),
+                            "classifiers" => Ok(GeneratedField::Classifiers),
                             _ => Err(serde::de::Error::unknown_field(value, FIELDS)),
                         }
                     }
@@ -2317,6 +2453,7 @@ impl<'de> serde::Deserialize<'de> for Crawler {
                 let mut created_at_ms__ = None;
                 let mut includes__ = None;
                 let mut password_secret__ = None;
+                let mut classifiers__ = None;
                 while let Some(k) = map_.next_key()? {
                     match k {
                         GeneratedField::Name => {
@@ -2415,6 +2552,12 @@ impl<'de> serde::Deserialize<'de> for Crawler {
                             }
                             password_secret__ = Some(map_.next_value()?);
                         }
+                        GeneratedField::Classifiers => {
+                            if classifiers__.is_some() {
+                                return Err(serde::de::Error::duplicate_field("classifiers"));
+                            }
+                            classifiers__ = Some(map_.next_value()?);
+                        }
                     }
                 }
                 Ok(Crawler {
@@ -2433,6 +2576,7 @@ impl<'de> serde::Deserialize<'de> for Crawler {
                     created_at_ms: created_at_ms__.unwrap_or_default(),
                     includes: includes__.unwrap_or_default(),
                     password_secret: password_secret__.unwrap_or_default(),
+                    classifiers: classifiers__.unwrap_or_default(),
                 })
             }
         }
