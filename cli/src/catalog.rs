@@ -519,6 +519,7 @@ fn crawler_text(c: &proto::Crawler, runs: &[proto::CrawlRun]) -> String {
     let recrawl = match c.recrawl() {
         proto::RecrawlPolicy::RecrawlEverything => "everything",
         proto::RecrawlPolicy::RecrawlNewFolders => "new_folders",
+        proto::RecrawlPolicy::RecrawlEvents => "events",
     };
     text.push_str(&format!(
         "policies    schema_change={schema_change} deletion={deletion} recrawl={recrawl}\n"

@@ -285,10 +285,12 @@ async fn new_files_start_a_crawler_and_a_schedule_runs_one() {
         targets: vec![format!("file://{}/", lake.path().display())],
         ..Default::default()
     };
-    client
-        .create_crawler(crawler("on-landing", "landed"), "test")
-        .await
-        .unwrap();
+    // It lists only the folders of the objects that landed (Glue's event mode).
+    let on_landing = proto::Crawler {
+        recrawl: proto::RecrawlPolicy::RecrawlEvents as i32,
+        ..crawler("on-landing", "landed")
+    };
+    client.create_crawler(on_landing, "test").await.unwrap();
     client
         .put_trigger(proto::Trigger {
             name: "lake".into(),
@@ -318,6 +320,39 @@ async fn new_files_start_a_crawler_and_a_schedule_runs_one() {
     let listed = client.triggers().await.unwrap();
     let lake_trigger = listed.triggers.iter().find(|t| t.name == "lake").unwrap();
     assert_eq!(lake_trigger.runs.last().unwrap().crawler, "on-landing");
+
+    // A second day lands, and a day the trigger does not want (its suffix): the crawl lists
+    // the landed day's folder alone (a crawl for new folders would list and add both), and
+    // adds its partition to the table.
+    std::fs::create_dir_all(landing.join("day=2023-12-31")).unwrap();
+    std::fs::write(landing.join("day=2023-12-31/notes.txt"), "id,fare\n9,1.0\n").unwrap();
+    std::fs::create_dir_all(landing.join("day=2024-01-02")).unwrap();
+    std::fs::write(
+        landing.join("day=2024-01-02/part-0.csv"),
+        "id,fare\n3,4.5\n",
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let runs = loop {
+        let (_, runs) = client.crawler("on-landing").await.unwrap();
+        if runs.len() >= 2 {
+            break runs;
+        }
+        assert!(Instant::now() < deadline, "one crawl only: {runs:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let second = &runs[1];
+    assert_eq!(
+        (second.objects_listed, second.partitions_added),
+        (1, 1),
+        "{second:?}"
+    );
+    let partitions = client
+        .partitions("landed", &found[0].name, &[])
+        .await
+        .unwrap();
+    let days: Vec<&str> = partitions.iter().map(|p| p.values[0].as_str()).collect();
+    assert_eq!(days, ["2024-01-01", "2024-01-02"], "{partitions:?}");
 
     // A schedule runs a crawler too.
     client

@@ -25,7 +25,7 @@ pub const KEPT_RUNS: usize = 20;
 /// partition_keys = ["year", "month", "day"]
 /// schema_change = "update"   # or "log"
 /// deletion = "deprecate"     # or "delete", "log"
-/// recrawl = "everything"     # or "new_folders"
+/// recrawl = "everything"     # or "new_folders", "events"
 /// # database targets (postgres://, mysql://, sqlite://): which tables, and the password
 /// includes = ["public.*"]
 /// password_secret = "shop-db"
@@ -134,6 +134,7 @@ enum Recrawl {
     #[default]
     Everything,
     NewFolders,
+    Events,
 }
 
 /// Parses a crawler file (`file` names it in errors) and checks it.
@@ -160,6 +161,7 @@ pub fn parse_crawler(text: &str, file: &str) -> Result<Crawler> {
         recrawl: match parsed.recrawl {
             Recrawl::Everything => RecrawlPolicy::RecrawlEverything,
             Recrawl::NewFolders => RecrawlPolicy::RecrawlNewFolders,
+            Recrawl::Events => RecrawlPolicy::RecrawlEvents,
         } as i32,
         sample_files: parsed.sample_files,
         includes: parsed.includes,

@@ -38,13 +38,16 @@ const CLASSIFICATION: &str = "classification";
 const FINGERPRINT: &str = "fingerprint";
 
 /// Crawls with `crawler`'s definition, reading objects through `state`'s object stores, and
-/// writes what it found to `catalog` (unless `dry_run`). The record of the run is kept in the
-/// catalog and returned; unreadable files are named in it and change nothing.
+/// writes what it found to `catalog` (unless `dry_run`). `landed` names objects known to have
+/// landed (the URLs of a trigger's S3 events): a crawler whose recrawl policy is `events`
+/// lists only their folders. The record of the run is kept in the catalog and returned;
+/// unreadable files are named in it and change nothing.
 pub async fn crawl(
     catalog: &Catalog,
     state: &SessionState,
     crawler: &Crawler,
     dry_run: bool,
+    landed: &[String],
 ) -> Result<CrawlRun> {
     super::definition::check(crawler)?;
     let classifiers = compile(&crawler.classifiers).map_err(CatalogError::Invalid)?;
@@ -53,6 +56,7 @@ pub async fn crawl(
         catalog,
         crawler,
         classifiers,
+        landed,
         by: format!("crawler:{}", crawler.name),
         dry_run,
         run: CrawlRun {
@@ -95,6 +99,8 @@ struct Crawl<'a> {
     crawler: &'a Crawler,
     /// Its classifiers, compiled.
     classifiers: Vec<Compiled>,
+    /// The objects a trigger's events said landed.
+    landed: &'a [String],
     /// Lineage of what it writes: `crawler:NAME`.
     by: String,
     dry_run: bool,
@@ -176,12 +182,40 @@ impl Crawl<'_> {
             registered.insert(table.name.clone(), partitions);
         }
 
-        // Recrawling new folders only, the folders the catalog knows are not even listed.
-        let new_only = self.crawler.recrawl == RecrawlPolicy::RecrawlNewFolders as i32;
-        let listing = list(&store, &url, &self.crawler.exclusions, |dirs| {
-            new_only && known.contains_key(&format!("{base}{}", folder_path(dirs)))
-        })
-        .await
+        // Recrawling new folders only, the folders the catalog knows are not even listed; from
+        // events, only the folders of the objects that landed are.
+        let new_only = self.crawler.recrawl != RecrawlPolicy::RecrawlEverything as i32;
+        // Objects none of which is below this target: it is crawled for new folders.
+        let landed = landed_folders(&base, self.landed);
+        let from_events =
+            self.crawler.recrawl == RecrawlPolicy::RecrawlEvents as i32 && !landed.is_empty();
+        let listing = match from_events {
+            true => {
+                let known_folders = known.keys().filter_map(|location| {
+                    let relative = location.strip_prefix(&base)?;
+                    let dirs: Vec<String> = relative
+                        .split('/')
+                        .filter(|d| !d.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    (format!("{base}{}", folder_path(&dirs)) == *location).then_some(dirs)
+                });
+                list_folders(
+                    &store,
+                    &url,
+                    &self.crawler.exclusions,
+                    landed,
+                    known_folders,
+                )
+                .await
+            }
+            false => {
+                list(&store, &url, &self.crawler.exclusions, |dirs| {
+                    new_only && known.contains_key(&format!("{base}{}", folder_path(dirs)))
+                })
+                .await
+            }
+        }
         .map_err(|e| CatalogError::Invalid(format!("listing {target}: {e}")))?;
         self.run.objects_listed += listing.objects.len() as u64;
         let mut folders = folders(listing.objects, &base);
@@ -226,6 +260,10 @@ impl Crawl<'_> {
             self.table(&base, &name, table, &members, current, registrations)
                 .await?;
         }
+        if from_events {
+            // It saw only what landed: nothing it did not list is gone.
+            return Ok(());
+        }
         self.tables_gone(existing, |t| t.location.starts_with(&base), &seen)
             .await
     }
@@ -240,7 +278,7 @@ impl Crawl<'_> {
         folders: &mut [Folder],
         known: &HashMap<String, (String, Signature)>,
     ) {
-        let new_only = self.crawler.recrawl == RecrawlPolicy::RecrawlNewFolders as i32;
+        let new_only = self.crawler.recrawl != RecrawlPolicy::RecrawlEverything as i32;
         let per_folder = self.crawler.sample_files.max(1) as usize;
         let mut reads = vec![];
         for (i, folder) in folders.iter_mut().enumerate() {
@@ -832,14 +870,7 @@ async fn list(
     exclusions: &[String],
     skip: impl Fn(&[String]) -> bool,
 ) -> object_store::Result<Listing> {
-    let globs: Vec<glob::Pattern> = exclusions
-        .iter()
-        .filter_map(|g| glob::Pattern::new(g).ok())
-        .collect();
-    let options = glob::MatchOptions {
-        require_literal_separator: true,
-        ..Default::default()
-    };
+    let excluded = exclusion(exclusions);
     let mut listing = Listing {
         objects: vec![],
         skipped: vec![],
@@ -853,16 +884,7 @@ async fn list(
             .await;
         for (dirs, result) in listed {
             let result = result?;
-            for object in result.objects {
-                let Some(name) = object.location.filename().map(str::to_string) else {
-                    continue;
-                };
-                let relative = percent_decode(&format!("{}{name}", folder_path(&dirs)));
-                let excluded = globs.iter().any(|g| g.matches_with(&relative, options));
-                if !is_hidden(&name) && !excluded {
-                    listing.objects.push((dirs.clone(), object));
-                }
-            }
+            keep_objects(&mut listing, &dirs, result.objects, &excluded);
             for folder in result.common_prefixes {
                 let Some(name) = folder.filename().filter(|n| !is_hidden(n)) else {
                     continue;
@@ -877,6 +899,90 @@ async fn list(
         }
     }
     Ok(listing)
+}
+
+/// Lists only the `landed` folders (below the target, those of the objects a trigger's events
+/// named, their subfolders left alone); every other folder the catalog knows (`known`) counts
+/// as skipped, as it was.
+async fn list_folders(
+    store: &Arc<dyn ObjectStore>,
+    url: &ListingTableUrl,
+    exclusions: &[String],
+    landed: Vec<Vec<String>>,
+    known: impl Iterator<Item = Vec<String>>,
+) -> object_store::Result<Listing> {
+    let excluded = exclusion(exclusions);
+    let mut listing = Listing {
+        objects: vec![],
+        skipped: known.filter(|dirs| !landed.contains(dirs)).collect(),
+    };
+    let listed: Vec<_> = futures::stream::iter(landed)
+        .map(|dirs| async move {
+            // The folder names are as listings give them (encoded already).
+            let joined = format!("{}/{}", url.prefix().as_ref(), dirs.join("/"));
+            let listed = match object_store::path::Path::parse(joined.trim_start_matches('/')) {
+                Ok(path) => store.list_with_delimiter(Some(&path)).await,
+                Err(e) => Err(e.into()),
+            };
+            (dirs, listed)
+        })
+        .buffer_unordered(CONCURRENT_LISTINGS)
+        .collect()
+        .await;
+    for (dirs, result) in listed {
+        keep_objects(&mut listing, &dirs, result?.objects, &excluded);
+    }
+    Ok(listing)
+}
+
+/// The folders below the target directory `base` that hold the `landed` objects (URLs), each
+/// once; objects elsewhere are not this target's.
+fn landed_folders(base: &str, landed: &[String]) -> Vec<Vec<String>> {
+    let mut folders: Vec<Vec<String>> = landed
+        .iter()
+        .filter_map(|url| {
+            let relative = url.strip_prefix(base)?;
+            let path = object_store::path::Path::from(relative);
+            let mut parts: Vec<String> = path.parts().map(|p| p.as_ref().to_string()).collect();
+            parts.pop()?;
+            Some(parts)
+        })
+        .filter(|dirs| !dirs.iter().any(|d| is_hidden(d)))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
+/// Whether an object (its path below the target, as text) is excluded by the crawler's globs.
+fn exclusion(exclusions: &[String]) -> impl Fn(&str) -> bool {
+    let globs: Vec<glob::Pattern> = exclusions
+        .iter()
+        .filter_map(|g| glob::Pattern::new(g).ok())
+        .collect();
+    let options = glob::MatchOptions {
+        require_literal_separator: true,
+        ..Default::default()
+    };
+    move |relative| globs.iter().any(|g| g.matches_with(relative, options))
+}
+
+/// Adds the visible, not excluded `objects` of folder `dirs` to `listing`.
+fn keep_objects(
+    listing: &mut Listing,
+    dirs: &[String],
+    objects: Vec<ObjectMeta>,
+    excluded: &impl Fn(&str) -> bool,
+) {
+    for object in objects {
+        let Some(name) = object.location.filename().map(str::to_string) else {
+            continue;
+        };
+        let relative = percent_decode(&format!("{}{name}", folder_path(dirs)));
+        if !is_hidden(&name) && !excluded(&relative) {
+            listing.objects.push((dirs.to_vec(), object));
+        }
+    }
 }
 
 /// Groups listed objects by the folder that holds them, each with its fingerprint.

@@ -130,7 +130,7 @@ impl pb::catalog_service_server::CatalogService for CatalogApi {
         let request = request.into_inner();
         let definition = catalog.crawler(&request.name).await.map_err(status)?;
         let state = self.scheduler.session_state();
-        let run = crawler::crawl(&catalog, &state, &definition, request.dry_run)
+        let run = crawler::crawl(&catalog, &state, &definition, request.dry_run, &[])
             .await
             .map_err(status)?;
         Ok(Response::new(run))

@@ -140,7 +140,7 @@ impl Schedules {
         };
         if !schedule.crawler.is_empty() {
             // A crawler runs at most once at a time, whatever the policy.
-            match self.start_crawl(&schedule.crawler).await {
+            match self.start_crawl(&schedule.crawler, vec![]).await {
                 Ok(true) => outcome.crawler = schedule.crawler.clone(),
                 Ok(false) => {
                     outcome.skipped = format!("crawler {} is still running", schedule.crawler)

@@ -227,8 +227,9 @@ impl Schedules {
     }
 
     /// Starts crawler `name` in the background (on this leader's fenced catalog), unless it
-    /// runs already from a schedule or trigger; false when it does.
-    pub(crate) async fn start_crawl(&self, name: &str) -> Result<bool> {
+    /// runs already from a schedule or trigger; false when it does. `landed` names the objects
+    /// a trigger's events said landed (see [`kiln_catalog::crawler::crawl`]).
+    pub(crate) async fn start_crawl(&self, name: &str, landed: Vec<String>) -> Result<bool> {
         let catalog = self.scheduler.catalog().await?;
         let crawler = catalog.crawler(name).await?;
         if !self
@@ -243,7 +244,7 @@ impl Schedules {
         let crawling = Arc::clone(&self.crawling);
         let name = name.to_string();
         tokio::spawn(async move {
-            match kiln_catalog::crawler::crawl(&catalog, &state, &crawler, false).await {
+            match kiln_catalog::crawler::crawl(&catalog, &state, &crawler, false, &landed).await {
                 Ok(run) => {
                     tracing::info!(crawler = %name, errors = run.errors.len(), "crawl ended")
                 }

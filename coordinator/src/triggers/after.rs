@@ -101,7 +101,7 @@ impl Triggers {
                 }
                 crawler => self
                     .schedules
-                    .start_crawl(crawler)
+                    .start_crawl(crawler, vec![])
                     .await
                     .map(|_| (String::new(), 0)),
             };

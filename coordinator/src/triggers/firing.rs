@@ -214,7 +214,10 @@ impl Triggers {
             }
             crawler => self
                 .schedules
-                .start_crawl(crawler)
+                .start_crawl(
+                    crawler,
+                    batch.iter().map(|(_, e)| object_url(&trigger, e)).collect(),
+                )
                 .await
                 .map(|_| (String::new(), 0)),
         };
@@ -333,5 +336,14 @@ impl Triggers {
             }
         }
         board.pruned_at_ms = now_ms();
+    }
+}
+
+/// The URL of the object `event` names: below the trigger's watched location, or in its
+/// bucket for an S3 notification.
+fn object_url(trigger: &pb::Trigger, event: &pb::ObjectEvent) -> String {
+    match trigger.watch.as_str() {
+        "" => format!("s3://{}/{}", event.bucket, event.key),
+        watched => format!("{}/{}", watched.trim_end_matches('/'), event.key),
     }
 }

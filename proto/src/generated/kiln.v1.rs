@@ -405,6 +405,10 @@ pub enum RecrawlPolicy {
     RecrawlEverything = 0,
     /// Only folders the catalog does not know yet.
     RecrawlNewFolders = 1,
+    /// A crawl a trigger starts lists only the folders of the objects its S3 events name (as
+    /// Glue's event mode does); other crawls are as RECRAWL_NEW_FOLDERS. Deletions are noticed
+    /// by the other crawls only.
+    RecrawlEvents = 2,
 }
 impl RecrawlPolicy {
     /// String value of the enum field names used in the ProtoBuf definition.
@@ -415,6 +419,7 @@ impl RecrawlPolicy {
         match self {
             Self::RecrawlEverything => "RECRAWL_EVERYTHING",
             Self::RecrawlNewFolders => "RECRAWL_NEW_FOLDERS",
+            Self::RecrawlEvents => "RECRAWL_EVENTS",
         }
     }
     /// Creates an enum from field names used in the ProtoBuf definition.
@@ -422,6 +427,7 @@ impl RecrawlPolicy {
         match value {
             "RECRAWL_EVERYTHING" => Some(Self::RecrawlEverything),
             "RECRAWL_NEW_FOLDERS" => Some(Self::RecrawlNewFolders),
+            "RECRAWL_EVENTS" => Some(Self::RecrawlEvents),
             _ => None,
         }
     }

@@ -8947,6 +8947,7 @@ impl serde::Serialize for RecrawlPolicy {
         let variant = match self {
             Self::RecrawlEverything => "RECRAWL_EVERYTHING",
             Self::RecrawlNewFolders => "RECRAWL_NEW_FOLDERS",
+            Self::RecrawlEvents => "RECRAWL_EVENTS",
         };
         serializer.serialize_str(variant)
     }
@@ -8960,6 +8961,7 @@ impl<'de> serde::Deserialize<'de> for RecrawlPolicy {
         const FIELDS: &[&str] = &[
             "RECRAWL_EVERYTHING",
             "RECRAWL_NEW_FOLDERS",
+            "RECRAWL_EVENTS",
         ];
 
         struct GeneratedVisitor;
@@ -9002,6 +9004,7 @@ impl<'de> serde::Deserialize<'de> for RecrawlPolicy {
                 match value {
                     "RECRAWL_EVERYTHING" => Ok(RecrawlPolicy::RecrawlEverything),
                     "RECRAWL_NEW_FOLDERS" => Ok(RecrawlPolicy::RecrawlNewFolders),
+                    "RECRAWL_EVENTS" => Ok(RecrawlPolicy::RecrawlEvents),
                     _ => Err(serde::de::Error::unknown_variant(value, FIELDS)),
                 }
             }
