@@ -26,6 +26,9 @@ pub const LEASE_TTL_SECS: u64 = 2;
 /// How long a job may take before it counts as hung.
 const HANG_BOUND: Duration = Duration::from_secs(180);
 
+/// How long a job's leftovers may take to go after it ended.
+const CLEANUP_BOUND: Duration = Duration::from_secs(30);
+
 /// Rows per job of the submit storm.
 const STORM_ROWS: usize = 20_000;
 
@@ -266,7 +269,14 @@ async fn check(
         run.lost += expected.distinct.saturating_sub(found.distinct);
         run.duplicated += found.rows.saturating_sub(found.distinct);
     }
-    run.leftovers.extend(target.leftovers());
+    // A failed job's output is removed after it ended, retried while its store is down.
+    let deadline = Instant::now() + CLEANUP_BOUND;
+    let mut leftovers = target.leftovers();
+    while !leftovers.is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        leftovers = target.leftovers();
+    }
+    run.leftovers.extend(leftovers);
 }
 
 /// One job under one fault.

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
+use backon::{ExponentialBuilder, Retryable};
+
 use datafusion::error::{DataFusionError, Result};
 
 use crate::secrets::{PASSWORD_SECRET, password, redact_password};
@@ -17,6 +19,7 @@ use crate::statement_timeout::statement_timeout;
 use crate::tls::{self, SslMode};
 use tokio::net::{TcpStream, UnixStream};
 use tokio_postgres::config::Host;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::tls::MakeTlsConnect;
 use tokio_postgres::{Client, Connection};
 use tokio_postgres_rustls::MakeRustlsConnect;
@@ -26,6 +29,11 @@ use self::no_cleartext::NoCleartextPassword;
 
 /// How long connecting may take before the job fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a restarting server is waited for: about 5 s in all.
+const RESTART_BACKOFF: ExponentialBuilder = ExponentialBuilder::new()
+    .with_min_delay(Duration::from_millis(100))
+    .with_max_delay(Duration::from_secs(1))
+    .with_max_times(8);
 
 /// Connects to `url` (which must not hold a password); the password comes from the declared
 /// secret `password_secret` names, when there is one. TLS follows the URL's `sslmode` (see
@@ -52,13 +60,29 @@ pub async fn connect(url: &str, options: &HashMap<String, String>) -> Result<Cli
         _ => tokio_postgres::config::SslMode::Require,
     });
     let connector = MakeRustlsConnect::new(tls.rustls_config().map_err(|e| what(e.to_string()))?);
-    let (client, connection) = tokio::time::timeout(CONNECT_TIMEOUT, open(&config, connector))
+    let opening = || async {
+        match tokio::time::timeout(CONNECT_TIMEOUT, open(&config, connector.clone())).await {
+            Ok(opened) => opened,
+            Err(_) => Err(OpenFailure {
+                message: format!("no connection within {CONNECT_TIMEOUT:?}"),
+                transient: false,
+            }),
+        }
+    };
+    // A server that restarts refuses connections, or turns them away while it starts up,
+    // for a moment: that moment is waited out rather than failing the task.
+    let (client, connection) = opening
+        .retry(RESTART_BACKOFF)
+        .when(|failure| failure.transient)
+        .sleep(tokio::time::sleep)
+        .notify(|failure, after| {
+            tracing::debug!(error = %failure.message, "postgres not reachable; retrying in {after:?}")
+        })
         .await
-        .map_err(|_| what(format!("no connection within {CONNECT_TIMEOUT:?}")))?
-        .map_err(|e| {
+        .map_err(|failure| {
             what(format!(
                 "cannot connect: {}",
-                tls::explain_failure(&tls, &e)
+                tls::explain_failure(&tls, &failure.message)
             ))
         })?;
     tokio::spawn(async move {
@@ -93,9 +117,10 @@ type Connected = (
 async fn open(
     config: &tokio_postgres::Config,
     mut connector: MakeRustlsConnect,
-) -> std::result::Result<Connected, String> {
+) -> std::result::Result<Connected, OpenFailure> {
     let ports = config.get_ports();
     let mut failures = vec![];
+    let mut transient = false;
     for (i, host) in config.get_hosts().iter().enumerate() {
         let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
         let socket: std::io::Result<Socket> = match host {
@@ -115,7 +140,10 @@ async fn open(
         let failure = match socket {
             Ok(socket) => {
                 let tls = MakeTlsConnect::<Guarded>::make_tls_connect(&mut connector, &name)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| OpenFailure {
+                        message: e.to_string(),
+                        transient: false,
+                    })?;
                 let mut config = config.clone();
                 if matches!(host, Host::Unix(_)) {
                     config.ssl_mode(tokio_postgres::config::SslMode::Disable);
@@ -126,17 +154,44 @@ async fn open(
                 };
                 match config.connect_raw(guarded, tls).await {
                     Ok(connected) => return Ok(connected),
-                    Err(e) => error_text(&e),
+                    Err(e) => {
+                        transient |= e.as_db_error().is_some_and(|db| {
+                            [
+                                SqlState::CANNOT_CONNECT_NOW,
+                                SqlState::ADMIN_SHUTDOWN,
+                                SqlState::CRASH_SHUTDOWN,
+                            ]
+                            .contains(db.code())
+                        });
+                        error_text(&e)
+                    }
                 }
             }
-            Err(e) => e.to_string(),
+            Err(e) => {
+                transient |= matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionReset
+                );
+                e.to_string()
+            }
         };
         failures.push(format!("{name}:{port}: {failure}"));
     }
-    if failures.is_empty() {
-        return Err("the URL names no host".into());
-    }
-    Err(failures.join("; "))
+    Err(OpenFailure {
+        message: match failures.is_empty() {
+            true => "the URL names no host".into(),
+            false => failures.join("; "),
+        },
+        transient,
+    })
+}
+
+/// Why a connection could not be opened, and whether it may open if tried again soon (the
+/// server refused the socket, or turned the connection away while starting up or shutting
+/// down: a restart).
+struct OpenFailure {
+    message: String,
+    transient: bool,
 }
 
 /// A PostgreSQL error with the server's message, detail and hint when there are any.
