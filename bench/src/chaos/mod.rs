@@ -100,6 +100,8 @@ struct Run {
     lying: Vec<String>,
     hung: usize,
     leftovers: Vec<String>,
+    /// Why jobs that did not succeed ended as they did (not a broken promise in itself).
+    failures: Vec<String>,
     failovers: Vec<Duration>,
     /// From the fault to the job's end.
     to_end: Option<Duration>,
@@ -156,6 +158,9 @@ fn summary(run: &Run) -> String {
     }
     if let Some(to_end) = run.to_end {
         let _ = write!(text, ", fault to end {} ms", to_end.as_millis());
+    }
+    for failure in &run.failures {
+        let _ = write!(text, "; failed: {failure}");
     }
     if broken(run) {
         let _ = write!(
@@ -257,6 +262,9 @@ async fn check(
     };
     let succeeded = status.state == proto::JobState::Succeeded as i32;
     run.succeeded += usize::from(succeeded);
+    if !succeeded {
+        run.failures.push(status.error.clone());
+    }
     let expected = target.expected(succeeded);
     let found = target.counts().await;
     if found != expected {
