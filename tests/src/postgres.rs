@@ -85,6 +85,8 @@ pub struct PasswordServer {
     dir: tempfile::TempDir,
     pub port: u16,
     pub password: String,
+    /// The server's command-line settings, for starting it again.
+    settings: String,
 }
 
 /// What a TLS server serves: its certificate, and the CA that signs the client certificates
@@ -127,10 +129,11 @@ impl PasswordServer {
         let pwfile = dir.path().join("password");
         std::fs::write(&pwfile, format!("{password}\n")).unwrap();
         let port = crate::cluster::free_port();
-        let server = PasswordServer {
+        let mut server = PasswordServer {
             dir,
             port,
             password: password.to_string(),
+            settings: String::new(),
         };
         if is_root() {
             let owner = Command::new("id").args(["-u", "postgres"]).output();
@@ -160,8 +163,32 @@ impl PasswordServer {
             None => settings.push_str(" -c listen_addresses=127.0.0.1"),
             Some(tls) => settings.push_str(&server.serve_tls(&data, tls)),
         }
-        let log = server.dir.path().join("log");
-        server.run(
+        server.settings = settings;
+        server.start_again();
+        server
+    }
+
+    /// Crashes the server (`pg_ctl -m immediate stop`); [`Self::start_again`] brings it back.
+    pub fn stop_immediately(&self) {
+        let data = self.dir.path().join("data");
+        self.run(
+            "pg_ctl",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-m".as_ref(),
+                "immediate".as_ref(),
+                "-w".as_ref(),
+                "stop".as_ref(),
+            ],
+        );
+    }
+
+    /// Starts the server with its settings; returns once it accepts connections.
+    pub fn start_again(&self) {
+        let data = self.dir.path().join("data");
+        let log = self.dir.path().join("log");
+        self.run(
             "pg_ctl",
             &[
                 "-D".as_ref(),
@@ -170,11 +197,10 @@ impl PasswordServer {
                 log.as_os_str(),
                 "-w".as_ref(),
                 "-o".as_ref(),
-                settings.as_ref(),
+                self.settings.as_ref(),
                 "start".as_ref(),
             ],
         );
-        server
     }
 
     /// Copies the certificates where the server (user postgres when this is root) may read
@@ -231,22 +257,8 @@ impl PasswordServer {
     /// come back empty) and starts it again with the same settings; returns once it accepts
     /// connections.
     pub fn restart_immediately(&self) {
-        let data = self.dir.path().join("data");
-        // With a log file, the server does not hold pg_ctl's output open.
-        let log = self.dir.path().join("log");
-        self.run(
-            "pg_ctl",
-            &[
-                "-D".as_ref(),
-                data.as_os_str(),
-                "-l".as_ref(),
-                log.as_os_str(),
-                "-m".as_ref(),
-                "immediate".as_ref(),
-                "-w".as_ref(),
-                "restart".as_ref(),
-            ],
-        );
+        self.stop_immediately();
+        self.start_again();
     }
 
     /// Runs one of PostgreSQL's programs and checks that it succeeded.

@@ -1,7 +1,8 @@
 //! The PostgreSQL sink on a real cluster against the machine's PostgreSQL: CSV on a real S3
 //! server loaded with every type intact, save modes (with a reader that never sees a half-done
 //! overwrite), hostile names, exactly-once under an executor kill, clear failures, and
-//! passwords from the environment or a file against a server that requires one.
+//! passwords from the environment or a file against a server that requires one, and a
+//! connection that waits out a restarting server.
 
 use std::time::{Duration, Instant};
 
@@ -712,4 +713,30 @@ async fn staging_tables_a_dead_leader_left_are_removed_by_its_successor() {
         "{status:?}"
     );
     assert_eq!(db.psql("SELECT count(*) FROM loaded"), "0\n");
+}
+
+/// A server that restarts is waited for, not given up on at the first refused connection
+/// (chaos finding 3: every attempt of a load failed within a millisecond while the server
+/// restarted, and the job failed): connecting while it is down succeeds once it is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_waits_out_a_restarting_server() {
+    let server = std::sync::Arc::new(PasswordServer::start("restart-pw"));
+    server.stop_immediately();
+    let down = Instant::now();
+    let restarting = std::sync::Arc::clone(&server);
+    let back = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1_500));
+        restarting.start_again();
+    });
+    // SAFETY: the test's own process; no other thread reads this variable meanwhile.
+    unsafe { std::env::set_var("KILN_SECRET_RESTART_PG", "restart-pw") };
+    let options = [("password_secret".to_string(), "restart-pg".to_string())].into();
+    let client = kiln_jobs::postgres::connect(&server.url(), &options)
+        .await
+        .expect("connected once the server was back");
+    // It was refused for as long as the server was down, and waited.
+    assert!(down.elapsed() >= Duration::from_millis(1_500), "{:?}", down.elapsed());
+    let one: i32 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
+    assert_eq!(one, 1);
+    back.join().unwrap();
 }
