@@ -735,7 +735,11 @@ async fn a_connection_waits_out_a_restarting_server() {
         .await
         .expect("connected once the server was back");
     // It was refused for as long as the server was down, and waited.
-    assert!(down.elapsed() >= Duration::from_millis(1_500), "{:?}", down.elapsed());
+    assert!(
+        down.elapsed() >= Duration::from_millis(1_500),
+        "{:?}",
+        down.elapsed()
+    );
     let one: i32 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
     assert_eq!(one, 1);
     back.join().unwrap();
