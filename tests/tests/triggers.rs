@@ -63,10 +63,19 @@ async fn started_jobs(
     }
 }
 
+/// A stored job `name` of one step running `sql`.
 fn definition(name: &str, sql: &str) -> proto::JobDefinition {
+    stored(
+        name,
+        &format!("name = \"{name}\"\n[[step]]\nname = \"q\"\nsql = \"{sql}\"\n"),
+    )
+}
+
+/// A stored job `name` of job file `toml`.
+fn stored(name: &str, toml: &str) -> proto::JobDefinition {
     proto::JobDefinition {
         name: name.into(),
-        toml: format!("name = \"{name}\"\n[[step]]\nname = \"q\"\nsql = \"{sql}\"\n"),
+        toml: toml.into(),
         base_dir: "/".into(),
         ..Default::default()
     }
@@ -585,16 +594,7 @@ async fn an_event_for_an_incremental_job_under_way_waits_for_its_run_to_end() {
         [sink]\nformat = \"parquet\"\npath = \"s3://lake/events/\"\nmode = \"append\"\n\
         [options]\nincremental = true\n";
     client
-        .put_definition(
-            proto::JobDefinition {
-                name: "load".into(),
-                toml: toml.into(),
-                base_dir: "/".into(),
-                ..Default::default()
-            },
-            true,
-            false,
-        )
+        .put_definition(stored("load", toml), true, false)
         .await
         .unwrap();
     client
