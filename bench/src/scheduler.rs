@@ -27,8 +27,9 @@ const PATIENCE: Duration = Duration::from_secs(600);
 /// The target, in task assignments per second.
 const TARGET: f64 = 50_000.0;
 
-/// An executor that runs nothing: it reports each task it is given as succeeded, with one row
-/// in each of `outputs` output partitions, before it answers the launch.
+/// An executor that runs nothing: it reports each task it is given as succeeded before it
+/// answers the launch, with one row in each of its output partitions: `outputs` for a task of
+/// the first stage (hash-partitioned into the final stage's tasks), one for a final task.
 struct SimulatedExecutor {
     id: String,
     scheduler: Arc<Scheduler>,
@@ -45,16 +46,17 @@ impl ipb::executor_service_server::ExecutorService for SimulatedExecutor {
         let tasks = request.into_inner().tasks;
         let statuses: Vec<ipb::TaskStatus> = tasks
             .into_iter()
-            .map(|task| ipb::TaskStatus {
-                task_id: task.task_id,
-                outcome: Some(ipb::task_status::Outcome::Succeeded(ipb::TaskSucceeded {
-                    partitions: vec![
-                        ipb::OutputPartitionStats { rows: 1, bytes: 64 };
-                        self.outputs
-                    ],
+            .map(|task| {
+                let first_stage = task.task_id.as_ref().is_some_and(|id| id.stage_id == 0);
+                let outputs = if first_stage { self.outputs } else { 1 };
+                ipb::TaskStatus {
+                    task_id: task.task_id,
+                    outcome: Some(ipb::task_status::Outcome::Succeeded(ipb::TaskSucceeded {
+                        partitions: vec![ipb::OutputPartitionStats { rows: 1, bytes: 64 }; outputs],
+                        ..Default::default()
+                    })),
                     ..Default::default()
-                })),
-                ..Default::default()
+                }
             })
             .collect();
         let count = statuses.len() as u64;
