@@ -72,6 +72,10 @@ pub(crate) enum CommitOutcome {
     Stopped(pb::JobState, String),
     /// The commit failed; the job fails with this reason.
     Failed(String),
+    /// The uncommitted output of these final-stage partitions lost rows before it was
+    /// published (a database restart empties unlogged staging tables): nothing is published,
+    /// and they run again.
+    RowsLost(Vec<u32>),
     /// The decision could not be stored, or this coordinator stepped down: another
     /// coordinator leads and finishes the job.
     NotLeader,
@@ -147,6 +151,11 @@ impl Commits {
             }
             // Stopped by stepping down, which asks for no end.
             (Ok(Committed::Stopped), None) => CommitOutcome::NotLeader,
+            // A stop asked for ends the job, whose data is untouched, rather than rerun it.
+            (Ok(Committed::RowsLost(_)), Some((state, reason))) => {
+                CommitOutcome::Stopped(state, reason)
+            }
+            (Ok(Committed::RowsLost(partitions)), None) => CommitOutcome::RowsLost(partitions),
             (Err(outcome), _) => outcome,
         }
     }

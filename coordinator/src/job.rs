@@ -614,6 +614,32 @@ impl Job {
         FailureOutcome::Retry
     }
 
+    /// The uncommitted output of these final-stage partitions lost rows before the commit
+    /// published it (a database restart empties unlogged staging tables): the commit is off,
+    /// and they run again, each loss counting as a failed attempt of its task.
+    pub fn sink_output_lost(&mut self, partitions: &[u32]) -> FailureOutcome {
+        self.committing = false;
+        self.winners.clear();
+        let stage = self.final_stage();
+        for &partition in partitions {
+            let Some(task) = self.stages[stage as usize].tasks.get(partition as usize) else {
+                continue;
+            };
+            let executor_id = match &task.state {
+                TaskState::Done(output) => output.executor_id.clone(),
+                _ => continue,
+            };
+            let message = "its uncommitted output lost rows before the commit (a database \
+                           crash or restart empties unlogged staging tables, or the table was \
+                           changed)";
+            let outcome = self.task_failed(stage, partition, &executor_id, message, true);
+            if matches!(outcome, FailureOutcome::JobFailed(_)) {
+                return outcome;
+            }
+        }
+        FailureOutcome::Retry
+    }
+
     /// A task attempt was killed (its executor is shutting down): it runs again, uncounted.
     pub fn task_killed(&mut self, stage: u32, partition: u32) {
         self.stages[stage as usize].tasks[partition as usize].state = TaskState::Pending;
@@ -999,6 +1025,42 @@ pub(crate) mod tests {
         let status = job.status();
         assert_eq!(status.stages[0].tasks_succeeded, 2);
         assert_eq!(status.result.map(|r| r.rows), Some(1));
+    }
+
+    #[test]
+    fn a_partition_whose_uncommitted_output_lost_rows_runs_again_before_the_commit() {
+        let mut job = two_stage_job(2);
+        job.sink = Some(pb::SinkSpec::default());
+        for (stage, partition, attempt) in start_all(&mut job, "a") {
+            job.task_succeeded(stage, partition, output("a", attempt));
+        }
+        let attempt = job.start_task(1, 0, "a");
+        let SuccessOutcome::Commit(winners) = job.task_succeeded(1, 0, output("a", attempt)) else {
+            panic!("a complete sink job commits");
+        };
+        assert_eq!(winners[0].attempt, attempt);
+        assert!(job.committing && job.launchable().is_empty());
+
+        assert!(matches!(job.sink_output_lost(&[0]), FailureOutcome::Retry));
+        assert!(!job.committing && job.winners.is_empty());
+        assert_eq!(
+            job.launchable(),
+            [(1, 0)],
+            "only the lost partition runs again"
+        );
+        let again = job.start_task(1, 0, "b");
+        let SuccessOutcome::Commit(winners) = job.task_succeeded(1, 0, output("b", again)) else {
+            panic!("the rerun commits again");
+        };
+        assert_eq!(winners[0].attempt, again);
+
+        // Each loss counts as a failed attempt: the second fails the job, saying why.
+        let FailureOutcome::JobFailed(error) = job.sink_output_lost(&[0]) else {
+            panic!("losses are bounded by the job's attempts");
+        };
+        assert!(error.contains("lost rows before the commit"), "{error}");
+        assert_eq!(job.state, pb::JobState::Failed);
+        assert!(!job.committing);
     }
 
     #[test]

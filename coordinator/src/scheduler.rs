@@ -1466,6 +1466,7 @@ impl Scheduler {
                             CommitOutcome::Failed(_) => "failed",
                             CommitOutcome::Stopped(..) => "stopped",
                             CommitOutcome::NotLeader => "not_leader",
+                            CommitOutcome::RowsLost(_) => "rows_lost",
                         };
                         this.metrics.commit_ended(name, started.elapsed());
                         this.commit_finished(&job_id, outcome);
@@ -1551,6 +1552,13 @@ impl Scheduler {
                     tracing::warn!(%job_id, %error, "job failed");
                     job.finish(pb::JobState::Failed, error);
                     end_job(&mut state.executors, job, &mut effects);
+                }
+                CommitOutcome::RowsLost(partitions) => {
+                    tracing::warn!(%job_id, ?partitions, "uncommitted output lost rows before the commit; running those partitions again");
+                    if let FailureOutcome::JobFailed(error) = job.sink_output_lost(&partitions) {
+                        tracing::warn!(%job_id, %error, "job failed");
+                        end_job(&mut state.executors, job, &mut effects);
+                    }
                 }
             }
             job.touch();

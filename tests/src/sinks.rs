@@ -118,27 +118,28 @@ pub async fn load_with_a_failure(
 
 /// Runs `sql` over table `t` (the rows of [`load_with_an_executor_killed`]) into `sink` in 6
 /// partitions, calling `lose` while the job runs until it says it removed rows a finished load
-/// wrote (as a database crash empties an unlogged table), and checks that the job fails
-/// rather than publish fewer rows; returns the job's error and the cluster, still running (a
-/// failed job's uncommitted output is removed after it ends). The caller checks the target.
+/// wrote (as a database crash empties an unlogged table), and checks that the job ran that
+/// partition again and succeeded rather than publish fewer rows; returns the job's status.
+/// The caller checks the target.
 pub async fn load_losing_rows(
     sql: &str,
     sink: proto::SinkSpec,
     mut lose: impl FnMut() -> bool,
-) -> (String, TestCluster) {
+) -> proto::JobStatus {
     let options = ClusterOptions {
         executors: 2,
         slots: 1,
         shuffle_partitions: 6,
         ..ClusterOptions::default()
     };
-    let (status, cluster) = load_breaking_it(options, sql, sink, |_, _| lose()).await;
-    assert_eq!(
-        status.state,
-        proto::JobState::Failed as i32,
-        "a commit that finds rows missing must fail the job: {status:?}"
+    let (status, _cluster) = load_breaking_it(options, sql, sink, |_, _| lose()).await;
+    assert_recovered(&status);
+    let final_stage = status.stages.last().expect("the job has stages");
+    assert!(
+        final_stage.task_failures >= 1,
+        "the partition that lost rows should have counted a failed attempt: {status:?}"
     );
-    (status.error, cluster)
+    status
 }
 
 /// Loads the 900,000 numbered rows through `sql` into `sink` in 6 partitions on a cluster

@@ -119,12 +119,16 @@ pub struct Winner {
 }
 
 /// How a commit that ran to its end ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Committed {
     /// The winners are published.
     Published,
     /// A stop was requested before the commit decided to publish: nothing is published.
     Stopped,
+    /// The uncommitted output of these partitions lost rows after their attempts wrote them
+    /// (a database crash empties unlogged staging tables): nothing is published, and the
+    /// partitions must run again before the job commits.
+    RowsLost(Vec<u32>),
 }
 
 /// Turns true when a committing job is cancelled or runs past its timeout. A commit honours it
@@ -169,9 +173,7 @@ pub async fn commit(
         SinkKind::Postgres => postgres::commit(sink, job_id, winners, stop).await,
         SinkKind::Mysql => mysql::commit(sink, job_id, winners, stop).await,
         // One local transaction, over in moments: it does not stop halfway.
-        SinkKind::Sqlite => sqlite::commit(sink, job_id, winners)
-            .await
-            .map(|()| Committed::Published),
+        SinkKind::Sqlite => sqlite::commit(sink, job_id, winners).await,
     }
 }
 

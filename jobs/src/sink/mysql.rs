@@ -27,6 +27,7 @@ use kiln_proto::v1 as pb;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Params, Value};
 
+use super::publishing::Published;
 use super::table::{
     CREATE_TABLE, LEDGER, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
     staging_table, write_into,
@@ -408,7 +409,7 @@ impl Publishing {
 
     /// Publishes one winner's staging table in the transaction; refuses one that is gone or
     /// holds other than the rows its attempt wrote.
-    async fn publish_one(&mut self, winner: Winner) -> Result<()> {
+    async fn publish_one(&mut self, winner: Winner) -> Result<Published> {
         let (sink, target) = (&self.sink, &self.target);
         let staging = staging_table(target, &self.job_id, winner.partition, winner.attempt);
         let names: Vec<String> = table_columns(&mut self.conn, &staging)
@@ -432,7 +433,7 @@ impl Publishing {
             .map_err(db_failure(sink, "counting a staging table's rows"))?;
         let held = held.unwrap_or(0);
         if held != winner.rows {
-            return Err(super::publishing::rows_lost(
+            return Ok(super::publishing::rows_lost(
                 sink,
                 &staging.mysql_quoted(),
                 winner,
@@ -462,7 +463,8 @@ impl Publishing {
         self.conn
             .query_drop(sql)
             .await
-            .map_err(db_failure(sink, "publishing the rows"))
+            .map_err(db_failure(sink, "publishing the rows"))?;
+        Ok(Published::Rows)
     }
 }
 
@@ -476,7 +478,7 @@ impl super::publishing::Publishing for Publishing {
             .map_err(db_failure(&self.sink, "emptying the table for overwrite"))
     }
 
-    async fn publish(&mut self, winner: Winner) -> Result<()> {
+    async fn publish(&mut self, winner: Winner) -> Result<Published> {
         self.publish_one(winner).await
     }
 

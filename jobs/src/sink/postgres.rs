@@ -31,6 +31,7 @@ use kiln_core::sink::SinkTask;
 use kiln_proto::v1 as pb;
 use tokio_postgres::Client;
 
+use super::publishing::Published;
 use super::table::{
     CREATE_TABLE, LEDGER, OPTIONS, check_mode, check_options, max_connections, staging_prefix,
     staging_table, write_into,
@@ -358,7 +359,7 @@ impl Publishing {
     /// Publishes one winner's staging table and drops it, in the transaction; refuses one that
     /// is gone or holds other than the rows its attempt wrote (an unlogged table is emptied
     /// by a database crash).
-    async fn publish_one(&mut self, winner: Winner) -> Result<()> {
+    async fn publish_one(&mut self, winner: Winner) -> Result<Published> {
         let staging = staging_table(&self.target, &self.job_id, winner.partition, winner.attempt);
         let exists = table_exists(&self.client, &staging)
             .await
@@ -379,7 +380,7 @@ impl Publishing {
             .map_err(db_failure(&self.sink, "counting a staging table's rows"))?
             .get(0);
         if held as u64 != winner.rows {
-            return Err(super::publishing::rows_lost(
+            return Ok(super::publishing::rows_lost(
                 &self.sink,
                 &staging,
                 winner,
@@ -392,7 +393,8 @@ impl Publishing {
                 publish_sql(&self.sink, &self.target, &staging, &self.columns)
             ))
             .await
-            .map_err(db_failure(&self.sink, "publishing the rows"))
+            .map_err(db_failure(&self.sink, "publishing the rows"))?;
+        Ok(Published::Rows)
     }
 }
 
@@ -405,7 +407,7 @@ impl super::publishing::Publishing for Publishing {
             .map_err(db_failure(&self.sink, "emptying the table for overwrite"))
     }
 
-    async fn publish(&mut self, winner: Winner) -> Result<()> {
+    async fn publish(&mut self, winner: Winner) -> Result<Published> {
         self.publish_one(winner).await
     }
 

@@ -16,7 +16,7 @@ use kiln_proto::v1 as pb;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::publishing::Publishing;
+use super::publishing::{Published, Publishing};
 use super::{Committed, StopRequest, Winner};
 
 /// Opens a sink's publishing transaction, given the first partition to publish.
@@ -119,7 +119,9 @@ async fn run(
                     },
                 };
                 match step {
-                    Ok(()) => published.push(winner),
+                    Ok(Published::Rows) => published.push(winner),
+                    // The commit finds the lost rows again, with every other partition's.
+                    Ok(Published::Lost) => failed = true,
                     Err(error) => {
                         let partition = winner.partition;
                         tracing::warn!(%job_id, %error, "publishing partition {partition} early failed; the commit publishes every partition");
@@ -168,7 +170,8 @@ mod tests {
     use async_trait::async_trait;
     use std::sync::{Arc, Mutex};
 
-    /// A transaction that records what it is asked to do; publishing partition 9 fails.
+    /// A transaction that records what it is asked to do; publishing partition 9 fails, and
+    /// partitions 7 and 8 lost their rows.
     struct Recorded(Arc<Mutex<Vec<String>>>);
 
     #[async_trait]
@@ -177,18 +180,21 @@ mod tests {
             self.0.lock().unwrap().push("empty".into());
             Ok(())
         }
-        async fn publish(&mut self, winner: Winner) -> Result<()> {
+        async fn publish(&mut self, winner: Winner) -> Result<Published> {
             let Winner {
                 partition, attempt, ..
             } = winner;
             if partition == 9 {
                 return Err(DataFusionError::Execution("no staging table".into()));
             }
+            if partition == 7 || partition == 8 {
+                return Ok(Published::Lost);
+            }
             self.0
                 .lock()
                 .unwrap()
                 .push(format!("publish {partition}.{attempt}"));
-            Ok(())
+            Ok(Published::Rows)
         }
         async fn commit(self: Box<Self>) -> Result<()> {
             self.0.lock().unwrap().push("commit".into());
@@ -263,6 +269,13 @@ mod tests {
         assert_eq!(publisher.commit(&[won(1, 0), won(9, 0)], go()).await, None);
         assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
 
+        // Lost rows leave every partition to the commit.
+        let (publisher, log) = recording();
+        publisher.publish(won(8, 0));
+        publisher.publish(won(1, 0));
+        assert_eq!(publisher.commit(&[won(1, 0), won(8, 0)], go()).await, None);
+        assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
+
         // A stop requested before the commit rolls back what was published.
         let (publisher, log) = recording();
         publisher.publish(won(0, 0));
@@ -276,5 +289,24 @@ mod tests {
         publisher.publish(won(0, 0));
         publisher.abandon().await;
         assert_eq!(log.lock().unwrap().last().unwrap(), "rollback");
+    }
+
+    #[tokio::test]
+    async fn a_commit_names_every_partition_that_lost_rows_and_publishes_nothing() {
+        let log = Arc::new(Mutex::new(vec![]));
+        let winners = [won(0, 0), won(7, 2), won(1, 0), won(8, 1)];
+        let committed = super::super::publishing::publish_all(
+            Box::new(Recorded(Arc::clone(&log))),
+            &pb::SinkSpec::default(),
+            &winners,
+            go(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(committed, Committed::RowsLost(vec![7, 8]));
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["publish 0.0", "publish 1.0", "rollback"]
+        );
     }
 }

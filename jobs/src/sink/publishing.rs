@@ -14,7 +14,7 @@ pub(crate) trait Publishing: Send {
     async fn empty_target(&mut self) -> Result<()>;
     /// Publishes the rows of one partition's winning attempt in the transaction, after
     /// checking its staging table holds every row the attempt wrote.
-    async fn publish(&mut self, winner: Winner) -> Result<()>;
+    async fn publish(&mut self, winner: Winner) -> Result<Published>;
     /// Commits the transaction and removes the job's staging tables.
     async fn commit(self: Box<Self>) -> Result<()>;
     /// Rolls the transaction back.
@@ -24,9 +24,21 @@ pub(crate) trait Publishing: Send {
     fn is_recorded(&self) -> bool;
 }
 
+/// What publishing one partition's winning attempt found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Published {
+    /// Its rows are published in the transaction.
+    Rows,
+    /// Its staging table no longer holds the rows its attempt wrote: nothing of it is
+    /// published.
+    Lost,
+}
+
 /// A job's whole commit in `publishing`: empties the target for `overwrite`, publishes every
 /// winner, then commits; only commits (cleans up) when an earlier run of the commit is
-/// recorded. A stop requested before the transaction commits rolls it back.
+/// recorded. A stop requested before the transaction commits rolls it back, and so do
+/// partitions whose staging tables lost rows (all of them are named, so they run again
+/// together).
 pub(crate) async fn publish_all(
     mut publishing: Box<dyn Publishing>,
     sink: &pb::SinkSpec,
@@ -46,31 +58,43 @@ pub(crate) async fn publish_all(
         // Dropped uncommitted: the database rolls the transaction back.
         return Ok(Committed::Stopped);
     }
+    let mut lost = vec![];
     for winner in winners {
         crate::failpoints::delay("database-commit-publish").await;
-        if unless_stopped(&mut stop, publishing.publish(*winner))
+        match unless_stopped(&mut stop, publishing.publish(*winner))
             .await
             .transpose()?
-            .is_none()
         {
-            return Ok(Committed::Stopped);
+            None => return Ok(Committed::Stopped),
+            Some(Published::Rows) => {}
+            Some(Published::Lost) => lost.push(winner.partition),
         }
+    }
+    if !lost.is_empty() {
+        publishing.rollback().await?;
+        return Ok(Committed::RowsLost(lost));
     }
     publishing.commit().await?;
     Ok(Committed::Published)
 }
 
-/// The error of a staging table that lost rows after its attempt wrote them.
+/// A staging table that holds `held` rows where its attempt wrote `winner.rows` (a database
+/// crash empties unlogged tables, or someone changed it): its partition is not published, and
+/// runs again.
 pub(crate) fn rows_lost(
     sink: &pb::SinkSpec,
     staging: &impl std::fmt::Display,
     winner: Winner,
     held: u64,
-) -> datafusion::error::DataFusionError {
-    datafusion::error::DataFusionError::Execution(format!(
-        "{} sink {}: staging table {staging} holds {held} row(s), but attempt {} of partition \
-         {} wrote {}: rows were lost before the commit (a database crash or restart, or the \
-         table was changed); nothing was published, run the job again",
-        sink.format, sink.path, winner.attempt, winner.partition, winner.rows
-    ))
+) -> Published {
+    tracing::warn!(
+        sink = %sink.path,
+        "staging table {staging} holds {held} row(s), but attempt {} of partition {} wrote {}: \
+         rows were lost before the commit (a database crash or restart, or the table was \
+         changed); the partition runs again",
+        winner.attempt,
+        winner.partition,
+        winner.rows
+    );
+    Published::Lost
 }

@@ -20,11 +20,11 @@ use kiln_proto::v1 as pb;
 use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::Winner;
 use super::table::{
     CREATE_TABLE, LEDGER, MAX_CONNECTIONS, check_mode, check_options, max_connections,
     staging_prefix, staging_table, write_into,
 };
+use super::{Committed, Winner};
 use crate::sql_names::{TableName, quote_ident};
 use crate::sql_types::{CanonicalColumn, CanonicalValues, canonical_batch, canonical_type};
 use crate::sqlite::{self, Access, blocking};
@@ -283,9 +283,10 @@ fn value(column: &CanonicalColumn<'_>, row: usize) -> Value {
 }
 
 /// Publishes the winning staging tables in one transaction recorded in the ledger (unless the
-/// ledger says it is done), then drops the rest. A winner's staging table that is gone or
-/// holds other than the rows its attempt wrote fails the commit, and nothing is published.
-pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Result<()> {
+/// ledger says it is done), then drops the rest. A winner's staging table that is gone fails
+/// the commit; those that hold other than the rows their attempts wrote are named, to run
+/// again; either way nothing is published.
+pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Result<Committed> {
     let target = target(sink)?;
     let (sink, job_id, winners) = (sink.clone(), job_id.to_string(), winners.to_vec());
     blocking(move || {
@@ -307,7 +308,7 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Re
             .map_err(db_failure(&sink, "reading the commit ledger"))?;
         // Recorded in the ledger: an earlier run of this commit published the rows.
         if !done {
-            let mut staged = vec![];
+            let (mut staged, mut lost) = (vec![], vec![]);
             for winner in &winners {
                 let staging = staging_table(&target, &job_id, winner.partition, winner.attempt);
                 if !table_exists(&tx, &staging)
@@ -329,9 +330,14 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Re
                     .map_err(db_failure(&sink, "counting a staging table's rows"))?;
                 if held as u64 != winner.rows {
                     let quoted = staging.quoted();
-                    return Err(super::publishing::rows_lost(&sink, &quoted, *winner, held as u64));
+                    super::publishing::rows_lost(&sink, &quoted, *winner, held as u64);
+                    lost.push(winner.partition);
                 }
                 staged.push(staging);
+            }
+            if !lost.is_empty() {
+                // Dropped uncommitted: the transaction rolls back.
+                return Ok(Committed::RowsLost(lost));
             }
             crate::failpoints::delay_blocking("database-commit-publish");
             if let Some(first) = staged.first() {
@@ -344,7 +350,8 @@ pub async fn commit(sink: &pb::SinkSpec, job_id: &str, winners: &[Winner]) -> Re
             .map_err(db_failure(&sink, "recording the commit"))?;
         }
         tx.commit().map_err(db_failure(&sink, "committing"))?;
-        drop_staging_tables(&conn, &sink, &target, &job_id)
+        drop_staging_tables(&conn, &sink, &target, &job_id)?;
+        Ok(Committed::Published)
     })
     .await
 }
