@@ -139,6 +139,8 @@ async fn run(
                         Some(Committed::Stopped)
                     }
                     Some(publishing) if !failed && published == winners => {
+                        // Held here as a commit that publishes at its end is held before it.
+                        crate::failpoints::delay("database-commit-publish").await;
                         match publishing.commit().await {
                             Ok(()) => Some(Committed::Published),
                             Err(error) => {
