@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
-use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
 use datafusion::error::Result as DfResult;
 use datafusion::physical_plan::ExecutionPlan;
 use kiln_core::codec::encode_schema;
@@ -340,35 +340,64 @@ impl Job {
             })
     }
 
-    /// Task `partition`'s plan: the stage's plan with every shuffle reader pointed at the
-    /// current outputs of its input that hold rows for this task (map outputs without rows
-    /// for it have no file, and are not fetched).
-    pub fn resolved_plan(&self, stage: u32, partition: u32) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.plan.clone();
-        plan.transform_up(|node| {
+    /// What task `partition` of `stage` reads: for each shuffle reader of the stage's plan,
+    /// in plan order, the current outputs of its input that hold rows for this task (map
+    /// outputs without rows for it have no file, and are not fetched). Tasks of a stage that
+    /// read the same outputs run the same plan: the scheduler resolves and encodes it once.
+    pub fn task_inputs(
+        &self,
+        stage: u32,
+        partition: u32,
+    ) -> DfResult<Vec<Vec<MapOutputLocation>>> {
+        let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.clone();
+        let mut inputs = vec![];
+        plan.apply(|node| {
+            if let Some(reader) = node.downcast_ref::<ShuffleReaderExec>() {
+                inputs.push(self.outputs_for(reader, partition));
+            }
+            Ok(TreeNodeRecursion::Continue)
+        })?;
+        Ok(inputs)
+    }
+
+    /// The outputs `reader` fetches in task `partition`.
+    fn outputs_for(&self, reader: &ShuffleReaderExec, partition: u32) -> Vec<MapOutputLocation> {
+        let output = match reader.mode() {
+            ReadMode::Hash => partition as usize,
+            ReadMode::OneToOne | ReadMode::Merge => 0,
+        };
+        self.stages[reader.stage_id() as usize]
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(map, task)| match &task.state {
+                TaskState::Done(done) if done.stats.get(output).is_some_and(|s| s.rows > 0) => {
+                    Some(MapOutputLocation {
+                        map_partition: map as u32,
+                        attempt: done.attempt,
+                        executor_id: done.executor_id.clone(),
+                        flight_endpoint: done.flight_endpoint.clone(),
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The plan of a task of `stage` that reads `inputs` (see [`Job::task_inputs`]): the
+    /// stage's plan with its shuffle readers, in plan order, pointed at them.
+    pub fn resolved_plan(
+        &self,
+        stage: u32,
+        inputs: Vec<Vec<MapOutputLocation>>,
+    ) -> DfResult<Arc<dyn ExecutionPlan>> {
+        let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.clone();
+        let mut inputs = inputs.into_iter();
+        plan.transform_down(|node| {
             let Some(reader) = node.downcast_ref::<ShuffleReaderExec>() else {
                 return Ok(Transformed::no(node));
             };
-            let output = match reader.mode() {
-                ReadMode::Hash => partition as usize,
-                ReadMode::OneToOne | ReadMode::Merge => 0,
-            };
-            let locations = self.stages[reader.stage_id() as usize]
-                .tasks
-                .iter()
-                .enumerate()
-                .filter_map(|(map, task)| match &task.state {
-                    TaskState::Done(done) if done.stats.get(output).is_some_and(|s| s.rows > 0) => {
-                        Some(MapOutputLocation {
-                            map_partition: map as u32,
-                            attempt: done.attempt,
-                            executor_id: done.executor_id.clone(),
-                            flight_endpoint: done.flight_endpoint.clone(),
-                        })
-                    }
-                    _ => None,
-                })
-                .collect();
+            let locations = inputs.next().unwrap_or_default();
             Ok(Transformed::yes(Arc::new(reader.with_locations(locations))))
         })
         .map(|t| t.data)

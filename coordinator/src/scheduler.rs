@@ -1855,6 +1855,10 @@ fn end_job(
 }
 
 /// Fills free slots round-robin across jobs, oldest job first in each round.
+/// What identifies an encoded task plan within one round of assignments: the job, the stage,
+/// and for each shuffle reader the map outputs it reads (map partition, attempt).
+type PlanKey = (String, u32, Vec<Vec<(u32, u32)>>);
+
 /// Launch requests carry at most this share of the message limit, leaving room for framing.
 const LAUNCH_REQUEST_SHARE: f64 = 0.9;
 
@@ -1863,7 +1867,7 @@ const LAUNCH_REQUEST_SHARE: f64 = 0.9;
 /// a job whose whole plan is over the limit still runs; a task plan that is over it alone
 /// fails its job, saying so.
 fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
-    let request_limit = (max_message_size as f64 * LAUNCH_REQUEST_SHARE) as usize;
+    let request_limit = request_limit(max_message_size);
     let mut launches: BTreeMap<String, Vec<ipb::TaskDefinition>> = BTreeMap::new();
     let mut queues: Vec<(String, VecDeque<(u32, u32)>)> = state
         .order
@@ -1873,7 +1877,10 @@ fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
             (!tasks.is_empty()).then(|| (id.clone(), tasks.into()))
         })
         .collect();
-    let mut plans: HashMap<(String, u32, Option<u32>), Vec<u8>> = HashMap::new();
+    // Encoded task plans, by job, stage and the map outputs the task reads (by map partition
+    // and attempt): tasks that read the same outputs (every task of a stage that reads no
+    // shuffle; most of a stage after a shuffle that left no partition empty) share one.
+    let mut plans: HashMap<PlanKey, Vec<u8>> = HashMap::new();
     // Jobs that failed here: their running tasks are stopped and their files removed below.
     let mut failed = vec![];
     while !queues.is_empty() {
@@ -1892,43 +1899,15 @@ fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
                 queue.push_front((stage, partition));
                 break;
             };
-            // A stage that reads no shuffle runs the same plan in every task.
-            let reads_shuffle = !job.stages[stage as usize].plan.inputs.is_empty();
-            let key = (job_id.clone(), stage, reads_shuffle.then_some(partition));
-            let plan = match plans.get(&key) {
-                Some(plan) => plan.clone(),
-                None => match job.resolved_plan(stage, partition).and_then(encode_plan) {
-                    Ok(plan) if plan.len() > request_limit => {
-                        job.finish(
-                            pb::JobState::Failed,
-                            format!(
-                                "the plan of a stage {stage} task is {} bytes, over the \
-                                 cluster's gRPC message limit of {max_message_size} bytes: \
-                                 raise --max-message-size (KILN_MAX_MESSAGE_SIZE) on every \
-                                 coordinator and executor, or shrink the query's literals",
-                                plan.len()
-                            ),
-                        );
-                        job.touch();
-                        queue.clear();
-                        failed.push(job_id.clone());
-                        continue;
-                    }
-                    Ok(plan) => {
-                        plans.insert(key, plan.clone());
-                        plan
-                    }
-                    Err(e) => {
-                        job.finish(
-                            pb::JobState::Failed,
-                            format!("stage {stage} could not be encoded for executors: {e}"),
-                        );
-                        job.touch();
-                        queue.clear();
-                        failed.push(job_id.clone());
-                        continue;
-                    }
-                },
+            let plan = match task_plan(job, stage, partition, &mut plans, max_message_size) {
+                Ok(plan) => plan,
+                Err(error) => {
+                    job.finish(pb::JobState::Failed, error);
+                    job.touch();
+                    queue.clear();
+                    failed.push(job_id.clone());
+                    continue;
+                }
             };
             let attempt = job.start_task(stage, partition, &executor_id);
             job.touch();
@@ -1984,6 +1963,48 @@ fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
         }
     }
     effects
+}
+
+/// The encoded plan of task `partition` of `stage`, taken from `plans` when a task that reads
+/// the same map outputs has one; the job's error when it cannot be resolved or encoded, or
+/// is over the share of `max_message_size` a launch request may carry.
+fn task_plan(
+    job: &Job,
+    stage: u32,
+    partition: u32,
+    plans: &mut HashMap<PlanKey, Vec<u8>>,
+    max_message_size: usize,
+) -> Result<Vec<u8>, String> {
+    let unresolved = |e| format!("stage {stage} could not be encoded for executors: {e}");
+    let inputs = job.task_inputs(stage, partition).map_err(unresolved)?;
+    let read = inputs
+        .iter()
+        .map(|outputs| outputs.iter().map(|o| (o.map_partition, o.attempt)).collect())
+        .collect();
+    let key = (job.id.clone(), stage, read);
+    if let Some(plan) = plans.get(&key) {
+        return Ok(plan.clone());
+    }
+    let plan = job
+        .resolved_plan(stage, inputs)
+        .and_then(encode_plan)
+        .map_err(unresolved)?;
+    if plan.len() > request_limit(max_message_size) {
+        return Err(format!(
+            "the plan of a stage {stage} task is {} bytes, over the cluster's gRPC message \
+             limit of {max_message_size} bytes: raise --max-message-size \
+             (KILN_MAX_MESSAGE_SIZE) on every coordinator and executor, or shrink the query's \
+             literals",
+            plan.len()
+        ));
+    }
+    plans.insert(key, plan.clone());
+    Ok(plan)
+}
+
+/// The most bytes one launch request may carry under `max_message_size`.
+fn request_limit(max_message_size: usize) -> usize {
+    (max_message_size as f64 * LAUNCH_REQUEST_SHARE) as usize
 }
 
 /// `tasks` in groups whose launch requests each encode to at most `limit` bytes (a task
