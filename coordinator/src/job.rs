@@ -349,7 +349,7 @@ impl Job {
         stage: u32,
         partition: u32,
     ) -> DfResult<Vec<Vec<MapOutputLocation>>> {
-        let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.clone();
+        let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.plan.clone();
         let mut inputs = vec![];
         plan.apply(|node| {
             if let Some(reader) = node.downcast_ref::<ShuffleReaderExec>() {
@@ -391,7 +391,7 @@ impl Job {
         stage: u32,
         inputs: Vec<Vec<MapOutputLocation>>,
     ) -> DfResult<Arc<dyn ExecutionPlan>> {
-        let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.clone();
+        let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.plan.clone();
         let mut inputs = inputs.into_iter();
         plan.transform_down(|node| {
             let Some(reader) = node.downcast_ref::<ShuffleReaderExec>() else {

@@ -1854,7 +1854,6 @@ fn end_job(
     job.touch();
 }
 
-/// Fills free slots round-robin across jobs, oldest job first in each round.
 /// What identifies an encoded task plan within one round of assignments: the job, the stage,
 /// and for each shuffle reader the map outputs it reads (map partition, attempt).
 type PlanKey = (String, u32, Vec<Vec<(u32, u32)>>);
@@ -1862,10 +1861,10 @@ type PlanKey = (String, u32, Vec<Vec<(u32, u32)>>);
 /// Launch requests carry at most this share of the message limit, leaving room for framing.
 const LAUNCH_REQUEST_SHARE: f64 = 0.9;
 
-/// Assigns launchable tasks to free slots. Each task carries only its own stage's plan, and a
-/// launch request holds as many tasks as fit under the message limit (`max_message_size`), so
-/// a job whose whole plan is over the limit still runs; a task plan that is over it alone
-/// fails its job, saying so.
+/// Assigns launchable tasks to free slots, round-robin across jobs, oldest job first in each
+/// round. Each task carries only its own stage's plan, and a launch request holds as many
+/// tasks as fit under the message limit (`max_message_size`), so a job whose whole plan is
+/// over the limit still runs; a task plan that is over it alone fails its job, saying so.
 fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
     let request_limit = request_limit(max_message_size);
     let mut launches: BTreeMap<String, Vec<ipb::TaskDefinition>> = BTreeMap::new();
