@@ -17,6 +17,12 @@ pub struct Etcd {
     process: Option<Child>,
 }
 
+/// How many times a first start tries fresh ports.
+const START_ATTEMPTS: usize = 3;
+
+/// etcd stopped before it served, with this exit status.
+struct Exited(std::process::ExitStatus);
+
 /// A test CA and a server certificate for 127.0.0.1 signed by it (PEM files).
 #[derive(Debug, Clone)]
 pub struct TlsFiles {
@@ -68,6 +74,19 @@ impl Etcd {
         if tls {
             etcd.tls = Some(TlsFiles::generate(etcd.data_dir.path()));
         }
+        // A free port can be taken by another test's server before etcd binds it, and etcd
+        // then exits: it starts again on other ports.
+        for _ in 1..START_ATTEMPTS {
+            match etcd.serve() {
+                Ok(()) => return etcd,
+                Err(Exited(status)) => {
+                    eprintln!("etcd exited ({status}) on start; trying other ports");
+                    etcd.client_port = free_port();
+                    etcd.peer_port = free_port();
+                    let _ = std::fs::remove_dir_all(etcd.data_dir.path().join("data"));
+                }
+            }
+        }
         etcd.resume();
         etcd
     }
@@ -107,6 +126,26 @@ impl Etcd {
 
     /// Starts the server again on the same ports and data, and waits until it serves.
     pub fn resume(&mut self) {
+        if let Err(Exited(status)) = self.serve() {
+            panic!("etcd exited ({status}) on start: {}", self.log_tail());
+        }
+    }
+
+    /// The end of the server's log, for a failure message.
+    fn log_tail(&self) -> String {
+        let path = self.data_dir.path().join("etcd.log");
+        let log = std::fs::read_to_string(&path).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        format!(
+            "the end of {}:\n{}",
+            path.display(),
+            lines[lines.len().saturating_sub(10)..].join("\n")
+        )
+    }
+
+    /// Starts the server on its ports and data and waits until it serves; `Exited` when it
+    /// stopped before serving (it could not bind a port).
+    fn serve(&mut self) -> Result<(), Exited> {
         assert!(self.process.is_none(), "etcd is already running");
         let peer = format!("http://127.0.0.1:{}", self.peer_port);
         let log = std::fs::OpenOptions::new()
@@ -144,12 +183,17 @@ impl Etcd {
                 None => http_ok(&format!("{}/health", self.endpoint())),
             };
             if ready {
-                return;
+                return Ok(());
+            }
+            let child = self.process.as_mut().expect("started above");
+            if let Ok(Some(status)) = child.try_wait() {
+                self.process = None;
+                return Err(Exited(status));
             }
             assert!(
                 Instant::now() < deadline,
-                "etcd did not come up; see {}",
-                self.data_dir.path().join("etcd.log").display()
+                "etcd did not come up in 20 s: {}",
+                self.log_tail()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -180,4 +224,41 @@ fn http_ok(url: &str) -> bool {
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A port another process holds makes etcd exit, which is seen at once (so a first start
+    /// moves to other ports) rather than after the 20 s wait.
+    #[test]
+    fn an_etcd_that_cannot_bind_its_port_is_seen_to_exit() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut etcd = Etcd {
+            client_port: taken.local_addr().unwrap().port(),
+            peer_port: free_port(),
+            data_dir: tempfile::tempdir().unwrap(),
+            tls: None,
+            process: None,
+        };
+        let started = Instant::now();
+        assert!(
+            matches!(etcd.serve(), Err(Exited(_))),
+            "etcd served on a taken port"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "seen only after the wait"
+        );
+        assert!(
+            etcd.log_tail().contains("address already in use"),
+            "{}",
+            etcd.log_tail()
+        );
+
+        // A first start does not meet that: it serves on ports of its own.
+        let etcd = Etcd::start();
+        assert!(http_ok(&format!("{}/health", etcd.endpoint())));
+    }
 }
