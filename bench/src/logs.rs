@@ -213,7 +213,10 @@ pub async fn run(mb: usize, data_dir: &Path, out: &Path) {
         best(&mut one, parse_on_one_core(&log, Some(&parquet), &combined));
         let many = parse_to_parquet(&log, Some(&parquet), &combined, cores).await;
         best(&mut all, many);
-        best(&mut baseline, parse_on_one_core(&log, Some(&parquet), &regex));
+        best(
+            &mut baseline,
+            parse_on_one_core(&log, Some(&parquet), &regex),
+        );
         best(&mut cluster, kiln_job(&log, &parquet).await);
     }
     let rate = |d: Option<Duration>| size / d.expect("measured").as_secs_f64();

@@ -344,11 +344,7 @@ impl Job {
     /// in plan order, the current outputs of its input that hold rows for this task (map
     /// outputs without rows for it have no file, and are not fetched). Tasks of a stage that
     /// read the same outputs run the same plan: the scheduler resolves and encodes it once.
-    pub fn task_inputs(
-        &self,
-        stage: u32,
-        partition: u32,
-    ) -> DfResult<Vec<Vec<MapOutputLocation>>> {
+    pub fn task_inputs(&self, stage: u32, partition: u32) -> DfResult<Vec<Vec<MapOutputLocation>>> {
         let plan: Arc<dyn ExecutionPlan> = self.stages[stage as usize].plan.plan.clone();
         let mut inputs = vec![];
         plan.apply(|node| {

@@ -1978,7 +1978,12 @@ fn task_plan(
     let inputs = job.task_inputs(stage, partition).map_err(unresolved)?;
     let read = inputs
         .iter()
-        .map(|outputs| outputs.iter().map(|o| (o.map_partition, o.attempt)).collect())
+        .map(|outputs| {
+            outputs
+                .iter()
+                .map(|o| (o.map_partition, o.attempt))
+                .collect()
+        })
         .collect();
     let key = (job.id.clone(), stage, read);
     if let Some(plan) = plans.get(&key) {
