@@ -70,7 +70,7 @@ impl Job {
                 outputs: stage
                     .tasks
                     .iter()
-                    .filter_map(|t| match &t.state {
+                    .filter_map(|t| match t.state() {
                         TaskState::Done(output) => Some(output_record(output)),
                         _ => None,
                     })
@@ -158,8 +158,8 @@ impl Job {
         }
         for checkpoint in &record.completed_stages {
             let stage = &mut self.stages[checkpoint.stage_id as usize];
-            for (task, output) in stage.tasks.iter_mut().zip(&checkpoint.outputs) {
-                task.state = TaskState::Done(map_output(output));
+            for (partition, output) in checkpoint.outputs.iter().enumerate() {
+                stage.set_state(partition, TaskState::Done(map_output(output)));
             }
         }
         if !record.committing.is_empty() {

@@ -83,7 +83,8 @@ pub enum TaskState {
 /// One task and its history.
 #[derive(Debug, Clone)]
 pub struct Task {
-    pub state: TaskState,
+    /// Changed only through [`Stage::set_state`], which keeps the stage's counts.
+    state: TaskState,
     /// Attempts that failed with an execution error (these count against the limit).
     pub failed_attempts: u32,
     /// The number the next attempt gets; attempts are numbered so retries never collide.
@@ -101,6 +102,11 @@ pub struct Task {
 }
 
 impl Task {
+    /// Where the task stands.
+    pub fn state(&self) -> &TaskState {
+        &self.state
+    }
+
     fn new(first_attempt: u32) -> Self {
         Self {
             state: TaskState::Pending,
@@ -124,13 +130,56 @@ pub struct Stage {
     pub tasks: Vec<Task>,
     /// Failed attempts so far (retried or not).
     pub failures: u32,
+    /// How many tasks are in each state, kept by [`Stage::set_state`] so that the checks the
+    /// scheduler makes on every pass over every job cost O(stages), not O(tasks).
+    counts: TaskCounts,
+}
+
+/// How many of a stage's tasks are pending, running and done.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct TaskCounts {
+    pending: usize,
+    running: usize,
+    done: usize,
+}
+
+impl TaskCounts {
+    /// The count of tasks in `state`.
+    fn of(&mut self, state: &TaskState) -> &mut usize {
+        match state {
+            TaskState::Pending => &mut self.pending,
+            TaskState::Running { .. } => &mut self.running,
+            TaskState::Done(_) => &mut self.done,
+        }
+    }
 }
 
 impl Stage {
+    fn new(plan: StagePlan, consumers: Vec<u32>, first_attempt: u32) -> Self {
+        let partitions = plan.partitions();
+        Self {
+            tasks: vec![Task::new(first_attempt); partitions],
+            plan,
+            consumers,
+            failures: 0,
+            counts: TaskCounts {
+                pending: partitions,
+                ..TaskCounts::default()
+            },
+        }
+    }
+
+    /// Whether every task has an output.
     pub fn is_complete(&self) -> bool {
-        self.tasks
-            .iter()
-            .all(|t| matches!(t.state, TaskState::Done(_)))
+        self.counts.done == self.tasks.len()
+    }
+
+    /// Moves task `partition` to `state`; the one way a task's state changes.
+    pub fn set_state(&mut self, partition: usize, state: TaskState) {
+        let task = &mut self.tasks[partition];
+        *self.counts.of(&task.state) -= 1;
+        *self.counts.of(&state) += 1;
+        task.state = state;
     }
 }
 
@@ -218,12 +267,7 @@ impl Job {
         let stages = stages
             .into_iter()
             .zip(consumers)
-            .map(|(plan, consumers)| Stage {
-                tasks: vec![Task::new(attempt_base); plan.partitions()],
-                plan,
-                consumers,
-                failures: 0,
-            })
+            .map(|(plan, consumers)| Stage::new(plan, consumers, attempt_base))
             .collect();
         let timeout_ms = spec.options.as_ref().map(|o| o.timeout_ms).unwrap_or(0);
         Self {
@@ -295,18 +339,13 @@ impl Job {
         let mut tasks = vec![];
         for stage in &self.stages {
             let id = stage.plan.id;
-            if !self.is_needed(id) || !self.is_runnable(id) {
+            if stage.counts.pending == 0 || !self.is_needed(id) || !self.is_runnable(id) {
                 continue;
             }
             // Loads into a table hold a connection each: at most max_sink_tasks run at once.
             let mut budget = match self.max_sink_tasks {
                 Some(cap) if id == self.final_stage() && self.sink.is_some() => {
-                    let running = stage
-                        .tasks
-                        .iter()
-                        .filter(|t| matches!(t.state, TaskState::Running { .. }))
-                        .count();
-                    (cap as usize).saturating_sub(running)
+                    (cap as usize).saturating_sub(stage.counts.running)
                 }
                 _ => usize::MAX,
             };
@@ -405,13 +444,17 @@ impl Job {
             self.state = pb::JobState::Running;
             self.started_at_ms = kiln_core::ids::now_ms();
         }
-        let task = &mut self.stages[stage as usize].tasks[partition as usize];
-        let attempt = task.next_attempt;
+        let s = &mut self.stages[stage as usize];
+        let attempt = s.tasks[partition as usize].next_attempt;
+        s.set_state(
+            partition as usize,
+            TaskState::Running {
+                executor_id: executor_id.to_string(),
+                attempt,
+            },
+        );
+        let task = &mut s.tasks[partition as usize];
         task.next_attempt += 1;
-        task.state = TaskState::Running {
-            executor_id: executor_id.to_string(),
-            attempt,
-        };
         task.attempts.push(pb::TaskAttemptStatus {
             stage_id: stage,
             partition,
@@ -496,7 +539,7 @@ impl Job {
         partition: u32,
         output: MapOutput,
     ) -> SuccessOutcome {
-        self.stages[stage as usize].tasks[partition as usize].state = TaskState::Done(output);
+        self.stages[stage as usize].set_state(partition as usize, TaskState::Done(output));
         let final_stage = &self.stages[self.final_stage() as usize];
         if !final_stage.is_complete() {
             return SuccessOutcome::Continue;
@@ -583,11 +626,11 @@ impl Job {
         let max_attempts = self.max_attempts;
         let stage_state = &mut self.stages[stage as usize];
         stage_state.failures += 1;
+        stage_state.set_state(partition as usize, TaskState::Pending);
         let task = &mut stage_state.tasks[partition as usize];
         task.failed_attempts += 1;
         task.avoid_executor = Some(executor_id.to_string());
         task.last_error = Some(message.to_string());
-        task.state = TaskState::Pending;
         if !retry || task.failed_attempts >= max_attempts {
             let log = task.attempts.last().map_or(&[][..], |a| &a.log[..]);
             let error = match retry {
@@ -622,8 +665,8 @@ impl Job {
     ) -> FailureOutcome {
         let s = &mut self.stages[stage as usize];
         s.failures += 1;
+        s.set_state(partition as usize, TaskState::Pending);
         let task = &mut s.tasks[partition as usize];
-        task.state = TaskState::Pending;
         task.fetch_failures += 1;
         task.not_before = Some(Instant::now() + fetch_backoff(task.fetch_failures));
         if task.fetch_failures >= MAX_FETCH_FAILURES {
@@ -667,7 +710,7 @@ impl Job {
 
     /// A task attempt was killed (its executor is shutting down): it runs again, uncounted.
     pub fn task_killed(&mut self, stage: u32, partition: u32) {
-        self.stages[stage as usize].tasks[partition as usize].state = TaskState::Pending;
+        self.stages[stage as usize].set_state(partition as usize, TaskState::Pending);
     }
 
     /// `attempt` of a task, running on `executor_id` as far as the leader knows, is not there
@@ -677,9 +720,9 @@ impl Job {
         if !self.is_current(stage, partition, attempt) {
             return false;
         }
-        let task = &mut self.stages[stage as usize].tasks[partition as usize];
-        end_attempt(task, attempt, pb::TaskAttemptState::Lost);
-        task.state = TaskState::Pending;
+        let s = &mut self.stages[stage as usize];
+        end_attempt(&mut s.tasks[partition as usize], attempt, pb::TaskAttemptState::Lost);
+        s.set_state(partition as usize, TaskState::Pending);
         true
     }
 
@@ -703,15 +746,17 @@ impl Job {
         }
         let mut changed = self.forget_outputs_on(executor_id);
         for stage in &mut self.stages {
-            for task in &mut stage.tasks {
+            for partition in 0..stage.tasks.len() {
+                let task = &mut stage.tasks[partition];
                 if let TaskState::Running {
                     executor_id: e,
                     attempt,
                 } = &task.state
                     && e == executor_id
                 {
-                    end_attempt(task, *attempt, pb::TaskAttemptState::Lost);
-                    task.state = TaskState::Pending;
+                    let attempt = *attempt;
+                    end_attempt(task, attempt, pb::TaskAttemptState::Lost);
+                    stage.set_state(partition, TaskState::Pending);
                     changed = true;
                 }
             }
@@ -722,9 +767,10 @@ impl Job {
     fn forget_outputs_on(&mut self, executor_id: &str) -> bool {
         let mut changed = false;
         for stage in &mut self.stages {
-            for task in &mut stage.tasks {
+            for partition in 0..stage.tasks.len() {
+                let task = &stage.tasks[partition];
                 if matches!(&task.state, TaskState::Done(o) if o.executor_id == executor_id) {
-                    task.state = TaskState::Pending;
+                    stage.set_state(partition, TaskState::Pending);
                     changed = true;
                 }
             }
@@ -1018,6 +1064,46 @@ pub(crate) mod tests {
             .collect()
     }
 
+    /// Fails the test when a stage's kept counts differ from its tasks' states.
+    fn assert_counts_kept(job: &Job) {
+        for stage in &job.stages {
+            let mut recount = TaskCounts::default();
+            for task in &stage.tasks {
+                *recount.of(&task.state) += 1;
+            }
+            assert_eq!(stage.counts, recount, "counts of stage {}", stage.plan.id);
+        }
+    }
+
+    #[test]
+    fn stage_counts_follow_every_change_of_a_task() {
+        let mut job = two_stage_job(5);
+        assert_counts_kept(&job);
+        let started = start_all(&mut job, "a");
+        assert_eq!(job.stages[0].counts.running, 2);
+        job.task_succeeded(0, 0, output("a", started[0].2));
+        job.task_failed(0, 1, "a", "boom", true);
+        assert_counts_kept(&job);
+        let retry = job.start_task(0, 1, "b");
+        assert!(!job.attempt_lost(0, 1, retry + 1), "not the current attempt");
+        assert!(job.attempt_lost(0, 1, retry));
+        assert_counts_kept(&job);
+        let retry = job.start_task(0, 1, "b");
+        job.task_succeeded(0, 1, output("b", retry));
+        assert!(job.stages[0].is_complete());
+        job.start_task(1, 0, "b");
+        assert!(matches!(
+            job.fetch_failed(1, 0, "a", "refused"),
+            FailureOutcome::Retry
+        ));
+        assert!(!job.stages[0].is_complete(), "the output on a is lost");
+        assert_counts_kept(&job);
+        job.start_task(0, 0, "b");
+        assert!(job.executor_lost("b"), "b held an output and ran a task");
+        assert_counts_kept(&job);
+        assert_eq!(job.stages[0].counts.pending, 2);
+    }
+
     #[test]
     fn stages_run_in_order_and_the_job_succeeds_with_its_final_stage() {
         let mut job = two_stage_job(3);
@@ -1158,10 +1244,13 @@ pub(crate) mod tests {
         );
 
         for _ in 1..MAX_FETCH_FAILURES - 1 {
-            job.stages[1].tasks[0].state = TaskState::Running {
-                executor_id: "b".into(),
-                attempt: 9,
-            };
+            job.stages[1].set_state(
+                0,
+                TaskState::Running {
+                    executor_id: "b".into(),
+                    attempt: 9,
+                },
+            );
             assert!(matches!(
                 job.fetch_failed(1, 0, "a", "refused"),
                 FailureOutcome::Retry
