@@ -298,6 +298,19 @@ impl Job {
         }
     }
 
+    /// What every task of the job runs with, as launch requests carry it.
+    pub fn task_settings(&self) -> ipb::JobTaskSettings {
+        ipb::JobTaskSettings {
+            job_id: self.id.clone(),
+            session_config: self.session_config.clone(),
+            memory_limit_bytes: self
+                .spec
+                .options
+                .as_ref()
+                .map_or(0, |o| o.memory_per_task_bytes),
+        }
+    }
+
     pub fn is_finished(&self) -> bool {
         !matches!(self.state, pb::JobState::Queued | pb::JobState::Running)
     }
@@ -721,7 +734,11 @@ impl Job {
             return false;
         }
         let s = &mut self.stages[stage as usize];
-        end_attempt(&mut s.tasks[partition as usize], attempt, pb::TaskAttemptState::Lost);
+        end_attempt(
+            &mut s.tasks[partition as usize],
+            attempt,
+            pb::TaskAttemptState::Lost,
+        );
         s.set_state(partition as usize, TaskState::Pending);
         true
     }
@@ -1085,7 +1102,10 @@ pub(crate) mod tests {
         job.task_failed(0, 1, "a", "boom", true);
         assert_counts_kept(&job);
         let retry = job.start_task(0, 1, "b");
-        assert!(!job.attempt_lost(0, 1, retry + 1), "not the current attempt");
+        assert!(
+            !job.attempt_lost(0, 1, retry + 1),
+            "not the current attempt"
+        );
         assert!(job.attempt_lost(0, 1, retry));
         assert_counts_kept(&job);
         let retry = job.start_task(0, 1, "b");

@@ -78,7 +78,7 @@ enum Effect {
     Launch {
         executor_id: String,
         client: ExecutorServiceClient<AuthChannel>,
-        tasks: Vec<ipb::TaskDefinition>,
+        request: ipb::LaunchTasksRequest,
     },
     RemoveData {
         client: ExecutorServiceClient<AuthChannel>,
@@ -1405,104 +1405,101 @@ impl Scheduler {
                 self.commits.publish(job_id, sink, *winner);
                 continue;
             }
-            let this = Arc::clone(self);
-            tokio::spawn(async move {
-                // A coordinator that stopped leading since the effect was decided (its lease
-                // is in doubt, or another leads) no longer acts on the cluster; what was left
-                // undone its successor redoes from the job records.
-                if !this.is_leader() {
-                    tracing::info!(
-                        "not acting on the cluster any more: this coordinator stopped leading"
-                    );
-                    return;
+            tokio::spawn(Arc::clone(self).act(effect));
+        }
+    }
+
+    /// Makes one remote call decided under the lock. The rare effects' work is boxed, so the
+    /// task spawned for each launch and removal (the many) stays small to move.
+    async fn act(self: Arc<Self>, effect: Effect) {
+        // A coordinator that stopped leading since the effect was decided (its lease is in
+        // doubt, or another leads) no longer acts on the cluster; what was left undone its
+        // successor redoes from the job records.
+        if !self.is_leader() {
+            tracing::info!("not acting on the cluster any more: this coordinator stopped leading");
+            return;
+        }
+        let this = self;
+        match effect {
+            Effect::Launch {
+                executor_id,
+                mut client,
+                request,
+            } => {
+                if let Err(status) = client.launch_tasks(request).await {
+                    this.executor_unreachable(&executor_id, &format!("launch failed: {status}"));
                 }
-                match effect {
-                    Effect::Launch {
-                        executor_id,
-                        mut client,
-                        tasks,
-                    } => {
-                        let request = ipb::LaunchTasksRequest { tasks };
-                        if let Err(status) = client.launch_tasks(request).await {
-                            this.executor_unreachable(
-                                &executor_id,
-                                &format!("launch failed: {status}"),
-                            );
-                        }
+            }
+            Effect::RemoveData {
+                client,
+                job_id,
+                keep_stage,
+            } => remove_job_data(client, job_id, keep_stage).await,
+            Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
+            Effect::Archive { job } => Box::pin(this.archive(&job)).await,
+            Effect::Notify { status, targets } => {
+                Box::pin(crate::notify::deliver(&this.webhooks, &status, &targets)).await;
+                this.forget_notifications(&status.job_id);
+            }
+            Effect::Publish { .. } => unreachable!("publishing is handed over in order"),
+            Effect::Commit {
+                job_id,
+                sink,
+                winners,
+            } => {
+                // The decision is stored before anything is committed, so only one
+                // leader ever commits a job, and a successor finishes the same commit.
+                let started = Instant::now();
+                let recorded = this.record_commit(&job_id);
+                let commit = this
+                    .commits
+                    .commit(&job_id, &sink, &winners, recorded, &this.runtime);
+                let outcome = match Box::pin(commit).await {
+                    CommitOutcome::Committed if !sink.catalog.is_empty() => {
+                        Box::pin(this.register_partitions(&job_id, &sink)).await
                     }
-                    Effect::RemoveData {
-                        client,
-                        job_id,
-                        keep_stage,
-                    } => remove_job_data(client, job_id, keep_stage).await,
-                    Effect::ExpireResults { job_id } => this.expire_results_later(job_id),
-                    Effect::Archive { job } => this.archive(&job).await,
-                    Effect::Notify { status, targets } => {
-                        crate::notify::deliver(&this.webhooks, &status, &targets).await;
-                        this.forget_notifications(&status.job_id);
-                    }
-                    Effect::Publish { .. } => unreachable!("publishing is handed over in order"),
-                    Effect::Commit {
-                        job_id,
-                        sink,
-                        winners,
-                    } => {
-                        // The decision is stored before anything is committed, so only one
-                        // leader ever commits a job, and a successor finishes the same commit.
-                        let started = Instant::now();
-                        let recorded = this.record_commit(&job_id);
-                        let outcome = this
-                            .commits
-                            .commit(&job_id, &sink, &winners, recorded, &this.runtime)
-                            .await;
-                        let outcome = match outcome {
-                            CommitOutcome::Committed if !sink.catalog.is_empty() => {
-                                this.register_partitions(&job_id, &sink).await
-                            }
-                            other => other,
-                        };
-                        let name = match &outcome {
-                            CommitOutcome::Committed => "committed",
-                            CommitOutcome::Failed(_) => "failed",
-                            CommitOutcome::Stopped(..) => "stopped",
-                            CommitOutcome::NotLeader => "not_leader",
-                            CommitOutcome::RowsLost(_) => "rows_lost",
-                        };
-                        this.metrics.commit_ended(name, started.elapsed());
-                        this.commit_finished(&job_id, outcome);
-                    }
-                    Effect::AbortSink {
-                        job_id,
-                        sink,
-                        remove_first,
-                    } => {
-                        let removals = remove_first
-                            .into_iter()
-                            .map(|client| remove_job_data(client, job_id.clone(), None));
-                        let removed = futures::future::join_all(removals);
-                        if tokio::time::timeout(REMOVE_BEFORE_ABORT_WAIT, removed)
-                            .await
-                            .is_err()
-                        {
-                            tracing::warn!(%job_id, "an executor did not answer the removal of the job's data; removing its uncommitted output anyway");
-                        }
-                        this.commits.abort(&job_id, &sink, &this.runtime).await;
-                        this.sink_cleaned(&job_id);
-                    }
-                    Effect::StopCommit {
-                        job_id,
-                        end,
-                        reason,
-                        recorded,
-                    } => {
-                        // Asked only once the request is stored: a successor that finishes
-                        // the commit stops it too, and the job ends the same either way.
-                        if recorded.await.unwrap_or(false) {
-                            this.commits.stop(&job_id, end, reason);
-                        }
-                    }
+                    other => other,
+                };
+                let name = match &outcome {
+                    CommitOutcome::Committed => "committed",
+                    CommitOutcome::Failed(_) => "failed",
+                    CommitOutcome::Stopped(..) => "stopped",
+                    CommitOutcome::NotLeader => "not_leader",
+                    CommitOutcome::RowsLost(_) => "rows_lost",
+                };
+                this.metrics.commit_ended(name, started.elapsed());
+                this.commit_finished(&job_id, outcome);
+            }
+            Effect::AbortSink {
+                job_id,
+                sink,
+                remove_first,
+            } => {
+                let removals = remove_first
+                    .into_iter()
+                    .map(|client| remove_job_data(client, job_id.clone(), None));
+                let removed = Box::pin(futures::future::join_all(removals));
+                if tokio::time::timeout(REMOVE_BEFORE_ABORT_WAIT, removed)
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!(%job_id, "an executor did not answer the removal of the job's data; removing its uncommitted output anyway");
                 }
-            });
+                Box::pin(this.commits.abort(&job_id, &sink, &this.runtime)).await;
+                this.sink_cleaned(&job_id);
+            }
+            Effect::StopCommit {
+                job_id,
+                end,
+                reason,
+                recorded,
+            } => {
+                // Asked only once the request is stored: a successor that finishes
+                // the commit stops it too, and the job ends the same either way.
+                if recorded.await.unwrap_or(false) {
+                    this.commits.stop(&job_id, end, reason);
+                }
+            }
         }
     }
 
@@ -1868,6 +1865,8 @@ const LAUNCH_REQUEST_SHARE: f64 = 0.9;
 fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
     let request_limit = request_limit(max_message_size);
     let mut launches: BTreeMap<String, Vec<ipb::TaskDefinition>> = BTreeMap::new();
+    // The settings of each job that launches a task, sent once per launch request.
+    let mut settings: HashMap<String, ipb::JobTaskSettings> = HashMap::new();
     let mut queues: Vec<(String, VecDeque<(u32, u32)>)> = state
         .order
         .iter()
@@ -1928,13 +1927,10 @@ fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
                         attempt,
                     }),
                     plan,
-                    session_config: job.session_config.clone(),
-                    memory_limit_bytes: job
-                        .spec
-                        .options
-                        .as_ref()
-                        .map_or(0, |o| o.memory_per_task_bytes),
                 });
+            if !settings.contains_key(job_id) {
+                settings.insert(job_id.clone(), job.task_settings());
+            }
         }
         queues.retain(|(_, q)| !q.is_empty());
     }
@@ -1953,11 +1949,11 @@ fn assign_tasks(state: &mut State, max_message_size: usize) -> Vec<Effect> {
         if tasks.is_empty() {
             continue;
         }
-        for tasks in under_limit(tasks, request_limit) {
+        for request in launch_requests(tasks, &settings, request_limit) {
             effects.push(Effect::Launch {
                 client: state.executors[&executor_id].client.clone(),
                 executor_id: executor_id.clone(),
-                tasks,
+                request,
             });
         }
     }
@@ -2011,24 +2007,41 @@ fn request_limit(max_message_size: usize) -> usize {
     (max_message_size as f64 * LAUNCH_REQUEST_SHARE) as usize
 }
 
-/// `tasks` in groups whose launch requests each encode to at most `limit` bytes (a task
-/// larger than that alone gets a group of its own).
-fn under_limit(tasks: Vec<ipb::TaskDefinition>, limit: usize) -> Vec<Vec<ipb::TaskDefinition>> {
-    let mut groups: Vec<Vec<ipb::TaskDefinition>> = vec![];
+/// `tasks` in launch requests that each encode to at most `limit` bytes (a task larger than
+/// that alone gets a request of its own), each carrying the `settings` of its tasks' jobs.
+fn launch_requests(
+    tasks: Vec<ipb::TaskDefinition>,
+    settings: &HashMap<String, ipb::JobTaskSettings>,
+    limit: usize,
+) -> Vec<ipb::LaunchTasksRequest> {
+    // The field's tag and length prefix come on top of each message.
+    let framed = |len: usize| len + 16;
+    let mut requests: Vec<ipb::LaunchTasksRequest> = vec![];
     let mut size = 0;
     for task in tasks {
-        // The field's tag and length prefix come on top of the task itself.
-        let task_size = task.encoded_len() + 16;
-        match groups.last_mut() {
-            Some(group) if size + task_size <= limit => group.push(task),
-            _ => {
-                groups.push(vec![task]);
-                size = 0;
-            }
+        let job_id = task.task_id.as_ref().map_or("", |id| id.job_id.as_str());
+        let job_settings = settings.get(job_id);
+        let settings_size = job_settings.map_or(0, |s| framed(s.encoded_len()));
+        let task_size = framed(task.encoded_len());
+        let fits = requests.last().is_some_and(|request| {
+            let new_job = !request.jobs.iter().any(|s| s.job_id == job_id);
+            size + task_size + if new_job { settings_size } else { 0 } <= limit
+        });
+        if !fits {
+            requests.push(ipb::LaunchTasksRequest::default());
+            size = 0;
         }
+        let request = requests.last_mut().expect("a request to add to");
+        if let Some(job_settings) = job_settings
+            && !request.jobs.iter().any(|s| s.job_id == job_id)
+        {
+            request.jobs.push(job_settings.clone());
+            size += settings_size;
+        }
+        request.tasks.push(task);
         size += task_size;
     }
-    groups
+    requests
 }
 
 /// The executor a task should run on: the one holding its input if it has a free slot,
@@ -2293,21 +2306,62 @@ fn prune_history(state: &mut State, config: &CoordinatorConfig) {
 mod tests {
     use super::*;
 
-    fn task(plan_bytes: usize) -> ipb::TaskDefinition {
+    fn task(job_id: &str, plan_bytes: usize) -> ipb::TaskDefinition {
         ipb::TaskDefinition {
+            task_id: Some(ipb::TaskId {
+                job_id: job_id.into(),
+                ..Default::default()
+            }),
             plan: vec![7; plan_bytes],
-            ..Default::default()
         }
+    }
+
+    fn settings(job_id: &str, value_bytes: usize) -> (String, ipb::JobTaskSettings) {
+        let session_config = [("k".to_string(), "v".repeat(value_bytes))].into();
+        let settings = ipb::JobTaskSettings {
+            job_id: job_id.into(),
+            session_config,
+            memory_limit_bytes: 0,
+        };
+        (job_id.to_string(), settings)
     }
 
     #[test]
     fn launch_requests_stay_under_the_message_limit() {
-        let tasks = vec![task(400), task(400), task(400), task(2000), task(10)];
-        let groups = under_limit(tasks, 1000);
-        let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+        let none = HashMap::new();
+        let tasks = vec![
+            task("a", 400),
+            task("a", 400),
+            task("a", 400),
+            task("a", 2000),
+            task("a", 10),
+        ];
+        let requests = launch_requests(tasks, &none, 1000);
+        let sizes: Vec<usize> = requests.iter().map(|r| r.tasks.len()).collect();
         assert_eq!(sizes, [2, 1, 1, 1]);
-        for group in groups.into_iter().filter(|g| g.len() > 1) {
-            let request = ipb::LaunchTasksRequest { tasks: group };
+        for request in requests.into_iter().filter(|r| r.tasks.len() > 1) {
+            assert!(request.encoded_len() <= 1000, "{}", request.encoded_len());
+        }
+    }
+
+    #[test]
+    fn each_launch_request_carries_its_jobs_settings_once_and_counts_them() {
+        let settings: HashMap<_, _> = [settings("a", 300), settings("b", 300)].into();
+        let tasks = vec![
+            task("a", 100),
+            task("a", 100),
+            task("b", 100),
+            task("b", 100),
+        ];
+        let requests = launch_requests(tasks, &settings, 1000);
+        let jobs: Vec<Vec<&str>> = requests
+            .iter()
+            .map(|r| r.jobs.iter().map(|s| s.job_id.as_str()).collect())
+            .collect();
+        // a's settings and two tasks fill most of the first request; b's do not fit beside.
+        assert_eq!(jobs, [vec!["a"], vec!["b"]]);
+        for request in &requests {
+            assert_eq!(request.tasks.len(), 2);
             assert!(request.encoded_len() <= 1000, "{}", request.encoded_len());
         }
     }

@@ -2,6 +2,7 @@
 //! shuffle outputs through it.
 
 use kiln_proto::internal::v1 as ipb;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use kiln_core::ids::is_safe_id;
@@ -30,8 +31,32 @@ impl ipb::executor_service_server::ExecutorService for ExecutorGrpc {
         if self.runner.is_draining() {
             return Err(Status::unavailable("executor is shutting down"));
         }
-        for task in request.into_inner().tasks {
-            self.runner.launch(task);
+        let request = request.into_inner();
+        let settings: HashMap<String, Arc<ipb::JobTaskSettings>> = request
+            .jobs
+            .into_iter()
+            .map(|s| (s.job_id.clone(), Arc::new(s)))
+            .collect();
+        let job_of = |task: &ipb::TaskDefinition| {
+            task.task_id
+                .as_ref()
+                .map_or(String::new(), |id| id.job_id.clone())
+        };
+        // Checked before any task starts, so a request is launched whole or not at all.
+        if let Some(task) = request
+            .tasks
+            .iter()
+            .find(|t| !settings.contains_key(&job_of(t)))
+        {
+            return Err(Status::invalid_argument(format!(
+                "a task of job {:?} came without its job's settings (JobTaskSettings in the \
+                 launch request)",
+                job_of(task)
+            )));
+        }
+        for task in request.tasks {
+            let job_settings = Arc::clone(&settings[&job_of(&task)]);
+            self.runner.launch(task, job_settings);
         }
         Ok(Response::new(ipb::LaunchTasksResponse {}))
     }

@@ -88,8 +88,13 @@ impl TaskRunner {
         self.draining.load(Ordering::SeqCst)
     }
 
-    /// Starts a task attempt in the background; its outcome is reported to the coordinator.
-    pub(crate) fn launch(self: &Arc<Self>, task: ipb::TaskDefinition) {
+    /// Starts a task attempt in the background, with its job's settings; its outcome is
+    /// reported to the coordinator.
+    pub(crate) fn launch(
+        self: &Arc<Self>,
+        task: ipb::TaskDefinition,
+        settings: Arc<ipb::JobTaskSettings>,
+    ) {
         let Some(id) = task.task_id.clone() else {
             tracing::warn!("ignoring a task without an id");
             return;
@@ -100,7 +105,9 @@ impl TaskRunner {
         let handle = tokio::spawn(async move {
             let started = Instant::now();
             let log = TaskLog::default();
-            let outcome = log.scope(guarded(this.attempt(&id, &task, started))).await;
+            let outcome = log
+                .scope(guarded(this.attempt(&id, &task, &settings, started)))
+                .await;
             let status = ipb::TaskStatus {
                 task_id: Some(id.clone()),
                 outcome: Some(outcome),
@@ -207,6 +214,7 @@ impl TaskRunner {
         &self,
         id: &ipb::TaskId,
         task: &ipb::TaskDefinition,
+        settings: &ipb::JobTaskSettings,
         started: Instant,
     ) -> ipb::task_status::Outcome {
         tracing::info!(
@@ -217,7 +225,7 @@ impl TaskRunner {
             id.attempt,
             self.env.executor_id
         );
-        match self.run(id, task).await {
+        match self.run(id, task, settings).await {
             Ok((stats, records)) => {
                 let rows: u64 = stats.iter().map(|s| s.rows).sum();
                 let bytes: u64 = stats.iter().map(|s| s.bytes).sum();
@@ -264,8 +272,9 @@ impl TaskRunner {
         &self,
         id: &ipb::TaskId,
         task: &ipb::TaskDefinition,
+        settings: &ipb::JobTaskSettings,
     ) -> Result<(Vec<OutputStats>, RecordCounts), ipb::TaskFailure> {
-        let ctx = Arc::new(self.task_context(id, task).map_err(failure)?);
+        let ctx = Arc::new(self.task_context(id, settings).map_err(failure)?);
         let plan = decode_plan(&task.plan, &ctx).map_err(failure)?;
         let writer = plan.downcast_ref::<ShuffleWriterExec>().ok_or_else(|| {
             failure(DataFusionError::Internal(format!(
@@ -291,18 +300,18 @@ impl TaskRunner {
     fn task_context(
         &self,
         id: &ipb::TaskId,
-        task: &ipb::TaskDefinition,
+        settings: &ipb::JobTaskSettings,
     ) -> datafusion::error::Result<TaskContext> {
         let mut config = SessionConfig::new()
             .with_extension(Arc::clone(&self.env))
             .with_extension(Arc::new(TaskAttempt(id.attempt)))
             .with_extension(Arc::new(SinkEnv(Arc::new(KilnSinks))))
             .with_extension(Arc::new(SourceEnv(Arc::new(KilnSources))));
-        for (key, value) in &task.session_config {
+        for (key, value) in &settings.session_config {
             config.options_mut().set(key, value)?;
         }
         let base = self.session.task_ctx();
-        let runtime = match task.memory_limit_bytes {
+        let runtime = match settings.memory_limit_bytes {
             0 => base.runtime_env(),
             limit => {
                 let shared = base.runtime_env();

@@ -87,21 +87,29 @@ pub struct TaskId {
     pub attempt: u32,
 }
 #[allow(clippy::all)]
-#[derive(Clone, PartialEq, ::prost::Message)]
+#[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct TaskDefinition {
     #[prost(message, optional, tag = "1")]
     pub task_id: ::core::option::Option<TaskId>,
     /// The stage's plan fragment (datafusion-proto with Kiln's extension codec), inputs resolved.
     #[prost(bytes = "vec", tag = "2")]
     pub plan: ::prost::alloc::vec::Vec<u8>,
-    /// Session settings the plan runs with (DataFusion config keys).
-    #[prost(map = "string, string", tag = "3")]
+}
+/// What every task of one job runs with: sent once per job in each launch request rather than
+/// with each task, as a job's settings are the same for all its tasks.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct JobTaskSettings {
+    #[prost(string, tag = "1")]
+    pub job_id: ::prost::alloc::string::String,
+    /// Session settings the plans run with (DataFusion config keys).
+    #[prost(map = "string, string", tag = "2")]
     pub session_config: ::std::collections::HashMap<
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
-    /// The most memory the task may reserve (the job's memory_per_task); 0 for no own limit.
-    #[prost(uint64, tag = "4")]
+    /// The most memory each task may reserve (the job's memory_per_task); 0 for no own limit.
+    #[prost(uint64, tag = "3")]
     pub memory_limit_bytes: u64,
 }
 #[allow(clippy::all)]
@@ -109,6 +117,9 @@ pub struct TaskDefinition {
 pub struct LaunchTasksRequest {
     #[prost(message, repeated, tag = "1")]
     pub tasks: ::prost::alloc::vec::Vec<TaskDefinition>,
+    /// The settings of each job the tasks belong to, once per job.
+    #[prost(message, repeated, tag = "2")]
+    pub jobs: ::prost::alloc::vec::Vec<JobTaskSettings>,
 }
 #[allow(clippy::all)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
