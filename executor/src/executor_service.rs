@@ -37,16 +37,11 @@ impl ipb::executor_service_server::ExecutorService for ExecutorGrpc {
             .into_iter()
             .map(|s| (s.job_id.clone(), Arc::new(s)))
             .collect();
-        let job_of = |task: &ipb::TaskDefinition| {
-            task.task_id
-                .as_ref()
-                .map_or(String::new(), |id| id.job_id.clone())
-        };
         // Checked before any task starts, so a request is launched whole or not at all.
         if let Some(task) = request
             .tasks
             .iter()
-            .find(|t| !settings.contains_key(&job_of(t)))
+            .find(|t| !settings.contains_key(job_of(t)))
         {
             return Err(Status::invalid_argument(format!(
                 "a task of job {:?} came without its job's settings (JobTaskSettings in the \
@@ -55,7 +50,7 @@ impl ipb::executor_service_server::ExecutorService for ExecutorGrpc {
             )));
         }
         for task in request.tasks {
-            let job_settings = Arc::clone(&settings[&job_of(&task)]);
+            let job_settings = Arc::clone(&settings[job_of(&task)]);
             self.runner.launch(task, job_settings);
         }
         Ok(Response::new(ipb::LaunchTasksResponse {}))
@@ -112,4 +107,9 @@ fn remove_job_dir(job_dir: &std::path::Path, keep: Option<&std::path::Path>) {
     {
         tracing::warn!(dir = %job_dir.display(), error = %e, "removing job files failed");
     }
+}
+
+/// The job a launched task belongs to.
+fn job_of(task: &ipb::TaskDefinition) -> &str {
+    task.task_id.as_ref().map_or("", |id| id.job_id.as_str())
 }
