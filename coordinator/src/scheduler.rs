@@ -2018,25 +2018,24 @@ fn launch_requests(
     let framed = |len: usize| len + 16;
     let mut requests: Vec<ipb::LaunchTasksRequest> = vec![];
     let mut size = 0;
+    // The jobs whose settings the last request carries.
+    let mut carried: HashSet<String> = HashSet::new();
     for task in tasks {
         let job_id = task.task_id.as_ref().map_or("", |id| id.job_id.as_str());
-        let job_settings = settings.get(job_id);
+        let job_settings = settings.get(job_id).filter(|_| !carried.contains(job_id));
         let settings_size = job_settings.map_or(0, |s| framed(s.encoded_len()));
         let task_size = framed(task.encoded_len());
-        let fits = requests.last().is_some_and(|request| {
-            let new_job = !request.jobs.iter().any(|s| s.job_id == job_id);
-            size + task_size + if new_job { settings_size } else { 0 } <= limit
-        });
-        if !fits {
+        if requests.is_empty() || size + task_size + settings_size > limit {
             requests.push(ipb::LaunchTasksRequest::default());
+            carried.clear();
             size = 0;
         }
         let request = requests.last_mut().expect("a request to add to");
-        if let Some(job_settings) = job_settings
-            && !request.jobs.iter().any(|s| s.job_id == job_id)
+        if let Some(job_settings) = settings.get(job_id)
+            && carried.insert(job_id.to_string())
         {
             request.jobs.push(job_settings.clone());
-            size += settings_size;
+            size += framed(job_settings.encoded_len());
         }
         request.tasks.push(task);
         size += task_size;
