@@ -25,16 +25,6 @@ fn job(i: usize) -> kiln_client::proto::JobSpec {
     spec
 }
 
-/// The resident memory of a process, in bytes, from `/proc`.
-fn resident_bytes(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
-}
-
 /// etcd's database size once compacted and defragmented (as an operator's auto-compaction
 /// keeps it), the bytes of the cluster's keys and values, and the number of keys under its job
 /// prefixes.
@@ -132,7 +122,9 @@ pub async fn run(jobs: usize, history_limit: usize, out: &Path) {
         if (i + 1) % (jobs / 4).max(1) == 0 {
             tokio::time::sleep(Duration::from_millis(500)).await;
             let leader = cluster.leader_index().await.expect("a leader");
-            let rss = resident_bytes(cluster.coordinator_pid(leader).expect("the leader runs"));
+            let rss = crate::process_memory::resident(
+                cluster.coordinator_pid(leader).expect("the leader runs"),
+            );
             let (size, live, running, history) = etcd_figures(&cluster).await;
             println!(
                 "{} jobs: etcd {size} B ({live} B live), leader {rss} B",
@@ -187,7 +179,7 @@ pub async fn run(jobs: usize, history_limit: usize, out: &Path) {
     }
     let walk = walked.elapsed();
     assert_eq!(listed, jobs + 1, "every job listed once");
-    let successor_rss = resident_bytes(
+    let successor_rss = crate::process_memory::resident(
         cluster
             .coordinator_pid(1 - leader)
             .expect("the successor runs"),

@@ -34,6 +34,8 @@ mod history;
 mod latency;
 mod load;
 mod logs;
+mod memory;
+mod process_memory;
 mod results;
 mod scheduler;
 mod state;
@@ -76,6 +78,10 @@ enum Command {
         /// Where the data goes.
         #[arg(long, default_value = "bench/data")]
         data_dir: PathBuf,
+        /// A Python with pyspark: also runs the queries on Spark local[partitions], after the
+        /// others (see bench/README.md).
+        #[arg(long)]
+        spark_python: Option<PathBuf>,
         /// The results file.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -135,6 +141,27 @@ enum Command {
         runs: usize,
         /// The results file.
         #[arg(long, default_value = "bench/results/results.md")]
+        out: PathBuf,
+    },
+    /// Executor memory: TPC-H queries on executors in memory cgroups against no limit.
+    Memory {
+        /// The TPC-H scale factor.
+        #[arg(long, default_value_t = 10.0)]
+        scale: f64,
+        /// Files per large table.
+        #[arg(long, default_value_t = 8)]
+        files: usize,
+        /// Each executor's memory limit (its cgroup's), in MiB.
+        #[arg(long, default_value_t = 2048)]
+        limit_mb: u64,
+        /// The queries to run.
+        #[arg(long, value_delimiter = ',', default_value = "18,21")]
+        queries: Vec<usize>,
+        /// Where the data goes.
+        #[arg(long, default_value = "bench/data")]
+        data_dir: PathBuf,
+        /// The results file.
+        #[arg(long, default_value = "bench/results/memory.md")]
         out: PathBuf,
     },
     /// Submit -> first task latency and writes per job, etcd against the in-memory store.
@@ -224,6 +251,7 @@ async fn main() {
             shuffle_compression,
             runs,
             data_dir,
+            spark_python,
             out,
         } => {
             let cluster = tpch::KilnCluster {
@@ -231,7 +259,7 @@ async fn main() {
                 slots,
                 shuffle_compression,
             };
-            tpch::run(scale, files, cluster, runs, data_dir, out).await
+            tpch::run(scale, files, cluster, runs, data_dir, spark_python, out).await
         }
         Command::Load {
             rows,
@@ -257,6 +285,14 @@ async fn main() {
         } => chaos::run(&scenarios, runs, seed, rows, &out).await,
         Command::Latency { runs, out } => latency::run(runs, &out).await,
         Command::Results { rows, runs, out } => results::run(rows, runs, &out).await,
+        Command::Memory {
+            scale,
+            files,
+            limit_mb,
+            queries,
+            data_dir,
+            out,
+        } => memory::run(scale, files, limit_mb, &queries, &data_dir, &out).await,
         Command::Triggers { events, ticks, out } => triggers::run(events, ticks, &out).await,
         Command::Crawl { per_partition, out } => crawl::run(per_partition, &out).await,
         Command::Scheduler { out } => scheduler::run(&out).await,

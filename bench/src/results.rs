@@ -22,15 +22,6 @@ async fn read(client: &Client, status: &proto::JobStatus) -> (usize, Duration) {
     (rows, started.elapsed())
 }
 
-fn peak_memory(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-        .map_or(0, |kib| kib * 1024)
-}
-
 /// Runs one query of `rows` rows and reads its result `runs` times each way; writes the
 /// figures to `out`.
 pub async fn run(rows: u64, runs: usize, out: &Path) {
@@ -55,7 +46,7 @@ pub async fn run(rows: u64, runs: usize, out: &Path) {
     // Warm both paths' connections.
     read(&direct, &status).await;
     read(&through, &status).await;
-    let memory_before = peak_memory(pid);
+    let memory_before = crate::process_memory::peak_resident(pid);
     let (mut direct_rates, mut through_rates) = (vec![], vec![]);
     for _ in 0..runs {
         for (client, rates) in [(&direct, &mut direct_rates), (&through, &mut through_rates)] {
@@ -64,7 +55,7 @@ pub async fn run(rows: u64, runs: usize, out: &Path) {
             rates.push(read_rows as f64 / took.as_secs_f64());
         }
     }
-    let growth = peak_memory(pid).saturating_sub(memory_before);
+    let growth = crate::process_memory::peak_resident(pid).saturating_sub(memory_before);
     let median = |rates: &mut Vec<f64>| {
         rates.sort_by(f64::total_cmp);
         rates[rates.len() / 2]

@@ -68,23 +68,31 @@ impl ipb::executor_service_server::ExecutorService for ExecutorGrpc {
         &self,
         request: Request<ipb::RemoveJobDataRequest>,
     ) -> Result<Response<ipb::RemoveJobDataResponse>, Status> {
-        let request = request.into_inner();
-        if !is_safe_id(&request.job_id) {
-            return Err(Status::invalid_argument("invalid job id"));
+        let jobs = request.into_inner().jobs;
+        if let Some(bad) = jobs.iter().find(|job| !is_safe_id(&job.job_id)) {
+            return Err(Status::invalid_argument(format!(
+                "invalid job id {:?}",
+                bad.job_id
+            )));
         }
-        if request.keep_stage.is_none() {
-            self.runner.cancel_job(&request.job_id).await;
+        let mut dirs = Vec::with_capacity(jobs.len());
+        for job in &jobs {
+            if job.keep_stage.is_none() {
+                self.runner.cancel_job(&job.job_id).await;
+            }
+            self.env.memory.remove_job(&job.job_id, job.keep_stage);
+            let keep = job
+                .keep_stage
+                .map(|stage| self.env.stage_dir(&job.job_id, stage));
+            dirs.push((self.env.job_dir(&job.job_id), keep));
         }
-        self.env
-            .memory
-            .remove_job(&request.job_id, request.keep_stage);
-        let job_dir = self.env.job_dir(&request.job_id);
-        let keep = request
-            .keep_stage
-            .map(|stage| self.env.stage_dir(&request.job_id, stage));
-        tokio::task::spawn_blocking(move || remove_job_dir(&job_dir, keep.as_deref()))
-            .await
-            .map_err(|e| Status::internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            for (job_dir, keep) in dirs {
+                remove_job_dir(&job_dir, keep.as_deref());
+            }
+        })
+        .await
+        .map_err(|e| Status::internal(e.to_string()))?;
         Ok(Response::new(ipb::RemoveJobDataResponse {}))
     }
 }

@@ -33,7 +33,8 @@ pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!("generated/kiln_descriptor
 /// The version an executor announces when it registers; the coordinator rejects any other.
 /// 2: the internal services moved to the `kiln.internal.v1` package.
 /// 3: a launch request carries each job's settings once (`JobTaskSettings`), not per task.
-pub const PROTOCOL_VERSION: u32 = 3;
+/// 4: a data removal names several jobs (`JobDataRemoval`).
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// gRPC metadata a standby coordinator adds to its `UNAVAILABLE` answers: the leader's URL
 /// (empty while no leader is elected). Clients retry there.

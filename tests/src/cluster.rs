@@ -490,7 +490,9 @@ impl TestCluster {
         signal(self.executor_pid(index), "-CONT");
     }
 
-    fn executor_pid(&self, index: usize) -> u32 {
+    /// The process id of executor `index`, which must run (to signal it, read its memory
+    /// use or put it in a cgroup).
+    pub fn executor_pid(&self, index: usize) -> u32 {
         self.executors[index]
             .as_ref()
             .expect("executor is running")

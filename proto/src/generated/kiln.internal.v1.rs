@@ -133,9 +133,19 @@ pub struct CancelTasksRequest {
 #[allow(clippy::all)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
 pub struct CancelTasksResponse {}
+/// Removes the data of several jobs in one call: a scheduler pass that ends many jobs sends
+/// each executor one request, not one per job.
+#[allow(clippy::all)]
+#[derive(Clone, PartialEq, ::prost::Message)]
+pub struct RemoveJobDataRequest {
+    #[prost(message, repeated, tag = "3")]
+    pub jobs: ::prost::alloc::vec::Vec<JobDataRemoval>,
+}
+/// One job whose data an executor removes; a job whose data is removed entirely has its
+/// running attempts killed first.
 #[allow(clippy::all)]
 #[derive(Clone, PartialEq, Eq, Hash, ::prost::Message)]
-pub struct RemoveJobDataRequest {
+pub struct JobDataRemoval {
     #[prost(string, tag = "1")]
     pub job_id: ::prost::alloc::string::String,
     /// Keep this stage's files (the result of a finished query), when set.
