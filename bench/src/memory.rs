@@ -156,6 +156,9 @@ async fn run_cluster(
             executors,
         });
     }
+    // The executors stop before their cgroups are removed (a cgroup with processes stays).
+    drop(client);
+    drop(cluster);
     outcomes
 }
 
