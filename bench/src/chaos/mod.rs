@@ -479,6 +479,9 @@ async fn concurrent(seed: u64) -> Run {
         };
         let succeeded = status.state == proto::JobState::Succeeded as i32;
         run.succeeded += usize::from(succeeded);
+        if !succeeded {
+            run.failures.push(status.error.clone());
+        }
         let from = (index * STORM_ROWS) as i64 + 1;
         let found = target.rows_between(from, from + STORM_ROWS as i64 - 1);
         let expected = if succeeded { STORM_ROWS as u64 } else { 0 };
