@@ -71,6 +71,7 @@ struct ExecutorEntry {
 }
 
 impl ExecutorEntry {
+    /// The tasks it can take now: none while it drains or rests after a failed launch.
     fn free_slots(&self) -> usize {
         if self.draining || self.resting_until.is_some_and(|t| Instant::now() < t) {
             0
@@ -203,7 +204,6 @@ impl Scheduler {
         self.state.lock().expect("scheduler state poisoned")
     }
 
-    /// Fails with the leader's address unless this coordinator leads.
     /// The fence of this coordinator's leadership, or `NotLeader` naming the leader.
     pub(crate) async fn require_leader(&self) -> Result<Fence> {
         if let Some(leader) = &self.lock().leader {
